@@ -1,0 +1,285 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+)
+
+// Known looks up items that a batch refers to but does not contain. It
+// returns the entity type of an entity (kind KindEntity), or "" for a
+// source (kind KindSource), and whether the item is stored.
+type Known func(ctx context.Context, kind, id string) (typ string, ok bool, err error)
+
+// NormalizeBatch fills the ids a batch may leave out: a statement's id
+// defaults to DefaultStatementID and a claim's to DefaultClaimID.
+func NormalizeBatch(b *Batch) {
+	for i := range b.Statements {
+		st := &b.Statements[i]
+		if st.ID == "" {
+			st.ID = DefaultStatementID(st.Subject, st.Type, st.Object)
+		}
+		for j := range st.Claims {
+			c := &st.Claims[j]
+			if c.ID == "" {
+				c.ID = DefaultClaimID(st.ID, c.Source, c.Claimant)
+			}
+		}
+	}
+}
+
+// ValidateBatch checks a normalized batch against ont, which must already
+// include the batch's own types, and against the stored items known
+// reports. It returns nil, or an *Error with code Invalid that lists every
+// problem found; an error of known is returned as it is.
+func ValidateBatch(ctx context.Context, ont Ontology, b Batch, known Known) error {
+	v := validator{ont: ont, known: known, entities: map[string]string{}, sources: map[string]bool{}}
+	v.run(ctx, b)
+	if v.err != nil {
+		return v.err
+	}
+	if len(v.problems) == 0 {
+		return nil
+	}
+	noun := "problems"
+	if len(v.problems) == 1 {
+		noun = "problem"
+	}
+	return &Error{Code: Invalid, Message: fmt.Sprintf("%d %s in the input", len(v.problems), noun), Problems: v.problems}
+}
+
+type validator struct {
+	ont      Ontology
+	known    Known
+	entities map[string]string // id → type, of the batch
+	sources  map[string]bool
+	problems []Problem
+	err      error
+}
+
+func (v *validator) add(kind string, index, claim int, field, format string, args ...any) {
+	v.problems = append(v.problems, Problem{Kind: kind, Index: index, Claim: claim, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) run(ctx context.Context, b Batch) {
+	seenET := map[string]int{}
+	for i, t := range b.Ontology.EntityTypes {
+		if !typeNameRE.MatchString(t.Name) {
+			v.add(KindEntityType, i, -1, "name", "entity type %q must start with a capital letter and use only letters and digits", t.Name)
+		}
+		if j, dup := seenET[t.Name]; dup && !reflect.DeepEqual(b.Ontology.EntityTypes[j], t) {
+			v.add(KindEntityType, i, -1, "name", "entity type %q is declared twice with different content", t.Name)
+		}
+		seenET[t.Name] = i
+	}
+	seenRT := map[string]int{}
+	for i, t := range b.Ontology.RelationTypes {
+		if !relationRE.MatchString(t.Name) {
+			v.add(KindRelationType, i, -1, "name", "relation type %q must be lower-case words joined by hyphens", t.Name)
+		}
+		if j, dup := seenRT[t.Name]; dup && !reflect.DeepEqual(b.Ontology.RelationTypes[j], t) {
+			v.add(KindRelationType, i, -1, "name", "relation type %q is declared twice with different content", t.Name)
+		}
+		seenRT[t.Name] = i
+		for _, f := range []struct {
+			field string
+			types []string
+		}{{"subject", t.Subject}, {"object", t.Object}} {
+			for _, et := range f.types {
+				if _, ok := v.ont.EntityType(et); !ok {
+					v.add(KindRelationType, i, -1, f.field, "unknown entity type %q", et)
+				}
+			}
+		}
+		for _, a := range t.Attributes {
+			if !attributeRE.MatchString(a) {
+				v.add(KindRelationType, i, -1, "attributes", "attribute %q must be a lower-case word (letters and digits)", a)
+			}
+		}
+	}
+
+	seenSrc := map[string]int{}
+	for i, s := range b.Sources {
+		if err := CheckItemID(s.ID); err != nil {
+			v.add(KindSource, i, -1, "id", "%v", err)
+		}
+		if j, dup := seenSrc[s.ID]; dup && b.Sources[j] != s {
+			v.add(KindSource, i, -1, "id", "source %q is given twice with different content", s.ID)
+		}
+		seenSrc[s.ID] = i
+		v.sources[s.ID] = true
+		if s.Title == "" {
+			v.add(KindSource, i, -1, "title", "a source needs a title")
+		}
+		if _, err := ParseDate(string(s.Published)); err != nil {
+			v.add(KindSource, i, -1, "published", "%v", err)
+		}
+		if s.Reliability != "" && !reliabilityRE.MatchString(s.Reliability) {
+			v.add(KindSource, i, -1, "reliability", "reliability %q must be a grade from A to F", s.Reliability)
+		}
+	}
+
+	seenEnt := map[string]int{}
+	for i, e := range b.Entities {
+		if err := CheckEntityID(e.ID); err != nil {
+			v.add(KindEntity, i, -1, "id", "%v", err)
+		}
+		if j, dup := seenEnt[e.ID]; dup && !reflect.DeepEqual(b.Entities[j], e) {
+			v.add(KindEntity, i, -1, "id", "entity %q is given twice with different content", e.ID)
+		}
+		seenEnt[e.ID] = i
+		v.entities[e.ID] = e.Type
+		if _, ok := v.ont.EntityType(e.Type); !ok {
+			v.add(KindEntity, i, -1, "type", "unknown entity type %q", e.Type)
+		}
+		if e.Name == "" {
+			v.add(KindEntity, i, -1, "name", "an entity needs a name")
+		}
+	}
+	// Aliases may name any entity, so check them once all are known.
+	for i, e := range b.Entities {
+		for _, a := range e.Aliases {
+			if a.Name == "" {
+				v.add(KindEntity, i, -1, "aliases", "an alias needs a name")
+			}
+			if a.UsedBy != "" {
+				if _, ok := v.entity(ctx, a.UsedBy); !ok {
+					v.add(KindEntity, i, -1, "aliases", "alias %q is used by unknown entity %q", a.Name, a.UsedBy)
+				}
+			}
+		}
+	}
+
+	seenSt := map[string]int{}
+	for i, st := range b.Statements {
+		v.statement(ctx, i, st)
+		if j, dup := seenSt[st.ID]; dup && !sameStatement(b.Statements[j], st) {
+			v.add(KindStatement, i, -1, "id", "statement %q is given twice with different subject, relation, object, attributes or valid time", st.ID)
+		}
+		seenSt[st.ID] = i
+	}
+}
+
+func sameStatement(a, b Statement) bool {
+	return a.Subject == b.Subject && a.Type == b.Type && a.Object == b.Object &&
+		maps.Equal(a.Attributes, b.Attributes) && a.ValidFrom == b.ValidFrom && a.ValidUntil == b.ValidUntil
+}
+
+// entity returns the type of entity id, from the batch or the store.
+func (v *validator) entity(ctx context.Context, id string) (string, bool) {
+	if t, ok := v.entities[id]; ok {
+		return t, true
+	}
+	if v.err != nil {
+		return "", false
+	}
+	t, ok, err := v.known(ctx, KindEntity, id)
+	if err != nil {
+		v.err = err
+		return "", false
+	}
+	if ok {
+		v.entities[id] = t
+	}
+	return t, ok
+}
+
+func (v *validator) source(ctx context.Context, id string) bool {
+	if ok, seen := v.sources[id]; seen {
+		return ok
+	}
+	if v.err != nil {
+		return false
+	}
+	_, ok, err := v.known(ctx, KindSource, id)
+	if err != nil {
+		v.err = err
+		return false
+	}
+	v.sources[id] = ok
+	return ok
+}
+
+func (v *validator) statement(ctx context.Context, i int, st Statement) {
+	if err := CheckItemID(st.ID); err != nil {
+		v.add(KindStatement, i, -1, "id", "%v", err)
+	}
+	rt, rtOK := v.ont.RelationType(st.Type)
+	if !rtOK {
+		v.add(KindStatement, i, -1, "type", "unknown relation type %q", st.Type)
+	}
+	subjType, subjOK := v.entity(ctx, st.Subject)
+	if !subjOK {
+		v.add(KindStatement, i, -1, "subject", "unknown entity %q", st.Subject)
+	}
+	objType, objOK := v.entity(ctx, st.Object)
+	if !objOK {
+		v.add(KindStatement, i, -1, "object", "unknown entity %q", st.Object)
+	}
+	if st.Subject == st.Object && subjOK {
+		v.add(KindStatement, i, -1, "object", "a statement cannot relate %q to itself", st.Subject)
+	}
+	if rtOK && subjOK && objOK && !rt.Allows(subjType, objType) {
+		v.add(KindStatement, i, -1, "type", "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s",
+			st.Type, subjType, st.Subject, objType, st.Object, anyOf(rt.Subject), anyOf(rt.Object))
+	}
+	if rtOK {
+		for _, k := range slices.Sorted(maps.Keys(st.Attributes)) {
+			if !slices.Contains(rt.Attributes, k) {
+				v.add(KindStatement, i, -1, "attributes", "relation %s has no attribute %q (declared: %s)", st.Type, k, anyOf(rt.Attributes))
+			}
+		}
+	}
+	from, errFrom := ParseDate(string(st.ValidFrom))
+	if errFrom != nil {
+		v.add(KindStatement, i, -1, "since", "%v", errFrom)
+	}
+	until, errUntil := ParseDate(string(st.ValidUntil))
+	if errUntil != nil {
+		v.add(KindStatement, i, -1, "until", "%v", errUntil)
+	}
+	if errFrom == nil && errUntil == nil && from != "" && until != "" && from.Compare(until) > 0 {
+		v.add(KindStatement, i, -1, "until", "valid time ends (%s) before it starts (%s)", until, from)
+	}
+	if len(st.Claims) == 0 {
+		v.add(KindStatement, i, -1, "claims", "a statement needs at least one claim: who says it, in which source")
+	}
+	seen := map[string]bool{}
+	for j, c := range st.Claims {
+		if err := CheckItemID(c.ID); err != nil {
+			v.add(KindStatement, i, j, "id", "%v", err)
+		}
+		if seen[c.ID] {
+			v.add(KindStatement, i, j, "id", "claim %q is given twice in this statement; give the claims distinct ids", c.ID)
+		}
+		seen[c.ID] = true
+		if c.Source == "" {
+			v.add(KindStatement, i, j, "source", "a claim needs a source")
+		} else if !v.source(ctx, c.Source) {
+			v.add(KindStatement, i, j, "source", "unknown source %q", c.Source)
+		}
+		if c.Claimant != "" {
+			if _, ok := v.entity(ctx, c.Claimant); !ok {
+				v.add(KindStatement, i, j, "claimant", "unknown entity %q", c.Claimant)
+			}
+		}
+		if !c.Stance.Valid() {
+			v.add(KindStatement, i, j, "stance", "stance %q must be ASSERTS or DENIES", c.Stance)
+		}
+		if _, err := ParseDate(string(c.Said)); err != nil {
+			v.add(KindStatement, i, j, "said", "%v", err)
+		}
+		if c.Credibility != "" && !credibilityRE.MatchString(c.Credibility) {
+			v.add(KindStatement, i, j, "credibility", "credibility %q must be a grade from 1 to 6", c.Credibility)
+		}
+	}
+}
+
+func anyOf(list []string) string {
+	if len(list) == 0 {
+		return "any"
+	}
+	return fmt.Sprint(list)
+}

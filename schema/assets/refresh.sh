@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# refresh.sh — re-download the vendored GraphiQL playground assets.
+#
+# The playground (schema/playground.go) embeds everything under
+# schema/assets/vendor/ into the Go binary, so `go run` / `go build` never
+# need npm or a network. Run this script only to update the pinned versions:
+# edit the versions below, run it, check the playground in a browser, commit.
+#
+# Usage: bash schema/assets/refresh.sh    (needs npm and tar)
+set -euo pipefail
+
+GRAPHIQL_VERSION=3.9.0
+REACT_VERSION=18.3.1
+REACT_DOM_VERSION=18.3.1
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+vendor="$here/vendor"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+cd "$tmp"
+npm pack --silent \
+	"graphiql@$GRAPHIQL_VERSION" \
+	"react@$REACT_VERSION" \
+	"react-dom@$REACT_DOM_VERSION" >/dev/null
+
+# unpack NAME VERSION: extract NAME-VERSION.tgz into ./NAME/ (tarballs hold package/...).
+unpack() {
+	mkdir -p "$1"
+	tar -xzf "$1-$2.tgz" -C "$1" --strip-components=1
+}
+unpack graphiql "$GRAPHIQL_VERSION"
+unpack react "$REACT_VERSION"
+unpack react-dom "$REACT_DOM_VERSION"
+
+mkdir -p "$vendor"
+# graphiql.min.{js,css} sit at the package root; they are copies of dist/index.umd.js
+# and dist/style.css (see the package's prepublishOnly script). The UMD bundle
+# needs only the React and ReactDOM globals; its fonts are inlined as data: URLs.
+install -m 0644 graphiql/graphiql.min.js "$vendor/graphiql.min.js"
+install -m 0644 graphiql/graphiql.min.css "$vendor/graphiql.min.css"
+install -m 0644 react/umd/react.production.min.js "$vendor/react.production.min.js"
+install -m 0644 react-dom/umd/react-dom.production.min.js "$vendor/react-dom.production.min.js"
+install -m 0644 graphiql/LICENSE "$vendor/LICENSE.graphiql"
+install -m 0644 react/LICENSE "$vendor/LICENSE.react"
+install -m 0644 react-dom/LICENSE "$vendor/LICENSE.react-dom"
+
+echo "vendored graphiql@$GRAPHIQL_VERSION react@$REACT_VERSION react-dom@$REACT_DOM_VERSION into $vendor:"
+ls -l "$vendor"
