@@ -50,6 +50,14 @@ func ValidateBatch(ctx context.Context, ont Ontology, b Batch, known Known) erro
 	return &Error{Code: Invalid, Message: fmt.Sprintf("%d %s in the input", len(v.problems), noun), Problems: v.problems}
 }
 
+// ReservedTypeNames are names an entity type may not take: claimgraph's
+// own concepts, which its APIs name as types of their own.
+var ReservedTypeNames = []string{
+	"Alias", "Attribute", "Claim", "Direction", "Entity", "EntityConnection", "EntityEdge",
+	"Hop", "Mutation", "Node", "PageInfo", "Path", "Query", "Relation", "Source", "Stance",
+	"Status", "Subscription",
+}
+
 type validator struct {
 	ont      Ontology
 	known    Known
@@ -68,6 +76,8 @@ func (v *validator) run(ctx context.Context, b Batch) {
 	for i, t := range b.Ontology.EntityTypes {
 		if !typeNameRE.MatchString(t.Name) {
 			v.add(KindEntityType, i, -1, "name", "entity type %q must start with a capital letter and use only letters and digits", t.Name)
+		} else if slices.Contains(ReservedTypeNames, t.Name) {
+			v.add(KindEntityType, i, -1, "name", "entity type name %q is reserved for claimgraph's own types", t.Name)
 		}
 		if j, dup := seenET[t.Name]; dup && !reflect.DeepEqual(b.Ontology.EntityTypes[j], t) {
 			v.add(KindEntityType, i, -1, "name", "entity type %q is declared twice with different content", t.Name)
