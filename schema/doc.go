@@ -1,0 +1,26 @@
+// Package schema is claimgraph's GraphQL transport: the schema generated
+// from the ontology, its resolvers, the mapping of domain errors to GraphQL
+// errors, the GraphQL-over-HTTP handler and the embedded playground.
+//
+// The schema is generated, not written: every entity type of the ontology
+// becomes an object type implementing the Entity and Node interfaces, so an
+// ontology that gains a type gains it in the API. Relations are statements:
+// each Relation carries its derived status and the claims behind it, and
+// each Claim its claimant, stance, source and verbatim quote.
+//
+// Ids. An entity's id is its slug ("india"). The ids of the other node
+// types carry their kind so that Query.node can resolve any of them:
+// "relation:india.accused-of-backing.ttp", "claim:…", "source:…".
+//
+// Errors. Resolvers return domain errors (*graph.Error); toClient maps them,
+// in this one place, to errors with a stable extensions.code
+// (BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED,
+// SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR). Internal details are logged,
+// never shown.
+//
+// Hostile queries. graphql-go v0.8.1 overflows its stack on cyclic
+// fragments and validates deep documents in quadratic time, so the handler
+// checks bracket nesting before parsing, runs the fragment-cycle rule
+// alone before the full validation, and bounds the depth of the expanded
+// selection (see Limits).
+package schema
