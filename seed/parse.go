@@ -1,0 +1,564 @@
+package seed
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// Parsed is the content of one or more fact files merged into one batch,
+// together with where in the files each item and field was written, so that
+// problems found later (by graph.ValidateBatch or Store.Apply) can be
+// reported in file terms with Locate.
+type Parsed struct {
+	// Batch holds the items of all inputs in input order, normalized by
+	// graph.NormalizeBatch (statement and claim ids filled in).
+	Batch graph.Batch
+
+	// items holds, per graph.Kind*, the position record of each item of
+	// Batch at the same index.
+	items map[string][]*item
+}
+
+// Parse reads fact files and merges them, in order, into one batch. It
+// checks the form of the files (YAML syntax, known keys, the kind of each
+// value, required fields), not their meaning: whether the entities and types
+// a statement names exist is for graph.ValidateBatch or Store.Apply to say,
+// and Locate places their problems.
+//
+// When any input is malformed Parse returns a *graph.Error with code
+// graph.Invalid whose message lists every problem of every input, one
+// "FILE:LINE:COL: message" line each, ordered by input, line and column.
+func Parse(inputs ...Input) (*Parsed, error) {
+	p := &Parsed{items: map[string][]*item{}}
+	var diags []diagnostic
+	for i, in := range inputs {
+		r := &reader{parsed: p, file: in.Name, fileIndex: i, diags: &diags, budget: nodeBudget}
+		r.read(in.Data)
+	}
+	if len(diags) > 0 {
+		return nil, diagError(graph.Invalid, diags)
+	}
+	graph.NormalizeBatch(&p.Batch)
+	return p, nil
+}
+
+// nodeBudget caps the YAML nodes visited in one input, counting each visit
+// through an alias again, so that aliases cannot make a small file expand
+// into a huge batch.
+const nodeBudget = 1 << 20
+
+// Keys of each kind of item, in the order the format documents them.
+var (
+	fileKeys         = []string{"ontology", "sources", "entities", "statements"}
+	ontologyKeys     = []string{"entityTypes", "relationTypes"}
+	entityTypeKeys   = []string{"name", "description"}
+	relationTypeKeys = []string{"name", "label", "inverse", "subject", "object", "symmetric", "attributes", "description"}
+	sourceKeys       = []string{"id", "title", "publisher", "url", "published", "reliability"}
+	entityKeys       = []string{"id", "type", "name", "aliases", "description"}
+	aliasKeys        = []string{"name", "usedBy"}
+	statementKeys    = []string{"id", "subject", "relation", "object", "since", "until", "attributes", "claims"}
+	claimKeys        = []string{"id", "source", "by", "stance", "quote", "said", "credibility"}
+)
+
+// reader reads one input into the shared Parsed.
+type reader struct {
+	parsed    *Parsed
+	file      string
+	fileIndex int
+	diags     *[]diagnostic
+	budget    int
+	exhausted bool
+}
+
+// entry is one key: value pair of a mapping. value is the node as written,
+// which may be an alias.
+type entry struct {
+	key, value *yaml.Node
+}
+
+var yamlLineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+func (r *reader) read(data []byte) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			r.syntaxError(err)
+			return
+		}
+		if len(doc.Content) > 0 {
+			r.document(doc.Content[0])
+		}
+	}
+}
+
+// syntaxError reports an error of the YAML parser. yaml.v3 tells the line
+// but not the column.
+func (r *reader) syntaxError(err error) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	r.add(Position{File: r.file, Line: line, Column: 1}, "YAML syntax error: "+msg)
+}
+
+func (r *reader) document(root *yaml.Node) {
+	n := r.deref(root)
+	if n == nil || isNull(n) {
+		return // an empty document
+	}
+	m, ok := r.fields(root, "a fact file", fileKeys)
+	if !ok {
+		return
+	}
+	if e, ok := m["ontology"]; ok && !isNull(r.deref(e.value)) {
+		om, ok := r.fields(e.value, "the ontology", ontologyKeys)
+		if ok {
+			for _, n := range r.list(om["entityTypes"], "entityTypes") {
+				r.entityType(n)
+			}
+			for _, n := range r.list(om["relationTypes"], "relationTypes") {
+				r.relationType(n)
+			}
+		}
+	}
+	for _, n := range r.list(m["sources"], "sources") {
+		r.source(n)
+	}
+	for _, n := range r.list(m["entities"], "entities") {
+		r.entity(n)
+	}
+	for _, n := range r.list(m["statements"], "statements") {
+		r.statement(n)
+	}
+}
+
+func (r *reader) entityType(n *yaml.Node) {
+	m, it, ok := r.item(n, "an entity type", entityTypeKeys)
+	if !ok {
+		return
+	}
+	t := graph.EntityType{
+		Name:        r.required(m, it, "name", "an entity type"),
+		Description: r.text(m, "description"),
+	}
+	r.parsed.Batch.Ontology.EntityTypes = append(r.parsed.Batch.Ontology.EntityTypes, t)
+	r.record(graph.KindEntityType, it)
+}
+
+func (r *reader) relationType(n *yaml.Node) {
+	m, it, ok := r.item(n, "a relation type", relationTypeKeys)
+	if !ok {
+		return
+	}
+	t := graph.RelationType{
+		Name:        r.required(m, it, "name", "a relation type"),
+		Label:       r.text(m, "label"),
+		Inverse:     r.text(m, "inverse"),
+		Subject:     r.textList(m, it, "subject"),
+		Object:      r.textList(m, it, "object"),
+		Symmetric:   r.boolean(m, "symmetric"),
+		Attributes:  r.textList(m, it, "attributes"),
+		Description: r.text(m, "description"),
+	}
+	r.parsed.Batch.Ontology.RelationTypes = append(r.parsed.Batch.Ontology.RelationTypes, t)
+	r.record(graph.KindRelationType, it)
+}
+
+func (r *reader) source(n *yaml.Node) {
+	m, it, ok := r.item(n, "a source", sourceKeys)
+	if !ok {
+		return
+	}
+	s := graph.Source{
+		ID:          r.required(m, it, "id", "a source"),
+		Title:       r.text(m, "title"),
+		Publisher:   r.text(m, "publisher"),
+		URL:         r.text(m, "url"),
+		Published:   graph.Date(r.text(m, "published")),
+		Reliability: r.text(m, "reliability"),
+	}
+	r.parsed.Batch.Sources = append(r.parsed.Batch.Sources, s)
+	r.record(graph.KindSource, it)
+}
+
+func (r *reader) entity(n *yaml.Node) {
+	m, it, ok := r.item(n, "an entity", entityKeys)
+	if !ok {
+		return
+	}
+	e := graph.Entity{
+		ID:          r.required(m, it, "id", "an entity"),
+		Type:        r.required(m, it, "type", "an entity"),
+		Name:        r.text(m, "name"),
+		Aliases:     r.aliases(m, it),
+		Description: r.text(m, "description"),
+	}
+	r.parsed.Batch.Entities = append(r.parsed.Batch.Entities, e)
+	r.record(graph.KindEntity, it)
+}
+
+// aliases reads "aliases": a list whose items are a name or a mapping of
+// name and usedBy; a single name stands for a list of one.
+func (r *reader) aliases(m map[string]entry, it *item) []graph.Alias {
+	e, ok := m["aliases"]
+	if !ok {
+		return nil
+	}
+	f := it.field("aliases")
+	var out []graph.Alias
+	for _, n := range r.scalarOrList(e, "aliases") {
+		d := r.deref(n)
+		if d == nil {
+			continue
+		}
+		if d.Kind == yaml.ScalarNode {
+			out = append(out, graph.Alias{Name: d.Value})
+			f.parts = append(f.parts, part{text: d.Value, pos: r.pos(n)})
+			continue
+		}
+		am, ok := r.fields(n, "an alias", aliasKeys)
+		if !ok {
+			continue
+		}
+		a := graph.Alias{Name: r.text(am, "name"), UsedBy: r.text(am, "usedBy")}
+		// The usedBy part comes first: a problem that quotes both names is
+		// about the one using it.
+		if e, ok := am["usedBy"]; ok {
+			f.parts = append(f.parts, part{text: a.UsedBy, pos: r.valuePos(e)})
+		}
+		f.parts = append(f.parts, part{text: a.Name, pos: r.pos(n)})
+		out = append(out, a)
+	}
+	return out
+}
+
+func (r *reader) statement(n *yaml.Node) {
+	m, it, ok := r.item(n, "a statement", statementKeys)
+	if !ok {
+		return
+	}
+	st := graph.Statement{
+		ID:         r.text(m, "id"),
+		Subject:    r.required(m, it, "subject", "a statement"),
+		Type:       r.required(m, it, "relation", "a statement"),
+		Object:     r.required(m, it, "object", "a statement"),
+		ValidFrom:  graph.Date(r.text(m, "since")),
+		ValidUntil: graph.Date(r.text(m, "until")),
+		Attributes: r.attributes(m, it),
+	}
+	if e, ok := m["claims"]; ok {
+		for _, cn := range r.list(e, "claims") {
+			c, cit, ok := r.claim(cn)
+			if ok {
+				st.Claims = append(st.Claims, c)
+				it.claims = append(it.claims, cit)
+			}
+		}
+	}
+	r.parsed.Batch.Statements = append(r.parsed.Batch.Statements, st)
+	r.record(graph.KindStatement, it)
+}
+
+// attributes reads a statement's "attributes": a mapping of attribute keys
+// to values.
+func (r *reader) attributes(m map[string]entry, it *item) map[string]string {
+	e, ok := m["attributes"]
+	if !ok {
+		return nil
+	}
+	n := r.deref(e.value)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		r.errorf(e.value, "attributes must be a mapping of attribute keys to values, not %s", kindName(n))
+		return nil
+	}
+	f := it.field("attributes")
+	out := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn, vn := n.Content[i], n.Content[i+1]
+		k := r.deref(kn)
+		if k.Kind != yaml.ScalarNode {
+			r.errorf(kn, "an attribute key must be a name, not %s", kindName(k))
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			r.errorf(kn, "attribute %q is given twice", k.Value)
+			continue
+		}
+		out[k.Value], _ = r.scalar(entry{kn, vn}, "attribute "+strconv.Quote(k.Value))
+		f.parts = append(f.parts, part{text: k.Value, pos: r.pos(kn)})
+	}
+	return out
+}
+
+func (r *reader) claim(n *yaml.Node) (graph.Claim, *item, bool) {
+	m, it, ok := r.item(n, "a claim", claimKeys)
+	if !ok {
+		return graph.Claim{}, nil, false
+	}
+	c := graph.Claim{
+		ID:          r.text(m, "id"),
+		Source:      r.text(m, "source"),
+		Claimant:    r.text(m, "by"),
+		Stance:      graph.Asserts,
+		Quote:       r.text(m, "quote"),
+		Said:        graph.Date(r.text(m, "said")),
+		Credibility: r.text(m, "credibility"),
+	}
+	if s := r.text(m, "stance"); s != "" {
+		c.Stance = graph.Stance(strings.ToUpper(s))
+	}
+	return c, it, true
+}
+
+// item checks that n is a mapping with the given keys and starts its
+// position record.
+func (r *reader) item(n *yaml.Node, what string, keys []string) (map[string]entry, *item, bool) {
+	m, ok := r.fields(n, what, keys)
+	if !ok {
+		return nil, nil, false
+	}
+	it := &item{pos: r.pos(n), fileIndex: r.fileIndex, fields: map[string]*field{}}
+	for k, e := range m {
+		it.fields[k] = &field{value: r.valuePos(e)}
+	}
+	return m, it, true
+}
+
+// record appends the position record of the item just appended to the
+// batch.
+func (r *reader) record(kind string, it *item) {
+	r.parsed.items[kind] = append(r.parsed.items[kind], it)
+}
+
+// fields checks that n is a mapping whose keys are all among known and
+// given once, and returns its entries by key. An entry with a bad key is
+// reported and left out.
+func (r *reader) fields(n *yaml.Node, what string, known []string) (map[string]entry, bool) {
+	d := r.deref(n)
+	if d == nil {
+		return nil, false
+	}
+	if d.Kind != yaml.MappingNode {
+		r.errorf(n, "%s must be a mapping with the keys %s, not %s", what, strings.Join(known, ", "), kindName(d))
+		return nil, false
+	}
+	out := map[string]entry{}
+	for i := 0; i+1 < len(d.Content); i += 2 {
+		kn, vn := d.Content[i], d.Content[i+1]
+		k := r.deref(kn)
+		switch {
+		case k == nil:
+			continue
+		case k.Kind != yaml.ScalarNode:
+			r.errorf(kn, "a key of %s must be a name, not %s", what, kindName(k))
+		case k.Tag == "!!merge":
+			r.errorf(kn, "merge keys (<<) are not supported; write the keys out")
+		case !slices.Contains(known, k.Value):
+			r.errorf(kn, "unknown key %q in %s%s", k.Value, what, didYouMean(k.Value, known))
+		default:
+			if prev, dup := out[k.Value]; dup {
+				r.errorf(kn, "key %q is given twice in %s (first on line %d)", k.Value, what, prev.key.Line)
+				continue
+			}
+			out[k.Value] = entry{key: kn, value: vn}
+		}
+	}
+	return out, true
+}
+
+// list returns the items of a list value; an absent or empty value is an
+// empty list.
+func (r *reader) list(e entry, what string) []*yaml.Node {
+	if e.value == nil {
+		return nil
+	}
+	n := r.deref(e.value)
+	switch {
+	case n == nil || isNull(n):
+		return nil
+	case n.Kind == yaml.SequenceNode:
+		return n.Content
+	}
+	r.errorf(e.value, "%s must be a list, not %s", what, kindName(n))
+	return nil
+}
+
+// scalarOrList is list, except that a single value stands for a list of
+// one.
+func (r *reader) scalarOrList(e entry, what string) []*yaml.Node {
+	if n := r.deref(e.value); n != nil && n.Kind == yaml.ScalarNode && !isNull(n) {
+		return []*yaml.Node{e.value}
+	}
+	return r.list(e, what)
+}
+
+// text returns the text of key in m, or "" when it is absent or empty.
+func (r *reader) text(m map[string]entry, key string) string {
+	v, _ := r.scalar(m[key], key)
+	return v
+}
+
+// required is text for a key the item cannot do without; it reports the
+// key when it is absent or empty.
+func (r *reader) required(m map[string]entry, it *item, key, what string) string {
+	e, ok := m[key]
+	if !ok {
+		r.add(it.pos, fmt.Sprintf("missing key %q: %s needs one", key, what))
+		return ""
+	}
+	v, ok := r.scalar(e, key)
+	if ok && v == "" {
+		r.add(r.valuePos(e), fmt.Sprintf("%q is empty: %s needs one", key, what))
+	}
+	return v
+}
+
+// scalar returns the text of a single value; numbers, dates and booleans
+// are read as written, and an absent or empty value is "". It reports a
+// value of another kind and returns false for it.
+func (r *reader) scalar(e entry, what string) (string, bool) {
+	if e.value == nil {
+		return "", true
+	}
+	n := r.deref(e.value)
+	switch {
+	case n == nil:
+		return "", false
+	case isNull(n):
+		return "", true
+	case n.Kind == yaml.ScalarNode:
+		return n.Value, true
+	}
+	r.errorf(e.value, "%s must be a single value, not %s", what, kindName(n))
+	return "", false
+}
+
+// textList reads a list of single values into its texts, recording each
+// value's position so problems can point at the one they quote.
+func (r *reader) textList(m map[string]entry, it *item, key string) []string {
+	e, ok := m[key]
+	if !ok {
+		return nil
+	}
+	f := it.field(key)
+	var out []string
+	for _, n := range r.scalarOrList(e, key) {
+		v, _ := r.scalar(entry{key: e.key, value: n}, "an item of "+key)
+		if v == "" {
+			continue
+		}
+		out = append(out, v)
+		f.parts = append(f.parts, part{text: v, pos: r.pos(n)})
+	}
+	return out
+}
+
+func (r *reader) boolean(m map[string]entry, key string) bool {
+	e, ok := m[key]
+	if !ok {
+		return false
+	}
+	n := r.deref(e.value)
+	if isNull(n) {
+		return false
+	}
+	if n.Kind == yaml.ScalarNode {
+		switch strings.ToLower(n.Value) {
+		case "true", "yes":
+			return true
+		case "false", "no":
+			return false
+		}
+	}
+	r.errorf(e.value, "%s must be true or false, not %s", key, kindName(n))
+	return false
+}
+
+// deref follows aliases to the node they name and counts the visit against
+// the budget. It returns nil once the budget is exhausted.
+func (r *reader) deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	if n == nil || n.Kind == yaml.AliasNode {
+		return nil
+	}
+	r.budget--
+	if r.budget < 0 {
+		if !r.exhausted {
+			r.exhausted = true
+			r.add(r.pos(n), fmt.Sprintf("the file expands to more than %d YAML nodes; use fewer aliases", nodeBudget))
+		}
+		return nil
+	}
+	return n
+}
+
+func (r *reader) pos(n *yaml.Node) Position {
+	p := Position{File: r.file, Line: n.Line, Column: n.Column}
+	if p.Line < 1 {
+		p.Line = 1
+	}
+	if p.Column < 1 {
+		p.Column = 1
+	}
+	return p
+}
+
+// valuePos is the position of an entry's value, or of its key when the
+// value is left out ("name:" with nothing after it).
+func (r *reader) valuePos(e entry) Position {
+	if e.value.Kind == yaml.ScalarNode && e.value.Tag == "!!null" && e.value.Value == "" {
+		return r.pos(e.key)
+	}
+	return r.pos(e.value)
+}
+
+func (r *reader) errorf(n *yaml.Node, format string, args ...any) {
+	r.add(r.pos(n), fmt.Sprintf(format, args...))
+}
+
+func (r *reader) add(p Position, msg string) {
+	*r.diags = append(*r.diags, diagnostic{pos: p, fileIndex: r.fileIndex, msg: msg})
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// kindName describes a node for messages.
+func kindName(n *yaml.Node) string {
+	switch {
+	case n == nil:
+		return "nothing"
+	case n.Kind == yaml.MappingNode:
+		return "a mapping"
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case isNull(n):
+		return "empty"
+	case n.Kind == yaml.ScalarNode:
+		return strconv.Quote(n.Value)
+	}
+	return "a document"
+}
