@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -97,7 +98,7 @@ func (r *reader) read(data []byte) {
 			return
 		}
 		if err != nil {
-			r.syntaxError(err)
+			r.syntaxError(data, err)
 			return
 		}
 		if len(doc.Content) > 0 {
@@ -106,16 +107,64 @@ func (r *reader) read(data []byte) {
 	}
 }
 
-// syntaxError reports an error of the YAML parser. yaml.v3 tells the line
-// but not the column.
-func (r *reader) syntaxError(err error) {
+// syntaxError reports an error of the YAML parser at the line where it
+// occurs, column 1: yaml.v3 tells no column, and the line it tells is often
+// where the enclosing construct began, counted from 0.
+func (r *reader) syntaxError(data []byte, err error) {
+	_, msg := splitYAMLError(err)
+	r.add(Position{File: r.file, Line: syntaxErrorLine(data, err), Column: 1}, "YAML syntax error: "+msg)
+}
+
+// splitYAMLError splits a yaml.v3 error into the line it names (0 when
+// none) and its message.
+func splitYAMLError(err error) (int, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 1
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
+		line, _ := strconv.Atoi(m[1])
+		return line, m[2]
 	}
-	r.add(Position{File: r.file, Line: line, Column: 1}, "YAML syntax error: "+msg)
+	return 0, msg
+}
+
+// syntaxErrorLine finds the first line at which data fails to parse as it
+// does in err: the smallest k such that the first k lines give the same
+// message, found by binary search. When that fails it falls back to the
+// line yaml.v3 names, or 1.
+func syntaxErrorLine(data []byte, err error) int {
+	yamlLine, msg := splitYAMLError(err)
+	var ends []int // ends[k-1] is the end of line k, its newline included
+	for i, b := range data {
+		if b == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(ends) == 0 || ends[len(ends)-1] != len(data) {
+		ends = append(ends, len(data))
+	}
+	fails := func(i int) bool {
+		_, m := splitYAMLError(decodeAll(data[:ends[i]]))
+		return m == msg
+	}
+	if k := sort.Search(len(ends), fails); k < len(ends) {
+		return k + 1
+	}
+	return max(1, yamlLine)
+}
+
+// decodeAll decodes every document of data and returns the first error, or
+// an error with an empty message when there is none.
+func decodeAll(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return errors.New("")
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 func (r *reader) document(root *yaml.Node) {
@@ -374,7 +423,11 @@ func (r *reader) fields(n *yaml.Node, what string, known []string) (map[string]e
 		case k.Tag == "!!merge":
 			r.errorf(kn, "merge keys (<<) are not supported; write the keys out")
 		case !slices.Contains(known, k.Value):
-			r.errorf(kn, "unknown key %q in %s%s", k.Value, what, didYouMean(k.Value, known))
+			hint := didYouMean(k.Value, known)
+			if hint == "" {
+				hint = " (expected one of: " + strings.Join(known, ", ") + ")"
+			}
+			r.errorf(kn, "unknown key %q in %s%s", k.Value, what, hint)
 		default:
 			if prev, dup := out[k.Value]; dup {
 				r.errorf(kn, "key %q is given twice in %s (first on line %d)", k.Value, what, prev.key.Line)
