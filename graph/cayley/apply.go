@@ -1,0 +1,345 @@
+package cayley
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// Apply writes b as one atomic change; see graph.Store. It validates b
+// against the stored ontology merged with b's, computes the exact quads to
+// add and remove item by item (re-applying a batch writes nothing), and
+// writes them with one ApplyDeltas: one transaction on KV and SQL backends.
+func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions) (_ graph.Summary, err error) {
+	defer deferWrap(&err, "apply batch")
+	b = cloneBatch(b)
+	graph.NormalizeBatch(&b)
+
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	qs, err := s.rlock()
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	p := planner{r: reader{qs}, tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
+	err = p.plan(ctx, b)
+	s.mu.RUnlock()
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	if opts.DryRun || len(p.tx.Deltas) == 0 {
+		return p.sum, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return graph.Summary{}, err
+	}
+	if err := s.write(p.tx); err != nil {
+		return graph.Summary{}, err
+	}
+	s.log.Debug("batch applied", "added", p.sum.Added, "changed", p.sum.Changed,
+		"unchanged", p.sum.Unchanged, "quads", len(p.tx.Deltas))
+	return p.sum, nil
+}
+
+// cloneBatch copies the parts of b that NormalizeBatch writes to, so that
+// the caller's batch is left as it was.
+func cloneBatch(b graph.Batch) graph.Batch {
+	b.Statements = slices.Clone(b.Statements)
+	for i := range b.Statements {
+		b.Statements[i].Claims = slices.Clone(b.Statements[i].Claims)
+	}
+	return b
+}
+
+// planner computes the delta of one Apply.
+type planner struct {
+	r     reader
+	tx    *cgraph.Transaction
+	sum   graph.Summary
+	edges map[string][]quad.Quad // entity id → its subject quads, cached
+	root  []quad.Quad            // the quads of <cg:ontology>
+}
+
+func (p *planner) plan(ctx context.Context, b graph.Batch) error {
+	stored, err := p.r.ontology(ctx)
+	if err != nil {
+		return err
+	}
+	if err := graph.ValidateBatch(ctx, stored.Merge(b.Ontology), b, p.known); err != nil {
+		return err // an Invalid *graph.Error is returned unchanged, Problems and all
+	}
+	if p.root, err = p.r.subject(ctx, iriOntology); err != nil {
+		return err
+	}
+	for _, t := range dedupe(b.Ontology.EntityTypes, func(t graph.EntityType) string { return t.Name }) {
+		if err := p.ontologyItem(ctx, pEntityType, typeIRI(t.Name), entityTypeQuads(t)); err != nil {
+			return err
+		}
+	}
+	for _, t := range dedupe(b.Ontology.RelationTypes, func(t graph.RelationType) string { return t.Name }) {
+		if err := p.ontologyItem(ctx, pRelationType, relationIRI(t.Name), relationTypeQuads(t)); err != nil {
+			return err
+		}
+	}
+	for _, src := range dedupe(b.Sources, func(s graph.Source) string { return s.ID }) {
+		stored, err := p.r.subject(ctx, sourceIRI(src.ID))
+		if err != nil {
+			return err
+		}
+		p.item(stored, sourceQuads(src))
+	}
+	for _, e := range dedupe(b.Entities, func(e graph.Entity) string { return e.ID }) {
+		if err := p.entity(ctx, e); err != nil {
+			return err
+		}
+	}
+	return p.statements(ctx, b.Statements)
+}
+
+// known reports stored entities and sources to graph.ValidateBatch.
+func (p *planner) known(ctx context.Context, kind, id string) (string, bool, error) {
+	switch kind {
+	case graph.KindEntity:
+		own, err := p.r.subject(ctx, entityIRI(id))
+		if err != nil {
+			return "", false, err
+		}
+		typ := propsOf(own).id(iriRDFType, prefixType)
+		return typ, typ != "", nil
+	case graph.KindSource:
+		_, ok, err := p.r.source(ctx, id)
+		return "", ok, err
+	}
+	return "", false, fmt.Errorf("unknown item kind %q", kind)
+}
+
+// item counts one item and adds to the transaction what turns its stored
+// quads into the desired ones.
+func (p *planner) item(stored []quad.Quad, desired quads) {
+	have := keyed(stored)
+	want := keyed(desired)
+	changed := false
+	for _, k := range sortedKeys(want) {
+		if _, ok := have[k]; !ok {
+			p.tx.AddQuad(want[k])
+			changed = true
+		}
+	}
+	for _, k := range sortedKeys(have) {
+		if _, ok := want[k]; !ok {
+			p.tx.RemoveQuad(have[k])
+			changed = true
+		}
+	}
+	switch {
+	case len(stored) == 0:
+		p.sum.Added++
+	case changed:
+		p.sum.Changed++
+	default:
+		p.sum.Unchanged++
+	}
+}
+
+func keyed(qs []quad.Quad) map[string]quad.Quad {
+	m := make(map[string]quad.Quad, len(qs))
+	for _, q := range qs {
+		m[q.NQuad()] = q
+	}
+	return m
+}
+
+func sortedKeys(m map[string]quad.Quad) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// ontologyItem diffs a type: its link from <cg:ontology> and its own quads.
+func (p *planner) ontologyItem(ctx context.Context, link quad.IRI, node quad.IRI, desired quads) error {
+	stored, err := p.r.subject(ctx, node)
+	if err != nil {
+		return err
+	}
+	for _, q := range p.root {
+		if q.Predicate == link && q.Object == node {
+			stored = append(stored, q)
+		}
+	}
+	p.item(stored, desired)
+	return nil
+}
+
+// entity diffs an entity: its own quads except statement edges, and its
+// alias nodes.
+func (p *planner) entity(ctx context.Context, e graph.Entity) error {
+	own, err := p.entityQuads(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	var stored []quad.Quad
+	for _, q := range own {
+		if isRelation(q.Predicate) {
+			continue
+		}
+		stored = append(stored, q)
+		if q.Predicate == pAlias {
+			alias, err := p.r.subject(ctx, q.Object)
+			if err != nil {
+				return err
+			}
+			stored = append(stored, alias...)
+		}
+	}
+	p.item(stored, entityQuads(e))
+	return nil
+}
+
+// entityQuads returns the subject quads of an entity, cached for the plan:
+// statements find their edges there.
+func (p *planner) entityQuads(ctx context.Context, id string) ([]quad.Quad, error) {
+	if qs, ok := p.edges[id]; ok {
+		return qs, nil
+	}
+	qs, err := p.r.subject(ctx, entityIRI(id))
+	if err != nil {
+		return nil, err
+	}
+	p.edges[id] = qs
+	return qs, nil
+}
+
+// statements diffs statements and their claims. A statement keeps the
+// stored claims the batch does not name; claims are upserted by id.
+func (p *planner) statements(ctx context.Context, list []graph.Statement) error {
+	merged, index := mergeStatements(list)
+	var conflicts []graph.Problem
+	owner := map[string]string{} // claim id → statement id, within the batch
+	for i, st := range merged {
+		own, err := p.r.subject(ctx, statementIRI(st.ID))
+		if err != nil {
+			return err
+		}
+		if prev, ok := decodeStatement(st.ID, own); ok &&
+			(prev.Subject != st.Subject || prev.Type != st.Type || prev.Object != st.Object) {
+			conflicts = append(conflicts, graph.Problem{Kind: graph.KindStatement, Index: index[i], Claim: -1, Field: "id",
+				Message: fmt.Sprintf("statement %q is stored as %s %s %s; it cannot become %s %s %s",
+					st.ID, prev.Subject, prev.Type, prev.Object, st.Subject, st.Type, st.Object)})
+			continue
+		}
+		subjectQuads, err := p.entityQuads(ctx, st.Subject)
+		if err != nil {
+			return err
+		}
+		var stored []quad.Quad
+		var links []quad.Quad
+		for _, q := range own {
+			if q.Predicate == pClaim {
+				links = append(links, q)
+			} else {
+				stored = append(stored, q)
+			}
+		}
+		for _, q := range subjectQuads {
+			if q.Label == statementIRI(st.ID) && isRelation(q.Predicate) {
+				stored = append(stored, q)
+			}
+		}
+		p.item(stored, statementQuads(st))
+		for j, c := range st.Claims {
+			problem, err := p.claim(ctx, st.ID, c, links, owner)
+			if err != nil {
+				return err
+			}
+			if problem != "" {
+				conflicts = append(conflicts, graph.Problem{Kind: graph.KindStatement, Index: index[i], Claim: j, Field: "id", Message: problem})
+			}
+		}
+	}
+	if len(conflicts) > 0 {
+		msgs := make([]string, len(conflicts))
+		for i, c := range conflicts {
+			msgs[i] = c.Message
+		}
+		return &graph.Error{Code: graph.Conflict, Message: strings.Join(msgs, "; "), Problems: conflicts}
+	}
+	return nil
+}
+
+// claim diffs one claim of statement stID; links are the statement's stored
+// claim links. It returns a conflict message when the claim id belongs to
+// another statement.
+func (p *planner) claim(ctx context.Context, stID string, c graph.Claim, links []quad.Quad, owner map[string]string) (string, error) {
+	if other, ok := owner[c.ID]; ok && other != stID {
+		return fmt.Sprintf("claim %q is given for statements %q and %q; a claim belongs to one statement", c.ID, other, stID), nil
+	}
+	owner[c.ID] = stID
+	stored, err := p.r.subject(ctx, claimIRI(c.ID))
+	if err != nil {
+		return "", err
+	}
+	if _, storedSt, ok := decodeClaim(c.ID, stored); ok && storedSt != stID {
+		return fmt.Sprintf("claim %q belongs to statement %q, not %q", c.ID, storedSt, stID), nil
+	}
+	for _, q := range links {
+		if q.Object == claimIRI(c.ID) {
+			stored = append(stored, q)
+		}
+	}
+	p.item(stored, claimQuads(stID, c))
+	return "", nil
+}
+
+// mergeStatements folds statements given more than once (validation has
+// checked they agree) into one each, upserting their claims by id in
+// order. It returns the statements and the batch index of each.
+func mergeStatements(list []graph.Statement) ([]graph.Statement, []int) {
+	var out []graph.Statement
+	var index []int
+	at := map[string]int{}
+	for i, st := range list {
+		claims := st.Claims
+		j, seen := at[st.ID]
+		if !seen {
+			j = len(out)
+			at[st.ID] = j
+			st.Claims = nil
+			out = append(out, st)
+			index = append(index, i)
+		}
+		for _, c := range claims {
+			k := slices.IndexFunc(out[j].Claims, func(x graph.Claim) bool { return x.ID == c.ID })
+			if k >= 0 {
+				out[j].Claims[k] = c
+			} else {
+				out[j].Claims = append(out[j].Claims, c)
+			}
+		}
+	}
+	return out, index
+}
+
+// dedupe keeps the last of the items with the same key, in the order of
+// their first appearance. Validation has checked duplicates agree.
+func dedupe[T any](items []T, key func(T) string) []T {
+	at := map[string]int{}
+	var out []T
+	for _, it := range items {
+		if i, ok := at[key(it)]; ok {
+			out[i] = it
+			continue
+		}
+		at[key(it)] = len(out)
+		out = append(out, it)
+	}
+	return out
+}

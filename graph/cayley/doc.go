@@ -1,0 +1,67 @@
+// Package cayley implements graph.Store on the Cayley quad store. It is the
+// only package of claimgraph that imports Cayley.
+//
+// # Backends
+//
+// Open takes a store URL. "bolt:PATH" is an embedded bbolt file (Cayley's
+// KV layer, with its bloom filter off: no_bloom). The file is opened here
+// with a lock timeout and handed to Cayley, because Cayley's own bbolt
+// backend would wait forever for a file another process holds; the second
+// process gets an Unavailable error instead. "memory:" is Cayley's memstore,
+// which has no locking of its own: every read and write goes through the
+// Store's RWMutex. "postgres://…" is Cayley's SQL backend on PostgreSQL; its
+// tables are created when missing.
+//
+// # Quad layout
+//
+// Every node is an IRI in the cg: scheme, so an export is made of absolute
+// IRIs:
+//
+//	<cg:ontology>      the root of the ontology
+//	<cg:type/Country>  an entity type       <cg:rel/allied-with>  a relation type
+//	<cg:e/pakistan>    an entity            <cg:e/ttp#alias/0>    an entity's first alias
+//	<cg:s/ID>          a statement          <cg:c/ID>             a claim
+//	<cg:src/ID>        a source             <cg:p/…>              predicates
+//
+// The ontology is read through its root: <cg:ontology> <cg:p/entityType>
+// <cg:type/X> and <cg:ontology> <cg:p/relationType> <cg:rel/Y>. A relation
+// type carries its label, inverse and description as literals, its allowed
+// subject and object types as <cg:p/subjectType> and <cg:p/objectType> links
+// to type nodes (one quad each, sorted on read), <cg:p/symmetric> true when
+// symmetric, and one <cg:p/attribute> literal per attribute key.
+//
+// An entity is <cg:e/ID> rdf:type <cg:type/T> (so listing the entities of a
+// type is an object lookup of the type node) with <cg:p/name> and
+// <cg:p/description> literals. Each alias is a node of its own,
+// <cg:e/ID#alias/N> with N its position in Entity.Aliases, linked by
+// <cg:p/alias> and holding <cg:p/name> and, when known, <cg:p/usedBy> to the
+// entity that uses the name. Entity ids never contain '#'.
+//
+// A statement is one direct edge, <cg:e/SUBJ> <cg:rel/TYPE> <cg:e/OBJ>
+// <cg:s/ID>, whose label names it, so that path search follows plain edges.
+// Its metadata hangs off the statement node: <cg:p/subject>,
+// <cg:p/relation>, <cg:p/object>, <cg:p/attr/KEY> literals, <cg:p/validFrom>
+// and <cg:p/validUntil>, and one <cg:p/claim> link per claim. A claim
+// <cg:c/ID> has <cg:p/statement>, <cg:p/source>, <cg:p/claimant> (absent when
+// the source itself states it), <cg:p/stance>, <cg:p/quote>, <cg:p/said> and
+// <cg:p/credibility>. A source <cg:src/ID> is rdf:type <cg:class/Source>
+// (so sources can be listed without a scan) with <cg:p/title>,
+// <cg:p/publisher>, <cg:p/url>, <cg:p/published> and <cg:p/reliability>.
+// Dates are plain literals as precise as the source gives them ("2021-08").
+// An unknown or empty value is an absent quad.
+//
+// # Reading and writing
+//
+// Every read starts from a known subject or object with Cayley's low-level
+// iterator API; nothing is looked up by predicate or label alone, which is a
+// full scan on KV backends, and the path API is not used. Relations reads
+// out-edges through the entity's subject lookup and in-edges through its
+// object lookup, keeping the cg:rel/ predicates.
+//
+// Apply validates the batch first, then compares, item by item, the quads
+// the batch wants with the quads stored for that item, and writes only the
+// difference with one ApplyDeltas (one transaction on KV and SQL). Writes
+// are serialised by the Store. A failed write may leave Cayley's in-memory
+// IRI→id cache wrong, so the handle is closed and reopened (bolt, postgres);
+// a memory store cannot be reopened and refuses further use as Unavailable.
+package cayley

@@ -1,0 +1,536 @@
+package cayley
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// reader reads domain items from one quad store handle. Every read starts
+// from a known subject or object, never from a predicate or label alone
+// (those are full scans on KV backends).
+type reader struct {
+	qs cgraph.QuadStore
+}
+
+// quads returns the quads that have v in direction d.
+func (r reader) quads(ctx context.Context, d quad.Direction, v quad.Value) ([]quad.Quad, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ref, err := r.qs.ValueOf(v)
+	if err != nil {
+		return nil, fmt.Errorf("look up %v: %w", v, err)
+	}
+	if ref == nil {
+		return nil, nil
+	}
+	it := r.qs.QuadIterator(d, ref).Iterate()
+	defer it.Close()
+	var out []quad.Quad
+	for it.Next(ctx) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		q, err := r.qs.Quad(it.Result())
+		if err != nil {
+			return nil, fmt.Errorf("read quad of %v: %w", v, err)
+		}
+		if q.IsValid() {
+			out = append(out, q)
+		}
+	}
+	if err := it.Err(); err != nil {
+		return nil, fmt.Errorf("iterate quads of %v: %w", v, err)
+	}
+	return out, ctx.Err()
+}
+
+func (r reader) subject(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
+	return r.quads(ctx, quad.Subject, v)
+}
+
+func (r reader) object(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
+	return r.quads(ctx, quad.Object, v)
+}
+
+// props indexes a subject's quads by predicate.
+type props map[quad.Value][]quad.Value
+
+func propsOf(qs []quad.Quad) props {
+	p := props{}
+	for _, q := range qs {
+		p[q.Predicate] = append(p[q.Predicate], q.Object)
+	}
+	return p
+}
+
+// text returns the single literal of predicate pred, or "".
+func (p props) text(pred quad.IRI) string {
+	if vs := p[pred]; len(vs) > 0 {
+		return text(vs[0])
+	}
+	return ""
+}
+
+// id returns the id in the first IRI of predicate pred that has prefix.
+func (p props) id(pred quad.IRI, prefix string) string {
+	for _, v := range p[pred] {
+		if id, ok := idOf(v, prefix); ok {
+			return id
+		}
+	}
+	return ""
+}
+
+// sortedIDs returns the ids in the IRIs of predicate pred that have prefix,
+// sorted.
+func (p props) sortedIDs(pred quad.IRI, prefix string) []string {
+	var out []string
+	for _, v := range p[pred] {
+		if id, ok := idOf(v, prefix); ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sortedTexts returns the literals of predicate pred, sorted.
+func (p props) sortedTexts(pred quad.IRI) []string {
+	var out []string
+	for _, v := range p[pred] {
+		out = append(out, text(v))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ontology reads the ontology through the <cg:ontology> node.
+func (r reader) ontology(ctx context.Context) (graph.Ontology, error) {
+	root, err := r.subject(ctx, iriOntology)
+	if err != nil {
+		return graph.Ontology{}, err
+	}
+	var ont graph.Ontology
+	for _, q := range root {
+		switch q.Predicate {
+		case pEntityType:
+			name, ok := idOf(q.Object, prefixType)
+			if !ok {
+				continue
+			}
+			own, err := r.subject(ctx, q.Object)
+			if err != nil {
+				return graph.Ontology{}, err
+			}
+			ont.EntityTypes = append(ont.EntityTypes, decodeEntityType(name, propsOf(own)))
+		case pRelationType:
+			name, ok := idOf(q.Object, prefixRelation)
+			if !ok {
+				continue
+			}
+			own, err := r.subject(ctx, q.Object)
+			if err != nil {
+				return graph.Ontology{}, err
+			}
+			ont.RelationTypes = append(ont.RelationTypes, decodeRelationType(name, propsOf(own)))
+		}
+	}
+	ont.Sort()
+	return ont, nil
+}
+
+func decodeEntityType(name string, p props) graph.EntityType {
+	return graph.EntityType{Name: name, Description: p.text(pDescription)}
+}
+
+func decodeRelationType(name string, p props) graph.RelationType {
+	return graph.RelationType{
+		Name:        name,
+		Label:       p.text(pLabel),
+		Inverse:     p.text(pInverse),
+		Subject:     p.sortedIDs(pSubjectType, prefixType),
+		Object:      p.sortedIDs(pObjectType, prefixType),
+		Symmetric:   len(p[pSymmetric]) > 0 && isTrue(p[pSymmetric][0]),
+		Attributes:  p.sortedTexts(pAttribute),
+		Description: p.text(pDescription),
+	}
+}
+
+// entity reads the entity with the given id.
+func (r reader) entity(ctx context.Context, id string) (graph.Entity, bool, error) {
+	own, err := r.subject(ctx, entityIRI(id))
+	if err != nil {
+		return graph.Entity{}, false, err
+	}
+	return r.entityFrom(ctx, id, own)
+}
+
+// entityFrom decodes an entity from the quads of its subject lookup, which
+// also hold its outgoing statement edges (ignored here).
+func (r reader) entityFrom(ctx context.Context, id string, own []quad.Quad) (graph.Entity, bool, error) {
+	p := propsOf(own)
+	typ := p.id(iriRDFType, prefixType)
+	if typ == "" {
+		return graph.Entity{}, false, nil
+	}
+	e := graph.Entity{ID: id, Type: typ, Name: p.text(pName), Description: p.text(pDescription)}
+	type indexed struct {
+		n int
+		a graph.Alias
+	}
+	var aliases []indexed
+	for _, node := range p[pAlias] {
+		n, ok := aliasIndex(node)
+		if !ok {
+			continue
+		}
+		aq, err := r.subject(ctx, node)
+		if err != nil {
+			return graph.Entity{}, false, err
+		}
+		ap := propsOf(aq)
+		aliases = append(aliases, indexed{n, graph.Alias{Name: ap.text(pName), UsedBy: ap.id(pUsedBy, prefixEntity)}})
+	}
+	slices.SortFunc(aliases, func(a, b indexed) int { return cmp.Compare(a.n, b.n) })
+	for _, a := range aliases {
+		e.Aliases = append(e.Aliases, a.a)
+	}
+	return e, true, nil
+}
+
+// entityIDs returns the ids of the entities of type typ, through the
+// object lookup of the type node.
+func (r reader) entityIDs(ctx context.Context, typ string) ([]string, error) {
+	in, err := r.object(ctx, typeIRI(typ))
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, q := range in {
+		if q.Predicate != iriRDFType {
+			continue
+		}
+		if id, ok := idOf(q.Subject, prefixEntity); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// allEntityIDs returns the ids of the entities of every type in ont, sorted.
+func (r reader) allEntityIDs(ctx context.Context, types []string) ([]string, error) {
+	seen := map[string]bool{}
+	for _, t := range types {
+		ids, err := r.entityIDs(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			seen[id] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(seen)), nil
+}
+
+// source reads the source with the given id.
+func (r reader) source(ctx context.Context, id string) (graph.Source, bool, error) {
+	own, err := r.subject(ctx, sourceIRI(id))
+	if err != nil {
+		return graph.Source{}, false, err
+	}
+	p := propsOf(own)
+	if len(p[pTitle]) == 0 {
+		return graph.Source{}, false, nil
+	}
+	return graph.Source{
+		ID:          id,
+		Title:       p.text(pTitle),
+		Publisher:   p.text(pPublisher),
+		URL:         p.text(pURL),
+		Published:   graph.Date(p.text(pPublished)),
+		Reliability: p.text(pReliability),
+	}, true, nil
+}
+
+// statement reads the statement with the given id and its claims, ordered
+// by claim id.
+func (r reader) statement(ctx context.Context, id string) (graph.Statement, bool, error) {
+	own, err := r.subject(ctx, statementIRI(id))
+	if err != nil {
+		return graph.Statement{}, false, err
+	}
+	st, ok := decodeStatement(id, own)
+	if !ok {
+		return graph.Statement{}, false, nil
+	}
+	for _, cid := range propsOf(own).sortedIDs(pClaim, prefixClaim) {
+		c, ok, err := r.claim(ctx, cid)
+		if err != nil {
+			return graph.Statement{}, false, err
+		}
+		if ok {
+			st.Claims = append(st.Claims, c)
+		}
+	}
+	return st, true, nil
+}
+
+// decodeStatement decodes a statement, without its claims, from its
+// metadata quads.
+func decodeStatement(id string, own []quad.Quad) (graph.Statement, bool) {
+	p := propsOf(own)
+	st := graph.Statement{
+		ID:         id,
+		Subject:    p.id(pSubject, prefixEntity),
+		Type:       p.id(pRelation, prefixRelation),
+		Object:     p.id(pObject, prefixEntity),
+		ValidFrom:  graph.Date(p.text(pValidFrom)),
+		ValidUntil: graph.Date(p.text(pValidUntil)),
+	}
+	if st.Subject == "" || st.Type == "" || st.Object == "" {
+		return graph.Statement{}, false
+	}
+	for _, q := range own {
+		if key, ok := idOf(q.Predicate, prefixAttr); ok {
+			if st.Attributes == nil {
+				st.Attributes = map[string]string{}
+			}
+			st.Attributes[key] = text(q.Object)
+		}
+	}
+	return st, true
+}
+
+// claim reads the claim with the given id.
+func (r reader) claim(ctx context.Context, id string) (graph.Claim, bool, error) {
+	own, err := r.subject(ctx, claimIRI(id))
+	if err != nil {
+		return graph.Claim{}, false, err
+	}
+	c, _, ok := decodeClaim(id, own)
+	return c, ok, nil
+}
+
+// decodeClaim decodes a claim and the id of its statement.
+func decodeClaim(id string, own []quad.Quad) (graph.Claim, string, bool) {
+	p := propsOf(own)
+	c := graph.Claim{
+		ID:          id,
+		Source:      p.id(pSource, prefixSource),
+		Claimant:    p.id(pClaimant, prefixEntity),
+		Stance:      graph.Stance(p.text(pStance)),
+		Quote:       p.text(pQuote),
+		Said:        graph.Date(p.text(pSaid)),
+		Credibility: p.text(pCredibility),
+	}
+	if c.Stance == "" {
+		return graph.Claim{}, "", false
+	}
+	return c, p.id(pStatement, prefixStmt), true
+}
+
+// Ontology returns the stored ontology, sorted by name.
+func (s *Store) Ontology(ctx context.Context) (_ graph.Ontology, err error) {
+	defer deferWrap(&err, "read ontology")
+	qs, err := s.rlock()
+	if err != nil {
+		return graph.Ontology{}, err
+	}
+	defer s.mu.RUnlock()
+	return reader{qs}.ontology(ctx)
+}
+
+// Entity returns the entity with the given id, or NotFound.
+func (s *Store) Entity(ctx context.Context, id string) (_ graph.Entity, err error) {
+	defer deferWrap(&err, "read entity %q", id)
+	qs, err := s.rlock()
+	if err != nil {
+		return graph.Entity{}, err
+	}
+	defer s.mu.RUnlock()
+	e, ok, err := reader{qs}.entity(ctx, id)
+	if err != nil {
+		return graph.Entity{}, err
+	}
+	if !ok {
+		return graph.Entity{}, graph.Errorf(graph.NotFound, "no entity %q", id)
+	}
+	return e, nil
+}
+
+// Entities returns the entities matching q, ordered by id. Entities are
+// found through the type nodes of the ontology (an object lookup per type).
+func (s *Store) Entities(ctx context.Context, q graph.EntityQuery) (_ []graph.Entity, err error) {
+	defer deferWrap(&err, "list entities")
+	qs, err := s.rlock()
+	if err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	r := reader{qs}
+	types := []string{q.Type}
+	if q.Type == "" {
+		ont, err := r.ontology(ctx)
+		if err != nil {
+			return nil, err
+		}
+		types = types[:0]
+		for _, t := range ont.EntityTypes {
+			types = append(types, t.Name)
+		}
+	}
+	ids, err := r.allEntityIDs(ctx, types)
+	if err != nil {
+		return nil, err
+	}
+	search := strings.ToLower(q.Search)
+	var out []graph.Entity
+	for _, id := range ids {
+		if q.Limit > 0 && len(out) >= q.Limit {
+			break
+		}
+		if id <= q.After {
+			continue
+		}
+		e, ok, err := r.entity(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok && matches(e, search) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// matches reports whether e's name or an alias contains search, which is
+// lower case.
+func matches(e graph.Entity, search string) bool {
+	if search == "" || strings.Contains(strings.ToLower(e.Name), search) {
+		return true
+	}
+	return slices.ContainsFunc(e.Aliases, func(a graph.Alias) bool {
+		return strings.Contains(strings.ToLower(a.Name), search)
+	})
+}
+
+// Source returns the source with the given id, or NotFound.
+func (s *Store) Source(ctx context.Context, id string) (_ graph.Source, err error) {
+	defer deferWrap(&err, "read source %q", id)
+	qs, err := s.rlock()
+	if err != nil {
+		return graph.Source{}, err
+	}
+	defer s.mu.RUnlock()
+	src, ok, err := reader{qs}.source(ctx, id)
+	if err != nil {
+		return graph.Source{}, err
+	}
+	if !ok {
+		return graph.Source{}, graph.Errorf(graph.NotFound, "no source %q", id)
+	}
+	return src, nil
+}
+
+// Statement returns the statement with the given id and its claims
+// (ordered by claim id), or NotFound.
+func (s *Store) Statement(ctx context.Context, id string) (_ graph.Statement, err error) {
+	defer deferWrap(&err, "read statement %q", id)
+	qs, err := s.rlock()
+	if err != nil {
+		return graph.Statement{}, err
+	}
+	defer s.mu.RUnlock()
+	st, ok, err := reader{qs}.statement(ctx, id)
+	if err != nil {
+		return graph.Statement{}, err
+	}
+	if !ok {
+		return graph.Statement{}, graph.Errorf(graph.NotFound, "no statement %q", id)
+	}
+	return st, nil
+}
+
+// Relations returns the statements at either end of the entity that match
+// q, with their claims, ordered by relation type, subject, object and id.
+// Out-edges come from the entity's subject lookup, in-edges from its object
+// lookup; only cg:rel/ predicates are edges.
+func (s *Store) Relations(ctx context.Context, entityID string, q graph.RelationQuery) (_ []graph.Statement, err error) {
+	defer deferWrap(&err, "read relations of %q", entityID)
+	qs, err := s.rlock()
+	if err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	r := reader{qs}
+	node := entityIRI(entityID)
+	out, err := r.subject(ctx, node)
+	if err != nil {
+		return nil, err
+	}
+	if !hasType(out) {
+		return nil, graph.Errorf(graph.NotFound, "no entity %q", entityID)
+	}
+	in, err := r.object(ctx, node)
+	if err != nil {
+		return nil, err
+	}
+	ont, err := r.ontology(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.relations(ctx, entityID, append(out, in...), ont, q)
+}
+
+// hasType reports whether an entity's subject quads include its rdf:type.
+func hasType(own []quad.Quad) bool {
+	return slices.ContainsFunc(own, func(q quad.Quad) bool { return q.Predicate == iriRDFType })
+}
+
+// relations loads the statements of the given edge quads that pass q.
+func (r reader) relations(ctx context.Context, entityID string, edges []quad.Quad, ont graph.Ontology, q graph.RelationQuery) ([]graph.Statement, error) {
+	shapeOnly := q
+	shapeOnly.Status = nil
+	seen := map[string]bool{}
+	var out []graph.Statement
+	for _, e := range edges {
+		typ, ok := idOf(e.Predicate, prefixRelation)
+		if !ok {
+			continue
+		}
+		id, ok := idOf(e.Label, prefixStmt)
+		if !ok || seen[id] {
+			continue
+		}
+		seen[id] = true
+		rt, _ := ont.RelationType(typ)
+		subj, _ := idOf(e.Subject, prefixEntity)
+		obj, _ := idOf(e.Object, prefixEntity)
+		// Filter on type and direction before paying for the claims.
+		if !shapeOnly.Match(entityID, graph.Statement{Subject: subj, Type: typ, Object: obj}, rt.Symmetric) {
+			continue
+		}
+		st, ok, err := r.statement(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok && q.Match(entityID, st, rt.Symmetric) {
+			out = append(out, st)
+		}
+	}
+	slices.SortFunc(out, func(a, b graph.Statement) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Subject, b.Subject),
+			cmp.Compare(a.Object, b.Object), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}

@@ -1,0 +1,276 @@
+package cayley
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/kv"
+	_ "github.com/cayleygraph/cayley/graph/memstore"     // registers "memstore"
+	_ "github.com/cayleygraph/cayley/graph/sql/postgres" // registers "postgres"
+	_ "github.com/cayleygraph/cayley/writer"             // registers the "single" writer
+	hbolt "github.com/hidal-go/hidalgo/kv/bbolt"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// Options tune Open.
+type Options struct {
+	// Logger receives the store's log records; nil discards them.
+	Logger *slog.Logger
+	// LockTimeout bounds how long Open waits for a bolt file that another
+	// process holds open; 0 means one second.
+	LockTimeout time.Duration
+}
+
+// Store is a graph.Store on a Cayley quad store. It is safe for concurrent
+// use: reads run in parallel, Apply calls run one at a time.
+type Store struct {
+	log     *slog.Logger
+	backend string
+	open    func() (cgraph.QuadStore, error)
+	// reopenable backends keep their data outside the process, so a fresh
+	// handle can replace one whose write failed.
+	reopenable bool
+	// pinned backends need pinQuads around every write (Cayley's KV layer).
+	pinned bool
+
+	// writeMu serialises Apply, so that the read-diff-write of one call
+	// cannot interleave with another's.
+	writeMu sync.Mutex
+
+	// mu guards the fields below. Readers hold it shared for a whole read;
+	// ApplyDeltas, reopening and Close hold it exclusively. memstore has no
+	// locking of its own, so this is also what makes it safe.
+	mu     sync.RWMutex
+	qs     cgraph.QuadStore
+	w      cgraph.QuadWriter
+	broken error // set when the handle is unusable; every call returns it
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// Accepted store URL forms, for error messages.
+const urlForms = `"bolt:PATH", "memory:" or "postgres://…"`
+
+// Open opens the store at url:
+//
+//	bolt:PATH        an embedded bbolt file, created when absent
+//	memory:          an in-memory store, empty at start and lost at Close
+//	postgres://…     a PostgreSQL database (also postgres:///db?host=/socket/dir);
+//	                 Cayley's tables are created when missing
+//
+// An unknown form is Invalid; a bolt file that another process holds open
+// is Unavailable after opts.LockTimeout; an unreachable database is
+// Unavailable.
+func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
+	defer deferWrap(&err, "open %s", redact(url))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{log: log}
+	switch {
+	case strings.HasPrefix(url, "bolt:"):
+		path := strings.TrimPrefix(url, "bolt:")
+		if path == "" {
+			return nil, graph.Errorf(graph.Invalid, "store URL %q names no file; use bolt:PATH", url)
+		}
+		timeout := opts.LockTimeout
+		if timeout <= 0 {
+			timeout = time.Second
+		}
+		s.backend, s.reopenable, s.pinned = "bolt", true, true
+		s.open = func() (cgraph.QuadStore, error) { return openBolt(path, timeout) }
+	case url == "memory:":
+		s.backend = "memory"
+		s.open = func() (cgraph.QuadStore, error) { return cgraph.NewQuadStore("memstore", "", nil) }
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		s.backend, s.reopenable = "postgres", true
+		s.open = func() (cgraph.QuadStore, error) { return openPostgres(url) }
+	default:
+		return nil, graph.Errorf(graph.Invalid, "unknown store URL %q; use %s", redact(url), urlForms)
+	}
+	if err := s.connect(); err != nil {
+		return nil, err
+	}
+	s.log.Info("store opened", "backend", s.backend)
+	return s, nil
+}
+
+// connect opens the quad store and its writer. The caller holds mu or owns s.
+func (s *Store) connect() error {
+	qs, err := s.open()
+	if err != nil {
+		return err
+	}
+	w, err := cgraph.NewQuadWriter("single", qs, cgraph.Options{
+		"ignore_missing":   true,
+		"ignore_duplicate": true,
+	})
+	if err != nil {
+		qs.Close()
+		return err
+	}
+	s.qs, s.w = qs, w
+	return nil
+}
+
+// openBolt opens (creating when absent) the bbolt file at path. Cayley's
+// bbolt backend opens bbolt without a lock timeout, so a second process
+// would block forever; this opens the file itself with a timeout and hands
+// the database to Cayley's KV layer.
+func openBolt(path string, timeout time.Duration) (cgraph.QuadStore, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, err
+		}
+	}
+	db, err := hbolt.Open(path, &bolt.Options{Timeout: timeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, graph.Errorf(graph.Unavailable,
+			"bolt file %s is in use by another process (no lock within %s); stop it or use another file", path, timeout)
+	}
+	if err != nil {
+		return nil, err
+	}
+	kopts := cgraph.Options{kv.OptNoBloom: true}
+	if err := kv.Init(db, kopts); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+		db.Close()
+		return nil, fmt.Errorf("init bolt file %s: %w", path, err)
+	}
+	qs, err := kv.New(db, kopts)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return qs, nil
+}
+
+// openPostgres opens the PostgreSQL database at url, creating Cayley's
+// tables when they do not exist yet.
+func openPostgres(url string) (cgraph.QuadStore, error) {
+	if err := cgraph.InitQuadStore("postgres", url, nil); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+		return nil, err
+	}
+	return cgraph.NewQuadStore("postgres", url, nil)
+}
+
+// redact hides a password in a store URL.
+func redact(url string) string {
+	scheme, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return url
+	}
+	at := strings.Index(rest, "@")
+	if slash := strings.Index(rest, "/"); at < 0 || (slash >= 0 && slash < at) {
+		return url
+	}
+	userinfo := rest[:at]
+	if user, _, hasPass := strings.Cut(userinfo, ":"); hasPass {
+		return scheme + "://" + user + ":xxxxx" + rest[at:]
+	}
+	return url
+}
+
+// Close releases the storage. Later calls return Unavailable.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.qs == nil {
+		return nil
+	}
+	var errs []error
+	if err := s.w.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := s.qs.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	s.qs, s.w = nil, nil
+	if s.broken == nil {
+		s.broken = graph.Errorf(graph.Unavailable, "the store is closed")
+	}
+	return wrapErr("close", errors.Join(errs...))
+}
+
+// rlock takes mu shared and returns the quad store, or the reason it
+// cannot be used. The caller must call s.mu.RUnlock when err is nil.
+func (s *Store) rlock() (cgraph.QuadStore, error) {
+	s.mu.RLock()
+	if s.broken != nil {
+		err := s.broken
+		s.mu.RUnlock()
+		return nil, err
+	}
+	return s.qs, nil
+}
+
+// write applies one transaction with a single ApplyDeltas. A failed write
+// may have poisoned Cayley's in-memory IRI→id cache (CAYLEY.md), so the
+// handle is replaced by a fresh one; a backend without durable storage
+// cannot be reopened, and its Store refuses further use.
+func (s *Store) write(tx *cgraph.Transaction) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.broken != nil {
+		return s.broken
+	}
+	err := s.apply(tx)
+	if err == nil {
+		return nil
+	}
+	s.log.Error("write failed; replacing the store handle", "backend", s.backend, "err", err)
+	s.w.Close()
+	s.qs.Close()
+	s.qs, s.w = nil, nil
+	if !s.reopenable {
+		s.broken = graph.Errorf(graph.Unavailable, "the %s store failed a write and cannot be used any more: %v", s.backend, err)
+		return s.broken
+	}
+	if rerr := s.connect(); rerr != nil {
+		s.log.Error("reopen after failed write", "backend", s.backend, "err", rerr)
+		s.broken = graph.Errorf(graph.Unavailable, "the %s store failed a write and could not be reopened: %v", s.backend, rerr)
+		return s.broken
+	}
+	return fmt.Errorf("write %d quad changes: %w", len(tx.Deltas), err)
+}
+
+// apply writes tx. On a pinned backend it first adds pin quads to tx, so
+// that the transaction itself is correct, then removes them (and any left
+// over by a crash) with a delete-only transaction; see pinQuads.
+func (s *Store) apply(tx *cgraph.Transaction) error {
+	if !s.pinned {
+		return s.w.ApplyTransaction(tx)
+	}
+	pins := pinQuads(tx.Deltas, time.Now().UnixNano())
+	for _, q := range pins {
+		tx.AddQuad(q)
+	}
+	if err := s.w.ApplyTransaction(tx); err != nil {
+		return err
+	}
+	leftover, err := reader{s.qs}.subject(context.Background(), iriPins)
+	if err != nil {
+		return err
+	}
+	if len(leftover) == 0 {
+		return nil
+	}
+	unpin := cgraph.NewTransaction()
+	for _, q := range leftover {
+		unpin.RemoveQuad(q)
+	}
+	return s.w.ApplyTransaction(unpin)
+}
