@@ -43,7 +43,7 @@ func Parse(inputs ...Input) (*Parsed, error) {
 	p := &Parsed{items: map[string][]*item{}}
 	var diags []diagnostic
 	for i, in := range inputs {
-		r := &reader{parsed: p, file: in.Name, fileIndex: i, diags: &diags, budget: nodeBudget}
+		r := &reader{parsed: p, file: in.Name, fileIndex: i, diags: &diags, budget: nodeBudget(in.Data)}
 		r.read(in.Data)
 	}
 	if len(diags) > 0 {
@@ -53,10 +53,10 @@ func Parse(inputs ...Input) (*Parsed, error) {
 	return p, nil
 }
 
-// nodeBudget caps the YAML nodes visited in one input, counting each visit
-// through an alias again, so that aliases cannot make a small file expand
-// into a huge batch.
-const nodeBudget = 1 << 20
+// nodeBudget caps the YAML node visits of reading data, so that aliases
+// cannot make a small file expand into a huge batch: a file without aliases
+// has fewer nodes than bytes, and each is visited a few times at most.
+func nodeBudget(data []byte) int { return 4*len(data) + 1<<16 }
 
 // Keys of each kind of item, in the order the format documents them.
 var (
@@ -560,7 +560,7 @@ func (r *reader) deref(n *yaml.Node) *yaml.Node {
 	if r.budget < 0 {
 		if !r.exhausted {
 			r.exhausted = true
-			r.add(r.pos(n), fmt.Sprintf("the file expands to more than %d YAML nodes; use fewer aliases", nodeBudget))
+			r.add(r.pos(n), "aliases expand the file too much; write the repeated parts out")
 		}
 		return nil
 	}

@@ -271,3 +271,19 @@ func in(nameData ...string) []seed.Input {
 	}
 	return out
 }
+
+func TestParseRefusesAliasExpansion(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x: &c [")
+	for range 300 {
+		b.WriteString("{source: s},")
+	}
+	b.WriteString("]\nstatements:\n")
+	for range 300 {
+		b.WriteString("  - {subject: a, relation: r, object: b, claims: *c}\n")
+	}
+	_, err := seed.Parse(seed.Input{Name: "f.yaml", Data: []byte(b.String())})
+	if !strings.Contains(graph.ErrorMessage(err), "aliases expand the file too much") {
+		t.Errorf("Parse = %v, want the expansion refused", err)
+	}
+}
