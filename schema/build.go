@@ -95,11 +95,13 @@ func (r *resolver) build() (graphql.Schema, error) {
 	entity := graphql.NewInterface(graphql.InterfaceConfig{
 		Name:        "Entity",
 		Description: "A thing the news speaks of: a country, an armed group, a platform, an official, …",
+		Fields:      graphql.Fields{},
 	})
 	relation := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Relation",
 		Description: "A statement relating two entities, with the claims that assert or deny it.",
 		Interfaces:  []*graphql.Interface{node},
+		Fields:      graphql.Fields{},
 		IsTypeOf:    func(p graphql.IsTypeOfParams) bool { _, ok := p.Value.(graph.Statement); return ok },
 	})
 	claim := graphql.NewObject(graphql.ObjectConfig{

@@ -1,0 +1,389 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func noEnv(string) string { return "" }
+
+// server is a claimgraph serve started through run on a free port.
+type server struct {
+	url    string
+	stderr *syncBuffer
+	stop   func() error
+}
+
+// startServer runs `claimgraph serve` with args on 127.0.0.1:0 and waits
+// until it listens.
+func startServer(tb testing.TB, args ...string) *server {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(tb.Context())
+	pr, pw := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), noEnv, pw, stderr)
+		pw.CloseWithError(fmt.Errorf("run returned: %v", err))
+		done <- err
+	}()
+	lines := bufio.NewScanner(pr)
+	addrRE := regexp.MustCompile(`listening on (\S+)`)
+	var url string
+	for lines.Scan() {
+		if m := addrRE.FindStringSubmatch(lines.Text()); m != nil {
+			url = "http://" + m[1]
+			break
+		}
+	}
+	if url == "" {
+		cancel()
+		tb.Fatalf("server did not start: %v\nstderr:\n%s", lines.Err(), stderr.String())
+	}
+	go io.Copy(io.Discard, pr)
+	var once sync.Once
+	var stopErr error
+	s := &server{url: url, stderr: stderr, stop: func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case stopErr = <-done:
+			case <-time.After(15 * time.Second):
+				stopErr = fmt.Errorf("server did not stop within 15s")
+			}
+		})
+		return stopErr
+	}}
+	tb.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			tb.Errorf("stopping server: %v", err)
+		}
+	})
+	return s
+}
+
+// gqlResponse is the part of a GraphQL response the tests read.
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func (s *server) query(tb testing.TB, q string, out any) gqlResponse {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q})
+	resp, err := http.Post(s.url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		tb.Fatalf("POST /graphql: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		tb.Fatalf("POST /graphql: %s: %s", resp.Status, b)
+	}
+	var r gqlResponse
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		tb.Fatalf("decode response: %v", err)
+	}
+	if len(r.Errors) > 0 {
+		tb.Fatalf("query %s: errors %+v", q, r.Errors)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Data, out); err != nil {
+			tb.Fatalf("decode data %s: %v", r.Data, err)
+		}
+	}
+	return r
+}
+
+type relationsData struct {
+	Entity *struct {
+		Relations []struct {
+			Type   string `json:"type"`
+			From   struct{ ID string }
+			To     struct{ ID string }
+			Status string `json:"status"`
+			Claims []struct {
+				Stance   string `json:"stance"`
+				Claimant *struct{ ID string }
+				Source   struct{ Title string }
+				Quote    *string `json:"quote"`
+			} `json:"claims"`
+		} `json:"relations"`
+	} `json:"entity"`
+}
+
+const accusedQuery = `{ entity(id:%q) { relations(types:["accused-of-backing"]) { type from { id } to { id } status
+  claims { stance claimant { id } source { title } quote } } } }`
+
+func TestServeAnswersTheArticlesAccusationsAsDisputed(t *testing.T) {
+	s := startServer(t, "--store", "bolt:"+filepath.Join(t.TempDir(), "x.db"))
+	for _, accused := range []string{"india", "afghanistan"} {
+		t.Run(accused, func(t *testing.T) {
+			var d relationsData
+			s.query(t, fmt.Sprintf(accusedQuery, accused), &d)
+			if d.Entity == nil {
+				t.Fatalf("entity %q is null", accused)
+			}
+			var groups []string
+			for _, r := range d.Entity.Relations {
+				groups = append(groups, r.To.ID)
+				if r.Status != "DISPUTED" {
+					t.Errorf("%s → %s status = %s, want DISPUTED", accused, r.To.ID, r.Status)
+				}
+				var asserted, denied bool
+				for _, c := range r.Claims {
+					if c.Claimant == nil {
+						t.Errorf("%s → %s has a claim with no claimant: the article attributes both sides", accused, r.To.ID)
+						continue
+					}
+					switch {
+					case c.Stance == "ASSERTS" && (c.Claimant.ID == "pakistan" || c.Claimant.ID == "talal-chaudhry"):
+						asserted = true
+					case c.Stance == "DENIES" && c.Claimant.ID == accused:
+						denied = true
+					}
+					if c.Source.Title == "" || c.Quote == nil || *c.Quote == "" {
+						t.Errorf("%s → %s: claim without source title or quote: %+v", accused, r.To.ID, c)
+					}
+				}
+				if !asserted || !denied {
+					t.Errorf("%s → %s: asserted by Pakistan %v, denied by %s %v; want both", accused, r.To.ID, asserted, accused, denied)
+				}
+			}
+			slices.Sort(groups)
+			if !slices.Equal(groups, []string{"bla", "ttp"}) {
+				t.Errorf("%s is accused of backing %v, want [bla ttp]", accused, groups)
+			}
+		})
+	}
+}
+
+func TestServeReportsTheTTPAlliance(t *testing.T) {
+	s := startServer(t, "--store", "memory:")
+	var d relationsData
+	s.query(t, `{ entity(id:"ttp") { relations(types:["allied-with"]) { from { id } to { id } status claims { stance claimant { id } } } } }`, &d)
+	if d.Entity == nil || len(d.Entity.Relations) != 1 {
+		t.Fatalf("ttp allied-with relations = %+v, want one", d.Entity)
+	}
+	r := d.Entity.Relations[0]
+	ends := []string{r.From.ID, r.To.ID}
+	slices.Sort(ends)
+	if !slices.Equal(ends, []string{"afghan-taliban", "ttp"}) || r.Status != "REPORTED" {
+		t.Errorf("alliance = %v %s, want afghan-taliban–ttp REPORTED", ends, r.Status)
+	}
+}
+
+func TestServeAnswersUnknownEntityWithNull(t *testing.T) {
+	s := startServer(t, "--store", "memory:")
+	r := s.query(t, `{ entity(id:"atlantis") { name } }`, nil)
+	if string(r.Data) != `{"entity":null}` {
+		t.Errorf("data = %s, want entity null", r.Data)
+	}
+}
+
+func TestServeRejectsMalformedRequests(t *testing.T) {
+	s := startServer(t, "--store", "memory:")
+	tests := []struct {
+		name        string
+		method      string
+		contentType string
+		body        string
+		want        int
+	}{
+		{"body that is not JSON is a 400", http.MethodPost, "application/json", `{"query":`, http.StatusBadRequest},
+		{"request without a query is a 400", http.MethodPost, "application/json", `{}`, http.StatusBadRequest},
+		{"form body is a 415", http.MethodPost, "application/x-www-form-urlencoded", `query=x`, http.StatusUnsupportedMediaType},
+		{"DELETE is a 405", http.MethodDelete, "", ``, http.StatusMethodNotAllowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequestWithContext(t.Context(), tt.method, s.url+"/graphql", strings.NewReader(tt.body))
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Errorf("status = %d, want %d", resp.StatusCode, tt.want)
+			}
+		})
+	}
+}
+
+func TestServeSurvivesCyclicFragments(t *testing.T) {
+	s := startServer(t, "--store", "memory:")
+	body := `{"query":"query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }"}`
+	resp, err := http.Post(s.url+"/graphql", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r gqlResponse
+	json.NewDecoder(resp.Body).Decode(&r)
+	resp.Body.Close()
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "GRAPHQL_VALIDATION_FAILED" {
+		t.Errorf("errors = %+v, want GRAPHQL_VALIDATION_FAILED", r.Errors)
+	}
+	// The process is still up and serving.
+	s.query(t, `{ entity(id:"pakistan") { name } }`, nil)
+}
+
+func TestPlaygroundLoadsEveryAssetFromTheServer(t *testing.T) {
+	s := startServer(t, "--store", "memory:")
+	page := get(t, s.url+"/", http.StatusOK)
+	refs := regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(refs) < 3 {
+		t.Fatalf("page references %d assets, want the GraphiQL scripts and styles:\n%s", len(refs), page)
+	}
+	for _, m := range refs {
+		ref := m[1]
+		if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
+			t.Errorf("asset %q is not served by this server", ref)
+			continue
+		}
+		if body := get(t, s.url+ref, http.StatusOK); body == "" {
+			t.Errorf("asset %s is empty", ref)
+		}
+	}
+	if got := get(t, s.url+"/healthz", http.StatusOK); strings.TrimSpace(got) != "ok" {
+		t.Errorf("/healthz = %q", got)
+	}
+}
+
+func get(tb testing.TB, url string, want int) string {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		tb.Fatalf("GET %s: %d, want %d", url, resp.StatusCode, want)
+	}
+	return string(b)
+}
+
+const countQuery = `{ entities(first: 100) { nodes { id relations { id claims { id } } } } }`
+
+func TestRestartKeepsDataWithoutDuplicatingTheSeed(t *testing.T) {
+	store := "bolt:" + filepath.Join(t.TempDir(), "x.db")
+	first := startServer(t, "--store", store)
+	before := first.query(t, countQuery, nil)
+	if err := first.stop(); err != nil {
+		t.Fatal(err)
+	}
+	second := startServer(t, "--store", store)
+	after := second.query(t, countQuery, nil)
+	if !bytes.Equal(before.Data, after.Data) {
+		t.Errorf("after restart:\n%s\nbefore:\n%s", after.Data, before.Data)
+	}
+	if !strings.Contains(string(before.Data), `"india"`) {
+		t.Errorf("the seeded store lists no india: %s", before.Data)
+	}
+}
+
+func TestSecondServerOnTheSameBoltFileFailsFast(t *testing.T) {
+	store := "bolt:" + filepath.Join(t.TempDir(), "x.db")
+	startServer(t, "--store", store)
+	start := time.Now()
+	var stderr syncBuffer
+	err := run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0", "--store", store}, noEnv, io.Discard, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("second serve: err = %v, want a clear 'in use' error", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("second serve took %v to fail", d)
+	}
+}
+
+func TestSeedCommand(t *testing.T) {
+	dir := t.TempDir()
+	store := "bolt:" + filepath.Join(dir, "x.db")
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	out.Reset()
+	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("seed again: %v", err)
+	}
+	if !strings.Contains(out.String(), " 0 added, 0 changed") || !strings.Contains(out.String(), "nothing changed") {
+		t.Errorf("seeding twice said %q, want nothing added or changed", out.String())
+	}
+}
+
+func TestQueryCommandPrintsTheResponse(t *testing.T) {
+	store := "bolt:" + filepath.Join(t.TempDir(), "x.db")
+	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"query", "--store", store, `{ entity(id:"talal-chaudhry") { name type } }`}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("query: %v", err)
+	}
+	var r struct {
+		Data struct{ Entity struct{ Name, Type string } }
+	}
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+	}
+	if r.Data.Entity.Name != "Talal Chaudhry" || r.Data.Entity.Type != "Official" {
+		t.Errorf("entity = %+v", r.Data.Entity)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"no command", nil},
+		{"unknown command", []string{"frobnicate"}},
+		{"unknown flag", []string{"serve", "--bogus"}},
+		{"query without document", []string{"query", "--store", "memory:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(t.Context(), tt.args, noEnv, io.Discard, io.Discard)
+			if _, ok := err.(usageError); !ok {
+				t.Errorf("err = %v (%T), want a usage error", err, err)
+			}
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

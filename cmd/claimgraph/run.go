@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley"
+)
+
+// defaultStore is the embedded store used when neither --store nor
+// CLAIMGRAPH_STORE names one: a file in the working directory.
+const defaultStore = "bolt:claimgraph.db"
+
+// usageError is a mistake on the command line; main exits 2 for it.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `usage:
+  claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
+  claimgraph seed   [--store URL] [--dry-run] [FILE...]
+  claimgraph query  [--store URL] 'GRAPHQL'
+
+--store URL (env CLAIMGRAPH_STORE): bolt:PATH (default bolt:claimgraph.db),
+memory:, or postgres://...
+Run 'claimgraph COMMAND --help' for the flags of a command.`
+
+// run is the whole program; main only supplies the process's context,
+// arguments, environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{usage}
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "seed":
+		return runSeed(ctx, args, getenv, stdout, stderr)
+	case "query":
+		return runQuery(ctx, args, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usage)}
+}
+
+// commonFlags are the flags every command takes.
+type commonFlags struct {
+	store     string
+	logLevel  string
+	logFormat string
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.store, "store", envOr(getenv, "CLAIMGRAPH_STORE", defaultStore),
+		"store `URL`: bolt:PATH, memory: or postgres://... (env CLAIMGRAPH_STORE)")
+	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "CLAIMGRAPH_LOG_LEVEL", "info"),
+		"log `level`: debug, info, warn or error (env CLAIMGRAPH_LOG_LEVEL)")
+	fs.StringVar(&c.logFormat, "log-format", envOr(getenv, "CLAIMGRAPH_LOG_FORMAT", "text"),
+		"log `format`: text or json (env CLAIMGRAPH_LOG_FORMAT)")
+}
+
+// logger builds the one logger of the process.
+func (c *commonFlags) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, usageError{fmt.Sprintf("--log-level %q: want debug, info, warn or error", c.logLevel)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageError{fmt.Sprintf("--log-format %q: want text or json", c.logFormat)}
+}
+
+// open opens the store the flags name.
+func (c *commonFlags) open(ctx context.Context, log *slog.Logger) (graph.Store, error) {
+	st, err := cayley.Open(ctx, c.store, cayley.Options{Logger: log.With("component", "store")})
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", c.store, err)
+	}
+	return st, nil
+}
+
+// parseFlags parses args into fs and returns the positional arguments.
+// Flags may come before, between or after them ("seed a.yaml --dry-run");
+// "--" ends the flags. Flag errors become usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usageError{flagUsage(fs)}
+			}
+			return nil, usageError{fmt.Sprintf("%v\n%s", err, flagUsage(fs))}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+func flagUsage(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "flags of claimgraph %s:\n", fs.Name())
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	return b.String()
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
