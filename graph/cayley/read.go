@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/refs"
 	"github.com/cayleygraph/quad"
 
 	"github.com/claimgraph/claimgraph/graph"
@@ -35,12 +36,25 @@ func (r reader) quads(ctx context.Context, d quad.Direction, v quad.Value) ([]qu
 	}
 	it := r.qs.QuadIterator(d, ref).Iterate()
 	defer it.Close()
-	var out []quad.Quad
+	var links []cgraph.Ref
 	for it.Next(ctx) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		q, err := r.qs.Quad(it.Result())
+		links = append(links, it.Result())
+	}
+	if err := it.Err(); err != nil {
+		return nil, fmt.Errorf("iterate quads of %v: %w", v, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if bn, ok := r.qs.(refs.BatchNamer); ok {
+		return r.batchQuads(ctx, bn, links)
+	}
+	out := make([]quad.Quad, 0, len(links))
+	for _, l := range links {
+		q, err := r.qs.Quad(l)
 		if err != nil {
 			return nil, fmt.Errorf("read quad of %v: %w", v, err)
 		}
@@ -48,10 +62,38 @@ func (r reader) quads(ctx context.Context, d quad.Direction, v quad.Value) ([]qu
 			out = append(out, q)
 		}
 	}
-	if err := it.Err(); err != nil {
-		return nil, fmt.Errorf("iterate quads of %v: %w", v, err)
+	return out, nil
+}
+
+// batchQuads resolves the values of links in one batch: on KV backends
+// that is one read transaction instead of one per quad.
+func (r reader) batchQuads(ctx context.Context, bn refs.BatchNamer, links []cgraph.Ref) ([]quad.Quad, error) {
+	dirs := quad.Directions
+	vals := make([]cgraph.Ref, 0, len(links)*len(dirs))
+	for _, l := range links {
+		for _, d := range dirs {
+			ref, err := r.qs.QuadDirection(l, d)
+			if err != nil {
+				return nil, fmt.Errorf("quad direction: %w", err)
+			}
+			vals = append(vals, ref)
+		}
 	}
-	return out, ctx.Err()
+	names, err := bn.ValuesOf(ctx, vals)
+	if err != nil {
+		return nil, fmt.Errorf("read values: %w", err)
+	}
+	out := make([]quad.Quad, 0, len(links))
+	for i := range links {
+		var q quad.Quad
+		for j, d := range dirs {
+			q.Set(d, names[i*len(dirs)+j])
+		}
+		if q.IsValid() {
+			out = append(out, q)
+		}
+	}
+	return out, nil
 }
 
 func (r reader) subject(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
@@ -485,11 +527,7 @@ func (s *Store) Relations(ctx context.Context, entityID string, q graph.Relation
 	if err != nil {
 		return nil, err
 	}
-	ont, err := r.ontology(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return r.relations(ctx, entityID, append(out, in...), ont, q)
+	return r.relations(ctx, entityID, append(out, in...), q)
 }
 
 // hasType reports whether an entity's subject quads include its rdf:type.
@@ -498,10 +536,11 @@ func hasType(own []quad.Quad) bool {
 }
 
 // relations loads the statements of the given edge quads that pass q.
-func (r reader) relations(ctx context.Context, entityID string, edges []quad.Quad, ont graph.Ontology, q graph.RelationQuery) ([]graph.Statement, error) {
+func (r reader) relations(ctx context.Context, entityID string, edges []quad.Quad, q graph.RelationQuery) ([]graph.Statement, error) {
 	shapeOnly := q
 	shapeOnly.Status = nil
 	seen := map[string]bool{}
+	symmetric := map[string]bool{} // relation type → symmetric, read once per type
 	var out []graph.Statement
 	for _, e := range edges {
 		typ, ok := idOf(e.Predicate, prefixRelation)
@@ -513,18 +552,26 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 			continue
 		}
 		seen[id] = true
-		rt, _ := ont.RelationType(typ)
+		sym, ok := symmetric[typ]
+		if !ok {
+			own, err := r.subject(ctx, relationIRI(typ))
+			if err != nil {
+				return nil, err
+			}
+			sym = decodeRelationType(typ, propsOf(own)).Symmetric
+			symmetric[typ] = sym
+		}
 		subj, _ := idOf(e.Subject, prefixEntity)
 		obj, _ := idOf(e.Object, prefixEntity)
 		// Filter on type and direction before paying for the claims.
-		if !shapeOnly.Match(entityID, graph.Statement{Subject: subj, Type: typ, Object: obj}, rt.Symmetric) {
+		if !shapeOnly.Match(entityID, graph.Statement{Subject: subj, Type: typ, Object: obj}, sym) {
 			continue
 		}
 		st, ok, err := r.statement(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		if ok && q.Match(entityID, st, rt.Symmetric) {
+		if ok && q.Match(entityID, st, sym) {
 			out = append(out, st)
 		}
 	}

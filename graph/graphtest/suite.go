@@ -495,6 +495,16 @@ func (s suite) testUpdate(t *testing.T) {
 		}
 		deepEqual(t, "entity", got, e)
 	})
+	t.Run("two statements on the same triple are both kept", func(t *testing.T) {
+		twin := graph.Statement{ID: StDisputed + "-2", Subject: "india", Type: "backs", Object: "ttp",
+			Claims: []graph.Claim{{ID: "c-twin", Source: SourceID, Stance: graph.Asserts}}}
+		mustApply(t, st, graph.Batch{Statements: []graph.Statement{twin}})
+		rels, err := st.Relations(ctx, "ttp", graph.RelationQuery{Types: []string{"backs"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deepEqual(t, "relations", ids(rels), []string{StAlleged, StDisputed, twin.ID})
+	})
 	t.Run("statement attributes and valid time are replaced", func(t *testing.T) {
 		want := wantStatements()[4]
 		want.Attributes = map[string]string{"role": "Minister"}
