@@ -197,3 +197,21 @@ func TestReadFiles(t *testing.T) {
 		}
 	})
 }
+
+func TestParsedPosition(t *testing.T) {
+	p, err := seed.Parse(in("f.yaml", header)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("problem on an entity's type gives the value's position", func(t *testing.T) {
+		pos, ok := p.Position(graph.Problem{Kind: graph.KindEntity, Index: 1, Claim: -1, Field: "type"})
+		if want := (seed.Position{File: "f.yaml", Line: 11, Column: 21}); !ok || pos != want {
+			t.Errorf("Position = %v, %v; want %v", pos, ok, want)
+		}
+	})
+	t.Run("problem on no item gives no position", func(t *testing.T) {
+		if pos, ok := p.Position(graph.Problem{Kind: graph.KindStatement, Index: 0, Claim: -1}); ok {
+			t.Errorf("Position = %v, want none", pos)
+		}
+	})
+}

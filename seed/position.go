@@ -118,6 +118,16 @@ func (p *Parsed) Locate(err error) error {
 	return diagError(ge.Code, diags)
 }
 
+// Position returns where the item and field a problem names were written:
+// the field's value, the key when the value is left out, or the item when
+// the field is absent. A list element or mapping key the message quotes is
+// preferred to the whole value. It reports false when the problem names no
+// item of p.Batch.
+func (p *Parsed) Position(pr graph.Problem) (Position, bool) {
+	pos, _, ok := p.position(pr)
+	return pos, ok
+}
+
 var claimFieldRE = regexp.MustCompile(`^claims\[(\d+)\]\.?(.*)$`)
 
 // position finds where the item and field a problem names were written.
