@@ -163,12 +163,19 @@ func (v *validator) run(ctx context.Context, b Batch) {
 	}
 
 	seenSt := map[string]int{}
+	claimOf := map[string]string{} // claim id → statement id
 	for i, st := range b.Statements {
 		v.statement(ctx, i, st)
 		if j, dup := seenSt[st.ID]; dup && !sameStatement(b.Statements[j], st) {
 			v.add(KindStatement, i, -1, "id", "statement %q is given twice with different subject, relation, object, attributes or valid time", st.ID)
 		}
 		seenSt[st.ID] = i
+		for j, c := range st.Claims {
+			if other, ok := claimOf[c.ID]; ok && other != st.ID {
+				v.add(KindStatement, i, j, "id", "claim %q is also given for statement %q; a claim belongs to one statement", c.ID, other)
+			}
+			claimOf[c.ID] = st.ID
+		}
 	}
 }
 

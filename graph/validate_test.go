@@ -58,6 +58,12 @@ func TestValidateBatch(t *testing.T) {
 		{"reserved type name is reported", func(b *Batch) {
 			b.Ontology.EntityTypes = []EntityType{{Name: "Relation"}}
 		}, []string{"entityType.name"}},
+		{"claim id shared by two statements is reported", func(b *Batch) {
+			b.Statements[0].Claims[0].ID = "c1"
+			b.Entities = append(b.Entities, Entity{ID: "pakistan", Type: "Country", Name: "Pakistan"})
+			b.Statements = append(b.Statements, Statement{Subject: "pakistan", Type: "backs", Object: "ttp",
+				Claims: []Claim{{ID: "c1", Source: "src", Stance: Asserts}}})
+		}, []string{"statement.id"}},
 		{"bad grades are reported", func(b *Batch) {
 			b.Sources[0].Reliability = "G"
 			b.Statements[0].Claims[0].Credibility = "7"
