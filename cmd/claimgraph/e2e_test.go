@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -386,4 +387,50 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func TestSeedCommandRejectsABadFileAndWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	store := "bolt:" + filepath.Join(dir, "x.db")
+	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	snapshot := func() string {
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"query", "--store", store, countQuery}, noEnv, &out, io.Discard); err != nil {
+			t.Fatalf("query: %v", err)
+		}
+		return out.String()
+	}
+	before := snapshot()
+	bad := filepath.Join(dir, "bad.yaml")
+	// A valid new entity, then a statement with an unknown relation type
+	// (line 7, column 15) and an unknown claimant (line 11, column 13).
+	content := `entities:
+  - id: lashkar
+    type: Group
+    name: Lashkar
+statements:
+  - subject: lashkar
+    relation: funds
+    object: india
+    claims:
+      - source: src-86013d487e35f14f
+        by: nobody
+`
+	if err := os.WriteFile(bad, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(t.Context(), []string{"seed", "--store", store, bad}, noEnv, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("seeding a bad file succeeded")
+	}
+	for _, want := range []string{bad + ":7:15:", bad + ":11:13:"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not point at %s:\n%v", want, err)
+		}
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("the store changed after a rejected seed:\nbefore %s\nafter %s", before, after)
+	}
 }
