@@ -92,7 +92,9 @@ type Request struct {
 
 // Response is a GraphQL response.
 type Response struct {
-	Data   any                        `json:"data,omitempty"`
+	// Data is the result, its keys in the order the query asked for them;
+	// absent when the request failed before execution.
+	Data   json.RawMessage            `json:"data,omitempty"`
 	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
 }
 
@@ -112,47 +114,47 @@ type requestError struct {
 // document, failed validation) gives a response with errors and no data,
 // and ok false.
 func (h *Handler) Do(ctx context.Context, req Request) (resp Response, ok bool) {
-	doc, _, rerr := h.prepare(req)
+	doc, op, rerr := h.prepare(req)
 	if rerr != nil {
 		return Response{Errors: rerr.errs}, false
 	}
-	return h.execute(ctx, req, doc), true
+	return h.execute(ctx, req, doc, op), true
 }
 
 // prepare parses and validates a request, in the order that keeps
 // graphql-go safe: nesting check, parse, fragment-cycle check alone,
 // depth check, then the full validation.
-func (h *Handler) prepare(req Request) (*ast.Document, string, *requestError) {
+func (h *Handler) prepare(req Request) (*ast.Document, *ast.OperationDefinition, *requestError) {
 	if strings.TrimSpace(req.Query) == "" {
-		return nil, "", malformedRequest("the request has no query")
+		return nil, nil, malformedRequest("the request has no query")
 	}
 	if n := bracketNesting(req.Query); n > h.limits.MaxNesting {
-		return nil, "", badRequest(CodeParseFailed, fmt.Sprintf("the query nests %d levels deep; the limit is %d", n, h.limits.MaxNesting))
+		return nil, nil, badRequest(CodeParseFailed, fmt.Sprintf("the query nests %d levels deep; the limit is %d", n, h.limits.MaxNesting))
 	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
 	if err != nil {
 		fe := gqlerrors.FormatError(err)
 		fe.Extensions = map[string]any{"code": CodeParseFailed}
-		return nil, "", &requestError{errs: []gqlerrors.FormattedError{fe}}
+		return nil, nil, &requestError{errs: []gqlerrors.FormattedError{fe}}
 	}
 	s := h.currentSchema()
 	if res := graphql.ValidateDocument(&s, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}); !res.IsValid {
-		return nil, "", validationFailed(res.Errors)
+		return nil, nil, validationFailed(res.Errors)
 	}
 	op, opErr := operation(doc, req.OperationName)
 	if opErr != nil {
-		return nil, "", opErr
+		return nil, nil, opErr
 	}
 	if d := selectionDepth(doc, op.GetSelectionSet(), 0); d > h.limits.MaxDepth {
-		return nil, "", badRequest(CodeValidationFailed, fmt.Sprintf("the query selects %d levels deep; the limit is %d", d, h.limits.MaxDepth))
+		return nil, nil, badRequest(CodeValidationFailed, fmt.Sprintf("the query selects %d levels deep; the limit is %d", d, h.limits.MaxDepth))
 	}
 	if res := graphql.ValidateDocument(&s, doc, graphql.SpecifiedRules); !res.IsValid {
-		return nil, "", validationFailed(res.Errors)
+		return nil, nil, validationFailed(res.Errors)
 	}
-	return doc, op.Operation, nil
+	return doc, op, nil
 }
 
-func (h *Handler) execute(ctx context.Context, req Request, doc *ast.Document) Response {
+func (h *Handler) execute(ctx context.Context, req Request, doc *ast.Document, op *ast.OperationDefinition) Response {
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        h.currentSchema(),
 		AST:           doc,
@@ -160,7 +162,15 @@ func (h *Handler) execute(ctx context.Context, req Request, doc *ast.Document) R
 		Args:          req.Variables,
 		Context:       withCache(ctx),
 	})
-	resp := Response{Data: res.Data, Errors: res.Errors}
+	resp := Response{Data: json.RawMessage("null"), Errors: res.Errors}
+	if res.Data != nil {
+		data, err := orderedData(doc, op, res.Data)
+		if err != nil {
+			h.log.ErrorContext(ctx, "encode result", "err", err)
+			return Response{Data: resp.Data, Errors: []gqlerrors.FormattedError{{Message: "internal error", Extensions: map[string]any{"code": CodeInternal}}}}
+		}
+		resp.Data = data
+	}
 	for i, e := range resp.Errors {
 		if e.Extensions == nil {
 			// Errors graphql-go raises itself (bad variable values, …).
@@ -225,17 +235,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	doc, opType, rerr := h.prepare(req)
+	doc, op, rerr := h.prepare(req)
 	if rerr != nil {
 		writeRequestError(w, media, rerr)
 		return
 	}
-	if opType != ast.OperationTypeQuery && r.Method != http.MethodPost {
+	if op.Operation != ast.OperationTypeQuery && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
-		http.Error(w, "only queries may be sent with GET; send "+string(opType)+"s with POST", http.StatusMethodNotAllowed)
+		http.Error(w, "only queries may be sent with GET; send "+op.Operation+"s with POST", http.StatusMethodNotAllowed)
 		return
 	}
-	resp := h.execute(r.Context(), req, doc)
+	resp := h.execute(r.Context(), req, doc, op)
 	writeJSON(w, media, http.StatusOK, resp)
 }
 

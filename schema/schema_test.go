@@ -317,3 +317,20 @@ func TestHTTP(t *testing.T) {
 		})
 	}
 }
+
+func TestDataKeepsTheQueryFieldOrder(t *testing.T) {
+	h := newHandler(t)
+	tests := []struct{ query, want string }{
+		{`{ entity(id:"india") { name id type } }`, `{"entity":{"name":"India","id":"india","type":"Country"}}`},
+		{`{ b: entity(id:"bla") { id } a: entity(id:"india") { ... on Country { type } id } }`,
+			`{"b":{"id":"bla"},"a":{"type":"Country","id":"india"}}`},
+		{`query { entity(id:"ttp") { ...F name } } fragment F on Entity { type id }`,
+			`{"entity":{"type":"Group","id":"ttp","name":"Tehrik-e-Taliban Pakistan"}}`},
+	}
+	for _, tt := range tests {
+		resp, _ := h.Do(t.Context(), Request{Query: tt.query})
+		if string(resp.Data) != tt.want {
+			t.Errorf("%s\n got %s\nwant %s", tt.query, resp.Data, tt.want)
+		}
+	}
+}
