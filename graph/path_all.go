@@ -49,8 +49,9 @@ func (s *search) distancesTo(ctx context.Context, dst string, maxDist int) (map[
 			} else if hub {
 				continue
 			}
-			for _, h := range a.hops {
-				if _, seen := dist[h.To]; seen || !s.walkable(h.Reverse()) {
+			for i := range a.hops {
+				h := &a.hops[i]
+				if _, seen := dist[h.To]; seen || !s.walkable(h, true) {
 					continue
 				}
 				if ok, err := s.admits(ctx, h.To); err != nil {
@@ -82,14 +83,15 @@ func (d *dfs) visit(ctx context.Context, v string) error {
 	if err != nil {
 		return err
 	}
-	for _, h := range a.hops {
+	for i := range a.hops {
+		h := &a.hops[i]
 		w := h.To
 		dw, ok := d.dist[w]
-		if !ok || d.onPath[w] || len(d.hops)+1+dw > d.q.MaxDepth || !d.s.walkable(h) {
+		if !ok || d.onPath[w] || len(d.hops)+1+dw > d.q.MaxDepth || !d.s.walkable(h, false) {
 			continue
 		}
 		if w == d.q.To {
-			if err := d.found(h); err != nil {
+			if err := d.found(*h); err != nil {
 				return err
 			}
 			continue
@@ -99,7 +101,7 @@ func (d *dfs) visit(ctx context.Context, v string) error {
 		} else if hub {
 			continue
 		}
-		d.onPath[w], d.hops = true, append(d.hops, h)
+		d.onPath[w], d.hops = true, append(d.hops, *h)
 		if err := d.visit(ctx, w); err != nil {
 			return err
 		}

@@ -114,13 +114,10 @@ func (r *bidi) layer(ctx context.Context, side, other *bfsSide) ([]string, error
 				continue
 			}
 		}
-		for _, h := range a.hops {
-			walk := h
-			if side.reverse {
-				walk = h.Reverse()
-			}
+		for i := range a.hops {
+			h := &a.hops[i]
 			w := h.To
-			if _, seen := side.dist[w]; seen || !r.s.walkable(walk) || r.b.hop(walk) {
+			if _, seen := side.dist[w]; seen || !r.s.walkable(h, side.reverse) || r.b.hop(h, side.reverse) {
 				continue
 			}
 			if ok, err := r.s.passable(ctx, w, r.b); err != nil {
@@ -212,12 +209,13 @@ func (r *bidi) forwardStep(ctx context.Context, v string, onPath func(string) (b
 	if err != nil {
 		return Hop{}, false, err
 	}
-	for _, h := range a.hops {
-		if d, ok := r.fwd.dist[h.To]; !ok || d != r.fwd.dist[v]+1 || !r.s.walkable(h) || r.b.hop(h) {
+	for i := range a.hops {
+		h := &a.hops[i]
+		if d, ok := r.fwd.dist[h.To]; !ok || d != r.fwd.dist[v]+1 || !r.s.walkable(h, false) || r.b.hop(h, false) {
 			continue
 		}
 		if ok, err := onPath(h.To); err != nil || ok {
-			return h, ok, err
+			return *h, ok, err
 		}
 	}
 	return Hop{}, false, nil
@@ -230,9 +228,10 @@ func (r *bidi) backwardStep(ctx context.Context, v string, d int) (Hop, error) {
 	if err != nil {
 		return Hop{}, err
 	}
-	for _, h := range a.hops {
-		if dd, ok := r.bwd.dist[h.To]; ok && dd == d && !r.dead[h.To] && r.s.walkable(h) && !r.b.hop(h) {
-			return h, nil
+	for i := range a.hops {
+		h := &a.hops[i]
+		if dd, ok := r.bwd.dist[h.To]; ok && dd == d && !r.dead[h.To] && r.s.walkable(h, false) && !r.b.hop(h, false) {
+			return *h, nil
 		}
 	}
 	return Hop{}, Errorf(Internal, "path search lost its way at %q", v)

@@ -161,9 +161,10 @@ func (s *search) relax(ctx context.Context, l label, dst string, best map[state]
 	if hub, err := s.hub(ctx, l.node); err != nil || (hub && l.node != dst) {
 		return err
 	}
-	for i, h := range a.hops {
+	for i := range a.hops {
+		h := &a.hops[i]
 		u := h.To
-		if u == dst || !s.walkable(h.Reverse()) || b.hop(h.Reverse()) {
+		if u == dst || !s.walkable(h, true) || b.hop(h, true) {
 			continue
 		}
 		if ok, err := s.passable(ctx, u, b); err != nil {
@@ -202,10 +203,11 @@ func (s *search) cheapestStep(ctx context.Context, cur label, dst string, settle
 	if err != nil {
 		return Hop{}, label{}, err
 	}
-	for i, h := range a.hops {
+	for i := range a.hops {
+		h := &a.hops[i]
 		next := label{state: state{h.To, cur.hops - 1}}
 		c, ok := settled[next.state]
-		if !ok || c+a.cost(i) != cur.cost || !s.walkable(h) || b.hop(h) || (h.To == dst) != (next.hops == 0) {
+		if !ok || c+a.cost(i) != cur.cost || !s.walkable(h, false) || b.hop(h, false) || (h.To == dst) != (next.hops == 0) {
 			continue
 		}
 		if hub, err := s.hub(ctx, h.To); err != nil {
@@ -214,7 +216,7 @@ func (s *search) cheapestStep(ctx context.Context, cur label, dst string, settle
 			continue
 		}
 		next.cost = c
-		return h, next, nil
+		return *h, next, nil
 	}
 	return Hop{}, label{}, Errorf(Internal, "cheapest path search lost its way at %q", cur.node)
 }

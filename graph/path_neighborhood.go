@@ -69,8 +69,9 @@ func Neighborhood(ctx context.Context, n Neighbors, q NeighborhoodQuery) (Subgra
 				}
 				continue
 			}
-			for _, h := range a.hops {
-				if walked[h.Statement.ID] || !s.walkable(h) {
+			for i := range a.hops {
+				h := &a.hops[i]
+				if walked[h.Statement.ID] || !s.walkable(h, false) {
 					continue
 				}
 				if _, seen := depth[h.To]; !seen {
@@ -87,7 +88,7 @@ func Neighborhood(ctx context.Context, n Neighbors, q NeighborhoodQuery) (Subgra
 					next = append(next, h.To)
 				}
 				walked[h.Statement.ID] = true
-				g.Hops = append(g.Hops, h)
+				g.Hops = append(g.Hops, *h)
 			}
 		}
 		slices.Sort(next)

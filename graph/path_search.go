@@ -147,14 +147,28 @@ func (s *search) adj(ctx context.Context, id string) (*adjacency, error) {
 		return nil, err
 	}
 	a := &adjacency{degree: len(raw)}
-	for _, h := range raw {
-		if h.From == id && h.To != id && s.keep(h.Statement) {
-			a.hops = append(a.hops, h)
-		}
+	keepAll := true
+	for i := range raw {
+		keepAll = keepAll && s.keepHop(id, &raw[i])
 	}
-	slices.SortFunc(a.hops, compareHops)
+	if keepAll && slices.IsSortedFunc(raw, compareHops) {
+		a.hops = raw // shared, never written
+	} else {
+		for i := range raw {
+			if s.keepHop(id, &raw[i]) {
+				a.hops = append(a.hops, raw[i])
+			}
+		}
+		slices.SortFunc(a.hops, compareHops)
+	}
 	s.adjs[id] = a
 	return a, nil
+}
+
+// keepHop reports whether h, a hop of id, passes the filter's statement
+// conditions (self-loops never do).
+func (s *search) keepHop(id string, h *Hop) bool {
+	return h.From == id && h.To != id && s.keep(&h.Statement)
 }
 
 // compareHops orders hops by To, then statement id.
@@ -201,20 +215,20 @@ func (s *search) admits(ctx context.Context, id string) (bool, error) {
 }
 
 // walkable reports whether the filter's direction lets h be walked from
-// h.From to h.To.
-func (s *search) walkable(h Hop) bool {
+// h.From to h.To, or with reverse from h.To to h.From.
+func (s *search) walkable(h *Hop, reverse bool) bool {
 	switch {
 	case h.Symmetric || s.f.Direction == Both:
 		return true
 	case s.f.Direction == In:
-		return !h.Forward
+		return h.Forward == reverse
 	default:
-		return h.Forward
+		return h.Forward != reverse
 	}
 }
 
 // keep reports whether st passes the filter's statement conditions.
-func (s *search) keep(st Statement) bool {
+func (s *search) keep(st *Statement) bool {
 	f := &s.f
 	if len(f.Types) > 0 && !slices.Contains(f.Types, st.Type) {
 		return false
@@ -234,7 +248,7 @@ func (s *search) keep(st Statement) bool {
 }
 
 // validAt reports whether st holds at date d; see Filter.AsOf.
-func validAt(st Statement, d Date) bool {
+func validAt(st *Statement, d Date) bool {
 	if st.ValidFrom != "" && st.ValidFrom.Compare(d) > 0 {
 		return false
 	}
@@ -253,8 +267,17 @@ type hopKey struct{ from, statement string }
 
 func (b *blocks) node(id string) bool { return b != nil && b.nodes[id] }
 
-func (b *blocks) hop(h Hop) bool {
-	return b != nil && b.hops[hopKey{h.From, h.Statement.ID}]
+// hop reports whether h may not be walked from h.From, or with reverse from
+// h.To.
+func (b *blocks) hop(h *Hop, reverse bool) bool {
+	if b == nil || len(b.hops) == 0 {
+		return false
+	}
+	from := h.From
+	if reverse {
+		from = h.To
+	}
+	return b.hops[hopKey{from, h.Statement.ID}]
 }
 
 // passable reports whether a search may step onto id as an intermediate or

@@ -451,3 +451,81 @@ func TestNeighborhoodErrors(t *testing.T) {
 		})
 	}
 }
+
+// relationsStore is a Store that knows only the article fixture's
+// relations, entities and sources; other methods are not used by
+// StoreNeighbors.
+type relationsStore struct {
+	Store
+	g *memNeighbors
+}
+
+func (s relationsStore) Relations(ctx context.Context, id string, q RelationQuery) ([]Statement, error) {
+	hops, err := s.g.Hops(ctx, id)
+	var sts []Statement
+	for _, h := range hops {
+		sts = append(sts, h.Statement)
+	}
+	return sts, err
+}
+
+func (s relationsStore) Entity(ctx context.Context, id string) (Entity, error) {
+	t, err := s.g.EntityType(ctx, id)
+	return Entity{ID: id, Type: t}, err
+}
+
+func (s relationsStore) Source(ctx context.Context, id string) (Source, error) {
+	if src, ok := s.g.sources[id]; ok {
+		return src, nil
+	}
+	return Source{}, Errorf(NotFound, "no source %q", id)
+}
+
+func TestStoreNeighbors(t *testing.T) {
+	g := articleNeighbors()
+	g.add(Statement{ID: "s8", Subject: "bla", Type: "operating-from", Object: "afghanistan",
+		Claims: []Claim{{Source: "unknown-source", Stance: Asserts}}})
+	ont := Ontology{RelationTypes: []RelationType{{Name: "allied-with", Symmetric: true}, {Name: "accused-of-backing"}}}
+	n := StoreNeighbors(relationsStore{g: g}, ont)
+
+	tests := []struct {
+		name string
+		q    PathQuery
+		want []string
+	}{
+		{"an unknown source is cited by id", PathQuery{From: "afghan-taliban", To: "bla", Filter: Filter{Direction: Both}},
+			[]string{"Afghan Taliban —governs→ Afghanistan  [REPORTED: reported by " + articleTitle + "]\n" +
+				"Afghanistan ←operating-from— BLA  [REPORTED: reported by unknown-source]"}},
+		{"a symmetric relation is walked against its direction", PathQuery{From: "ttp", To: "afghan-taliban", Filter: Filter{Direction: In}},
+			[]string{"TTP —allied with— Afghan Taliban  [REPORTED: reported by " + articleTitle + "]"}},
+		{"a directed one is not", PathQuery{From: "afghanistan", To: "bla"},
+			[]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			paths, err := ShortestPaths(t.Context(), n, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := explainAll(paths); !slices.Equal(got, tt.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+
+	hops, err := n.Hops(t.Context(), "bla")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(hops, compareHops)
+	if len(hops) != 2 || hops[0].To != "afghanistan" || !hops[0].Forward || len(hops[0].Sources) != 0 ||
+		hops[1].To != "india" || hops[1].Forward || hops[1].Sources["article-0"].Title != articleTitle {
+		t.Errorf("hops of bla = %+v", hops)
+	}
+	if typ, err := n.EntityType(t.Context(), "bla"); typ != "Group" || err != nil {
+		t.Errorf("EntityType(bla) = %q, %v", typ, err)
+	}
+	if _, err := n.Hops(t.Context(), "nowhere"); ErrorCode(err) != NotFound {
+		t.Errorf("Hops(nowhere): err = %v, want NotFound", err)
+	}
+}
