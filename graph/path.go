@@ -45,7 +45,10 @@ func (h Hop) Reverse() Hop {
 type Neighbors interface {
 	// Hops returns one hop per statement that has the entity at either end,
 	// walked away from it (Hop.From is id), in any order; the algorithms
-	// filter and sort. Returns NotFound when there is no such entity.
+	// filter and sort. A slice already sorted by To, then statement id, is
+	// used without copying when the query keeps every hop, so an adjacency
+	// index should keep that order; callers never modify it. Returns
+	// NotFound when there is no such entity.
 	Hops(ctx context.Context, id string) ([]Hop, error)
 
 	// EntityType returns the entity type of the entity, or NotFound.
@@ -125,16 +128,16 @@ func (n storeNeighbors) sources(ctx context.Context, claims []Claim, memo map[st
 // Bounds of path queries. A zero field of a query takes the default; a value
 // above the cap is rejected as Invalid.
 const (
-	DefaultMaxDepth    = 6
-	MaxMaxDepth        = 12
-	DefaultK           = 1
-	MaxK               = 100
-	DefaultPathLimit   = 100
-	MaxPathLimit       = 1000
-	DefaultMaxExpanded = 20000
-	MaxMaxExpanded     = 1000000
-	DefaultMaxNodes    = 500
-	MaxMaxNodes        = 10000
+	DefaultMaxDepth    = 6       // PathQuery.MaxDepth when zero
+	MaxMaxDepth        = 12      // cap of PathQuery.MaxDepth and NeighborhoodQuery.Depth
+	DefaultK           = 1       // PathQuery.K when zero: the best path only
+	MaxK               = 100     // cap of PathQuery.K
+	DefaultPathLimit   = 100     // PathQuery.Limit when zero
+	MaxPathLimit       = 1000    // cap of PathQuery.Limit
+	DefaultMaxExpanded = 20000   // Filter.MaxExpanded when zero
+	MaxMaxExpanded     = 1000000 // cap of Filter.MaxExpanded
+	DefaultMaxNodes    = 500     // NeighborhoodQuery.MaxNodes when zero
+	MaxMaxNodes        = 10000   // cap of NeighborhoodQuery.MaxNodes
 )
 
 // Filter selects the hops and intermediate entities a search may use. Zero

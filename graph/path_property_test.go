@@ -366,9 +366,13 @@ func TestShortestPathsMatchBruteForce(t *testing.T) {
 }
 
 func TestKShortestPathsMatchBruteForce(t *testing.T) {
+	var several int
 	forEachRandomQuery(t, 2, 300, 6, func(t *testing.T, g randGraph, q PathQuery) {
 		all := g.refPaths(q)
 		want := all[:min(q.K, len(all))]
+		if len(want) > 1 {
+			several++
+		}
 		for name, run := range map[string]func(context.Context, Neighbors, PathQuery) ([]Path, error){
 			"KShortestPaths": KShortestPaths, "ShortestPaths": ShortestPaths,
 		} {
@@ -379,6 +383,9 @@ func TestKShortestPathsMatchBruteForce(t *testing.T) {
 			g.checkPaths(t, name, q, got, want)
 		}
 	})
+	if several < 200 {
+		t.Errorf("only %d cases asked for several paths and had them; the generator is too sparse", several)
+	}
 }
 
 func TestAllSimplePathsMatchBruteForce(t *testing.T) {
