@@ -16,8 +16,8 @@ import (
 // symmetric relation has none. name gives an entity's name and label a
 // relation type's label; either may be nil, or return "", for the id or type
 // name itself. The evidence lists, after the status, who reports the
-// statement (claims with no claimant: their source's title, or id when the
-// title is unknown), who alleges it (asserting claimants) and who denies it
+// statement (claims with no claimant: their source's title in quotes, or id
+// when the title is unknown), who alleges it (asserting claimants) and who denies it
 // (denying claimants, or the source when a denial has none), each list
 // sorted and without repeats.
 func (h Hop) Explain(name func(id string) string, label func(relType string) string) string {
@@ -43,7 +43,7 @@ func (h Hop) evidence(name func(id string) string) string {
 		if c.Claimant == "" {
 			who = c.Source
 			if s, ok := h.Sources[c.Source]; ok && s.Title != "" {
-				who = s.Title
+				who = "“" + s.Title + "”"
 			}
 		}
 		switch {

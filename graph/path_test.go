@@ -118,10 +118,10 @@ func TestArticlePaths(t *testing.T) {
 	const (
 		indiaTTP       = "India —accused of backing→ TTP  [DISPUTED: alleged by Pakistan; denied by India]"
 		ttpIndia       = "TTP ←accused of backing— India  [DISPUTED: alleged by Pakistan; denied by India]"
-		ttpTaliban     = "TTP —allied with— Afghan Taliban  [REPORTED: reported by " + articleTitle + "]"
-		talibanTTP     = "Afghan Taliban —allied with— TTP  [REPORTED: reported by " + articleTitle + "]"
-		ttpAfghanistan = "TTP —operating-from→ Afghanistan  [REPORTED: reported by " + articleTitle + "]"
-		talibanGoverns = "Afghan Taliban —governs→ Afghanistan  [REPORTED: reported by " + articleTitle + "]"
+		ttpTaliban     = "TTP —allied with— Afghan Taliban  [REPORTED: reported by “" + articleTitle + "”]"
+		talibanTTP     = "Afghan Taliban —allied with— TTP  [REPORTED: reported by “" + articleTitle + "”]"
+		ttpAfghanistan = "TTP —operating-from→ Afghanistan  [REPORTED: reported by “" + articleTitle + "”]"
+		talibanGoverns = "Afghan Taliban —governs→ Afghanistan  [REPORTED: reported by “" + articleTitle + "”]"
 	)
 	tests := []struct {
 		name string
@@ -420,9 +420,9 @@ func TestNeighborhoodOfTheTTP(t *testing.T) {
 		got = append(got, h.Explain(articleName, articleLabel))
 	}
 	want := []string{
-		"TTP —allied with— Afghan Taliban  [REPORTED: reported by " + articleTitle + "]",
+		"TTP —allied with— Afghan Taliban  [REPORTED: reported by “" + articleTitle + "”]",
 		"TTP ←accused of backing— Afghanistan  [DISPUTED: alleged by Pakistan; denied by Afghanistan]",
-		"TTP —operating-from→ Afghanistan  [REPORTED: reported by " + articleTitle + "]",
+		"TTP —operating-from→ Afghanistan  [REPORTED: reported by “" + articleTitle + "”]",
 		"TTP ←accused of backing— India  [DISPUTED: alleged by Pakistan; denied by India]",
 	}
 	if !slices.Equal(got, want) {
@@ -494,10 +494,10 @@ func TestStoreNeighbors(t *testing.T) {
 		want []string
 	}{
 		{"an unknown source is cited by id", PathQuery{From: "afghan-taliban", To: "bla", Filter: Filter{Direction: Both}},
-			[]string{"Afghan Taliban —governs→ Afghanistan  [REPORTED: reported by " + articleTitle + "]\n" +
+			[]string{"Afghan Taliban —governs→ Afghanistan  [REPORTED: reported by “" + articleTitle + "”]\n" +
 				"Afghanistan ←operating-from— BLA  [REPORTED: reported by unknown-source]"}},
 		{"a symmetric relation is walked against its direction", PathQuery{From: "ttp", To: "afghan-taliban", Filter: Filter{Direction: In}},
-			[]string{"TTP —allied with— Afghan Taliban  [REPORTED: reported by " + articleTitle + "]"}},
+			[]string{"TTP —allied with— Afghan Taliban  [REPORTED: reported by “" + articleTitle + "”]"}},
 		{"a directed one is not", PathQuery{From: "afghanistan", To: "bla"},
 			[]string{}},
 	}

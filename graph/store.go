@@ -97,7 +97,7 @@ type EntityQuery struct {
 type Direction string
 
 const (
-	Both Direction = "BOTH" // either end; the zero value means Both too
+	Both Direction = "BOTH" // either end; in a RelationQuery the zero value means Both too
 	Out  Direction = "OUT"  // the entity is the subject
 	In   Direction = "IN"   // the entity is the object
 )

@@ -54,7 +54,8 @@ func ValidateBatch(ctx context.Context, ont Ontology, b Batch, known Known) erro
 // own concepts, which its APIs name as types of their own.
 var ReservedTypeNames = []string{
 	"Alias", "Attribute", "Claim", "Direction", "Entity", "EntityConnection", "EntityEdge",
-	"Hop", "Mutation", "Node", "PageInfo", "Path", "Query", "Relation", "Source", "Stance",
+	"Hop", "HopDirection", "Mutation", "Neighborhood", "NeighborhoodNode", "Node", "PageInfo", "Path",
+	"PathMode", "Query", "Relation", "Source", "Stance",
 	"Status", "Subscription",
 }
 

@@ -315,6 +315,9 @@ func (r *resolver) build() (graphql.Schema, error) {
 				}},
 		},
 	})
+	for name, f := range r.pathFields(entity, relation, status, direction) {
+		query.AddFieldConfig(name, f)
+	}
 	return graphql.NewSchema(graphql.SchemaConfig{Query: query, Types: append(types, relation, claim, source)})
 }
 

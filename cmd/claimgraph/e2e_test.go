@@ -434,3 +434,36 @@ statements:
 		t.Errorf("the store changed after a rejected seed:\nbefore %s\nafter %s", before, after)
 	}
 }
+
+func TestPathsCommandExplainsEachHop(t *testing.T) {
+	store := "bolt:" + filepath.Join(t.TempDir(), "x.db")
+	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"shortest goes through the TTP", []string{"india", "afghan-taliban", "--k", "1"}, []string{
+			"1. india → ttp → afghan-taliban  (2 hops, cost 5.0)",
+			"   India —accused of backing→ Tehrik-e-Taliban Pakistan  [DISPUTED: alleged by Pakistan; denied by India]",
+		}},
+		{"reported only finds none", []string{"india", "afghan-taliban", "--status", "reported"}, []string{
+			"no path from india to afghan-taliban",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := run(t.Context(), append([]string{"paths", "--store", store}, tt.args...), noEnv, &out, io.Discard); err != nil {
+				t.Fatalf("paths: %v", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@
 //	claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
 //	claimgraph seed   [--store URL] [--dry-run] [FILE...]
 //	claimgraph query  [--store URL] 'GRAPHQL'
+//	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), the GraphiQL playground at /, liveness at /healthz. On an empty
@@ -18,6 +19,9 @@
 //
 // query runs one GraphQL query against the store and prints the JSON
 // response.
+//
+// paths prints the paths between two entities, each hop explained with who
+// reports, alleges and denies it.
 //
 // --store (environment CLAIMGRAPH_STORE) chooses the store: bolt:PATH (the
 // default, bolt:claimgraph.db, an embedded file), memory: (gone on exit) or

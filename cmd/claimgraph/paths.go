@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+func runPaths(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg commonFlags
+	var q graph.PathQuery
+	var mode, types, status, direction, exclude string
+	fs := flag.NewFlagSet("paths", flag.ContinueOnError)
+	cfg.register(fs, getenv)
+	fs.IntVar(&q.MaxDepth, "max-depth", 0, fmt.Sprintf("longest path in hops (default %d)", graph.DefaultMaxDepth))
+	fs.IntVar(&q.K, "k", 3, "how many paths (shortest and credible modes)")
+	fs.IntVar(&q.Limit, "limit", 0, fmt.Sprintf("most paths in mode all (default %d)", graph.DefaultPathLimit))
+	fs.StringVar(&mode, "mode", "shortest", "shortest, credible or all")
+	fs.StringVar(&types, "types", "", "comma-separated relation types to walk")
+	fs.StringVar(&status, "status", "", "comma-separated statuses to walk (REPORTED,ALLEGED,DISPUTED,DENIED)")
+	fs.StringVar(&direction, "direction", "both", "out, in or both")
+	fs.StringVar(&exclude, "exclude", "", "comma-separated entity ids not to pass through")
+	fs.StringVar((*string)(&q.AsOf), "as-of", "", "walk only statements valid at this date")
+	fs.IntVar(&q.MaxExpanded, "max-expanded", 0, fmt.Sprintf("work budget in expanded entities (default %d)", graph.DefaultMaxExpanded))
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 2 {
+		return usageError{"paths takes two entity ids: claimgraph paths india afghan-taliban"}
+	}
+	q.From, q.To = rest[0], rest[1]
+	q.Types, q.Exclude = splitList(types), splitList(exclude)
+	for _, s := range splitList(status) {
+		q.Status = append(q.Status, graph.Status(strings.ToUpper(s)))
+	}
+	q.Direction = graph.Direction(strings.ToUpper(direction))
+	if q.Direction != graph.Out && q.Direction != graph.In && q.Direction != graph.Both {
+		return usageError{fmt.Sprintf("--direction %q: want out, in or both", direction)}
+	}
+	if _, err := graph.ParseDate(string(q.AsOf)); err != nil {
+		return usageError{"--as-of: " + err.Error()}
+	}
+	search, ok := map[string]func(context.Context, graph.Neighbors, graph.PathQuery) ([]graph.Path, error){
+		"shortest": graph.ShortestPaths,
+		"credible": graph.MostCrediblePaths,
+		"all":      graph.AllSimplePaths,
+	}[mode]
+	if !ok {
+		return usageError{fmt.Sprintf("--mode %q: want shortest, credible or all", mode)}
+	}
+
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := cfg.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ont, err := st.Ontology(ctx)
+	if err != nil {
+		return err
+	}
+	paths, err := search(ctx, graph.StoreNeighbors(st, ont), q)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		fmt.Fprintf(stdout, "no path from %s to %s within %d hops with these filters\n", q.From, q.To, max(q.MaxDepth, graph.DefaultMaxDepth))
+		return nil
+	}
+	names := entityNames(ctx, st)
+	label := func(t string) string {
+		if rt, ok := ont.RelationType(t); ok && rt.Label != "" {
+			return rt.Label
+		}
+		return t
+	}
+	for i, p := range paths {
+		fmt.Fprintf(stdout, "%d. %s  (%d hops, cost %.1f)\n", i+1, strings.Join(p.Nodes(), " → "), p.Length, float64(p.Cost)/graph.CostUnit)
+		for _, h := range p.Hops {
+			fmt.Fprintf(stdout, "   %s\n", h.Explain(names, label))
+		}
+	}
+	return nil
+}
+
+// entityNames returns a lookup of entity names that reads each entity once.
+func entityNames(ctx context.Context, st graph.Store) func(string) string {
+	memo := map[string]string{}
+	return func(id string) string {
+		if n, ok := memo[id]; ok {
+			return n
+		}
+		e, err := st.Entity(ctx, id)
+		if err != nil {
+			memo[id] = ""
+			return ""
+		}
+		memo[id] = e.Name
+		return e.Name
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

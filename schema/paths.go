@@ -1,0 +1,247 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/graphql-go/graphql"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// pathFields returns the Query fields of path exploration: paths,
+// shortestPath, mostCrediblePaths and neighborhood. entity, relation,
+// status and direction are the schema's own types.
+func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, status *graphql.Enum, direction *graphql.Enum) graphql.Fields {
+	hopDirection := enum("HopDirection", "Which way a hop walks its statement.", map[string]string{
+		"FORWARD":  "From the statement's subject to its object.",
+		"BACKWARD": "From the statement's object to its subject.",
+	})
+	hop := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Hop",
+		Description: "One step of a path: a relation walked from one entity to the next.",
+		Fields: graphql.Fields{
+			"from": &graphql.Field{Type: graphql.NewNonNull(entity), Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				return r.entity(ctx, p.Source.(hopValue).From)
+			})},
+			"relation": &graphql.Field{Type: graphql.NewNonNull(relation), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return p.Source.(hopValue).Statement, nil
+			}},
+			"to": &graphql.Field{Type: graphql.NewNonNull(entity), Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				return r.entity(ctx, p.Source.(hopValue).To)
+			})},
+			"direction": &graphql.Field{Type: graphql.NewNonNull(hopDirection), Resolve: func(p graphql.ResolveParams) (any, error) {
+				if p.Source.(hopValue).Forward {
+					return "FORWARD", nil
+				}
+				return "BACKWARD", nil
+			}},
+			"cost": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: fmt.Sprintf("How weakly the evidence supports this hop, in units of %d (a statement one ungraded source reports).", graph.CostUnit),
+				Resolve: func(p graphql.ResolveParams) (any, error) { return graph.HopCost(p.Source.(hopValue).Hop), nil }},
+			"explanation": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "One line: the hop and who reports, alleges and denies it.",
+				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+					h := p.Source.(hopValue)
+					return r.explain(ctx, h.Hop)
+				})},
+		},
+	})
+	path := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Path",
+		Description: "A chain of relations from one entity to another, each hop with its evidence.",
+		Fields: graphql.Fields{
+			"length": &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
+			"cost":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "The sum of the hops' costs: lower is better supported."},
+			"hops": &graphql.Field{Type: nonNullList(hop), Resolve: func(p graphql.ResolveParams) (any, error) {
+				hops := p.Source.(graph.Path).Hops
+				out := make([]hopValue, len(hops))
+				for i, h := range hops {
+					out[i] = hopValue{h}
+				}
+				return out, nil
+			}},
+		},
+	})
+	subgraphNode := graphql.NewObject(graphql.ObjectConfig{
+		Name: "NeighborhoodNode",
+		Fields: graphql.Fields{
+			"entity": &graphql.Field{Type: graphql.NewNonNull(entity), Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				return r.entity(ctx, p.Source.(graph.SubgraphNode).ID)
+			})},
+			"depth": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Hops from the centre."},
+		},
+	})
+	subgraph := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Neighborhood",
+		Description: "The entities around one entity and the relations between them, ready for a graph view.",
+		Fields: graphql.Fields{
+			"nodes": &graphql.Field{Type: nonNullList(subgraphNode)},
+			"hops": &graphql.Field{Type: nonNullList(hop), Resolve: func(p graphql.ResolveParams) (any, error) {
+				hops := p.Source.(graph.Subgraph).Hops
+				out := make([]hopValue, len(hops))
+				for i, h := range hops {
+					out[i] = hopValue{h}
+				}
+				return out, nil
+			}},
+		},
+	})
+
+	filterArgs := func() graphql.FieldConfigArgument {
+		return graphql.FieldConfigArgument{
+			"types":       &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Walk only these relation types."},
+			"status":      &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(status)), Description: "Walk only statements with these statuses."},
+			"direction":   &graphql.ArgumentConfig{Type: direction, DefaultValue: string(graph.Both), Description: "OUT follows statements subject → object, IN against, BOTH either way. Symmetric relations are walked either way."},
+			"entityTypes": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Pass only through entities of these types."},
+			"exclude":     &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.ID)), Description: "Never pass through these entities."},
+			"claimant":    &graphql.ArgumentConfig{Type: graphql.ID, Description: "Walk only statements with a claim by this entity."},
+			"source":      &graphql.ArgumentConfig{Type: graphql.ID, Description: "Walk only statements with a claim from this source."},
+			"asOf":        &graphql.ArgumentConfig{Type: graphql.String, Description: "Walk only statements valid at this date (YYYY, YYYY-MM or YYYY-MM-DD)."},
+			"maxDegree":   &graphql.ArgumentConfig{Type: graphql.Int, Description: "Do not pass through entities with more relations than this (hubs)."},
+			"maxExpanded": &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Work budget: entities the search may expand (default %d, at most %d).", graph.DefaultMaxExpanded, graph.MaxMaxExpanded)},
+		}
+	}
+	pathArgs := func(withK bool) graphql.FieldConfigArgument {
+		args := filterArgs()
+		args["from"] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}
+		args["to"] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}
+		args["maxDepth"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Longest path, in hops (default %d, at most %d).", graph.DefaultMaxDepth, graph.MaxMaxDepth)}
+		if withK {
+			args["k"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("How many paths (default %d, at most %d).", graph.DefaultK, graph.MaxK)}
+		}
+		return args
+	}
+	pathMode := enum("PathMode", "How paths is to search.", map[string]string{
+		"SHORTEST": "The k shortest loopless paths, fewest hops first.",
+		"CREDIBLE": "The k best-supported paths, lowest evidence cost first.",
+		"ALL":      "Every simple path up to maxDepth (an error when there are more than limit).",
+	})
+	allArgs := pathArgs(true)
+	allArgs["mode"] = &graphql.ArgumentConfig{Type: pathMode, DefaultValue: "SHORTEST"}
+	allArgs["limit"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("With mode ALL, the most paths to return (default %d, at most %d); more is an error.", graph.DefaultPathLimit, graph.MaxPathLimit)}
+	neighborhoodArgs := filterArgs()
+	neighborhoodArgs["id"] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}
+	neighborhoodArgs["depth"] = &graphql.ArgumentConfig{Type: graphql.Int, DefaultValue: 1}
+	neighborhoodArgs["maxNodes"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("The most entities to return (default %d, at most %d); more is an error.", graph.DefaultMaxNodes, graph.MaxMaxNodes)}
+
+	return graphql.Fields{
+		"paths": &graphql.Field{Type: nonNullList(path), Description: "Paths between two entities, each hop with its evidence.", Args: allArgs,
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				q, err := r.pathQuery(p.Args)
+				if err != nil {
+					return nil, err
+				}
+				n := graph.StoreNeighbors(r.store, r.ont)
+				switch p.Args["mode"] {
+				case "CREDIBLE":
+					return graph.MostCrediblePaths(ctx, n, q)
+				case "ALL":
+					return graph.AllSimplePaths(ctx, n, q)
+				}
+				return graph.ShortestPaths(ctx, n, q)
+			})},
+		"shortestPath": &graphql.Field{Type: path, Description: "A shortest path between two entities; null when there is none.", Args: pathArgs(false),
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				q, err := r.pathQuery(p.Args)
+				if err != nil {
+					return nil, err
+				}
+				paths, err := graph.ShortestPaths(ctx, graph.StoreNeighbors(r.store, r.ont), q)
+				if err != nil || len(paths) == 0 {
+					return nil, err
+				}
+				return paths[0], nil
+			})},
+		"mostCrediblePaths": &graphql.Field{Type: nonNullList(path), Description: "The k best-supported paths, lowest evidence cost first.", Args: pathArgs(true),
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				q, err := r.pathQuery(p.Args)
+				if err != nil {
+					return nil, err
+				}
+				return graph.MostCrediblePaths(ctx, graph.StoreNeighbors(r.store, r.ont), q)
+			})},
+		"neighborhood": &graphql.Field{Type: graphql.NewNonNull(subgraph), Description: "The entities within depth hops of one entity, and the relations walked to reach them.", Args: neighborhoodArgs,
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				f, err := r.filter(p.Args)
+				if err != nil {
+					return nil, err
+				}
+				q := graph.NeighborhoodQuery{ID: p.Args["id"].(string), Filter: f}
+				q.Depth, _ = p.Args["depth"].(int)
+				q.MaxNodes, _ = p.Args["maxNodes"].(int)
+				return graph.Neighborhood(ctx, graph.StoreNeighbors(r.store, r.ont), q)
+			})},
+	}
+}
+
+// hopValue is a hop as the schema resolves it.
+type hopValue struct{ graph.Hop }
+
+// pathQuery reads the arguments of a path field.
+func (r *resolver) pathQuery(args map[string]any) (graph.PathQuery, error) {
+	f, err := r.filter(args)
+	if err != nil {
+		return graph.PathQuery{}, err
+	}
+	q := graph.PathQuery{From: args["from"].(string), To: args["to"].(string), Filter: f}
+	q.MaxDepth, _ = args["maxDepth"].(int)
+	q.K, _ = args["k"].(int)
+	q.Limit, _ = args["limit"].(int)
+	return q, nil
+}
+
+// filter reads the filter arguments shared by the path fields.
+func (r *resolver) filter(args map[string]any) (graph.Filter, error) {
+	f := graph.Filter{
+		Types:       asList(args["types"]),
+		EntityTypes: asList(args["entityTypes"]),
+		Exclude:     asList(args["exclude"]),
+	}
+	f.Direction = graph.Direction(args["direction"].(string))
+	for _, s := range asList(args["status"]) {
+		f.Status = append(f.Status, graph.Status(s))
+	}
+	for _, t := range f.Types {
+		if _, ok := r.ont.RelationType(t); !ok {
+			return f, badInput(fmt.Sprintf("unknown relation type %q", t))
+		}
+	}
+	for _, t := range f.EntityTypes {
+		if _, ok := r.ont.EntityType(t); !ok {
+			return f, badInput(fmt.Sprintf("unknown entity type %q", t))
+		}
+	}
+	f.Claimant, _ = args["claimant"].(string)
+	if s, ok := args["source"].(string); ok {
+		f.Source = strings.TrimPrefix(s, sourcePrefix)
+	}
+	if s, ok := args["asOf"].(string); ok {
+		d, err := graph.ParseDate(s)
+		if err != nil {
+			return f, badInput("asOf: " + err.Error())
+		}
+		f.AsOf = d
+	}
+	f.MaxDegree, _ = args["maxDegree"].(int)
+	f.MaxExpanded, _ = args["maxExpanded"].(int)
+	return f, nil
+}
+
+// explain writes a hop's one-line explanation with entity names.
+func (r *resolver) explain(ctx context.Context, h graph.Hop) (string, error) {
+	names := map[string]string{}
+	ids := []string{h.From, h.To}
+	for _, c := range h.Statement.Claims {
+		if c.Claimant != "" {
+			ids = append(ids, c.Claimant)
+		}
+	}
+	for _, id := range ids {
+		e, err := r.entity(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		names[id] = e.Name
+	}
+	return h.Explain(func(id string) string { return names[id] }, r.label), nil
+}
