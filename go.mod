@@ -9,6 +9,7 @@ require (
 	github.com/graphql-go/graphql v0.8.1
 	github.com/hidal-go/hidalgo v0.3.0
 	github.com/lib/pq v1.10.9
+	github.com/prometheus/client_golang v1.19.1
 	go.etcd.io/bbolt v1.3.10
 	gopkg.in/yaml.v3 v3.0.1
 )
@@ -16,7 +17,6 @@ require (
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	github.com/prometheus/client_golang v1.19.1 // indirect
 	github.com/prometheus/client_model v0.5.0 // indirect
 	github.com/prometheus/common v0.48.0 // indirect
 	github.com/prometheus/procfs v0.12.0 // indirect

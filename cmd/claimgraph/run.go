@@ -80,9 +80,9 @@ func (c *commonFlags) logger(w io.Writer) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
 	switch c.logFormat {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(requestIDHandler{slog.NewTextHandler(w, opts)}), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(requestIDHandler{slog.NewJSONHandler(w, opts)}), nil
 	}
 	return nil, usageError{fmt.Sprintf("--log-format %q: want text or json", c.logFormat)}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -21,8 +22,9 @@ import (
 // serveConfig is the configuration of claimgraph serve.
 type serveConfig struct {
 	commonFlags
-	addr  string
-	seeds multiFlag
+	addr        string
+	seeds       multiFlag
+	corsOrigins string
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -31,6 +33,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	cfg.register(fs, getenv)
 	fs.StringVar(&cfg.addr, "addr", envOr(getenv, "CLAIMGRAPH_ADDR", "127.0.0.1:8080"), "listen `address` (env CLAIMGRAPH_ADDR)")
 	fs.Var(&cfg.seeds, "seed", "fact `FILE` to load at start, after the built-in seed on an empty store (repeatable)")
+	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr(getenv, "CLAIMGRAPH_CORS_ORIGINS", ""),
+		"comma-separated `origins` allowed to call /graphql from a browser, or * (env CLAIMGRAPH_CORS_ORIGINS; default none)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -43,12 +47,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
-	st, err := cfg.open(ctx, log)
+	raw, err := cfg.open(ctx, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	if err := seedAtStart(ctx, st, cfg.seeds, log); err != nil {
+	defer raw.Close()
+	m := newMetrics()
+	st := instrumentedStore{Store: raw, m: m}
+	if err := seedAtStart(ctx, st, cfg.seeds, m, log); err != nil {
 		return err
 	}
 	h, err := schema.NewHandler(ctx, st, log.With("component", "graphql"), schema.Limits{})
@@ -61,7 +67,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	srv := &http.Server{
-		Handler:           routes(h, log),
+		Handler:           routes(h, st, m, splitList(cfg.corsOrigins), log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -93,7 +99,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 // seedAtStart loads the built-in seed into an empty store, then the files
 // given with --seed. Loading is idempotent, so a restart changes nothing.
-func seedAtStart(ctx context.Context, st graph.Store, files []string, log *slog.Logger) error {
+func seedAtStart(ctx context.Context, st graph.Store, files []string, m *metrics, log *slog.Logger) error {
 	ont, err := st.Ontology(ctx)
 	if err != nil {
 		return err
@@ -103,6 +109,7 @@ func seedAtStart(ctx context.Context, st graph.Store, files []string, log *slog.
 		if err != nil {
 			return fmt.Errorf("load built-in seed: %w", err)
 		}
+		m.countImport(sum)
 		log.Info("empty store: loaded the built-in seed", "added", sum.Added)
 	}
 	if len(files) == 0 {
@@ -116,22 +123,67 @@ func seedAtStart(ctx context.Context, st graph.Store, files []string, log *slog.
 	if err != nil {
 		return err
 	}
+	m.countImport(sum)
 	log.Info("loaded seed files", "files", len(files), "added", sum.Added, "changed", sum.Changed, "unchanged", sum.Unchanged)
 	return nil
 }
 
 // routes is the HTTP surface of claimgraph serve.
-func routes(gql *schema.Handler, log *slog.Logger) http.Handler {
+func routes(gql *schema.Handler, st graph.Store, m *metrics, corsOrigins []string, log *slog.Logger) http.Handler {
 	r := mux.NewRouter()
-	r.Handle("/graphql", gql)
+	r.Use(nameRoute)
+	r.Handle("/graphql", cors(gql, corsOrigins))
 	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	}).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", ready(st, log)).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/metrics", m.handler()).Methods(http.MethodGet)
 	playground := schema.Playground()
 	r.Handle("/", playground)
 	r.PathPrefix("/assets/").Handler(playground)
-	return recoverPanics(r, log)
+	return observe(recoverPanics(r, log), m, log)
+}
+
+// ready answers 200 when the store answers a read within two seconds, and
+// 503 otherwise: a load balancer takes the instance out until it does.
+func ready(st graph.Store, log *slog.Logger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if _, err := st.Ontology(ctx); err != nil {
+			log.WarnContext(r.Context(), "not ready: the store does not answer", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "store unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	}
+}
+
+// cors lets browsers on the allowed origins call next; with no origins it
+// adds nothing, so only same-origin pages (the playground) can.
+func cors(next http.Handler, origins []string) http.Handler {
+	if len(origins) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin != "" && (slices.Contains(origins, "*") || slices.Contains(origins, origin)) {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
+			w.Header().Add("Vary", "Origin")
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
+				w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization")
+				w.Header().Set("Access-Control-Max-Age", "600")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // recoverPanics turns a panic in a handler into a 500 and a log line
