@@ -7,6 +7,7 @@
 //	claimgraph seed   [--store URL] [--dry-run] [FILE...]
 //	claimgraph query  [--store URL] 'GRAPHQL'
 //	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
+//	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), the GraphiQL playground at /, liveness at /healthz. On an empty
@@ -22,6 +23,10 @@
 //
 // paths prints the paths between two entities, each hop explained with who
 // reports, alleges and denies it.
+//
+// export writes the whole graph with its claims and sources: as N-Quads
+// (the store's own quads), as a JSON fact file that seed reads back (a
+// backup a person can read), or as GraphML for Gephi and yEd.
 //
 // --store (environment CLAIMGRAPH_STORE) chooses the store: bolt:PATH (the
 // default, bolt:claimgraph.db, an embedded file), memory: (gone on exit) or

@@ -27,6 +27,7 @@ const usage = `usage:
   claimgraph seed   [--store URL] [--dry-run] [FILE...]
   claimgraph query  [--store URL] 'GRAPHQL'
   claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
+  claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
 
 --store URL (env CLAIMGRAPH_STORE): bolt:PATH (default bolt:claimgraph.db),
 memory:, or postgres://...
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runQuery(ctx, args, getenv, stdout, stderr)
 	case "paths":
 		return runPaths(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
