@@ -34,7 +34,7 @@ func runQuery(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	st, err := cfg.open(ctx, log)
+	st, err := cfg.openCached(ctx, log)
 	if err != nil {
 		return err
 	}

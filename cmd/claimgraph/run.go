@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/cayley"
 )
 
@@ -91,12 +92,22 @@ func (c *commonFlags) logger(w io.Writer) (*slog.Logger, error) {
 }
 
 // open opens the store the flags name.
-func (c *commonFlags) open(ctx context.Context, log *slog.Logger) (graph.Store, error) {
+func (c *commonFlags) open(ctx context.Context, log *slog.Logger) (*cayley.Store, error) {
 	st, err := cayley.Open(ctx, c.store, cayley.Options{Logger: log.With("component", "store")})
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", c.store, err)
 	}
 	return st, nil
+}
+
+// openCached opens the store behind a read cache, for commands that read
+// the same items many times (serving, path search).
+func (c *commonFlags) openCached(ctx context.Context, log *slog.Logger) (graph.Store, error) {
+	st, err := c.open(ctx, log)
+	if err != nil {
+		return nil, err
+	}
+	return cache.New(st, 0), nil
 }
 
 // parseFlags parses args into fs and returns the positional arguments.

@@ -47,13 +47,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
-	raw, err := cfg.open(ctx, log)
+	cached, err := cfg.openCached(ctx, log)
 	if err != nil {
 		return err
 	}
-	defer raw.Close()
+	defer cached.Close()
 	m := newMetrics()
-	st := instrumentedStore{Store: raw, m: m}
+	st := instrumentedStore{Store: cached, m: m}
 	if err := seedAtStart(ctx, st, cfg.seeds, m, log); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
@@ -42,6 +43,12 @@ type Store struct {
 	reopenable bool
 	// pinned backends need pinQuads around every write (Cayley's KV layer).
 	pinned bool
+	// shared backends may be written by other processes too, so their
+	// generation is stored with the data (see Generation).
+	shared bool
+	// gen counts this process's writes: the generation of a store no other
+	// process can write.
+	gen atomic.Uint64
 
 	// writeMu serialises Apply, so that the read-diff-write of one call
 	// cannot interleave with another's.
@@ -97,7 +104,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		s.backend = "memory"
 		s.open = func() (cgraph.QuadStore, error) { return cgraph.NewQuadStore("memstore", "", nil) }
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		s.backend, s.reopenable = "postgres", true
+		s.backend, s.reopenable, s.shared = "postgres", true, true
 		s.open = func() (cgraph.QuadStore, error) { return openPostgres(url) }
 	default:
 		return nil, graph.Errorf(graph.Invalid, "unknown store URL %q; use %s", redact(url), urlForms)
@@ -227,7 +234,12 @@ func (s *Store) write(tx *cgraph.Transaction) error {
 	if s.broken != nil {
 		return s.broken
 	}
-	err := s.apply(tx)
+	// Whatever happens, what readers cached may no longer be what is stored.
+	defer s.gen.Add(1)
+	err := s.bumpGeneration(tx)
+	if err == nil {
+		err = s.apply(tx)
+	}
 	if err == nil {
 		return nil
 	}

@@ -1,0 +1,245 @@
+package cache
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"sync"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// Versioned is a Store that tells when what it holds has changed.
+type Versioned interface {
+	graph.Store
+	// Generation returns a token that changes whenever the stored graph
+	// changes, whoever changed it.
+	Generation(ctx context.Context) (string, error)
+}
+
+// DefaultMaxItems bounds the entries a Store keeps; past it, it starts
+// over.
+const DefaultMaxItems = 1 << 20
+
+// Store is a read-through cache over a Versioned store. It implements
+// graph.Store; the values it returns are shared and must not be modified.
+type Store struct {
+	// Store serves every method the cache does not: writes, listings.
+	graph.Store
+	src      Versioned
+	maxItems int
+
+	mu         sync.Mutex
+	gen        string
+	filled     bool
+	ontology   *graph.Ontology
+	entities   map[string]entityEntry
+	relations  map[string][]graph.Statement
+	statements map[string]graph.Statement
+	sources    map[string]graph.Source
+	items      int
+}
+
+type entityEntry struct {
+	e     graph.Entity
+	found bool
+}
+
+// New returns a cache over src holding at most maxItems entries
+// (DefaultMaxItems when maxItems ≤ 0).
+func New(src Versioned, maxItems int) *Store {
+	if maxItems <= 0 {
+		maxItems = DefaultMaxItems
+	}
+	c := &Store{Store: src, src: src, maxItems: maxItems}
+	c.reset()
+	return c
+}
+
+// Unwrap returns the store under the cache.
+func (c *Store) Unwrap() graph.Store { return c.src }
+
+// reset empties the cache. The caller holds mu or owns c.
+func (c *Store) reset() {
+	c.ontology = nil
+	c.entities = map[string]entityEntry{}
+	c.relations = map[string][]graph.Statement{}
+	c.statements = map[string]graph.Statement{}
+	c.sources = map[string]graph.Source{}
+	c.items = 0
+}
+
+// current reads the store's generation and drops everything cached under
+// another one. It returns the generation that entries read now belong to.
+func (c *Store) current(ctx context.Context) (string, error) {
+	g, err := c.src.Generation(ctx)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.filled || g != c.gen {
+		c.reset()
+		c.gen, c.filled = g, true
+	}
+	return g, nil
+}
+
+// put stores an entry read under generation g, unless the store has moved
+// on since: a value read then may already be stale.
+func (c *Store) put(g string, store func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != g {
+		return
+	}
+	if c.items >= c.maxItems {
+		c.reset()
+	}
+	store()
+	c.items++
+}
+
+// Ontology implements graph.Store.
+func (c *Store) Ontology(ctx context.Context) (graph.Ontology, error) {
+	g, err := c.current(ctx)
+	if err != nil {
+		return graph.Ontology{}, err
+	}
+	c.mu.Lock()
+	o := c.ontology
+	c.mu.Unlock()
+	if o != nil {
+		return *o, nil
+	}
+	ont, err := c.src.Ontology(ctx)
+	if err != nil {
+		return ont, err
+	}
+	c.put(g, func() { c.ontology = &ont })
+	return ont, nil
+}
+
+// Entity implements graph.Store; that an entity does not exist is cached
+// too.
+func (c *Store) Entity(ctx context.Context, id string) (graph.Entity, error) {
+	g, err := c.current(ctx)
+	if err != nil {
+		return graph.Entity{}, err
+	}
+	c.mu.Lock()
+	ent, ok := c.entities[id]
+	c.mu.Unlock()
+	if ok {
+		if !ent.found {
+			return graph.Entity{}, graph.Errorf(graph.NotFound, "no entity %q", id)
+		}
+		return ent.e, nil
+	}
+	e, err := c.src.Entity(ctx, id)
+	switch graph.ErrorCode(err) {
+	case "":
+		c.put(g, func() { c.entities[id] = entityEntry{e, true} })
+	case graph.NotFound:
+		c.put(g, func() { c.entities[id] = entityEntry{} })
+	}
+	return e, err
+}
+
+// Relations implements graph.Store. The cache holds each entity's full list
+// and filters it; a query with fields it does not know goes to the store.
+func (c *Store) Relations(ctx context.Context, id string, q graph.RelationQuery) ([]graph.Statement, error) {
+	if !understood(q) {
+		return c.src.Relations(ctx, id, q)
+	}
+	g, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	all, ok := c.relations[id]
+	c.mu.Unlock()
+	if !ok {
+		if all, err = c.src.Relations(ctx, id, graph.RelationQuery{}); err != nil {
+			return nil, err
+		}
+		c.put(g, func() { c.relations[id] = all })
+	}
+	ont, err := c.Ontology(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.Statement, 0, len(all))
+	for _, st := range all {
+		rt, _ := ont.RelationType(st.Type)
+		if q.Match(id, st, rt.Symmetric) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// understood reports whether q uses only the fields the cache filters on.
+func understood(q graph.RelationQuery) bool {
+	q.Types, q.Direction, q.Status = nil, "", nil
+	return reflect.ValueOf(q).IsZero()
+}
+
+// Statement implements graph.Store.
+func (c *Store) Statement(ctx context.Context, id string) (graph.Statement, error) {
+	g, err := c.current(ctx)
+	if err != nil {
+		return graph.Statement{}, err
+	}
+	c.mu.Lock()
+	st, ok := c.statements[id]
+	c.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	if st, err = c.src.Statement(ctx, id); err != nil {
+		return st, err
+	}
+	c.put(g, func() { c.statements[id] = st })
+	return st, nil
+}
+
+// Source implements graph.Store.
+func (c *Store) Source(ctx context.Context, id string) (graph.Source, error) {
+	g, err := c.current(ctx)
+	if err != nil {
+		return graph.Source{}, err
+	}
+	c.mu.Lock()
+	s, ok := c.sources[id]
+	c.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	if s, err = c.src.Source(ctx, id); err != nil {
+		return s, err
+	}
+	c.put(g, func() { c.sources[id] = s })
+	return s, nil
+}
+
+// Entities implements graph.Store by asking the store, and remembers the
+// entities it returns.
+func (c *Store) Entities(ctx context.Context, q graph.EntityQuery) ([]graph.Entity, error) {
+	g, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := c.src.Entities(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) <= 1000 {
+		c.put(g, func() {
+			for _, e := range list {
+				c.entities[e.ID] = entityEntry{e, true}
+			}
+		})
+	}
+	return slices.Clip(list), nil
+}
