@@ -56,6 +56,9 @@ var ReservedTypeNames = []string{
 	"Alias", "Attribute", "Claim", "Direction", "Entity", "EntityConnection", "EntityEdge",
 	"Hop", "Mutation", "Node", "PageInfo", "Path", "Query", "Relation", "Source", "Stance",
 	"Status", "Subscription",
+	// The GraphQL API's connections, inputs and payloads.
+	"AliasInput", "AttributeInput", "ClaimConnection", "ClaimEdge", "ClaimInput",
+	"RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
 }
 
 type validator struct {
