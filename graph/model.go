@@ -177,6 +177,16 @@ type Statement struct {
 	Claims     []Claim
 }
 
+// HoldsAt reports whether the statement's valid time includes d: the span
+// of d (a whole year for "2021") overlaps the span from ValidFrom's first
+// day to ValidUntil's last day, an unknown end being open.
+func (s Statement) HoldsAt(d Date) bool {
+	if s.ValidFrom != "" && s.ValidFrom.first() > d.last() {
+		return false
+	}
+	return s.ValidUntil == "" || s.ValidUntil.last() >= d.first()
+}
+
 // Status is derived from its claims; see DeriveStatus.
 func (s Statement) Status() Status { return DeriveStatus(s.Claims) }
 
@@ -275,6 +285,18 @@ func (d Date) first() string {
 		return string(d) + "-01-01"
 	case 7:
 		return string(d) + "-01"
+	}
+	return string(d)
+}
+
+// last pads a partial date to its last day. Days past the end of a month
+// ("2021-02-31") sort correctly against real dates, which is all it is for.
+func (d Date) last() string {
+	switch len(d) {
+	case 4:
+		return string(d) + "-12-31"
+	case 7:
+		return string(d) + "-31"
 	}
 	return string(d)
 }

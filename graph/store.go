@@ -45,6 +45,43 @@ type Store interface {
 	// Source returns the source with the given id, or NotFound.
 	Source(ctx context.Context, id string) (Source, error)
 
+	// OntologyVersion returns a token that changes whenever an Apply
+	// changes the stored ontology, also when another process wrote it to a
+	// shared store. It is cheap to read, so that a cache of anything
+	// generated from the ontology can check it often. It is "" on a store
+	// whose ontology was never written through a version-aware Apply.
+	OntologyVersion(ctx context.Context) (string, error)
+
+	// EntitiesByID returns the stored entities among ids, keyed by id; an
+	// id with no entity is absent from the map. It serves many reads at
+	// once (a GraphQL request resolving the ends of a list of relations).
+	EntitiesByID(ctx context.Context, ids []string) (map[string]Entity, error)
+
+	// Sources returns the sources on the page q selects, ordered by id.
+	Sources(ctx context.Context, q Page) ([]Source, error)
+
+	// ClaimsBySource returns the claims the source reports, each with the
+	// id of its statement, ordered by statement id then claim id. Returns
+	// NotFound when there is no such source.
+	ClaimsBySource(ctx context.Context, sourceID string) ([]StatementClaim, error)
+
+	// Disputes returns the statements that are both asserted and denied
+	// (status Disputed), with all their claims, on the page q selects,
+	// ordered by id.
+	Disputes(ctx context.Context, q Page) ([]Statement, error)
+
+	// RetractClaim removes the claim with the given id, atomically; a
+	// statement left without claims is removed with it (entities stay).
+	// Summary.Removed counts the claim and that statement. Returns
+	// NotFound when there is no such claim.
+	RetractClaim(ctx context.Context, id string) (Summary, error)
+
+	// RetractSource removes the source with the given id, every claim it
+	// reports and the statements left without claims, atomically; entities
+	// stay. Summary.Removed counts the source, its claims and those
+	// statements. Returns NotFound when there is no such source.
+	RetractSource(ctx context.Context, id string) (Summary, error)
+
 	// Close releases the storage. The Store must not be used after.
 	Close() error
 }
@@ -69,23 +106,40 @@ type ApplyOptions struct {
 	DryRun bool
 }
 
-// Summary counts what Store.Apply did, in items (types, sources, entities,
-// statements and claims each count as one).
+// Summary counts what Store.Apply, RetractClaim and RetractSource did, in
+// items (types, sources, entities, statements and claims each count as
+// one).
 type Summary struct {
 	Added     int
 	Changed   int
 	Unchanged int
+	Removed   int
 }
 
-// Changes reports whether anything was added or changed.
-func (s Summary) Changes() bool { return s.Added+s.Changed > 0 }
+// Changes reports whether anything was added, changed or removed.
+func (s Summary) Changes() bool { return s.Added+s.Changed+s.Removed > 0 }
+
+// Page selects a page of a list ordered by id.
+type Page struct {
+	// After keeps only items whose id sorts after it.
+	After string
+	// Limit caps the number returned; 0 means no cap.
+	Limit int
+}
+
+// StatementClaim is a claim together with the id of its statement.
+type StatementClaim struct {
+	Statement string
+	Claim
+}
 
 // EntityQuery selects entities.
 type EntityQuery struct {
 	// Type keeps only entities of this type, when set.
 	Type string
-	// Search keeps only entities whose name or an alias contains it, case
-	// insensitively, when set.
+	// Search keeps only entities whose name or an alias contains it,
+	// ignoring case and diacritics ("Quetta" finds "Quétta", "ß" finds
+	// "ss"), when set.
 	Search string
 	// After keeps only entities whose id sorts after it (for paging).
 	After string
@@ -107,6 +161,22 @@ type RelationQuery struct {
 	Types     []string
 	Direction Direction
 	Status    []Status
+	// Claimant keeps statements with at least one claim by this entity.
+	Claimant string
+	// Source keeps statements with at least one claim from this source.
+	Source string
+	// AsOf keeps statements whose valid time includes this date: those
+	// that started on or before it (or whose start is unknown) and did not
+	// end before it (or whose end is unknown). A partial date is a span
+	// ("2021" is the whole year), and a statement holds as of it when the
+	// two spans overlap.
+	AsOf Date
+}
+
+// Shape returns the part of q that looks only at a statement's subject,
+// type and object, so that a store can filter before it reads claims.
+func (q RelationQuery) Shape() RelationQuery {
+	return RelationQuery{Types: q.Types, Direction: q.Direction}
 }
 
 // Match reports whether st, seen from entity id, passes the query. A
@@ -127,5 +197,14 @@ func (q RelationQuery) Match(id string, st Statement, symmetric bool) bool {
 			}
 		}
 	}
-	return len(q.Status) == 0 || slices.Contains(q.Status, st.Status())
+	if len(q.Status) > 0 && !slices.Contains(q.Status, st.Status()) {
+		return false
+	}
+	if q.Claimant != "" && !slices.ContainsFunc(st.Claims, func(c Claim) bool { return c.Claimant == q.Claimant }) {
+		return false
+	}
+	if q.Source != "" && !slices.ContainsFunc(st.Claims, func(c Claim) bool { return c.Source == q.Source }) {
+		return false
+	}
+	return q.AsOf == "" || st.HoldsAt(q.AsOf)
 }

@@ -57,6 +57,9 @@ var ReservedTypeNames = []string{
 	"Hop", "HopDirection", "Mutation", "Neighborhood", "NeighborhoodNode", "Node", "PageInfo", "Path",
 	"PathMode", "Query", "Relation", "Source", "Stance",
 	"Status", "Subscription",
+	// The GraphQL API's connections, inputs and payloads.
+	"AliasInput", "AttributeInput", "ClaimConnection", "ClaimEdge", "ClaimInput",
+	"RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
 }
 
 type validator struct {

@@ -2,23 +2,15 @@ package schema
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/graphql-go/graphql"
 
 	"github.com/claimgraph/claimgraph/graph"
-)
-
-// Paging bounds of list fields.
-const (
-	defaultFirst = 20
-	maxFirst     = 100
 )
 
 // resolver holds what the resolvers of one built schema share.
@@ -34,42 +26,58 @@ func Build(ont graph.Ontology, st graph.Store, log *slog.Logger) (graphql.Schema
 	return r.build()
 }
 
+// types are the fixed types of the schema, shared by the builders.
+type types struct {
+	status, stance, direction  *graphql.Enum
+	node, entity               *graphql.Interface
+	relation, claim, source    *graphql.Object
+	alias, attribute, pageInfo *graphql.Object
+	retraction                 *graphql.Object
+	entityConn, relationConn   *graphql.Object
+	claimConn, sourceConn      *graphql.Object
+	objects                    map[string]*graphql.Object // entity types
+}
+
 func (r *resolver) build() (graphql.Schema, error) {
 	for _, t := range r.ont.EntityTypes {
 		if slices.Contains(graph.ReservedTypeNames, t.Name) || strings.HasPrefix(t.Name, "__") {
 			return graphql.Schema{}, fmt.Errorf("entity type %q clashes with a type of the GraphQL schema", t.Name)
 		}
 	}
-
-	status := enum("Status", "How well a statement is supported by its claims.", map[string]string{
+	var ts types
+	ts.status = enum("Status", "How well a statement is supported by its claims.", map[string]string{
 		string(graph.Reported): "A source states it as fact, and nobody denies it.",
 		string(graph.Alleged):  "Only parties assert it, and nobody denies it.",
 		string(graph.Disputed): "It is both asserted and denied.",
 		string(graph.Denied):   "There are only denials.",
 	})
-	stance := enum("Stance", "Whether a claim asserts or denies its statement.", map[string]string{
+	ts.stance = enum("Stance", "Whether a claim asserts or denies its statement.", map[string]string{
 		string(graph.Asserts): "The claimant says the statement is true.",
 		string(graph.Denies):  "The claimant says the statement is false.",
 	})
-	direction := enum("Direction", "Which way relations are followed from an entity.", map[string]string{
+	ts.direction = enum("Direction", "Which way relations are followed from an entity.", map[string]string{
 		string(graph.Out):  "The entity is the subject.",
 		string(graph.In):   "The entity is the object.",
 		string(graph.Both): "Either end.",
 	})
-
-	node := graphql.NewInterface(graphql.InterfaceConfig{
+	ts.node = graphql.NewInterface(graphql.InterfaceConfig{
 		Name:        "Node",
 		Description: "An object with a global id.",
 		Fields:      graphql.Fields{"id": &graphql.Field{Type: graphql.NewNonNull(graphql.ID)}},
 	})
-	alias := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "Alias",
-		Description: "Another name of an entity, with who uses it where known.",
+	ts.pageInfo = graphql.NewObject(graphql.ObjectConfig{
+		Name: "PageInfo",
 		Fields: graphql.Fields{
-			"name": &graphql.Field{Type: graphql.NewNonNull(graphql.String)},
+			"hasNextPage": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean)},
+			"endCursor":   &graphql.Field{Type: graphql.String},
 		},
 	})
-	attribute := graphql.NewObject(graphql.ObjectConfig{
+	ts.alias = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Alias",
+		Description: "Another name of an entity, with who uses it where known.",
+		Fields:      graphql.Fields{"name": &graphql.Field{Type: graphql.NewNonNull(graphql.String)}},
+	})
+	ts.attribute = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Attribute",
 		Description: "A key and value the relation type declares (count, role, …).",
 		Fields: graphql.Fields{
@@ -77,10 +85,18 @@ func (r *resolver) build() (graphql.Schema, error) {
 			"value": &graphql.Field{Type: graphql.NewNonNull(graphql.String)},
 		},
 	})
-	source := graphql.NewObject(graphql.ObjectConfig{
+	ts.retraction = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Retraction",
+		Description: "What a retraction removed.",
+		Fields: graphql.Fields{
+			"removed": &graphql.Field{Type: graphql.NewNonNull(graphql.Int),
+				Description: "Items removed: the source, claims, and statements left without claims."},
+		},
+	})
+	ts.source = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Source",
 		Description: "A document claims are read from. Only what it tells is recorded.",
-		Interfaces:  []*graphql.Interface{node},
+		Interfaces:  []*graphql.Interface{ts.node},
 		Fields: graphql.Fields{
 			"id":          &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) { return sourceID(p.Source.(graph.Source).ID), nil }},
 			"title":       &graphql.Field{Type: graphql.NewNonNull(graphql.String)},
@@ -91,215 +107,397 @@ func (r *resolver) build() (graphql.Schema, error) {
 		},
 		IsTypeOf: func(p graphql.IsTypeOfParams) bool { _, ok := p.Value.(graph.Source); return ok },
 	})
-
-	entity := graphql.NewInterface(graphql.InterfaceConfig{
+	ts.entity = graphql.NewInterface(graphql.InterfaceConfig{
 		Name:        "Entity",
 		Description: "A thing the news speaks of: a country, an armed group, a platform, an official, …",
 		Fields:      graphql.Fields{},
 	})
-	relation := graphql.NewObject(graphql.ObjectConfig{
+	ts.relation = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Relation",
 		Description: "A statement relating two entities, with the claims that assert or deny it.",
-		Interfaces:  []*graphql.Interface{node},
+		Interfaces:  []*graphql.Interface{ts.node},
 		Fields:      graphql.Fields{},
 		IsTypeOf:    func(p graphql.IsTypeOfParams) bool { _, ok := p.Value.(graph.Statement); return ok },
 	})
-	claim := graphql.NewObject(graphql.ObjectConfig{
+	ts.claim = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Claim",
 		Description: "One party's word on a statement, as one source reports it.",
-		Interfaces:  []*graphql.Interface{node},
+		Interfaces:  []*graphql.Interface{ts.node},
 		IsTypeOf:    func(p graphql.IsTypeOfParams) bool { _, ok := p.Value.(claimValue); return ok },
-		Fields: graphql.Fields{
-			"id":     &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) { return claimNodeID(p.Source.(claimValue)), nil }},
-			"stance": &graphql.Field{Type: graphql.NewNonNull(stance), Resolve: func(p graphql.ResolveParams) (any, error) { return string(p.Source.(claimValue).Stance), nil }},
-			"claimant": &graphql.Field{Type: entity, Description: "Who makes the claim; null when the source itself states it.",
-				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					c := p.Source.(claimValue)
-					if c.Claimant == "" {
-						return nil, nil
-					}
-					return r.entity(ctx, c.Claimant)
-				})},
-			"source": &graphql.Field{Type: graphql.NewNonNull(source),
-				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					return r.source(ctx, p.Source.(claimValue).Source)
-				})},
-			"quote":       &graphql.Field{Type: graphql.String, Description: "The source's verbatim words.", Resolve: optional(func(c claimValue) string { return c.Quote })},
-			"said":        &graphql.Field{Type: graphql.String, Description: "When the claim was made, when known.", Resolve: optional(func(c claimValue) string { return string(c.Said) })},
-			"credibility": &graphql.Field{Type: graphql.String, Description: "1 (confirmed) to 6 (cannot be judged), when graded.", Resolve: optional(func(c claimValue) string { return c.Credibility })},
-		},
+		Fields:      graphql.Fields{},
 	})
-	relation.AddFieldConfig("id", &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) { return relationID(p.Source.(graph.Statement).ID), nil }})
-	relation.AddFieldConfig("type", &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The relation type's name in the ontology (allied-with)."})
-	relation.AddFieldConfig("label", &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "How the relation reads from subject to object.",
-		Resolve: func(p graphql.ResolveParams) (any, error) { return r.label(p.Source.(graph.Statement).Type), nil }})
-	relation.AddFieldConfig("from", &graphql.Field{Type: graphql.NewNonNull(entity), Description: "The subject.",
-		Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-			return r.entity(ctx, p.Source.(graph.Statement).Subject)
-		})})
-	relation.AddFieldConfig("to", &graphql.Field{Type: graphql.NewNonNull(entity), Description: "The object.",
-		Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-			return r.entity(ctx, p.Source.(graph.Statement).Object)
-		})})
-	relation.AddFieldConfig("status", &graphql.Field{Type: graphql.NewNonNull(status), Description: "Derived from the claims.",
-		Resolve: func(p graphql.ResolveParams) (any, error) { return string(p.Source.(graph.Statement).Status()), nil }})
-	relation.AddFieldConfig("claims", &graphql.Field{Type: nonNullList(claim),
-		Args: graphql.FieldConfigArgument{"stance": &graphql.ArgumentConfig{Type: stance, Description: "Only claims with this stance."}},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			st := p.Source.(graph.Statement)
-			want, filter := p.Args["stance"].(string)
-			out := make([]claimValue, 0, len(st.Claims))
-			for _, c := range st.Claims {
-				if !filter || string(c.Stance) == want {
-					out = append(out, claimValue{Claim: c, statement: st.ID})
-				}
-			}
-			return out, nil
-		}})
-	relation.AddFieldConfig("attributes", &graphql.Field{Type: nonNullList(attribute),
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			attrs := p.Source.(graph.Statement).Attributes
-			out := make([]map[string]any, 0, len(attrs))
-			for _, k := range slices.Sorted(maps.Keys(attrs)) {
-				out = append(out, map[string]any{"key": k, "value": attrs[k]})
-			}
-			return out, nil
-		}})
-	relation.AddFieldConfig("validFrom", &graphql.Field{Type: graphql.String, Description: "Since when the statement holds, when known.",
-		Resolve: optional(func(s graph.Statement) string { return string(s.ValidFrom) })})
-	relation.AddFieldConfig("validUntil", &graphql.Field{Type: graphql.String, Description: "Until when the statement held, when known.",
-		Resolve: optional(func(s graph.Statement) string { return string(s.ValidUntil) })})
+	ts.entityConn = connectionType("Entity", "A page of entities, ordered by id.", ts.entity, ts.pageInfo)
+	ts.relationConn = connectionType("Relation", "A page of relations.", ts.relation, ts.pageInfo)
+	ts.claimConn = connectionType("Claim", "A page of claims.", ts.claim, ts.pageInfo)
+	ts.sourceConn = connectionType("Source", "A page of sources, ordered by id.", ts.source, ts.pageInfo)
 
-	entityFields := func() graphql.Fields {
-		return graphql.Fields{
-			"id":          &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The entity's stable slug."},
-			"type":        &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The entity type's name in the ontology."},
-			"name":        &graphql.Field{Type: graphql.NewNonNull(graphql.String)},
-			"description": &graphql.Field{Type: graphql.String, Resolve: optional(func(e graph.Entity) string { return e.Description })},
-			"aliases": &graphql.Field{Type: nonNullList(graphql.String),
-				Resolve: func(p graphql.ResolveParams) (any, error) {
-					var names []string
-					for _, a := range p.Source.(graph.Entity).Aliases {
-						names = append(names, a.Name)
-					}
-					return names, nil
-				}},
-			"relations": &graphql.Field{Type: nonNullList(relation),
-				Description: "The statements with this entity at one end, with their claims.",
-				Args: graphql.FieldConfigArgument{
-					"types":     &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Only these relation types."},
-					"direction": &graphql.ArgumentConfig{Type: direction, DefaultValue: string(graph.Both)},
-					"status":    &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(status)), Description: "Only statements with these statuses."},
-				},
-				Resolve: r.resolve(r.relations),
-			},
-		}
-	}
-	aliasUsedBy := &graphql.Field{Type: entity, Description: "Who uses this name, when known.",
+	r.claimFields(&ts)
+	r.relationFields(&ts)
+	ts.source.AddFieldConfig("claims", &graphql.Field{Type: graphql.NewNonNull(ts.claimConn),
+		Description: "The claims this source reports, ordered by relation id, then claim id.",
+		Args:        pagingArgs(nil),
+		Resolve:     r.resolve(r.sourceClaims)})
+	ts.alias.AddFieldConfig("usedBy", &graphql.Field{Type: ts.entity, Description: "Who uses this name, when known.",
 		Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-			a := p.Source.(graph.Alias)
-			if a.UsedBy == "" {
-				return nil, nil
-			}
-			return r.entity(ctx, a.UsedBy)
-		})}
-	alias.AddFieldConfig("usedBy", aliasUsedBy)
-	for name, f := range entityFields() {
-		entity.AddFieldConfig(name, f)
+			return r.entityThunk(ctx, p.Source.(graph.Alias).UsedBy, true), nil
+		})})
+	for name, f := range r.entityFields(&ts) {
+		ts.entity.AddFieldConfig(name, f)
 	}
 
-	objects := map[string]*graphql.Object{}
-	var types []graphql.Type
+	ts.objects = map[string]*graphql.Object{}
+	var objects []graphql.Type
 	for _, t := range r.ont.EntityTypes {
-		fields := entityFields()
-		fields["aliasDetails"] = &graphql.Field{Type: nonNullList(alias), Description: "The aliases with who uses them.",
+		fields := r.entityFields(&ts)
+		fields["aliasDetails"] = &graphql.Field{Type: nonNullList(ts.alias), Description: "The aliases with who uses them.",
 			Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(graph.Entity).Aliases, nil }}
+		taken := map[string]bool{}
+		for name := range fields {
+			taken[name] = true
+		}
+		typed, clashes := typedFields(r.ont, t.Name, taken)
+		for _, name := range clashes {
+			r.log.Warn("relation field left out: its name clashes with another field", "type", t.Name, "field", name)
+		}
+		for _, tf := range typed {
+			fields[tf.name] = r.typedRelationField(&ts, tf)
+		}
 		obj := graphql.NewObject(graphql.ObjectConfig{
 			Name:        t.Name,
 			Description: t.Description,
-			Interfaces:  []*graphql.Interface{node, entity},
+			Interfaces:  []*graphql.Interface{ts.node, ts.entity},
 			Fields:      fields,
 		})
-		objects[t.Name] = obj
-		types = append(types, obj)
+		ts.objects[t.Name] = obj
+		objects = append(objects, obj)
 	}
 	resolveEntityType := func(p graphql.ResolveTypeParams) *graphql.Object {
 		if e, ok := p.Value.(graph.Entity); ok {
-			return objects[e.Type]
+			return ts.objects[e.Type]
 		}
 		return nil
 	}
-	entity.ResolveType = resolveEntityType
-	node.ResolveType = func(p graphql.ResolveTypeParams) *graphql.Object {
+	ts.entity.ResolveType = resolveEntityType
+	ts.node.ResolveType = func(p graphql.ResolveTypeParams) *graphql.Object {
 		switch p.Value.(type) {
 		case graph.Entity:
 			return resolveEntityType(p)
 		case graph.Statement:
-			return relation
+			return ts.relation
 		case claimValue:
-			return claim
+			return ts.claim
 		case graph.Source:
-			return source
+			return ts.source
 		}
 		return nil
 	}
 
-	pageInfo := graphql.NewObject(graphql.ObjectConfig{
-		Name: "PageInfo",
-		Fields: graphql.Fields{
-			"hasNextPage": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean)},
-			"endCursor":   &graphql.Field{Type: graphql.String},
-		},
+	query := r.queryType(&ts)
+	for name, f := range r.pathFields(ts.entity, ts.relation, ts.status, ts.direction) {
+		query.AddFieldConfig(name, f)
+	}
+	return graphql.NewSchema(graphql.SchemaConfig{
+		Query:    query,
+		Mutation: r.mutationType(&ts),
+		Types:    append(objects, ts.relation, ts.claim, ts.source),
 	})
-	entityEdge := graphql.NewObject(graphql.ObjectConfig{
-		Name: "EntityEdge",
-		Fields: graphql.Fields{
-			"cursor": &graphql.Field{Type: graphql.NewNonNull(graphql.String)},
-			"node":   &graphql.Field{Type: graphql.NewNonNull(entity)},
-		},
-	})
-	entityConnection := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "EntityConnection",
-		Description: "A page of entities, ordered by id.",
-		Fields: graphql.Fields{
-			"edges":    &graphql.Field{Type: nonNullList(entityEdge)},
-			"nodes":    &graphql.Field{Type: nonNullList(entity)},
-			"pageInfo": &graphql.Field{Type: graphql.NewNonNull(pageInfo)},
-		},
-	})
+}
 
-	query := graphql.NewObject(graphql.ObjectConfig{
+func (r *resolver) claimFields(ts *types) {
+	fields := graphql.Fields{
+		"id":     &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) { return claimNodeID(p.Source.(claimValue)), nil }},
+		"stance": &graphql.Field{Type: graphql.NewNonNull(ts.stance), Resolve: func(p graphql.ResolveParams) (any, error) { return string(p.Source.(claimValue).Stance), nil }},
+		"claimant": &graphql.Field{Type: ts.entity, Description: "Who makes the claim; null when the source itself states it.",
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				return r.entityThunk(ctx, p.Source.(claimValue).Claimant, true), nil
+			})},
+		"source": &graphql.Field{Type: graphql.NewNonNull(ts.source),
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				return loaderFrom(ctx, r.store).source(ctx, p.Source.(claimValue).Source)
+			})},
+		"relation": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "The statement the claim is about.",
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				return loaderFrom(ctx, r.store).statement(ctx, p.Source.(claimValue).statement)
+			})},
+		"quote":       &graphql.Field{Type: graphql.String, Description: "The source's verbatim words.", Resolve: optional(func(c claimValue) string { return c.Quote })},
+		"said":        &graphql.Field{Type: graphql.String, Description: "When the claim was made, when known.", Resolve: optional(func(c claimValue) string { return string(c.Said) })},
+		"credibility": &graphql.Field{Type: graphql.String, Description: "1 (confirmed) to 6 (cannot be judged), when graded.", Resolve: optional(func(c claimValue) string { return c.Credibility })},
+	}
+	for name, f := range fields {
+		ts.claim.AddFieldConfig(name, f)
+	}
+}
+
+func (r *resolver) relationFields(ts *types) {
+	claimsOf := func(p graphql.ResolveParams) []claimValue {
+		st := p.Source.(graph.Statement)
+		want, filter := p.Args["stance"].(string)
+		out := make([]claimValue, 0, len(st.Claims))
+		for _, c := range st.Claims {
+			if !filter || string(c.Stance) == want {
+				out = append(out, claimValue{Claim: c, statement: st.ID})
+			}
+		}
+		return out
+	}
+	claimants := func(stance graph.Stance) graphql.FieldResolveFn {
+		return r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+			var ids []string
+			for _, c := range p.Source.(graph.Statement).Claims {
+				if c.Stance == stance && c.Claimant != "" && !slices.Contains(ids, c.Claimant) {
+					ids = append(ids, c.Claimant)
+				}
+			}
+			return r.entitiesThunk(ctx, ids), nil
+		})
+	}
+	stanceArg := graphql.FieldConfigArgument{"stance": &graphql.ArgumentConfig{Type: ts.stance, Description: "Only claims with this stance."}}
+	fields := graphql.Fields{
+		"id":   &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) { return relationID(p.Source.(graph.Statement).ID), nil }},
+		"type": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The relation type's name in the ontology (allied-with)."},
+		"label": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "How the relation reads from subject to object.",
+			Resolve: func(p graphql.ResolveParams) (any, error) { return r.label(p.Source.(graph.Statement).Type), nil }},
+		"from": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "The subject.",
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				return r.entityThunk(ctx, p.Source.(graph.Statement).Subject, false), nil
+			})},
+		"to": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "The object.",
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				return r.entityThunk(ctx, p.Source.(graph.Statement).Object, false), nil
+			})},
+		"status": &graphql.Field{Type: graphql.NewNonNull(ts.status), Description: "Derived from the claims.",
+			Resolve: func(p graphql.ResolveParams) (any, error) { return string(p.Source.(graph.Statement).Status()), nil }},
+		"claims": &graphql.Field{Type: nonNullList(ts.claim), Args: stanceArg,
+			Description: "The claims, ordered by claim id.",
+			Resolve:     func(p graphql.ResolveParams) (any, error) { return claimsOf(p), nil }},
+		"claimsConnection": &graphql.Field{Type: graphql.NewNonNull(ts.claimConn), Args: pagingArgs(stanceArg),
+			Description: "The claims a page at a time, ordered by claim id.",
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				first, after, err := page(p, cursorClaim)
+				if err != nil {
+					return nil, err
+				}
+				return pageOf(claimsOf(p), first, after, cursorClaim, func(c claimValue) string { return c.ID }), nil
+			})},
+		"assertedBy": &graphql.Field{Type: nonNullList(ts.entity),
+			Description: "The claimants asserting the statement, in claim order (a source stating it itself has no claimant).",
+			Resolve:     claimants(graph.Asserts)},
+		"deniedBy": &graphql.Field{Type: nonNullList(ts.entity),
+			Description: "The claimants denying the statement, in claim order.",
+			Resolve:     claimants(graph.Denies)},
+		"attributes": &graphql.Field{Type: nonNullList(ts.attribute),
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				attrs := p.Source.(graph.Statement).Attributes
+				out := make([]map[string]any, 0, len(attrs))
+				for _, k := range slices.Sorted(maps.Keys(attrs)) {
+					out = append(out, map[string]any{"key": k, "value": attrs[k]})
+				}
+				return out, nil
+			}},
+		"validFrom": &graphql.Field{Type: graphql.String, Description: "Since when the statement holds, when known.",
+			Resolve: optional(func(s graph.Statement) string { return string(s.ValidFrom) })},
+		"validUntil": &graphql.Field{Type: graphql.String, Description: "Until when the statement held, when known.",
+			Resolve: optional(func(s graph.Statement) string { return string(s.ValidUntil) })},
+	}
+	for name, f := range fields {
+		ts.relation.AddFieldConfig(name, f)
+	}
+}
+
+// relationFilterArgs are the filters every relation list takes besides
+// its types and direction.
+func relationFilterArgs(ts *types) graphql.FieldConfigArgument {
+	return graphql.FieldConfigArgument{
+		"status":   &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(ts.status)), Description: "Only statements with these statuses."},
+		"claimant": &graphql.ArgumentConfig{Type: graphql.ID, Description: "Only statements with a claim by this entity."},
+		"source":   &graphql.ArgumentConfig{Type: graphql.ID, Description: "Only statements with a claim from this source."},
+		"asOf":     &graphql.ArgumentConfig{Type: graphql.String, Description: "Only statements whose valid time includes this date (YYYY, YYYY-MM or YYYY-MM-DD)."},
+	}
+}
+
+func (r *resolver) entityFields(ts *types) graphql.Fields {
+	listArgs := relationFilterArgs(ts)
+	listArgs["types"] = &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Only these relation types."}
+	listArgs["direction"] = &graphql.ArgumentConfig{Type: ts.direction, DefaultValue: string(graph.Both)}
+	return graphql.Fields{
+		"id":          &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The entity's stable slug."},
+		"type":        &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The entity type's name in the ontology."},
+		"name":        &graphql.Field{Type: graphql.NewNonNull(graphql.String)},
+		"description": &graphql.Field{Type: graphql.String, Resolve: optional(func(e graph.Entity) string { return e.Description })},
+		"aliases": &graphql.Field{Type: nonNullList(graphql.String),
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				names := []string{}
+				for _, a := range p.Source.(graph.Entity).Aliases {
+					names = append(names, a.Name)
+				}
+				return names, nil
+			}},
+		"relations": &graphql.Field{Type: nonNullList(ts.relation),
+			Description: "The statements with this entity at one end, with their claims, ordered by type, subject, object and id.",
+			Args:        listArgs,
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				q, err := r.relationQuery(p)
+				if err != nil {
+					return nil, err
+				}
+				return r.store.Relations(ctx, p.Source.(graph.Entity).ID, q)
+			}),
+		},
+		"relationsConnection": &graphql.Field{Type: graphql.NewNonNull(ts.relationConn),
+			Description: "The relations a page at a time, in the order of relations.",
+			Args:        pagingArgs(listArgs),
+			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				return r.relationPage(ctx, p)
+			}),
+		},
+	}
+}
+
+// typedRelationField is the field of one relation type in one direction.
+func (r *resolver) typedRelationField(ts *types, tf typedField) *graphql.Field {
+	desc := fmt.Sprintf("Relations %s (%s) with this entity as the subject.", tf.relation.Name, r.label(tf.relation.Name))
+	switch tf.direction {
+	case graph.In:
+		inverse := tf.relation.Inverse
+		if inverse == "" {
+			inverse = "inverse of " + r.label(tf.relation.Name)
+		}
+		desc = fmt.Sprintf("Relations %s with this entity as the object (%s).", tf.relation.Name, inverse)
+	case graph.Both:
+		desc = fmt.Sprintf("Relations %s (%s, symmetric) at either end.", tf.relation.Name, r.label(tf.relation.Name))
+	}
+	name, dir := tf.relation.Name, tf.direction
+	return &graphql.Field{Type: graphql.NewNonNull(ts.relationConn), Description: desc,
+		Args: pagingArgs(relationFilterArgs(ts)),
+		Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+			args := maps.Clone(p.Args)
+			args["types"] = []any{name}
+			args["direction"] = string(dir)
+			p.Args = args
+			return r.relationPage(ctx, p)
+		})}
+}
+
+// relationQuery reads the relation filters of a field.
+func (r *resolver) relationQuery(p graphql.ResolveParams) (graph.RelationQuery, error) {
+	var q graph.RelationQuery
+	if d, ok := p.Args["direction"].(string); ok {
+		q.Direction = graph.Direction(d)
+	}
+	q.Types = asList(p.Args["types"])
+	for _, t := range q.Types {
+		if _, ok := r.ont.RelationType(t); !ok {
+			return q, badInput(fmt.Sprintf("unknown relation type %q", t))
+		}
+	}
+	for _, s := range asList(p.Args["status"]) {
+		q.Status = append(q.Status, graph.Status(s))
+	}
+	q.Claimant, _ = p.Args["claimant"].(string)
+	if src, ok := p.Args["source"].(string); ok {
+		q.Source = strings.TrimPrefix(src, sourcePrefix)
+	}
+	if d, ok := p.Args["asOf"].(string); ok {
+		date, err := graph.ParseDate(d)
+		if err != nil || date == "" {
+			return q, badInput(fmt.Sprintf("asOf %q is not a date YYYY, YYYY-MM or YYYY-MM-DD", d))
+		}
+		q.AsOf = date
+	}
+	return q, nil
+}
+
+// relationKey is a relation's sort key in Store.Relations order.
+func relationKey(st graph.Statement) string {
+	return strings.Join([]string{st.Type, st.Subject, st.Object, st.ID}, "\x00")
+}
+
+func (r *resolver) relationPage(ctx context.Context, p graphql.ResolveParams) (any, error) {
+	first, after, err := page(p, cursorRelation)
+	if err != nil {
+		return nil, err
+	}
+	q, err := r.relationQuery(p)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.store.Relations(ctx, p.Source.(graph.Entity).ID, q)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(list, first, after, cursorRelation, relationKey), nil
+}
+
+func (r *resolver) sourceClaims(ctx context.Context, p graphql.ResolveParams) (any, error) {
+	first, after, err := page(p, cursorClaim)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.store.ClaimsBySource(ctx, p.Source.(graph.Source).ID)
+	if err != nil {
+		return nil, err
+	}
+	claims := make([]claimValue, len(list))
+	for i, c := range list {
+		claims[i] = claimValue{Claim: c.Claim, statement: c.Statement}
+	}
+	return pageOf(claims, first, after, cursorClaim, func(c claimValue) string { return c.statement + "\x00" + c.ID }), nil
+}
+
+func (r *resolver) queryType(ts *types) *graphql.Object {
+	idArg := graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}}
+	return graphql.NewObject(graphql.ObjectConfig{
 		Name: "Query",
 		Fields: graphql.Fields{
-			"node": &graphql.Field{Type: node, Description: "Any object by its global id.",
-				Args:    graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}},
-				Resolve: r.resolve(r.node)},
-			"entity": &graphql.Field{Type: entity, Description: "An entity by its id; null when there is none.",
-				Args: graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}},
+			"node": &graphql.Field{Type: ts.node, Description: "Any object by its global id.", Args: idArg, Resolve: r.resolve(r.node)},
+			"entity": &graphql.Field{Type: ts.entity, Description: "An entity by its id; null when there is none.", Args: idArg,
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					return nullIfNotFound(r.entity(ctx, p.Args["id"].(string)))
+					return nullIfNotFound(r.store.Entity(ctx, p.Args["id"].(string)))
 				})},
-			"entities": &graphql.Field{Type: graphql.NewNonNull(entityConnection), Description: "Entities ordered by id, a page at a time.",
-				Args: graphql.FieldConfigArgument{
+			"entities": &graphql.Field{Type: graphql.NewNonNull(ts.entityConn), Description: "Entities ordered by id, a page at a time.",
+				Args: pagingArgs(graphql.FieldConfigArgument{
 					"type":   &graphql.ArgumentConfig{Type: graphql.String, Description: "Only entities of this type."},
-					"search": &graphql.ArgumentConfig{Type: graphql.String, Description: "Only entities whose name or an alias contains this, ignoring case."},
-					"first":  &graphql.ArgumentConfig{Type: graphql.Int, DefaultValue: defaultFirst, Description: fmt.Sprintf("Page size, at most %d.", maxFirst)},
-					"after":  &graphql.ArgumentConfig{Type: graphql.String, Description: "The endCursor of the previous page."},
-				},
+					"search": &graphql.ArgumentConfig{Type: graphql.String, Description: "Only entities whose name or an alias contains this, ignoring case and diacritics."},
+				}),
 				Resolve: r.resolve(r.entities)},
-			"source": &graphql.Field{Type: source, Description: "A source by its id; null when there is none.",
-				Args: graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}},
+			"source": &graphql.Field{Type: ts.source, Description: "A source by its id (source:ID or ID); null when there is none.", Args: idArg,
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					return nullIfNotFound(r.source(ctx, strings.TrimPrefix(p.Args["id"].(string), sourcePrefix)))
+					return nullIfNotFound(r.store.Source(ctx, strings.TrimPrefix(p.Args["id"].(string), sourcePrefix)))
 				})},
-			"relation": &graphql.Field{Type: relation, Description: "A relation by its id; null when there is none.",
-				Args: graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}},
+			"sources": &graphql.Field{Type: graphql.NewNonNull(ts.sourceConn), Description: "Sources ordered by id, a page at a time.",
+				Args: pagingArgs(nil),
+				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+					first, after, err := page(p, cursorSource)
+					if err != nil {
+						return nil, err
+					}
+					list, err := r.store.Sources(ctx, graph.Page{After: after, Limit: first + 1})
+					if err != nil {
+						return nil, err
+					}
+					return firstOf(list, first, cursorSource, func(s graph.Source) string { return s.ID }), nil
+				})},
+			"relation": &graphql.Field{Type: ts.relation, Description: "A relation by its id (relation:ID or ID); null when there is none.", Args: idArg,
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					return nullIfNotFound(r.store.Statement(ctx, strings.TrimPrefix(p.Args["id"].(string), relationPrefix)))
 				})},
+			"disputes": &graphql.Field{Type: graphql.NewNonNull(ts.relationConn),
+				Description: "Relations that are both asserted and denied, ordered by id; assertedBy and deniedBy tell who is on each side.",
+				Args:        pagingArgs(nil),
+				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+					first, after, err := page(p, cursorDispute)
+					if err != nil {
+						return nil, err
+					}
+					list, err := r.store.Disputes(ctx, graph.Page{After: after, Limit: first + 1})
+					if err != nil {
+						return nil, err
+					}
+					return firstOf(list, first, cursorDispute, func(s graph.Statement) string { return s.ID }), nil
+				})},
 			"entityTypes": &graphql.Field{Type: nonNullList(graphql.String), Description: "The entity types of the ontology.",
 				Resolve: func(graphql.ResolveParams) (any, error) {
-					var names []string
+					names := []string{}
 					for _, t := range r.ont.EntityTypes {
 						names = append(names, t.Name)
 					}
@@ -307,7 +505,7 @@ func (r *resolver) build() (graphql.Schema, error) {
 				}},
 			"relationTypes": &graphql.Field{Type: nonNullList(graphql.String), Description: "The relation types of the ontology.",
 				Resolve: func(graphql.ResolveParams) (any, error) {
-					var names []string
+					names := []string{}
 					for _, t := range r.ont.RelationTypes {
 						names = append(names, t.Name)
 					}
@@ -315,10 +513,16 @@ func (r *resolver) build() (graphql.Schema, error) {
 				}},
 		},
 	})
-	for name, f := range r.pathFields(entity, relation, status, direction) {
-		query.AddFieldConfig(name, f)
+}
+
+// firstOf makes a connection of a page read with Limit first+1: the extra
+// item only tells that there is a next page.
+func firstOf[T any](list []T, first int, kind string, key func(T) string) map[string]any {
+	more := len(list) > first
+	if more {
+		list = list[:first]
 	}
-	return graphql.NewSchema(graphql.SchemaConfig{Query: query, Types: append(types, relation, claim, source)})
+	return connection(list, more, kind, key)
 }
 
 // resolve wraps a resolver so that its errors reach the client mapped by
@@ -337,6 +541,56 @@ func (r *resolver) resolve(fn func(ctx context.Context, p graphql.ResolveParams)
 	}
 }
 
+// entityThunk registers id with the request's loader and returns a thunk
+// that resolves it in a batch (see loader). An empty id, and with nullable
+// an unknown one, resolve to null.
+//
+// graphql-go drops the extensions of an error a thunk returns, so a thunk
+// panics with the client error instead: graphql-go recovers it as a field
+// error and keeps its code.
+func (r *resolver) entityThunk(ctx context.Context, id string, nullable bool) any {
+	if id == "" {
+		return nil
+	}
+	l := loaderFrom(ctx, r.store)
+	l.want(id)
+	return func() (any, error) {
+		e, ok, err := l.entity(ctx, id)
+		if err != nil {
+			panic(toClient(ctx, r.log, err))
+		}
+		if !ok {
+			if nullable {
+				return nil, nil
+			}
+			panic(toClient(ctx, r.log, graph.Errorf(graph.Internal, "entity %q is referenced but not stored", id)))
+		}
+		return e, nil
+	}
+}
+
+// entitiesThunk resolves a list of entity ids in a batch, leaving out ids
+// with no entity.
+func (r *resolver) entitiesThunk(ctx context.Context, ids []string) any {
+	l := loaderFrom(ctx, r.store)
+	for _, id := range ids {
+		l.want(id)
+	}
+	return func() (any, error) {
+		out := make([]graph.Entity, 0, len(ids))
+		for _, id := range ids {
+			e, ok, err := l.entity(ctx, id)
+			if err != nil {
+				panic(toClient(ctx, r.log, err))
+			}
+			if ok {
+				out = append(out, e)
+			}
+		}
+		return out, nil
+	}
+}
+
 func (r *resolver) label(relType string) string {
 	if rt, ok := r.ont.RelationType(relType); ok && rt.Label != "" {
 		return rt.Label
@@ -344,29 +598,12 @@ func (r *resolver) label(relType string) string {
 	return strings.ReplaceAll(relType, "-", " ")
 }
 
-func (r *resolver) relations(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	e := p.Source.(graph.Entity)
-	q := graph.RelationQuery{Direction: graph.Direction(p.Args["direction"].(string))}
-	for _, t := range asList(p.Args["types"]) {
-		q.Types = append(q.Types, t)
-	}
-	for _, s := range asList(p.Args["status"]) {
-		q.Status = append(q.Status, graph.Status(s))
-	}
-	for _, t := range q.Types {
-		if _, ok := r.ont.RelationType(t); !ok {
-			return nil, badInput(fmt.Sprintf("unknown relation type %q", t))
-		}
-	}
-	return r.store.Relations(ctx, e.ID, q)
-}
-
 func (r *resolver) entities(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	first, _ := p.Args["first"].(int)
-	if first < 0 || first > maxFirst {
-		return nil, badInput(fmt.Sprintf("first must be between 0 and %d", maxFirst))
+	first, after, err := page(p, cursorEntity)
+	if err != nil {
+		return nil, err
 	}
-	q := graph.EntityQuery{Limit: first + 1}
+	q := graph.EntityQuery{Limit: first + 1, After: after}
 	if t, ok := p.Args["type"].(string); ok {
 		if _, known := r.ont.EntityType(t); !known {
 			return nil, badInput(fmt.Sprintf("unknown entity type %q", t))
@@ -374,33 +611,11 @@ func (r *resolver) entities(ctx context.Context, p graphql.ResolveParams) (any, 
 		q.Type = t
 	}
 	q.Search, _ = p.Args["search"].(string)
-	if after, ok := p.Args["after"].(string); ok {
-		id, err := decodeCursor(after)
-		if err != nil {
-			return nil, err
-		}
-		q.After = id
-	}
 	list, err := r.store.Entities(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	more := len(list) > first
-	if more {
-		list = list[:first]
-	}
-	edges := make([]map[string]any, len(list))
-	var end any
-	for i, e := range list {
-		c := encodeCursor(e.ID)
-		edges[i] = map[string]any{"cursor": c, "node": e}
-		end = c
-	}
-	return map[string]any{
-		"edges":    edges,
-		"nodes":    list,
-		"pageInfo": map[string]any{"hasNextPage": more, "endCursor": end},
-	}, nil
+	return firstOf(list, first, cursorEntity, func(e graph.Entity) string { return e.ID }), nil
 }
 
 func (r *resolver) node(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -409,48 +624,30 @@ func (r *resolver) node(ctx context.Context, p graphql.ResolveParams) (any, erro
 	case strings.HasPrefix(id, relationPrefix):
 		return nullIfNotFound(r.store.Statement(ctx, strings.TrimPrefix(id, relationPrefix)))
 	case strings.HasPrefix(id, sourcePrefix):
-		return nullIfNotFound(r.source(ctx, strings.TrimPrefix(id, sourcePrefix)))
+		return nullIfNotFound(r.store.Source(ctx, strings.TrimPrefix(id, sourcePrefix)))
 	case strings.HasPrefix(id, claimPrefix):
 		return nullIfNotFound(r.claim(ctx, strings.TrimPrefix(id, claimPrefix)))
 	}
-	return nullIfNotFound(r.entity(ctx, id))
+	return nullIfNotFound(r.store.Entity(ctx, id))
 }
 
-// claim finds a claim by its global id, which names its statement too
-// (see claimNodeID).
-func (r *resolver) claim(ctx context.Context, id string) (any, error) {
+// claim finds a claim by its global id without the prefix, which names its
+// statement too (see claimNodeID).
+func (r *resolver) claim(ctx context.Context, id string) (claimValue, error) {
 	stID, cID, ok := strings.Cut(id, "#")
 	if !ok {
-		return nil, graph.Errorf(graph.NotFound, "no claim %q", id)
+		return claimValue{}, graph.Errorf(graph.NotFound, "no claim %q", id)
 	}
 	st, err := r.store.Statement(ctx, stID)
 	if err != nil {
-		return nil, err
+		return claimValue{}, err
 	}
 	for _, c := range st.Claims {
 		if c.ID == cID {
 			return claimValue{Claim: c, statement: stID}, nil
 		}
 	}
-	return nil, graph.Errorf(graph.NotFound, "no claim %q", id)
-}
-
-// entity reads an entity through the request's cache.
-func (r *resolver) entity(ctx context.Context, id string) (graph.Entity, error) {
-	c := cacheFrom(ctx)
-	if c == nil {
-		return r.store.Entity(ctx, id)
-	}
-	return c.entity(ctx, r.store, id)
-}
-
-// source reads a source through the request's cache.
-func (r *resolver) source(ctx context.Context, id string) (graph.Source, error) {
-	c := cacheFrom(ctx)
-	if c == nil {
-		return r.store.Source(ctx, id)
-	}
-	return c.source(ctx, r.store, id)
+	return claimValue{}, graph.Errorf(graph.NotFound, "no claim %q", id)
 }
 
 // Global id prefixes of the node types other than entities.
@@ -471,19 +668,6 @@ func claimNodeID(c claimValue) string { return claimPrefix + c.statement + "#" +
 type claimValue struct {
 	graph.Claim
 	statement string
-}
-
-func encodeCursor(id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("entity:" + id))
-}
-
-func decodeCursor(c string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	id, ok := strings.CutPrefix(string(b), "entity:")
-	if err != nil || !ok {
-		return "", badInput(fmt.Sprintf("invalid cursor %q", c))
-	}
-	return id, nil
 }
 
 // nullIfNotFound turns a NotFound error into a null result.
@@ -528,57 +712,4 @@ func asList(v any) []string {
 		}
 	}
 	return out
-}
-
-// requestCache memoises entity and source reads for one request, so that a
-// list of relations does not read the same entity once per hop.
-type requestCache struct {
-	mu       sync.Mutex
-	entities map[string]graph.Entity
-	sources  map[string]graph.Source
-}
-
-type cacheKey struct{}
-
-func withCache(ctx context.Context) context.Context {
-	return context.WithValue(ctx, cacheKey{}, &requestCache{entities: map[string]graph.Entity{}, sources: map[string]graph.Source{}})
-}
-
-func cacheFrom(ctx context.Context) *requestCache {
-	c, _ := ctx.Value(cacheKey{}).(*requestCache)
-	return c
-}
-
-func (c *requestCache) entity(ctx context.Context, st graph.Store, id string) (graph.Entity, error) {
-	c.mu.Lock()
-	e, ok := c.entities[id]
-	c.mu.Unlock()
-	if ok {
-		return e, nil
-	}
-	e, err := st.Entity(ctx, id)
-	if err != nil {
-		return e, err
-	}
-	c.mu.Lock()
-	c.entities[id] = e
-	c.mu.Unlock()
-	return e, nil
-}
-
-func (c *requestCache) source(ctx context.Context, st graph.Store, id string) (graph.Source, error) {
-	c.mu.Lock()
-	s, ok := c.sources[id]
-	c.mu.Unlock()
-	if ok {
-		return s, nil
-	}
-	s, err := st.Source(ctx, id)
-	if err != nil {
-		return s, err
-	}
-	c.mu.Lock()
-	c.sources[id] = s
-	c.mu.Unlock()
-	return s, nil
 }

@@ -12,6 +12,22 @@
 // types carry their kind so that Query.node can resolve any of them:
 // "relation:india.accused-of-backing.ttp", "claim:…", "source:…".
 //
+// Relations. Every relation type is also a typed field on the entity
+// types it connects (see typed.go for the naming rule), and lists that can
+// grow are Relay connections with opaque cursors. Entity reads of one
+// request go through a loader: resolvers return thunks, and graphql-go
+// calls them a level at a time, so each level costs one
+// Store.EntitiesByID.
+//
+// Writes. Mutations build batches for Store.Apply (validated like seed
+// files, all or nothing) or call the Store's retractions, and need a
+// request authorised with the bearer token of Options.Token.
+//
+// Freshness. The Handler reads the store's ontology version at most once
+// per Options.OntologyCheck and rebuilds the schema, with an empty
+// document cache, when it changed: another process may have written the
+// ontology of a shared store.
+//
 // Errors. Resolvers return domain errors (*graph.Error); toClient maps them,
 // in this one place, to errors with a stable extensions.code
 // (BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED,

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -22,7 +24,8 @@ import (
 
 // Limits bound what one request may ask for. Zero fields take the defaults.
 type Limits struct {
-	// MaxBodyBytes caps the size of a request body (default 1 MiB).
+	// MaxBodyBytes caps the size of a request body, and of the query of a
+	// GET (default 1 MiB).
 	MaxBodyBytes int64
 	// MaxDepth caps the nesting of selections, fragments expanded
 	// (default 20; GraphiQL's introspection query needs 13).
@@ -30,6 +33,15 @@ type Limits struct {
 	// MaxNesting caps the bracket nesting of the raw document, checked
 	// before parsing (default 64).
 	MaxNesting int
+	// MaxFields caps the number of fields (aliases count as fields of
+	// their own) in the selected operation with fragments expanded,
+	// checked before the full validation, which is quadratic in it
+	// (default 1000; GraphiQL's introspection query has about 200).
+	MaxFields int
+	// Timeout bounds the execution of one request; the request context,
+	// and with it every store read, is cancelled when it runs out
+	// (default 10s).
+	Timeout time.Duration
 }
 
 func (l Limits) withDefaults() Limits {
@@ -42,23 +54,71 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxNesting <= 0 {
 		l.MaxNesting = 64
 	}
+	if l.MaxFields <= 0 {
+		l.MaxFields = 1000
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = 10 * time.Second
+	}
 	return l
 }
 
-// Handler serves GraphQL over HTTP on a Store. The schema is generated from
-// the store's ontology; call Reload after the ontology changes.
-type Handler struct {
-	store  graph.Store
-	log    *slog.Logger
-	limits Limits
+// Options configure a Handler. Zero fields take the defaults.
+type Options struct {
+	Limits
+	// Token is the bearer token that authorises mutations; with none,
+	// mutations are refused and reads stay open.
+	Token string
+	// NoIntrospection refuses queries of __schema and __type.
+	NoIntrospection bool
+	// OntologyCheck is how often, at most, a request checks the store's
+	// ontology version and rebuilds the schema when it changed (default
+	// 1s). Other processes may change the ontology of a shared store, so
+	// the check asks the store; between checks the schema may lag by this
+	// much.
+	OntologyCheck time.Duration
+	// CacheSize bounds the cache of parsed and validated documents
+	// (default 1000 documents; negative turns it off).
+	CacheSize int
+}
 
-	mu     sync.RWMutex
-	schema graphql.Schema
+func (o Options) withDefaults() Options {
+	o.Limits = o.Limits.withDefaults()
+	if o.OntologyCheck <= 0 {
+		o.OntologyCheck = time.Second
+	}
+	if o.CacheSize == 0 {
+		o.CacheSize = 1000
+	}
+	return o
+}
+
+// Handler serves GraphQL over HTTP on a Store. The schema is generated from
+// the store's ontology and rebuilt when the store's ontology version
+// changes (see Options.OntologyCheck and Reload).
+type Handler struct {
+	store graph.Store
+	log   *slog.Logger
+	opts  Options
+
+	mu      sync.RWMutex
+	cur     *built
+	checked time.Time // when the ontology version was last read
+
+	reloading sync.Mutex
+}
+
+// built is one generated schema with the version it was built from and
+// its document cache.
+type built struct {
+	schema  graphql.Schema
+	version string
+	docs    *docCache
 }
 
 // NewHandler builds the schema from st's ontology and returns the handler.
-func NewHandler(ctx context.Context, st graph.Store, log *slog.Logger, limits Limits) (*Handler, error) {
-	h := &Handler{store: st, log: log, limits: limits.withDefaults()}
+func NewHandler(ctx context.Context, st graph.Store, log *slog.Logger, opts Options) (*Handler, error) {
+	h := &Handler{store: st, log: log, opts: opts.withDefaults()}
 	if err := h.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -67,6 +127,19 @@ func NewHandler(ctx context.Context, st graph.Store, log *slog.Logger, limits Li
 
 // Reload regenerates the schema from the store's current ontology.
 func (h *Handler) Reload(ctx context.Context) error {
+	h.reloading.Lock()
+	defer h.reloading.Unlock()
+	return h.reload(ctx)
+}
+
+// reload rebuilds the schema; the caller holds h.reloading. The version
+// is read before the ontology, so a change racing the rebuild makes the
+// next check rebuild again rather than be missed.
+func (h *Handler) reload(ctx context.Context) error {
+	version, err := h.store.OntologyVersion(ctx)
+	if err != nil {
+		return err
+	}
 	ont, err := h.store.Ontology(ctx)
 	if err != nil {
 		return err
@@ -75,10 +148,44 @@ func (h *Handler) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b := &built{schema: s, version: version, docs: newDocCache(h.opts.CacheSize)}
 	h.mu.Lock()
-	h.schema = s
+	h.cur, h.checked = b, time.Now()
 	h.mu.Unlock()
 	return nil
+}
+
+// current returns the schema to serve a request with. At most once per
+// Options.OntologyCheck it reads the store's ontology version and rebuilds
+// the schema when it changed; requests meanwhile keep the schema they
+// have, and a failed check keeps the old schema (and is logged).
+func (h *Handler) current(ctx context.Context) *built {
+	h.mu.RLock()
+	b, due := h.cur, time.Since(h.checked) >= h.opts.OntologyCheck
+	h.mu.RUnlock()
+	if !due || !h.reloading.TryLock() {
+		return b
+	}
+	defer h.reloading.Unlock()
+	version, err := h.store.OntologyVersion(ctx)
+	if err != nil {
+		h.log.WarnContext(ctx, "check ontology version", "err", err)
+		return b
+	}
+	if version == b.version {
+		h.mu.Lock()
+		h.checked = time.Now()
+		h.mu.Unlock()
+		return b
+	}
+	if err := h.reload(ctx); err != nil {
+		h.log.ErrorContext(ctx, "rebuild schema after an ontology change", "err", err)
+		return b
+	}
+	h.log.InfoContext(ctx, "schema rebuilt: the ontology changed", "version", version)
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.cur
 }
 
 // Request is a GraphQL request as the GraphQL-over-HTTP specification
@@ -107,64 +214,98 @@ type requestError struct {
 	// application/graphql-response+json and a 200 under application/json,
 	// as the GraphQL-over-HTTP specification says.
 	malformed bool
-	errs      []gqlerrors.FormattedError
+	// getMutation names the operation type of a non-query sent with GET:
+	// a 405.
+	getMutation string
+	errs        []gqlerrors.FormattedError
 }
 
 // Do runs one request and returns its response. A request error (bad
 // document, failed validation) gives a response with errors and no data,
-// and ok false.
+// and ok false. Mutations need a context from Trusted.
 func (h *Handler) Do(ctx context.Context, req Request) (resp Response, ok bool) {
-	doc, op, rerr := h.prepare(req)
+	b := h.current(ctx)
+	c, rerr := h.prepare(b, req, false)
 	if rerr != nil {
 		return Response{Errors: rerr.errs}, false
 	}
-	return h.execute(ctx, req, doc, op), true
+	return h.execute(ctx, b, req, c), true
 }
 
 // prepare parses and validates a request, in the order that keeps
 // graphql-go safe: nesting check, parse, fragment-cycle check alone,
-// depth check, then the full validation.
-func (h *Handler) prepare(req Request) (*ast.Document, *ast.OperationDefinition, *requestError) {
+// depth, field-count and introspection checks, then the full validation.
+// Documents that pass are cached. With queryOnly (a GET), an operation
+// other than a query is refused as soon as it is known, before
+// validation.
+func (h *Handler) prepare(b *built, req Request, queryOnly bool) (*cached, *requestError) {
 	if strings.TrimSpace(req.Query) == "" {
-		return nil, nil, malformedRequest("the request has no query")
+		return nil, malformedRequest("the request has no query")
 	}
-	if n := bracketNesting(req.Query); n > h.limits.MaxNesting {
-		return nil, nil, badRequest(CodeParseFailed, fmt.Sprintf("the query nests %d levels deep; the limit is %d", n, h.limits.MaxNesting))
+	key := cacheKey(req)
+	if c, ok := b.docs.get(key); ok {
+		if queryOnly && c.op.Operation != ast.OperationTypeQuery {
+			return nil, &requestError{getMutation: c.op.Operation}
+		}
+		return c, nil
+	}
+	if n := bracketNesting(req.Query); n > h.opts.MaxNesting {
+		return nil, badRequest(CodeParseFailed, fmt.Sprintf("the query nests %d levels deep; the limit is %d", n, h.opts.MaxNesting))
 	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
 	if err != nil {
 		fe := gqlerrors.FormatError(err)
 		fe.Extensions = map[string]any{"code": CodeParseFailed}
-		return nil, nil, &requestError{errs: []gqlerrors.FormattedError{fe}}
+		return nil, &requestError{errs: []gqlerrors.FormattedError{fe}}
 	}
-	s := h.currentSchema()
-	if res := graphql.ValidateDocument(&s, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}); !res.IsValid {
-		return nil, nil, validationFailed(res.Errors)
+	if res := graphql.ValidateDocument(&b.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}); !res.IsValid {
+		return nil, validationFailed(res.Errors)
 	}
 	op, opErr := operation(doc, req.OperationName)
 	if opErr != nil {
-		return nil, nil, opErr
+		return nil, opErr
 	}
-	if d := selectionDepth(doc, op.GetSelectionSet(), 0); d > h.limits.MaxDepth {
-		return nil, nil, badRequest(CodeValidationFailed, fmt.Sprintf("the query selects %d levels deep; the limit is %d", d, h.limits.MaxDepth))
+	if queryOnly && op.Operation != ast.OperationTypeQuery {
+		return nil, &requestError{getMutation: op.Operation}
 	}
-	if res := graphql.ValidateDocument(&s, doc, graphql.SpecifiedRules); !res.IsValid {
-		return nil, nil, validationFailed(res.Errors)
+	w := newWalker(doc, h.opts.MaxFields)
+	w.walk(op.GetSelectionSet(), 0)
+	switch {
+	case w.fields > h.opts.MaxFields:
+		return nil, badRequest(CodeValidationFailed, fmt.Sprintf("the query selects more than %d fields; the limit is %d", h.opts.MaxFields, h.opts.MaxFields))
+	case w.depth > h.opts.MaxDepth:
+		return nil, badRequest(CodeValidationFailed, fmt.Sprintf("the query selects %d levels deep; the limit is %d", w.depth, h.opts.MaxDepth))
+	case w.introspection && h.opts.NoIntrospection:
+		return nil, badRequest(CodeValidationFailed, "introspection is disabled on this server")
 	}
-	return doc, op, nil
+	if res := graphql.ValidateDocument(&b.schema, doc, graphql.SpecifiedRules); !res.IsValid {
+		return nil, validationFailed(res.Errors)
+	}
+	c := &cached{key: key, doc: doc, op: op}
+	b.docs.put(c)
+	return c, nil
 }
 
-func (h *Handler) execute(ctx context.Context, req Request, doc *ast.Document, op *ast.OperationDefinition) Response {
+func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached) Response {
+	ctx, cancel := context.WithTimeout(ctx, h.opts.Timeout)
+	defer cancel()
 	res := graphql.Execute(graphql.ExecuteParams{
-		Schema:        h.currentSchema(),
-		AST:           doc,
+		Schema:        b.schema,
+		AST:           c.doc,
 		OperationName: req.OperationName,
 		Args:          req.Variables,
-		Context:       withCache(ctx),
+		Context:       withLoader(ctx, h.store),
 	})
+	if err := ctx.Err(); err != nil {
+		// graphql-go returns as soon as the context ends, while its
+		// resolvers stop at their next store read.
+		ce := toClient(ctx, h.log, err).(*clientError)
+		return Response{Data: json.RawMessage("null"), Errors: []gqlerrors.FormattedError{{
+			Message: fmt.Sprintf("%s (limit %s)", ce.msg, h.opts.Timeout), Extensions: ce.Extensions()}}}
+	}
 	resp := Response{Data: json.RawMessage("null"), Errors: res.Errors}
 	if res.Data != nil {
-		data, err := orderedData(doc, op, res.Data)
+		data, err := orderedData(c.doc, c.op, res.Data)
 		if err != nil {
 			h.log.ErrorContext(ctx, "encode result", "err", err)
 			return Response{Data: resp.Data, Errors: []gqlerrors.FormattedError{{Message: "internal error", Extensions: map[string]any{"code": CodeInternal}}}}
@@ -180,10 +321,18 @@ func (h *Handler) execute(ctx context.Context, req Request, doc *ast.Document, o
 	return resp
 }
 
-func (h *Handler) currentSchema() graphql.Schema {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	return h.schema
+// authorize tells what the request may write: Authorization: Bearer with
+// the configured token, compared in constant time.
+func (h *Handler) authorize(r *http.Request) auth {
+	if h.opts.Token == "" {
+		return noToken
+	}
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if ok && strings.EqualFold(scheme, "Bearer") &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(h.opts.Token)) == 1 {
+		return authorized
+	}
+	return badToken
 }
 
 // Media types of GraphQL over HTTP.
@@ -205,11 +354,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet, http.MethodHead:
 		q := r.URL.Query()
 		req.Query = q.Get("query")
+		if int64(len(req.Query)) > h.opts.MaxBodyBytes {
+			http.Error(w, fmt.Sprintf("query longer than %d bytes", h.opts.MaxBodyBytes), http.StatusRequestURITooLong)
+			return
+		}
 		req.OperationName = q.Get("operationName")
-		if v := q.Get("variables"); v != "" {
-			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
-				writeRequestError(w, media, malformedRequest("variables must be a JSON object"))
-				return
+		for _, p := range []struct {
+			name string
+			into *map[string]any
+		}{{"variables", &req.Variables}, {"extensions", &req.Extensions}} {
+			if v := q.Get(p.name); v != "" {
+				if err := json.Unmarshal([]byte(v), p.into); err != nil {
+					writeRequestError(w, media, malformedRequest(p.name+" must be a JSON object"))
+					return
+				}
 			}
 		}
 	case http.MethodPost:
@@ -218,12 +376,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "unsupported media type: send application/json", http.StatusUnsupportedMediaType)
 			return
 		}
-		body := http.MaxBytesReader(w, r.Body, h.limits.MaxBodyBytes)
+		body := http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes)
 		dec := json.NewDecoder(body)
 		if err := dec.Decode(&req); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				http.Error(w, fmt.Sprintf("request body larger than %d bytes", h.limits.MaxBodyBytes), http.StatusRequestEntityTooLarge)
+				http.Error(w, fmt.Sprintf("request body larger than %d bytes", h.opts.MaxBodyBytes), http.StatusRequestEntityTooLarge)
 				return
 			}
 			writeRequestError(w, media, malformedRequest("the body is not a GraphQL request in JSON: "+err.Error()))
@@ -235,17 +393,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	doc, op, rerr := h.prepare(req)
+	ctx := withAuth(r.Context(), h.authorize(r))
+	b := h.current(ctx)
+	c, rerr := h.prepare(b, req, r.Method != http.MethodPost)
 	if rerr != nil {
 		writeRequestError(w, media, rerr)
 		return
 	}
-	if op.Operation != ast.OperationTypeQuery && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		http.Error(w, "only queries may be sent with GET; send "+op.Operation+"s with POST", http.StatusMethodNotAllowed)
-		return
-	}
-	resp := h.execute(r.Context(), req, doc, op)
+	resp := h.execute(ctx, b, req, c)
 	writeJSON(w, media, http.StatusOK, resp)
 }
 
@@ -273,7 +428,9 @@ func negotiate(accept string) (string, bool) {
 		case mediaJSON:
 			candidate = mediaJSON
 		case "application/*", "*/*":
-			candidate = mediaGraphQLResponse
+			// GraphQL over HTTP: a client that accepts anything gets
+			// application/json, which every client understands.
+			candidate = mediaJSON
 		default:
 			continue
 		}
@@ -285,6 +442,11 @@ func negotiate(accept string) (string, bool) {
 }
 
 func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
+	if e.getMutation != "" {
+		w.Header().Set("Allow", "POST")
+		http.Error(w, "only queries may be sent with GET; send "+e.getMutation+"s with POST", http.StatusMethodNotAllowed)
+		return
+	}
 	status := http.StatusOK
 	if e.malformed || media == mediaGraphQLResponse {
 		status = http.StatusBadRequest
@@ -342,35 +504,54 @@ func operation(doc *ast.Document, name string) (*ast.OperationDefinition, *reque
 	return found, nil
 }
 
-// selectionDepth is the depth of a selection set with fragments expanded.
-// It must run after the fragment-cycle check; it still stops early once far
-// past any sane limit.
-func selectionDepth(doc *ast.Document, set *ast.SelectionSet, depth int) int {
-	if set == nil || depth > 1000 {
-		return depth
+// walker measures the selected operation with fragments expanded: its
+// depth, its number of fields, and whether it introspects. It runs after
+// the fragment-cycle check, and stops counting once past maxFields, so
+// that fragments spread many times over cannot make it slow.
+type walker struct {
+	frags         map[string]*ast.FragmentDefinition
+	max           int
+	fields        int
+	depth         int
+	introspection bool
+}
+
+func newWalker(doc *ast.Document, maxFields int) *walker {
+	w := &walker{frags: map[string]*ast.FragmentDefinition{}, max: maxFields}
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok {
+			w.frags[f.Name.Value] = f
+		}
 	}
-	max := depth
+	return w
+}
+
+func (w *walker) walk(set *ast.SelectionSet, depth int) {
+	if set == nil {
+		return
+	}
 	for _, sel := range set.Selections {
-		var d int
+		if w.fields > w.max {
+			return
+		}
 		switch s := sel.(type) {
 		case *ast.Field:
-			if s.SelectionSet == nil {
-				d = depth + 1
-			} else {
-				d = selectionDepth(doc, s.SelectionSet, depth+1)
+			w.fields++
+			if n := s.Name.Value; n == "__schema" || n == "__type" {
+				w.introspection = true
 			}
+			w.depth = max(w.depth, depth+1)
+			w.walk(s.SelectionSet, depth+1)
 		case *ast.InlineFragment:
-			d = selectionDepth(doc, s.SelectionSet, depth)
+			w.fields++ // spreads count too, so that a chain of them is bounded
+			w.walk(s.SelectionSet, depth)
 		case *ast.FragmentSpread:
-			if f := fragment(doc, s.Name.Value); f != nil {
-				d = selectionDepth(doc, f.SelectionSet, depth)
+			w.fields++
+			if f := w.frags[s.Name.Value]; f != nil {
+				w.walk(f.SelectionSet, depth)
 			}
-		}
-		if d > max {
-			max = d
 		}
 	}
-	return max
 }
 
 func fragment(doc *ast.Document, name string) *ast.FragmentDefinition {

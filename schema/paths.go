@@ -23,13 +23,13 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 		Description: "One step of a path: a relation walked from one entity to the next.",
 		Fields: graphql.Fields{
 			"from": &graphql.Field{Type: graphql.NewNonNull(entity), Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				return r.entity(ctx, p.Source.(hopValue).From)
+				return r.entityThunk(ctx, p.Source.(hopValue).From, false), nil
 			})},
 			"relation": &graphql.Field{Type: graphql.NewNonNull(relation), Resolve: func(p graphql.ResolveParams) (any, error) {
 				return p.Source.(hopValue).Statement, nil
 			}},
 			"to": &graphql.Field{Type: graphql.NewNonNull(entity), Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				return r.entity(ctx, p.Source.(hopValue).To)
+				return r.entityThunk(ctx, p.Source.(hopValue).To, false), nil
 			})},
 			"direction": &graphql.Field{Type: graphql.NewNonNull(hopDirection), Resolve: func(p graphql.ResolveParams) (any, error) {
 				if p.Source.(hopValue).Forward {
@@ -66,7 +66,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 		Name: "NeighborhoodNode",
 		Fields: graphql.Fields{
 			"entity": &graphql.Field{Type: graphql.NewNonNull(entity), Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				return r.entity(ctx, p.Source.(graph.SubgraphNode).ID)
+				return r.entityThunk(ctx, p.Source.(graph.SubgraphNode).ID, false), nil
 			})},
 			"depth": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Hops from the centre."},
 		},
@@ -236,8 +236,12 @@ func (r *resolver) explain(ctx context.Context, h graph.Hop) (string, error) {
 			ids = append(ids, c.Claimant)
 		}
 	}
+	l := loaderFrom(ctx, r.store)
 	for _, id := range ids {
-		e, err := r.entity(ctx, id)
+		l.want(id)
+	}
+	for _, id := range ids {
+		e, _, err := l.entity(ctx, id)
 		if err != nil {
 			return "", err
 		}

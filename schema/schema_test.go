@@ -28,7 +28,7 @@ func newHandler(tb testing.TB) *Handler {
 	if _, err := seed.Load(ctx, st, graph.ApplyOptions{}, seed.Builtin()...); err != nil {
 		tb.Fatal(err)
 	}
-	h, err := NewHandler(ctx, st, slog.New(slog.DiscardHandler), Limits{})
+	h, err := NewHandler(ctx, st, slog.New(slog.DiscardHandler), Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -22,9 +24,54 @@ import (
 // serveConfig is the configuration of claimgraph serve.
 type serveConfig struct {
 	commonFlags
-	addr        string
-	seeds       multiFlag
-	corsOrigins string
+	addr          string
+	seeds         multiFlag
+	corsOrigins   string
+	token         string
+	tokenFile     string
+	introspection bool
+	limits        schema.Limits
+}
+
+// api registers the flags of the GraphQL API.
+func (c *serveConfig) api(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.token, "token", getenv("CLAIMGRAPH_TOKEN"),
+		"bearer `token` that authorises mutations (env CLAIMGRAPH_TOKEN); without one, writes are refused")
+	fs.StringVar(&c.tokenFile, "token-file", getenv("CLAIMGRAPH_TOKEN_FILE"),
+		"read the bearer token from `FILE` (env CLAIMGRAPH_TOKEN_FILE)")
+	fs.BoolVar(&c.introspection, "introspection", getenv("CLAIMGRAPH_INTROSPECTION") != "false",
+		"answer introspection queries (env CLAIMGRAPH_INTROSPECTION=false turns it off)")
+	fs.DurationVar(&c.limits.Timeout, "timeout", envDuration(getenv, "CLAIMGRAPH_TIMEOUT", 10*time.Second),
+		"time budget of one GraphQL request (env CLAIMGRAPH_TIMEOUT)")
+	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body", 1<<20, "largest request body in `bytes`")
+	fs.IntVar(&c.limits.MaxDepth, "max-depth", 20, "deepest selection a query may make")
+	fs.IntVar(&c.limits.MaxFields, "max-fields", 1000, "most fields (and aliases) a query may select, fragments expanded")
+}
+
+// options returns the GraphQL handler's options, reading the token file.
+func (c *serveConfig) options() (schema.Options, error) {
+	opts := schema.Options{Limits: c.limits, Token: c.token, NoIntrospection: !c.introspection}
+	if c.tokenFile != "" {
+		if c.token != "" {
+			return opts, usageError{"give the token with --token or --token-file, not both"}
+		}
+		b, err := os.ReadFile(c.tokenFile)
+		if err != nil {
+			return opts, fmt.Errorf("read token file: %w", err)
+		}
+		opts.Token = strings.TrimSpace(string(b))
+		if opts.Token == "" {
+			return opts, fmt.Errorf("token file %s is empty", c.tokenFile)
+		}
+	}
+	return opts, nil
+}
+
+func envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(key)); err == nil {
+		return d
+	}
+	return def
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -35,6 +82,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.Var(&cfg.seeds, "seed", "fact `FILE` to load at start, after the built-in seed on an empty store (repeatable)")
 	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr(getenv, "CLAIMGRAPH_CORS_ORIGINS", ""),
 		"comma-separated `origins` allowed to call /graphql from a browser, or * (env CLAIMGRAPH_CORS_ORIGINS; default none)")
+	cfg.api(fs, getenv)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -43,6 +91,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError{fmt.Sprintf("serve takes no arguments, got %q", rest)}
 	}
 	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	opts, err := cfg.options()
 	if err != nil {
 		return err
 	}
@@ -57,7 +109,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := seedAtStart(ctx, st, cfg.seeds, m, log); err != nil {
 		return err
 	}
-	h, err := schema.NewHandler(ctx, st, log.With("component", "graphql"), schema.Limits{})
+	h, err := schema.NewHandler(ctx, st, log.With("component", "graphql"), opts)
 	if err != nil {
 		return fmt.Errorf("build GraphQL schema: %w", err)
 	}
@@ -75,7 +127,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	url := "http://" + ln.Addr().String() + "/"
-	log.Info("serving", "url", url, "store", cfg.store)
+	log.Info("serving", "url", url, "store", cfg.store, "writes", opts.Token != "", "introspection", !opts.NoIntrospection)
 	fmt.Fprintf(stdout, "claimgraph listening on %s (playground at %s, GraphQL at %sgraphql)\n", ln.Addr(), url, url)
 
 	errc := make(chan error, 1)

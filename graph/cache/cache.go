@@ -243,3 +243,41 @@ func (c *Store) Entities(ctx context.Context, q graph.EntityQuery) ([]graph.Enti
 	}
 	return slices.Clip(list), nil
 }
+
+// EntitiesByID implements graph.Store from the cache, asking the store only
+// for the ids it does not know yet.
+func (c *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]graph.Entity, error) {
+	g, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]graph.Entity, len(ids))
+	var missing []string
+	c.mu.Lock()
+	for _, id := range ids {
+		switch ent, ok := c.entities[id]; {
+		case !ok:
+			missing = append(missing, id)
+		case ent.found:
+			out[id] = ent.e
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	found, err := c.src.EntitiesByID(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	c.put(g, func() {
+		for _, id := range missing {
+			e, ok := found[id]
+			c.entities[id] = entityEntry{e, ok}
+		}
+	})
+	for id, e := range found {
+		out[id] = e
+	}
+	return out, nil
+}

@@ -2,9 +2,11 @@ package cayley
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
@@ -77,6 +79,7 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 	if p.root, err = p.r.subject(ctx, iriOntology); err != nil {
 		return err
 	}
+	before := len(p.tx.Deltas)
 	for _, t := range dedupe(b.Ontology.EntityTypes, func(t graph.EntityType) string { return t.Name }) {
 		if err := p.ontologyItem(ctx, pEntityType, typeIRI(t.Name), entityTypeQuads(t)); err != nil {
 			return err
@@ -86,6 +89,9 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 		if err := p.ontologyItem(ctx, pRelationType, relationIRI(t.Name), relationTypeQuads(t)); err != nil {
 			return err
 		}
+	}
+	if len(p.tx.Deltas) > before {
+		p.bumpVersion()
 	}
 	for _, src := range dedupe(b.Sources, func(s graph.Source) string { return s.ID }) {
 		stored, err := p.r.subject(ctx, sourceIRI(src.ID))
@@ -100,6 +106,22 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 		}
 	}
 	return p.statements(ctx, b.Statements)
+}
+
+// bumpVersion replaces the ontology's version token (see
+// Store.OntologyVersion) with a new one, unique across processes: the time
+// and random bytes, so that two processes writing one PostgreSQL store
+// never write the same token for different ontologies.
+func (p *planner) bumpVersion() {
+	for _, q := range p.root {
+		if q.Predicate == pVersion {
+			p.tx.RemoveQuad(q)
+		}
+	}
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	token := fmt.Sprintf("%d-%x", time.Now().UnixNano(), nonce)
+	p.tx.AddQuad(quad.Make(iriOntology, pVersion, quad.String(token), nil))
 }
 
 // known reports stored entities and sources to graph.ValidateBatch.

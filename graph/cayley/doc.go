@@ -50,13 +50,26 @@
 // Dates are plain literals as precise as the source gives them ("2021-08").
 // An unknown or empty value is an absent quad.
 //
+// <cg:ontology> <cg:p/version> "TOKEN" changes in every transaction that
+// changes a type (the time and random bytes, unique across processes
+// sharing a PostgreSQL store), so that OntologyVersion is one subject
+// lookup and a schema generated from the ontology knows when to rebuild.
+//
 // # Reading and writing
 //
 // Every read starts from a known subject or object with Cayley's low-level
 // iterator API; nothing is looked up by predicate or label alone, which is a
 // full scan on KV backends, and the path API is not used. Relations reads
 // out-edges through the entity's subject lookup and in-edges through its
-// object lookup, keeping the cg:rel/ predicates.
+// object lookup, keeping the cg:rel/ predicates. Sources are listed through the
+// object lookup of <cg:class/Source>, a source's claims through the object
+// lookup of the source node, and disputes through the object lookup of the
+// literal "DENIES" (every denying claim; then their statements). Search
+// folds case and diacritics on both sides (golang.org/x/text).
+//
+// RetractClaim and RetractSource remove claim quads, the statements' links
+// to them, and every statement left without a claim (its metadata and its
+// edge) in one transaction, under the same write lock as Apply.
 //
 // Apply validates the batch first, then compares, item by item, the quads
 // the batch wants with the quads stored for that item, and writes only the

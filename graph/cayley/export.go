@@ -76,6 +76,13 @@ func collect(ctx context.Context, r reader) ([]quad.Quad, error) {
 			return nil, err
 		}
 	}
+	// The ontology's version token is bookkeeping for caches, not part of
+	// the graph: two stores holding the same graph export the same quads.
+	for k, q := range c.quads {
+		if q.Predicate == pVersion {
+			delete(c.quads, k)
+		}
+	}
 	keys := sortedKeys(c.quads)
 	out := make([]quad.Quad, len(keys))
 	for i, k := range keys {

@@ -55,6 +55,7 @@ const (
 	pURL          = quad.IRI("cg:p/url")
 	pPublished    = quad.IRI("cg:p/published")
 	pReliability  = quad.IRI("cg:p/reliability")
+	pVersion      = quad.IRI("cg:p/version")
 )
 
 func entityIRI(id string) quad.IRI     { return quad.IRI(prefixEntity + id) }

@@ -435,7 +435,7 @@ func (s *Store) Entities(ctx context.Context, q graph.EntityQuery) (_ []graph.En
 	if err != nil {
 		return nil, err
 	}
-	search := strings.ToLower(q.Search)
+	search := fold(q.Search)
 	var out []graph.Entity
 	for _, id := range ids {
 		if q.Limit > 0 && len(out) >= q.Limit {
@@ -456,13 +456,13 @@ func (s *Store) Entities(ctx context.Context, q graph.EntityQuery) (_ []graph.En
 }
 
 // matches reports whether e's name or an alias contains search, which is
-// lower case.
+// folded (see fold).
 func matches(e graph.Entity, search string) bool {
-	if search == "" || strings.Contains(strings.ToLower(e.Name), search) {
+	if search == "" || strings.Contains(fold(e.Name), search) {
 		return true
 	}
 	return slices.ContainsFunc(e.Aliases, func(a graph.Alias) bool {
-		return strings.Contains(strings.ToLower(a.Name), search)
+		return strings.Contains(fold(a.Name), search)
 	})
 }
 
@@ -537,8 +537,7 @@ func hasType(own []quad.Quad) bool {
 
 // relations loads the statements of the given edge quads that pass q.
 func (r reader) relations(ctx context.Context, entityID string, edges []quad.Quad, q graph.RelationQuery) ([]graph.Statement, error) {
-	shapeOnly := q
-	shapeOnly.Status = nil
+	shapeOnly := q.Shape()
 	seen := map[string]bool{}
 	symmetric := map[string]bool{} // relation type → symmetric, read once per type
 	var out []graph.Statement

@@ -29,6 +29,14 @@ func TestStore(t *testing.T, open func(t testing.TB) graph.Store) {
 	t.Run("OntologyMerge", s.testOntologyMerge)
 	t.Run("Concurrency", s.testConcurrency)
 	t.Run("Cancel", s.testCancel)
+	t.Run("RelationFilters", s.testRelationFilters)
+	t.Run("Search", s.testSearch)
+	t.Run("EntitiesByID", s.testEntitiesByID)
+	t.Run("Sources", s.testSources)
+	t.Run("Disputes", s.testDisputes)
+	t.Run("RetractClaim", s.testRetractClaim)
+	t.Run("RetractSource", s.testRetractSource)
+	t.Run("OntologyVersion", s.testOntologyVersion)
 }
 
 type suite struct {
@@ -699,6 +707,13 @@ func (s suite) testCancel(t *testing.T) {
 		}},
 		{"Statement with cancelled context fails", func() error { _, err := st.Statement(ctx, StDisputed); return err }},
 		{"Source with cancelled context fails", func() error { _, err := st.Source(ctx, SourceID); return err }},
+		{"EntitiesByID with cancelled context fails", func() error { _, err := st.EntitiesByID(ctx, []string{"india"}); return err }},
+		{"Sources with cancelled context fails", func() error { _, err := st.Sources(ctx, graph.Page{}); return err }},
+		{"ClaimsBySource with cancelled context fails", func() error { _, err := st.ClaimsBySource(ctx, SourceID); return err }},
+		{"Disputes with cancelled context fails", func() error { _, err := st.Disputes(ctx, graph.Page{}); return err }},
+		{"OntologyVersion with cancelled context fails", func() error { _, err := st.OntologyVersion(ctx); return err }},
+		{"RetractClaim with cancelled context fails", func() error { _, err := st.RetractClaim(ctx, "c-india-denies"); return err }},
+		{"RetractSource with cancelled context fails", func() error { _, err := st.RetractSource(ctx, SourceID); return err }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := make(chan error, 1)

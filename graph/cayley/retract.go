@@ -1,0 +1,164 @@
+package cayley
+
+import (
+	"context"
+	"slices"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// RetractClaim removes a claim and, when it was the last one, its
+// statement, in one transaction; see graph.Store.
+func (s *Store) RetractClaim(ctx context.Context, id string) (_ graph.Summary, err error) {
+	defer deferWrap(&err, "retract claim %q", id)
+	return s.retract(ctx, func(x *retraction) error {
+		found, err := x.claim(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return graph.Errorf(graph.NotFound, "no claim %q", id)
+		}
+		return nil
+	})
+}
+
+// RetractSource removes a source, its claims and the statements left
+// without claims, in one transaction; see graph.Store. The claims are found
+// through the object lookup of the source node.
+func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, err error) {
+	defer deferWrap(&err, "retract source %q", id)
+	return s.retract(ctx, func(x *retraction) error {
+		own, err := x.r.subject(ctx, sourceIRI(id))
+		if err != nil {
+			return err
+		}
+		if len(propsOf(own)[pTitle]) == 0 {
+			return graph.Errorf(graph.NotFound, "no source %q", id)
+		}
+		for _, q := range own {
+			x.tx.RemoveQuad(q)
+		}
+		x.sum.Removed++
+		claims, err := x.r.claimsCiting(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, c := range claims {
+			if _, err := x.claim(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// retract plans a removal with plan, then removes the statements the
+// planned claims leave empty, and writes it all as one transaction.
+func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (graph.Summary, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	qs, err := s.rlock()
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	x := &retraction{r: reader{qs}, tx: cgraph.NewTransaction(), claims: map[string][]quad.Value{}}
+	err = plan(x)
+	if err == nil {
+		err = x.statements(ctx)
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return graph.Summary{}, err
+	}
+	if len(x.tx.Deltas) > 0 {
+		if err := s.write(x.tx); err != nil {
+			return graph.Summary{}, err
+		}
+	}
+	s.log.Debug("retracted", "removed", x.sum.Removed, "quads", len(x.tx.Deltas))
+	return x.sum, nil
+}
+
+// retraction collects the quads one retraction removes.
+type retraction struct {
+	r      reader
+	tx     *cgraph.Transaction
+	sum    graph.Summary
+	claims map[string][]quad.Value // statement id → its claims being removed
+	order  []string                // statement ids, in the order first met
+}
+
+// claim removes a claim's own quads and notes its statement; it reports
+// whether there was such a claim.
+func (x *retraction) claim(ctx context.Context, id string) (bool, error) {
+	own, err := x.r.subject(ctx, claimIRI(id))
+	if err != nil {
+		return false, err
+	}
+	_, st, ok := decodeClaim(id, own)
+	if !ok {
+		return false, nil
+	}
+	for _, q := range own {
+		x.tx.RemoveQuad(q)
+	}
+	x.sum.Removed++
+	if _, seen := x.claims[st]; !seen {
+		x.order = append(x.order, st)
+	}
+	x.claims[st] = append(x.claims[st], claimIRI(id))
+	return true, nil
+}
+
+// statements removes the links to the removed claims, and every statement
+// left with no claim: its metadata and its edge.
+func (x *retraction) statements(ctx context.Context) error {
+	for _, id := range x.order {
+		removed := x.claims[id]
+		own, err := x.r.subject(ctx, statementIRI(id))
+		if err != nil {
+			return err
+		}
+		left := 0
+		for _, q := range own {
+			if q.Predicate != pClaim {
+				continue
+			}
+			if slices.Contains(removed, q.Object) {
+				x.tx.RemoveQuad(q)
+			} else {
+				left++
+			}
+		}
+		if left > 0 {
+			continue
+		}
+		st, ok := decodeStatement(id, own)
+		if !ok {
+			continue
+		}
+		for _, q := range own {
+			if q.Predicate != pClaim {
+				x.tx.RemoveQuad(q)
+			}
+		}
+		subj, err := x.r.subject(ctx, entityIRI(st.Subject))
+		if err != nil {
+			return err
+		}
+		for _, q := range subj {
+			if q.Label == statementIRI(id) && isRelation(q.Predicate) {
+				x.tx.RemoveQuad(q)
+			}
+		}
+		x.sum.Removed++
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package schema
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// loader batches and memoises the reads of one request. graphql-go
+// resolves a level of the result before it calls the thunks that level
+// returned, so a resolver that wants an entity registers its id and
+// returns a thunk: the first thunk called reads every registered id with
+// one Store.EntitiesByID, and a list of relations costs one entity read
+// per level instead of one per hop.
+type loader struct {
+	store graph.Store
+
+	mu         sync.Mutex
+	pending    map[string]bool
+	entities   map[string]graph.Entity
+	tried      map[string]bool
+	sources    map[string]graph.Source
+	statements map[string]graph.Statement
+	batches    int // EntitiesByID calls, for tests
+}
+
+type loaderKey struct{}
+
+// withLoader returns ctx carrying a new loader on st.
+func withLoader(ctx context.Context, st graph.Store) context.Context {
+	return context.WithValue(ctx, loaderKey{}, &loader{
+		store:      st,
+		pending:    map[string]bool{},
+		entities:   map[string]graph.Entity{},
+		tried:      map[string]bool{},
+		sources:    map[string]graph.Source{},
+		statements: map[string]graph.Statement{},
+	})
+}
+
+// loaderFrom returns the request's loader, or a fresh one for a context
+// that has none (a resolver called outside Handler).
+func loaderFrom(ctx context.Context, st graph.Store) *loader {
+	if l, ok := ctx.Value(loaderKey{}).(*loader); ok {
+		return l
+	}
+	return &loader{store: st, pending: map[string]bool{}, entities: map[string]graph.Entity{},
+		tried: map[string]bool{}, sources: map[string]graph.Source{}, statements: map[string]graph.Statement{}}
+}
+
+// want registers an entity id for the next batch.
+func (l *loader) want(id string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.tried[id] {
+		l.pending[id] = true
+	}
+}
+
+// entity returns the entity with the given id, reading it together with
+// every id registered so far; ok is false when there is none.
+func (l *loader) entity(ctx context.Context, id string) (graph.Entity, bool, error) {
+	l.mu.Lock()
+	if l.tried[id] {
+		e, ok := l.entities[id]
+		l.mu.Unlock()
+		return e, ok, nil
+	}
+	l.pending[id] = true
+	ids := slices.Sorted(maps.Keys(l.pending))
+	clear(l.pending)
+	l.batches++
+	l.mu.Unlock()
+
+	found, err := l.store.EntitiesByID(ctx, ids)
+	if err != nil {
+		return graph.Entity{}, false, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, x := range ids {
+		l.tried[x] = true
+		if e, ok := found[x]; ok {
+			l.entities[x] = e
+		}
+	}
+	e, ok := l.entities[id]
+	return e, ok, nil
+}
+
+// source returns a source, read once per request.
+func (l *loader) source(ctx context.Context, id string) (graph.Source, error) {
+	l.mu.Lock()
+	s, ok := l.sources[id]
+	l.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	s, err := l.store.Source(ctx, id)
+	if err != nil {
+		return s, err
+	}
+	l.mu.Lock()
+	l.sources[id] = s
+	l.mu.Unlock()
+	return s, nil
+}
+
+// statement returns a statement, read once per request.
+func (l *loader) statement(ctx context.Context, id string) (graph.Statement, error) {
+	l.mu.Lock()
+	st, ok := l.statements[id]
+	l.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := l.store.Statement(ctx, id)
+	if err != nil {
+		return st, err
+	}
+	l.mu.Lock()
+	l.statements[id] = st
+	l.mu.Unlock()
+	return st, nil
+}

@@ -1,0 +1,314 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/graphql-go/graphql"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// Writes. Every mutation builds a graph.Batch and hands it to Store.Apply,
+// so it is validated against the ontology exactly like a seed file and is
+// all or nothing; retractions go to Store.RetractClaim and RetractSource.
+// Mutations need an authorised request (see Trusted and Options.Token);
+// reads stay open.
+
+type authKey struct{}
+
+// Trusted returns ctx marked as authorised to write: for callers in the
+// same process, such as the query command, which hold the store already.
+func Trusted(ctx context.Context) context.Context {
+	return context.WithValue(ctx, authKey{}, authorized)
+}
+
+// auth is what a request may do with writes.
+type auth int
+
+const (
+	noToken    auth = iota // the server has no token: writes are off
+	badToken               // the request sent no token or a wrong one
+	authorized             // the request may write
+)
+
+func withAuth(ctx context.Context, a auth) context.Context {
+	return context.WithValue(ctx, authKey{}, a)
+}
+
+// mayWrite returns nil when the request may write, and an Unauthorized
+// error that says why not otherwise.
+func mayWrite(ctx context.Context) error {
+	a, _ := ctx.Value(authKey{}).(auth)
+	switch a {
+	case authorized:
+		return nil
+	case badToken:
+		return graph.Errorf(graph.Unauthorized, "writes need the server's token: send Authorization: Bearer TOKEN")
+	}
+	return graph.Errorf(graph.Unauthorized, "writes are disabled: this server has no token (start it with --token, --token-file or CLAIMGRAPH_TOKEN)")
+}
+
+func (r *resolver) mutationType(ts *types) *graphql.Object {
+	aliasInput := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name: "AliasInput",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"name":   &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(graphql.String)},
+			"usedBy": &graphql.InputObjectFieldConfig{Type: graphql.ID, Description: "The entity that uses this name."},
+		},
+	})
+	attributeInput := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name: "AttributeInput",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"key":   &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(graphql.String)},
+			"value": &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(graphql.String)},
+		},
+	})
+	claimInput := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name:        "ClaimInput",
+		Description: "A claim: who says it (none when the source states it itself), in which source, asserting or denying.",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"id":          &graphql.InputObjectFieldConfig{Type: graphql.ID, Description: "Defaults to STATEMENT~SOURCE~CLAIMANT."},
+			"source":      &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(graphql.ID)},
+			"claimant":    &graphql.InputObjectFieldConfig{Type: graphql.ID},
+			"stance":      &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(ts.stance)},
+			"quote":       &graphql.InputObjectFieldConfig{Type: graphql.String},
+			"said":        &graphql.InputObjectFieldConfig{Type: graphql.String},
+			"credibility": &graphql.InputObjectFieldConfig{Type: graphql.String},
+		},
+	})
+	str := func(desc string) *graphql.ArgumentConfig {
+		return &graphql.ArgumentConfig{Type: graphql.String, Description: desc}
+	}
+	req := func(t graphql.Input) *graphql.ArgumentConfig {
+		return &graphql.ArgumentConfig{Type: graphql.NewNonNull(t)}
+	}
+	return graphql.NewObject(graphql.ObjectConfig{
+		Name: "Mutation",
+		Fields: graphql.Fields{
+			"addSource": &graphql.Field{Type: graphql.NewNonNull(ts.source), Description: "Adds a source; CONFLICT when the id is taken.",
+				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "title": req(graphql.String), "publisher": str(""), "url": str(""),
+					"published": str("YYYY, YYYY-MM or YYYY-MM-DD."), "reliability": str("A to F.")},
+				Resolve: r.write(r.addSource)},
+			"addEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Adds an entity; CONFLICT when the id is taken.",
+				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "type": req(graphql.String), "name": req(graphql.String),
+					"aliases": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(aliasInput))}, "description": str("")},
+				Resolve: r.write(r.addEntity)},
+			"updateEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Changes the given fields of an entity; the others keep their values.",
+				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "name": str(""),
+					"aliases":     &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(aliasInput)), Description: "Replaces every alias."},
+					"description": str("")},
+				Resolve: r.write(r.updateEntity)},
+			"addStatement": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a statement with its first claim; CONFLICT when the id is taken.",
+				Args: graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.ID, Description: "Defaults to SUBJECT.TYPE.OBJECT."},
+					"subject": req(graphql.ID), "type": req(graphql.String), "object": req(graphql.ID),
+					"attributes": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(attributeInput))},
+					"validFrom":  str(""), "validUntil": str(""), "claim": req(claimInput)},
+				Resolve: r.write(r.addStatement)},
+			"addClaim": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a claim to a statement; CONFLICT when the claim id is taken.",
+				Args:    graphql.FieldConfigArgument{"relation": req(graphql.ID), "claim": req(claimInput)},
+				Resolve: r.write(r.addClaim)},
+			"retractClaim": &graphql.Field{Type: graphql.NewNonNull(ts.retraction), Description: "Removes a claim, and its statement when no claim is left.",
+				Args: graphql.FieldConfigArgument{"id": req(graphql.ID)},
+				Resolve: r.write(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+					id := p.Args["id"].(string)
+					if rest, ok := strings.CutPrefix(id, claimPrefix); ok {
+						_, id, _ = strings.Cut(rest, "#")
+					}
+					return retraction(r.store.RetractClaim(ctx, id))
+				})},
+			"retractSource": &graphql.Field{Type: graphql.NewNonNull(ts.retraction), Description: "Removes a source, its claims and the statements left without claims.",
+				Args: graphql.FieldConfigArgument{"id": req(graphql.ID)},
+				Resolve: r.write(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+					return retraction(r.store.RetractSource(ctx, strings.TrimPrefix(p.Args["id"].(string), sourcePrefix)))
+				})},
+		},
+	})
+}
+
+// write wraps a mutation resolver: it refuses unauthorised requests.
+func (r *resolver) write(fn func(ctx context.Context, p graphql.ResolveParams) (any, error)) graphql.FieldResolveFn {
+	return r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+		if err := mayWrite(ctx); err != nil {
+			return nil, err
+		}
+		return fn(ctx, p)
+	})
+}
+
+func retraction(sum graph.Summary, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"removed": sum.Removed}, nil
+}
+
+func (r *resolver) apply(ctx context.Context, b graph.Batch) error {
+	_, err := r.store.Apply(ctx, b, graph.ApplyOptions{})
+	return err
+}
+
+func (r *resolver) addSource(ctx context.Context, p graphql.ResolveParams) (any, error) {
+	src := graph.Source{
+		ID:          strings.TrimPrefix(p.Args["id"].(string), sourcePrefix),
+		Title:       p.Args["title"].(string),
+		Publisher:   argString(p, "publisher"),
+		URL:         argString(p, "url"),
+		Published:   graph.Date(argString(p, "published")),
+		Reliability: argString(p, "reliability"),
+	}
+	if err := absent(r.store.Source(ctx, src.ID)); err != nil {
+		return nil, err
+	}
+	if err := r.apply(ctx, graph.Batch{Sources: []graph.Source{src}}); err != nil {
+		return nil, err
+	}
+	return r.store.Source(ctx, src.ID)
+}
+
+func (r *resolver) addEntity(ctx context.Context, p graphql.ResolveParams) (any, error) {
+	e := graph.Entity{
+		ID:          p.Args["id"].(string),
+		Type:        p.Args["type"].(string),
+		Name:        p.Args["name"].(string),
+		Aliases:     aliases(p.Args["aliases"]),
+		Description: argString(p, "description"),
+	}
+	if err := absent(r.store.Entity(ctx, e.ID)); err != nil {
+		return nil, err
+	}
+	if err := r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}); err != nil {
+		return nil, err
+	}
+	return r.store.Entity(ctx, e.ID)
+}
+
+func (r *resolver) updateEntity(ctx context.Context, p graphql.ResolveParams) (any, error) {
+	e, err := r.store.Entity(ctx, p.Args["id"].(string))
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := p.Args["name"].(string); ok {
+		e.Name = v
+	}
+	if v, ok := p.Args["description"].(string); ok {
+		e.Description = v
+	}
+	if _, ok := p.Args["aliases"]; ok {
+		e.Aliases = aliases(p.Args["aliases"])
+	}
+	if err := r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}); err != nil {
+		return nil, err
+	}
+	return r.store.Entity(ctx, e.ID)
+}
+
+func (r *resolver) addStatement(ctx context.Context, p graphql.ResolveParams) (any, error) {
+	st := graph.Statement{
+		ID:         strings.TrimPrefix(argString(p, "id"), relationPrefix),
+		Subject:    p.Args["subject"].(string),
+		Type:       p.Args["type"].(string),
+		Object:     p.Args["object"].(string),
+		ValidFrom:  graph.Date(argString(p, "validFrom")),
+		ValidUntil: graph.Date(argString(p, "validUntil")),
+		Claims:     []graph.Claim{claimArg(p.Args["claim"])},
+	}
+	if list, ok := p.Args["attributes"].([]any); ok {
+		st.Attributes = map[string]string{}
+		for _, a := range list {
+			m, _ := a.(map[string]any)
+			k, _ := m["key"].(string)
+			v, _ := m["value"].(string)
+			st.Attributes[k] = v
+		}
+	}
+	b := graph.Batch{Statements: []graph.Statement{st}}
+	graph.NormalizeBatch(&b)
+	st = b.Statements[0]
+	if err := absent(r.store.Statement(ctx, st.ID)); err != nil {
+		return nil, err
+	}
+	if err := r.apply(ctx, b); err != nil {
+		return nil, err
+	}
+	return r.store.Statement(ctx, st.ID)
+}
+
+func (r *resolver) addClaim(ctx context.Context, p graphql.ResolveParams) (any, error) {
+	st, err := r.store.Statement(ctx, strings.TrimPrefix(p.Args["relation"].(string), relationPrefix))
+	if err != nil {
+		return nil, err
+	}
+	c := claimArg(p.Args["claim"])
+	if c.ID == "" {
+		c.ID = graph.DefaultClaimID(st.ID, c.Source, c.Claimant)
+	}
+	for _, have := range st.Claims {
+		if have.ID == c.ID {
+			return nil, graph.Errorf(graph.Conflict, "statement %q already has a claim %q", st.ID, c.ID)
+		}
+	}
+	// Apply keeps the stored claims the batch does not name, and replaces
+	// attributes and valid time with the batch's: give it the stored ones.
+	st.Claims = []graph.Claim{c}
+	if err := r.apply(ctx, graph.Batch{Statements: []graph.Statement{st}}); err != nil {
+		return nil, err
+	}
+	return r.store.Statement(ctx, st.ID)
+}
+
+// absent returns nil when a lookup found nothing, and Conflict when it
+// found the item.
+func absent[T any](v T, err error) error {
+	switch graph.ErrorCode(err) {
+	case graph.NotFound:
+		return nil
+	case "":
+		return graph.Errorf(graph.Conflict, "%s already exists", describe(v))
+	}
+	return err
+}
+
+func describe(v any) string {
+	switch v := v.(type) {
+	case graph.Entity:
+		return fmt.Sprintf("entity %q", v.ID)
+	case graph.Source:
+		return fmt.Sprintf("source %q", v.ID)
+	case graph.Statement:
+		return fmt.Sprintf("statement %q", v.ID)
+	}
+	return "the item"
+}
+
+func argString(p graphql.ResolveParams, name string) string {
+	s, _ := p.Args[name].(string)
+	return s
+}
+
+func aliases(v any) []graph.Alias {
+	list, _ := v.([]any)
+	var out []graph.Alias
+	for _, a := range list {
+		m, _ := a.(map[string]any)
+		name, _ := m["name"].(string)
+		usedBy, _ := m["usedBy"].(string)
+		out = append(out, graph.Alias{Name: name, UsedBy: usedBy})
+	}
+	return out
+}
+
+func claimArg(v any) graph.Claim {
+	m, _ := v.(map[string]any)
+	get := func(k string) string { s, _ := m[k].(string); return s }
+	return graph.Claim{
+		ID:          get("id"),
+		Source:      strings.TrimPrefix(get("source"), sourcePrefix),
+		Claimant:    get("claimant"),
+		Stance:      graph.Stance(get("stance")),
+		Quote:       get("quote"),
+		Said:        graph.Date(get("said")),
+		Credibility: get("credibility"),
+	}
+}
