@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/claimgraph/claimgraph/graph/graphtest"
 )
 
 func noEnv(string) string { return "" }
@@ -131,8 +133,25 @@ type relationsData struct {
 const accusedQuery = `{ entity(id:%q) { relations(types:["accused-of-backing"]) { type from { id } to { id } status
   claims { stance claimant { id } source { title } quote } } } }`
 
+// stores gives a fresh store URL for each backend the end-to-end tests run
+// on: bolt always, PostgreSQL when its DSN is set (and always in CI).
+func stores(t *testing.T) map[string]func(testing.TB) string {
+	m := map[string]func(testing.TB) string{
+		"bolt": func(tb testing.TB) string { return "bolt:" + filepath.Join(tb.TempDir(), "x.db") },
+	}
+	if os.Getenv(graphtest.PostgresEnv) != "" || os.Getenv("CI") == "true" {
+		m["postgres"] = func(tb testing.TB) string { return graphtest.FreshPostgresSchema(tb, graphtest.PostgresDSN(tb)) }
+	}
+	return m
+}
+
 func TestServeAnswersTheArticlesAccusationsAsDisputed(t *testing.T) {
-	s := startServer(t, "--store", "bolt:"+filepath.Join(t.TempDir(), "x.db"))
+	for backend, store := range stores(t) {
+		t.Run(backend, func(t *testing.T) { testAccusations(t, startServer(t, "--store", store(t))) })
+	}
+}
+
+func testAccusations(t *testing.T, s *server) {
 	for _, accused := range []string{"india", "afghanistan"} {
 		t.Run(accused, func(t *testing.T) {
 			var d relationsData
@@ -175,7 +194,12 @@ func TestServeAnswersTheArticlesAccusationsAsDisputed(t *testing.T) {
 }
 
 func TestServeReportsTheTTPAlliance(t *testing.T) {
-	s := startServer(t, "--store", "memory:")
+	for backend, store := range stores(t) {
+		t.Run(backend, func(t *testing.T) { testAlliance(t, startServer(t, "--store", store(t))) })
+	}
+}
+
+func testAlliance(t *testing.T, s *server) {
 	var d relationsData
 	s.query(t, `{ entity(id:"ttp") { relations(types:["allied-with"]) { from { id } to { id } status claims { stance claimant { id } } } } }`, &d)
 	if d.Entity == nil || len(d.Entity.Relations) != 1 {
@@ -436,7 +460,12 @@ statements:
 }
 
 func TestPathsCommandExplainsEachHop(t *testing.T) {
-	store := "bolt:" + filepath.Join(t.TempDir(), "x.db")
+	for backend, store := range stores(t) {
+		t.Run(backend, func(t *testing.T) { testPathsCommand(t, store(t)) })
+	}
+}
+
+func testPathsCommand(t *testing.T, store string) {
 	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, io.Discard, io.Discard); err != nil {
 		t.Fatalf("seed: %v", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/claimgraph/claimgraph/graph/graphtest"
 )
 
 // TestReadyzFollowsPostgres stops and restarts PostgreSQL under a running
@@ -56,5 +58,34 @@ func TestReadyzFollowsPostgres(t *testing.T) {
 	t.Logf("/readyz went 503 %v after PostgreSQL stopped and 200 again %v after it started", down.Round(time.Millisecond), up.Round(time.Millisecond))
 	if !strings.Contains(s.stderr.String(), "not ready") {
 		t.Error("the outage was not logged")
+	}
+}
+
+// TestTwoInstancesShareOnePostgresStore runs two claimgraph serve processes
+// on one database: what one writes, the other serves at once — its read
+// cache and its schema included.
+func TestTwoInstancesShareOnePostgresStore(t *testing.T) {
+	dsn := graphtest.FreshPostgresSchema(t, graphtest.PostgresDSN(t))
+	const token = "shared-secret"
+	a := startServer(t, "--store", dsn, "--token", token)
+	b := startServer(t, "--store", dsn, "--token", token)
+
+	// b reads (and caches) the TTP's relations and the absence of a group.
+	_, before := postAs(t, b.url, "", `{ entity(id:"lashkar") { id } ttp: entity(id:"ttp") { relations { id } } }`)
+	if !strings.Contains(before, `"entity":null`) {
+		t.Fatalf("before the write b answers %s", before)
+	}
+	codes, _ := postAs(t, a.url, token, `mutation { addEntity(id:"lashkar", type:"Group", name:"Lashkar") { id } }`)
+	if len(codes) > 0 {
+		t.Fatalf("addEntity through a: %v", codes)
+	}
+	codes, _ = postAs(t, a.url, token, `mutation { addStatement(subject:"lashkar", type:"allied-with", object:"ttp",
+		claim:{source:"src-86013d487e35f14f", stance: ASSERTS, quote:"a test quote"}) { id } }`)
+	if len(codes) > 0 {
+		t.Fatalf("addStatement through a: %v", codes)
+	}
+	_, after := postAs(t, b.url, "", `{ entity(id:"lashkar") { id } ttp: entity(id:"ttp") { relations { id } } }`)
+	if !strings.Contains(after, `"lashkar"`) || !strings.Contains(after, `relation:lashkar.allied-with.ttp`) {
+		t.Errorf("right after the writes through a, b answers %s", after)
 	}
 }

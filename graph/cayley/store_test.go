@@ -1,24 +1,13 @@
 package cayley_test
 
 import (
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
-
-	_ "github.com/lib/pq"
 
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cayley"
 	"github.com/claimgraph/claimgraph/graph/graphtest"
 )
-
-// postgresEnv names the environment variable holding the DSN of a
-// PostgreSQL database for tests.
-const postgresEnv = "CLAIMGRAPH_TEST_POSTGRES"
 
 func TestStore(t *testing.T) {
 	t.Run("memory", func(t *testing.T) {
@@ -55,53 +44,6 @@ func boltURL(tb testing.TB) string {
 	return "bolt:" + filepath.Join(tb.TempDir(), "claimgraph.bolt")
 }
 
-// postgresDSN returns the test database's DSN. Without one the test is
-// skipped, except in CI where PostgreSQL is required.
-func postgresDSN(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv(postgresEnv)
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is empty; CI must test PostgreSQL", postgresEnv)
-		}
-		t.Skipf("set %s to a PostgreSQL DSN (e.g. postgres:///claimgraph_test?host=/var/run/postgresql&sslmode=disable) to test the postgres backend", postgresEnv)
-	}
-	return dsn
-}
+func postgresDSN(t *testing.T) string { return graphtest.PostgresDSN(t) }
 
-// freshSchema creates an empty schema for one test, dropped when it ends,
-// and returns dsn with its search_path set to it: Cayley creates its
-// tables there, so tests do not see each other's data.
-func freshSchema(tb testing.TB, dsn string) string {
-	tb.Helper()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "cgtest_" + hex.EncodeToString(b[:])
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		db, err := sql.Open("postgres", dsn)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer db.Close()
-		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			tb.Errorf("drop schema: %v", err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatalf("parse %s: %v", postgresEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func freshSchema(tb testing.TB, dsn string) string { return graphtest.FreshPostgresSchema(tb, dsn) }
