@@ -131,6 +131,9 @@ func routes(gql *schema.Handler, log *slog.Logger) http.Handler {
 	playground := schema.Playground()
 	r.Handle("/", playground)
 	r.PathPrefix("/assets/").Handler(playground)
+	explorer := schema.Explorer()
+	r.Handle("/explore", explorer)
+	r.PathPrefix("/explore/").Handler(explorer)
 	return recoverPanics(r, log)
 }
 
