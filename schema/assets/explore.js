@@ -110,7 +110,7 @@
       else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === undefined || c === null || c === false) continue;
       node.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
@@ -419,7 +419,7 @@
         style: { width: 4, 'underlay-color': COLORS.path, 'underlay-padding': 6, 'underlay-opacity': 0.6, 'z-index': 10, 'font-size': 11 },
       },
       { selector: 'edge.on-path[status = "DISPUTED"]', style: { width: 6 } },
-      { selector: 'node.picked', style: { 'border-color': COLORS.accent, 'border-width': 4 } },
+      { selector: 'node.picked', style: { 'overlay-color': COLORS.accent, 'overlay-opacity': 0.22, 'overlay-padding': 9, 'overlay-shape': 'ellipse' } },
       { selector: 'edge.picked', style: { 'overlay-color': COLORS.accent, 'overlay-opacity': 0.18, 'overlay-padding': 7 } },
     ];
   }
@@ -497,12 +497,13 @@
       fit: true,
       padding: 48,
       nodeDimensionsIncludeLabels: true,
-      idealEdgeLength: () => 130,
-      nodeRepulsion: () => 90000,
-      edgeElasticity: () => 80,
-      gravity: 0.6,
-      numIter: 1500,
-      componentSpacing: 80,
+      idealEdgeLength: () => 95,
+      nodeRepulsion: () => 16000,
+      edgeElasticity: () => 100,
+      nestingFactor: 1,
+      gravity: 1.2,
+      numIter: 2000,
+      componentSpacing: 60,
     }).run();
   }
 
@@ -537,6 +538,7 @@
   // ---- Refreshing the view ---------------------------------------------------------
 
   let generation = 0;
+  let fittedPath = ''; // the path the view was last fitted to
 
   // refresh loads what the state needs (cached per filter) and redraws the
   // graph and the panels. body[data-busy] is "true" while it works, for tests
@@ -583,6 +585,14 @@
     viewNodes = [...nodes];
     viewRels = [...rels];
     draw();
+    // A newly chosen path gets the view: fit it, not the whole neighbourhood.
+    const path = currentPath();
+    const pathKey = path ? cacheKey('p', state.from, state.to, state.rank, state.k, state.path) : '';
+    if (path && pathKey !== fittedPath) {
+      cy.fit(cy.elements('.on-path'), 70);
+      if (cy.zoom() > 1.6) cy.zoom({ level: 1.6, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    }
+    fittedPath = pathKey;
     syncControls();
     renderPaths();
     renderDetails();
@@ -969,12 +979,25 @@
     } else {
       panel.append(el('p', { class: 'help', text: 'Select an entity or a relation to see its details and claims.' }));
     }
+    if (state.sel !== shownSel) {
+      shownSel = state.sel;
+      $('details').scrollTop = 0; // the details sit on top of the paths
+    }
+  }
+
+  let shownSel = '';
+
+  // panelHead is a details heading with a button that clears the selection.
+  function panelHead(title) {
+    return el('div', { class: 'panel-head' },
+      el('h2', { text: title }),
+      el('button', { type: 'button', class: 'close', 'aria-label': 'Close the details', title: 'Close', onclick: () => select('') }, '×'));
   }
 
   function relationDetails(r) {
     const arrow = r.symmetric ? '—' : '→';
     const out = [
-      el('h2', { text: 'Relation' }),
+      panelHead('Relation'),
       el('h3', { id: 'relation-title' }, entityButton(r.subject), ` ${arrow} ${r.label} ${arrow} `, entityButton(r.object)),
       el('p', { class: 'sub' }, badge(r.status), ' ', r.why || STATUS_TEXT[r.status]),
     ];
@@ -1011,7 +1034,7 @@
   function entityDetails(e) {
     const expanded = state.show.includes(e.id);
     const out = [
-      el('h2', { text: 'Entity' }),
+      panelHead('Entity'),
       el('h3', { id: 'entity-title', text: e.name }),
       el('p', { class: 'sub', text: [e.type, e.aliases && e.aliases.length ? `also ${e.aliases.join(', ')}` : ''].filter(Boolean).join(' · ') }),
       e.description ? el('p', { text: e.description }) : null,
@@ -1026,11 +1049,12 @@
     out.push(el('h4', { text: `Relations in view (${rels.length})` }));
     if (!rels.length) out.push(el('p', { class: 'help', text: expanded ? 'None with these filters.' : 'Expand it to see its relations.' }));
     out.push(el('ul', { class: 'list' }, rels.map((r) => {
-      const outgoing = r.subject === e.id;
-      const other = outgoing ? r.object : r.subject;
-      const arrow = r.symmetric ? '—' : outgoing ? '→' : '←';
-      return el('li', {}, el('button', { type: 'button', onclick: () => select(r.id) },
-        badge(r.status), ` ${r.label} ${arrow} ${name(other)}`));
+      const other = r.subject === e.id ? r.object : r.subject;
+      const line = r.symmetric
+        ? `${name(e.id)} — ${r.label} — ${name(other)}`
+        : `${name(r.subject)} → ${r.label} → ${name(r.object)}`;
+      return el('li', {}, el('button', { type: 'button', onclick: () => select(r.id), title: 'Show its claims' },
+        badge(r.status), ' ', line));
     })));
     return out.filter(Boolean);
   }
