@@ -23,7 +23,12 @@ type resolver struct {
 // Build generates the GraphQL schema for ont, resolved against st.
 func Build(ont graph.Ontology, st graph.Store, log *slog.Logger) (graphql.Schema, error) {
 	r := &resolver{store: st, log: log, ont: ont}
-	return r.build()
+	s, err := r.build()
+	if err != nil {
+		return s, err
+	}
+	warmEnums(s)
+	return s, nil
 }
 
 // types are the fixed types of the schema, shared by the builders.

@@ -252,7 +252,7 @@ func (h *Handler) prepare(b *built, req Request, queryOnly bool) (*cached, *requ
 	if n := bracketNesting(req.Query); n > h.opts.MaxNesting {
 		return nil, badRequest(CodeParseFailed, fmt.Sprintf("the query nests %d levels deep; the limit is %d", n, h.opts.MaxNesting))
 	}
-	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(req.Query), Name: "GraphQL request"})})
+	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: asciiComments(req.Query), Name: "GraphQL request"})})
 	if err != nil {
 		fe := gqlerrors.FormatError(err)
 		fe.Extensions = map[string]any{"code": CodeParseFailed}
@@ -561,6 +561,40 @@ func fragment(doc *ast.Document, name string) *ast.FragmentDefinition {
 		}
 	}
 	return nil
+}
+
+// asciiComments returns the document with every non-ASCII byte inside a
+// # comment replaced by a space. graphql-go v0.8.1 miscounts multi-byte
+// characters in comments and then fails to parse what follows ("# India —
+// TTP" before a named operation); comments carry no meaning, and the byte
+// offsets, so error locations, stay the same. Strings are left alone.
+func asciiComments(q string) []byte {
+	b := []byte(q)
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '#':
+			for ; i < len(b) && b[i] != '\n'; i++ {
+				if b[i] >= 0x80 {
+					b[i] = ' '
+				}
+			}
+		case '"':
+			if strings.HasPrefix(q[i:], `"""`) {
+				end := strings.Index(q[i+3:], `"""`)
+				if end < 0 {
+					return b
+				}
+				i += end + 5
+				continue
+			}
+			for i++; i < len(b) && b[i] != '"' && b[i] != '\n'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return b
 }
 
 // bracketNesting returns the deepest nesting of { ( [ in a GraphQL

@@ -27,8 +27,8 @@ var playgroundFiles embed.FS
 const playgroundCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'"
 
-// playgroundAsset is one file ready to serve.
-type playgroundAsset struct {
+// asset is one embedded file ready to serve.
+type asset struct {
 	body         []byte
 	contentType  string
 	cacheControl string
@@ -36,35 +36,39 @@ type playgroundAsset struct {
 	html         bool
 }
 
+// readAsset reads name from fsys into an asset served with cacheControl.
+// The files are embedded, so a missing one is a build mistake: it panics.
+func readAsset(fsys fs.FS, name, cacheControl string) *asset {
+	body, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		panic("schema: asset missing from embed: " + name)
+	}
+	sum := sha256.Sum256(body)
+	return &asset{
+		body:         body,
+		contentType:  playgroundContentType(name),
+		cacheControl: cacheControl,
+		etag:         `"` + hex.EncodeToString(sum[:12]) + `"`,
+		html:         strings.HasSuffix(name, ".html"),
+	}
+}
+
 // loadPlaygroundAssets maps each served URL path to its file: "/" is
 // assets/index.html, and "/assets/playground.js" and "/assets/vendor/*" are the
 // files of the same names. Nothing else is served.
-var loadPlaygroundAssets = sync.OnceValue(func() map[string]*playgroundAsset {
-	assets := make(map[string]*playgroundAsset)
+var loadPlaygroundAssets = sync.OnceValue(func() map[string]*asset {
+	assets := make(map[string]*asset)
 	add := func(urlPath, name string, cacheControl string) {
-		body, err := playgroundFiles.ReadFile(name)
-		if err != nil {
-			panic("schema: playground asset missing from embed: " + name)
-		}
-		sum := sha256.Sum256(body)
-		assets[urlPath] = &playgroundAsset{
-			body:         body,
-			contentType:  playgroundContentType(name),
-			cacheControl: cacheControl,
-			etag:         `"` + hex.EncodeToString(sum[:12]) + `"`,
-			html:         strings.HasSuffix(name, ".html"),
-		}
+		assets[urlPath] = readAsset(playgroundFiles, name, cacheControl)
 	}
 	// The page and our own script are small and unversioned: always revalidate.
 	add("/", "assets/index.html", "no-cache")
 	add("/assets/playground.js", "assets/playground.js", "no-cache")
-	// Vendored files change only when refresh.sh bumps a pinned version; they
-	// carry an ETag too, so a day of caching is a safe trade.
 	err := fs.WalkDir(playgroundFiles, "assets/vendor", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		add("/"+name, name, "public, max-age=86400")
+		add("/"+name, name, vendorCacheControl)
 		return nil
 	})
 	if err != nil {
@@ -72,6 +76,11 @@ var loadPlaygroundAssets = sync.OnceValue(func() map[string]*playgroundAsset {
 	}
 	return assets
 })
+
+// vendorCacheControl is the caching of vendored files: they change only
+// when refresh.sh bumps a pinned version, and they carry an ETag too, so a
+// day of caching is a safe trade.
+const vendorCacheControl = "public, max-age=86400"
 
 // playgroundContentType is the Content-Type for an embedded file name. It does
 // not use mime.TypeByExtension, whose answers depend on the host's mime tables.
@@ -109,7 +118,14 @@ func playgroundContentType(name string) string {
 //	r.Handle("/", h)
 //	r.PathPrefix("/assets/").Handler(h)
 func Playground() http.Handler {
-	assets := loadPlaygroundAssets()
+	return serveAssets(loadPlaygroundAssets(), playgroundCSP)
+}
+
+// serveAssets serves the assets by exact URL path for GET and HEAD, with
+// their caching headers and ETag; HTML pages also get csp as their
+// Content-Security-Policy and are not to be framed. Other paths are 404,
+// other methods 405.
+func serveAssets(assets map[string]*asset, csp string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, ok := assets[r.URL.Path]
 		if !ok {
@@ -127,7 +143,7 @@ func Playground() http.Handler {
 		h.Set("ETag", a.etag)
 		h.Set("X-Content-Type-Options", "nosniff")
 		if a.html {
-			h.Set("Content-Security-Policy", playgroundCSP)
+			h.Set("Content-Security-Policy", csp)
 			h.Set("Referrer-Policy", "no-referrer")
 			h.Set("X-Frame-Options", "DENY")
 		}

@@ -334,3 +334,18 @@ func TestDataKeepsTheQueryFieldOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestNonASCIICommentsDoNotBreakParsing(t *testing.T) {
+	h := newHandler(t)
+	resp, ok := h.Do(t.Context(), Request{
+		Query:         "# India — TTP, “quoted”\nquery Named { entity(id:\"india\") { name } }\n# ça va\n",
+		OperationName: "Named",
+	})
+	if !ok || len(resp.Errors) > 0 || string(resp.Data) != `{"entity":{"name":"India"}}` {
+		t.Errorf("response = %s %+v", resp.Data, resp.Errors)
+	}
+	resp, _ = h.Do(t.Context(), Request{Query: `{ entities(search: "—é") { nodes { id } } }`})
+	if len(resp.Errors) > 0 {
+		t.Errorf("a non-ASCII string argument failed: %+v", resp.Errors)
+	}
+}

@@ -194,6 +194,9 @@ func routes(gql *schema.Handler, st graph.Store, m *metrics, corsOrigins []strin
 	playground := schema.Playground()
 	r.Handle("/", playground)
 	r.PathPrefix("/assets/").Handler(playground)
+	explorer := schema.Explorer()
+	r.Handle("/explore", explorer)
+	r.PathPrefix("/explore/").Handler(explorer)
 	return observe(recoverPanics(r, log), m, log)
 }
 

@@ -2,13 +2,28 @@
 // vendored React, ReactDOM and GraphiQL UMD bundles (globals React, ReactDOM,
 // GraphiQL). It lives in its own file because the page's Content-Security-Policy
 // forbids inline scripts.
+//
+// The playground opens with example tabs drawn from the built-in seed (the
+// article's facts). GraphiQL shows them on a first visit; afterwards it
+// restores the user's own tabs from localStorage. Each tab's title is its
+// operation name.
+//
+// Keep the example queries ASCII: graphql-go v0.8.1 miscounts a multi-byte
+// character in a comment and then fails to parse a named operation after it.
 (function () {
   'use strict';
 
-  var defaultQuery = [
-    '# claimgraph: every relation is a statement carrying its claims —',
-    '# who said it, where, asserting or denying. Press ▶ to run.',
-    '{',
+  var lines = function () {
+    return Array.prototype.slice.call(arguments).join('\n') + '\n';
+  };
+
+  // An entity and its relations, each with the claims for and against it.
+  var entityQuery = lines(
+    '# claimgraph: every relation is a statement carrying its claims:',
+    '# who said it, where, asserting or denying. Run it with Ctrl-Enter.',
+    '# More examples in the other tabs; the Docs button lists every field.',
+    '# The visual explorer is at /explore.',
+    'query EntityWithClaims {',
     '  entity(id: "india") {',
     '    name',
     '    relations(types: ["accused-of-backing"]) {',
@@ -18,9 +33,83 @@
     '      claims { stance claimant { id name } source { title } quote }',
     '    }',
     '  }',
-    '}',
-    ''
-  ].join('\n');
+    '}'
+  );
+
+  // The statements that are both asserted and denied.
+  var disputesQuery = lines(
+    '# The disputes: statements that are asserted and denied,',
+    '# with who is on each side and in which words.',
+    'query Disputes {',
+    '  disputes(first: 10) {',
+    '    nodes {',
+    '      id',
+    '      label',
+    '      from { id name }',
+    '      to { id name }',
+    '      assertedBy { name }',
+    '      deniedBy { name }',
+    '      claims { stance claimant { name } source { title } quote }',
+    '    }',
+    '    pageInfo { hasNextPage endCursor }',
+    '  }',
+    '}'
+  );
+
+  // A path with the evidence of every hop.
+  var pathQuery = lines(
+    '# How is India connected to the Afghan Taliban, and how well is each hop supported?',
+    '# mode: SHORTEST (fewest hops first) or CREDIBLE (best-supported first).',
+    '# Add status: [REPORTED, ALLEGED] to walk only undisputed statements.',
+    'query PathIndiaToAfghanTaliban($from: ID!, $to: ID!) {',
+    '  paths(from: $from, to: $to, k: 3, mode: SHORTEST) {',
+    '    length',
+    '    cost',
+    '    hops {',
+    '      explanation',
+    '      relation {',
+    '        type',
+    '        status',
+    '        claims { stance claimant { name } source { title } quote }',
+    '      }',
+    '    }',
+    '  }',
+    '}'
+  );
+  var pathVariables = JSON.stringify({ from: 'india', to: 'afghan-taliban' }, null, 2);
+
+  // Importing a fact file; a dry run checks and counts without writing.
+  var importMutation = lines(
+    '# Import facts in the seed file format (seed/FORMAT.md). dryRun: true checks',
+    '# them against the ontology and counts them, and writes nothing.',
+    '#',
+    '# Writing needs a bearer token: the Headers tab below holds',
+    '#   {"Authorization": "Bearer <token>"}',
+    '# Replace <token> with the token the server was started with.',
+    'mutation ImportFactsDryRun {',
+    '  importFacts(format: "yaml", dryRun: true, data: """',
+    'sources:',
+    '  - id: src-example',
+    '    title: An example report',
+    'entities:',
+    '  - {id: lashkar, type: Group, name: Lashkar}',
+    'statements:',
+    '  - subject: lashkar',
+    '    relation: operating-from',
+    '    object: pakistan',
+    '    claims:',
+    '      - source: src-example',
+    '        by: india',
+    '        stance: ASSERTS',
+    '        quote: "the words of the report"',
+    '  """) {',
+    '    added',
+    '    changed',
+    '    unchanged',
+    '  }',
+    '}'
+  );
+  var importHeaders = JSON.stringify({ Authorization: 'Bearer <token>' }, null, 2);
 
   var root = document.getElementById('graphiql');
   if (!window.React || !window.ReactDOM || !window.GraphiQL) {
@@ -29,12 +118,41 @@
   }
 
   // Same origin as the page, so connect-src 'self' allows it.
-  var fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+  var sameOrigin = GraphiQL.createFetcher({ url: '/graphql' });
+
+  // definesOperation reports whether the document names an operation name
+  // (comments aside; good enough to spot a stale name).
+  var definesOperation = function (query, name) {
+    var re = /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/g;
+    var text = String(query || '').replace(/#[^\n\r]*/g, '');
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      if (m[1] === name) return true;
+    }
+    return false;
+  };
+
+  // GraphiQL 3.9 can send the operation name of the tab it has just left
+  // when Run is pressed right after switching tabs; the server would answer
+  // "no operation named". Drop a name the document does not define: with one
+  // operation, the server runs it.
+  var fetcher = function (params, options) {
+    if (params && params.operationName && !definesOperation(params.query, params.operationName)) {
+      params = Object.assign({}, params, { operationName: undefined });
+    }
+    return sameOrigin(params, options);
+  };
 
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,
-      defaultQuery: defaultQuery,
+      defaultQuery: entityQuery,
+      defaultTabs: [
+        { query: entityQuery },
+        { query: disputesQuery },
+        { query: pathQuery, variables: pathVariables },
+        { query: importMutation, headers: importHeaders }
+      ],
       defaultEditorToolsVisibility: true,
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false

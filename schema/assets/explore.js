@@ -1,0 +1,1140 @@
+// claimgraph explorer: draws entities and the statements between them with
+// Cytoscape.js, each relation styled by how contested it is, and lists the
+// claims behind every relation. Loaded by explore.html after the vendored
+// cytoscape.min.js (global `cytoscape`). It lives in its own file because the
+// page's Content-Security-Policy forbids inline scripts, and it talks only to
+// the same-origin /graphql endpoint.
+//
+// The view's state lives in the URL query, so a view can be shared:
+//   show=ttp,india          entities whose neighbourhoods are drawn, in order
+//   from=india&to=afghan-taliban&rank=shortest|credible&k=3&path=1
+//                           the paths searched and which one is highlighted
+//   types=a,b  status=DISPUTED,REPORTED  asOf=2024-05
+//                           filters (absent: all types, all statuses, any date)
+//   sel=ttp | sel=relation:india.accused-of-backing.ttp
+//                           the entity or relation shown in the details panel
+(() => {
+  'use strict';
+
+  const STATUSES = ['REPORTED', 'ALLEGED', 'DISPUTED', 'DENIED'];
+  const STATUS_TEXT = {
+    REPORTED: 'Reported: a source states it',
+    ALLEGED: 'Alleged: only a party asserts it',
+    DISPUTED: 'Disputed: asserted and denied',
+    DENIED: 'Denied: only denials',
+  };
+  const COLORS = {
+    REPORTED: '#334155',
+    ALLEGED: '#b45309',
+    DISPUTED: '#dc2626',
+    DENIED: '#94a3b8',
+    path: '#facc15',
+    ink: '#0f172a',
+    accent: '#2563eb',
+  };
+  // Entity types of the built-in ontology; others get a colour from PALETTE.
+  const TYPE_STYLES = {
+    Country: { color: '#2563eb', shape: 'round-rectangle' },
+    Group: { color: '#7c3aed', shape: 'ellipse' },
+    Platform: { color: '#0d9488', shape: 'round-diamond' },
+    Official: { color: '#15803d', shape: 'round-triangle' },
+    AccountCluster: { color: '#a16207', shape: 'round-hexagon' },
+    Organization: { color: '#475569', shape: 'round-pentagon' },
+  };
+  const PALETTE = ['#be185d', '#0369a1', '#4d7c0f', '#9333ea', '#c2410c', '#0f766e'];
+  const FALLBACK_SHAPES = ['round-octagon', 'round-tag', 'barrel', 'rhomboid'];
+  const MAX_K = 10;
+  const DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+  const ENTITY_FIELDS = 'id type name aliases description';
+  const RELATION_FIELDS = `id type label status validFrom validUntil attributes { key value }
+    claims { id stance quote said credibility claimant { id name }
+      source { id title publisher url published reliability } }`;
+  const Q_META = '{ entityTypes relationTypes }';
+  const Q_SEARCH = `query Search($q: String!) {
+    entities(search: $q, first: 8) { nodes { id type name aliases } } }`;
+  const Q_NEIGHBORHOOD = `query Neighborhood($id: ID!, $types: [String!], $status: [Status!], $asOf: String) {
+    neighborhood(id: $id, depth: 1, types: $types, status: $status, asOf: $asOf) {
+      nodes { depth entity { ${ENTITY_FIELDS} } }
+      hops { from { id } to { id } direction explanation relation { ${RELATION_FIELDS} } } } }`;
+  const Q_PATHS = `query Paths($from: ID!, $to: ID!, $k: Int, $mode: PathMode,
+      $types: [String!], $status: [Status!], $asOf: String) {
+    paths(from: $from, to: $to, k: $k, mode: $mode, types: $types, status: $status, asOf: $asOf) {
+      length cost
+      hops { from { ${ENTITY_FIELDS} } to { ${ENTITY_FIELDS} } direction cost explanation
+        relation { ${RELATION_FIELDS} } } } }`;
+  const Q_RELATION = `query Relation($id: ID!) {
+    relation(id: $id) { ${RELATION_FIELDS} from { ${ENTITY_FIELDS} } to { ${ENTITY_FIELDS} } } }`;
+
+  const $ = (id) => document.getElementById(id);
+
+  // ---- GraphQL -------------------------------------------------------------
+
+  // gql posts one operation to /graphql and returns its data, or throws an
+  // Error with the GraphQL error messages. It asks for application/json so a
+  // request error is still a 200 with errors, not a failed load in the console.
+  async function gql(query, variables) {
+    let res;
+    try {
+      res = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+    } catch (err) {
+      throw new Error('The claimgraph server cannot be reached.');
+    }
+    let body;
+    try {
+      body = await res.json();
+    } catch (err) {
+      throw new Error(`The server answered ${res.status} ${res.statusText}.`);
+    }
+    if (body.errors && body.errors.length) {
+      throw new Error(body.errors.map((e) => e.message).join('; '));
+    }
+    return body.data;
+  }
+
+  // ---- DOM helpers -----------------------------------------------------------
+
+  // el builds an element: attrs sets properties (class, text, on*, dataset,
+  // aria-* and other attributes); children are nodes or strings (as text).
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') node.className = v;
+      else if (k === 'text') node.textContent = v;
+      else if (k === 'dataset') Object.assign(node.dataset, v);
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children.flat(Infinity)) {
+      if (c === undefined || c === null || c === false) continue;
+      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return node;
+  }
+
+  function svg(tag, attrs, ...children) {
+    const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    node.append(...children);
+    return node;
+  }
+
+  function badge(text) {
+    return el('span', { class: `badge ${text}`, text });
+  }
+
+  // ---- Styles by entity type ---------------------------------------------------
+
+  const typeStyleCache = new Map();
+  function typeStyle(type) {
+    if (TYPE_STYLES[type]) return TYPE_STYLES[type];
+    if (!typeStyleCache.has(type)) {
+      let h = 0;
+      for (const ch of type) h = (h * 31 + ch.codePointAt(0)) >>> 0;
+      typeStyleCache.set(type, {
+        color: PALETTE[h % PALETTE.length],
+        shape: FALLBACK_SHAPES[h % FALLBACK_SHAPES.length],
+      });
+    }
+    return typeStyleCache.get(type);
+  }
+
+  // shapeIcon draws a small legend glyph for a Cytoscape node shape.
+  function shapeIcon(shape, color) {
+    const common = { fill: color, stroke: '#fff', 'stroke-width': 1 };
+    let glyph;
+    switch (shape) {
+      case 'ellipse': glyph = svg('circle', { cx: 8, cy: 8, r: 6.5, ...common }); break;
+      case 'round-diamond': glyph = svg('polygon', { points: '8,1 15,8 8,15 1,8', ...common }); break;
+      case 'round-triangle': glyph = svg('polygon', { points: '8,1.5 15,14.5 1,14.5', ...common }); break;
+      case 'round-hexagon': glyph = svg('polygon', { points: '4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8', ...common }); break;
+      case 'round-pentagon': glyph = svg('polygon', { points: '8,1 15,6.5 12.5,15 3.5,15 1,6.5', ...common }); break;
+      default: glyph = svg('rect', { x: 1.5, y: 2.5, width: 13, height: 11, rx: 3, ...common });
+    }
+    return svg('svg', { width: 16, height: 16, viewBox: '0 0 16 16', 'aria-hidden': 'true' }, glyph);
+  }
+
+  // lineIcon draws a legend sample of an edge style.
+  function lineIcon(status, onPath) {
+    const attrs = { x1: 2, y1: 8, x2: 28, y2: 8, stroke: COLORS[status] || COLORS.REPORTED, 'stroke-width': 2 };
+    if (status === 'ALLEGED') attrs['stroke-dasharray'] = '5 3';
+    if (status === 'DISPUTED') attrs['stroke-width'] = 4;
+    if (status === 'DENIED') { attrs['stroke-dasharray'] = '1.5 3'; attrs['stroke-linecap'] = 'round'; attrs.opacity = 0.7; }
+    const parts = [];
+    if (onPath) parts.push(svg('line', { x1: 2, y1: 8, x2: 28, y2: 8, stroke: COLORS.path, 'stroke-width': 10, 'stroke-linecap': 'round', opacity: 0.7 }));
+    parts.push(svg('line', attrs));
+    return svg('svg', { width: 30, height: 16, viewBox: '0 0 30 16', 'aria-hidden': 'true' }, ...parts);
+  }
+
+  // ---- State and URL ---------------------------------------------------------
+
+  function emptyState() {
+    return { show: [], from: '', to: '', rank: 'shortest', k: 3, path: 0, types: null, status: null, asOf: '', sel: '' };
+  }
+
+  function list(v) {
+    return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  }
+
+  function readURL() {
+    const p = new URLSearchParams(location.search);
+    const s = emptyState();
+    s.show = [...new Set(list(p.get('show')))];
+    s.from = p.get('from') || '';
+    s.to = p.get('to') || '';
+    s.rank = p.get('rank') === 'credible' ? 'credible' : 'shortest';
+    const k = parseInt(p.get('k'), 10);
+    s.k = Number.isFinite(k) ? Math.min(Math.max(k, 1), MAX_K) : 3;
+    const path = parseInt(p.get('path'), 10);
+    s.path = Number.isFinite(path) && path > 0 ? path - 1 : 0;
+    if (p.has('types')) s.types = list(p.get('types'));
+    if (p.has('status')) s.status = list(p.get('status')).filter((x) => STATUSES.includes(x));
+    const asOf = p.get('asOf') || '';
+    s.asOf = DATE_RE.test(asOf) ? asOf : '';
+    s.sel = p.get('sel') || '';
+    return s;
+  }
+
+  function stateURL(s) {
+    const p = new URLSearchParams();
+    if (s.show.length) p.set('show', s.show.join(','));
+    if (s.from) p.set('from', s.from);
+    if (s.to) p.set('to', s.to);
+    if (s.from && s.to) {
+      if (s.rank !== 'shortest') p.set('rank', s.rank);
+      if (s.k !== 3) p.set('k', String(s.k));
+      if (s.path > 0) p.set('path', String(s.path + 1));
+    }
+    if (s.types) p.set('types', s.types.join(','));
+    if (s.status) p.set('status', s.status.join(','));
+    if (s.asOf) p.set('asOf', s.asOf);
+    if (s.sel) p.set('sel', s.sel);
+    // Commas are safe in a query and keep shared links readable.
+    const q = p.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
+    return location.pathname + (q ? '?' + q : '');
+  }
+
+  let state = readURL();
+
+  // commit records the state in the URL (a new history entry when push is
+  // true, so Back undoes a step) and brings the view up to date.
+  function commit(push) {
+    const url = stateURL(state);
+    if (url !== location.pathname + location.search) {
+      if (push) history.pushState(null, '', url);
+      else history.replaceState(null, '', url);
+    }
+    refresh();
+  }
+
+  function filterVars() {
+    return {
+      types: state.types && state.types.length ? state.types : null,
+      status: state.status && state.status.length ? state.status : null,
+      asOf: state.asOf || null,
+    };
+  }
+
+  // A filter that lets nothing through is answered here, without a request.
+  function filtersExcludeAll() {
+    return (state.types && state.types.length === 0) || (state.status && state.status.length === 0);
+  }
+
+  // ---- Data ------------------------------------------------------------------
+
+  const entities = new Map(); // id → {id, type, name, aliases, description}
+  const relations = new Map(); // relation id → relation, with subject, object, symmetric, why
+  const neighborhoods = new Map(); // cache key → {nodes: [id], rels: [id]} or {error}
+  const pathResults = new Map(); // cache key → {paths} or {error}
+  let meta = { entityTypes: Object.keys(TYPE_STYLES), relationTypes: [] };
+
+  function keep(e) {
+    if (!e) return null;
+    const old = entities.get(e.id) || {};
+    const merged = { ...old, ...e };
+    entities.set(e.id, merged);
+    return merged;
+  }
+
+  // keepHop records a hop's relation with which end is its subject, whether
+  // it reads both ways, and the explanation's evidence summary.
+  function keepHop(h) {
+    const r = { ...h.relation };
+    const forward = h.direction !== 'BACKWARD';
+    r.subject = forward ? h.from.id : h.to.id;
+    r.object = forward ? h.to.id : h.from.id;
+    const { line, why } = splitExplanation(h.explanation || '');
+    // Hop explanations draw a symmetric relation with no arrow: "A —allied with— B".
+    r.symmetric = line.includes(` —${r.label}— `);
+    r.why = why;
+    relations.set(r.id, r);
+    return r;
+  }
+
+  // splitExplanation splits "India —accused of backing→ TTP  [DISPUTED: alleged
+  // by Pakistan; denied by India]" into the hop and the evidence.
+  function splitExplanation(text) {
+    const m = /^(.*?)\s{2}\[[A-Z]+: (.*)\]$/.exec(text);
+    return m ? { line: m[1], why: m[2] } : { line: text, why: '' };
+  }
+
+  function cacheKey(...parts) {
+    return JSON.stringify([...parts, filterVars()]);
+  }
+
+  async function loadNeighborhood(id) {
+    const key = cacheKey('n', id);
+    if (neighborhoods.has(key)) return neighborhoods.get(key);
+    let result;
+    if (filtersExcludeAll()) {
+      const data = await gql(`query($id: ID!) { entity(id: $id) { ${ENTITY_FIELDS} } }`, { id });
+      result = data.entity ? { nodes: [keep(data.entity).id], rels: [] } : { error: `There is no entity “${id}”.` };
+    } else {
+      try {
+        const data = await gql(Q_NEIGHBORHOOD, { id, ...filterVars() });
+        const nb = data.neighborhood;
+        result = {
+          nodes: nb.nodes.map((n) => keep(n.entity).id),
+          rels: nb.hops.map((h) => keepHop(h).id),
+        };
+      } catch (err) {
+        result = { error: err.message };
+      }
+    }
+    neighborhoods.set(key, result);
+    return result;
+  }
+
+  async function loadPaths() {
+    const key = cacheKey('p', state.from, state.to, state.rank, state.k);
+    if (pathResults.has(key)) return pathResults.get(key);
+    let result;
+    if (filtersExcludeAll()) {
+      result = { paths: [] };
+    } else {
+      try {
+        const data = await gql(Q_PATHS, {
+          from: state.from, to: state.to, k: state.k,
+          mode: state.rank === 'credible' ? 'CREDIBLE' : 'SHORTEST',
+          ...filterVars(),
+        });
+        result = {
+          paths: data.paths.map((p) => ({
+            length: p.length,
+            cost: p.cost,
+            hops: p.hops.map((h) => {
+              keep(h.from);
+              keep(h.to);
+              const r = keepHop(h);
+              return { from: h.from.id, to: h.to.id, rel: r.id, cost: h.cost, explanation: h.explanation };
+            }),
+          })),
+        };
+      } catch (err) {
+        result = { error: err.message };
+      }
+    }
+    pathResults.set(key, result);
+    return result;
+  }
+
+  // ensureEntities loads the entities the URL names but the view has not.
+  async function ensureEntities(ids) {
+    const missing = [...new Set(ids)].filter((id) => id && !entities.has(id));
+    if (!missing.length) return;
+    const vars = missing.map((_, i) => `$e${i}: ID!`).join(', ');
+    const fields = missing.map((_, i) => `e${i}: entity(id: $e${i}) { ${ENTITY_FIELDS} }`).join(' ');
+    const values = Object.fromEntries(missing.map((id, i) => [`e${i}`, id]));
+    const data = await gql(`query Entities(${vars}) { ${fields} }`, values);
+    for (const e of Object.values(data)) keep(e);
+  }
+
+  async function ensureRelation(id) {
+    if (!id || relations.has(id)) return;
+    const data = await gql(Q_RELATION, { id });
+    const r = data.relation;
+    if (!r) return;
+    keep(r.from);
+    keep(r.to);
+    relations.set(r.id, { ...r, subject: r.from.id, object: r.to.id, symmetric: false, why: '' });
+  }
+
+  // ---- The graph ---------------------------------------------------------------
+
+  const cy = cytoscape({
+    container: $('cy'),
+    boxSelectionEnabled: false,
+    autounselectify: true,
+    minZoom: 0.2,
+    maxZoom: 3,
+    style: graphStyle(),
+  });
+
+  function graphStyle() {
+    const edgeStatus = (status, extra) => ({
+      selector: `edge[status = "${status}"]`,
+      style: { 'line-color': COLORS[status], 'target-arrow-color': COLORS[status], color: COLORS[status], ...extra },
+    });
+    return [
+      {
+        selector: 'node',
+        style: {
+          'background-color': 'data(color)', shape: 'data(shape)', width: 30, height: 30,
+          'border-width': 2, 'border-color': '#ffffff',
+          label: 'data(name)', 'font-size': 12, color: COLORS.ink, 'text-valign': 'bottom', 'text-margin-y': 5,
+          'text-wrap': 'wrap', 'text-max-width': 130,
+          'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-background-padding': 2,
+          'text-background-shape': 'roundrectangle', 'min-zoomed-font-size': 6,
+        },
+      },
+      { selector: 'node.expanded', style: { 'border-color': COLORS.ink, 'border-width': 3 } },
+      { selector: 'node.endpoint', style: { width: 40, height: 40, 'font-weight': 'bold', 'font-size': 13 } },
+      {
+        selector: 'edge',
+        style: {
+          width: 2, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 1,
+          'line-color': COLORS.REPORTED, 'target-arrow-color': COLORS.REPORTED,
+          label: 'data(caption)', 'font-size': 10, color: COLORS.REPORTED, 'text-rotation': 'autorotate',
+          'text-background-color': '#fbfdff', 'text-background-opacity': 0.9, 'text-background-padding': 1,
+          'min-zoomed-font-size': 7,
+        },
+      },
+      { selector: 'edge.symmetric', style: { 'target-arrow-shape': 'none' } },
+      edgeStatus('ALLEGED', { 'line-style': 'dashed', 'line-dash-pattern': [7, 4] }),
+      edgeStatus('DISPUTED', { width: 4, 'font-weight': 'bold', 'arrow-scale': 1.1 }),
+      edgeStatus('DENIED', { 'line-style': 'dotted', opacity: 0.45 }),
+      { selector: 'node.dim', style: { opacity: 0.35 } },
+      { selector: 'edge.dim', style: { opacity: 0.25 } },
+      {
+        selector: 'node.on-path',
+        style: { 'underlay-color': COLORS.path, 'underlay-padding': 7, 'underlay-opacity': 0.6, 'underlay-shape': 'ellipse' },
+      },
+      {
+        selector: 'edge.on-path',
+        style: { width: 4, 'underlay-color': COLORS.path, 'underlay-padding': 6, 'underlay-opacity': 0.6, 'z-index': 10, 'font-size': 11 },
+      },
+      { selector: 'edge.on-path[status = "DISPUTED"]', style: { width: 6 } },
+      { selector: 'node.picked', style: { 'overlay-color': COLORS.accent, 'overlay-opacity': 0.22, 'overlay-padding': 9, 'overlay-shape': 'ellipse' } },
+      { selector: 'edge.picked', style: { 'overlay-color': COLORS.accent, 'overlay-opacity': 0.18, 'overlay-padding': 7 } },
+    ];
+  }
+
+  function edgeCaption(r) {
+    return r.status === 'REPORTED' ? r.label : `${r.label} · ${r.status.toLowerCase()}`;
+  }
+
+  let viewNodes = [];
+  let viewRels = [];
+  let currentPaths = null; // {paths} or {error} when from and to are set
+
+  // draw makes the graph show exactly viewNodes and viewRels, lays out any
+  // new entity, and marks the expanded entities, the highlighted path and the
+  // selection.
+  function draw() {
+    const wantNodes = new Set(viewNodes);
+    const wantRels = new Set(viewRels.filter((id) => {
+      const r = relations.get(id);
+      return r && wantNodes.has(r.subject) && wantNodes.has(r.object);
+    }));
+    cy.batch(() => {
+      cy.elements().forEach((e) => {
+        const keepIt = e.isNode() ? wantNodes.has(e.id()) : wantRels.has(e.id());
+        if (!keepIt) cy.remove(e);
+      });
+    });
+    const added = [];
+    cy.batch(() => {
+      for (const id of wantNodes) {
+        const e = entities.get(id) || { id, name: id, type: '' };
+        const { color, shape } = typeStyle(e.type);
+        const data = { id, name: e.name, type: e.type, color, shape };
+        const node = cy.getElementById(id);
+        if (node.length) node.data(data);
+        else added.push(cy.add({ group: 'nodes', data, position: placeNear(id) }));
+      }
+      for (const id of wantRels) {
+        const r = relations.get(id);
+        const data = { id, source: r.subject, target: r.object, status: r.status, caption: edgeCaption(r) };
+        const edge = cy.getElementById(id);
+        if (edge.length) edge.data(data);
+        else cy.add({ group: 'edges', data });
+        cy.getElementById(id).toggleClass('symmetric', !!r.symmetric);
+      }
+    });
+    mark();
+    if (added.length) layout();
+    $('empty').hidden = cy.elements().length > 0;
+  }
+
+  // placeNear puts a new node next to a drawn neighbour, so the layout starts
+  // from the current picture and the view does not jump around.
+  function placeNear(id) {
+    for (const rid of viewRels) {
+      const r = relations.get(rid);
+      if (!r) continue;
+      const other = r.subject === id ? r.object : r.object === id ? r.subject : null;
+      const n = other && cy.getElementById(other);
+      if (n && n.length) {
+        const p = n.position();
+        const angle = (cy.nodes().length * 2.399) % (2 * Math.PI); // golden angle: spread siblings
+        return { x: p.x + 120 * Math.cos(angle), y: p.y + 120 * Math.sin(angle) };
+      }
+    }
+    const i = cy.nodes().length;
+    return { x: 160 * Math.cos(i * 2.399), y: 160 * Math.sin(i * 2.399) };
+  }
+
+  function layout() {
+    cy.layout({
+      name: 'cose',
+      animate: false,
+      randomize: false,
+      fit: true,
+      padding: 48,
+      nodeDimensionsIncludeLabels: true,
+      idealEdgeLength: () => 95,
+      nodeRepulsion: () => 16000,
+      edgeElasticity: () => 100,
+      nestingFactor: 1,
+      gravity: 1.2,
+      numIter: 2000,
+      componentSpacing: 60,
+    }).run();
+  }
+
+  function currentPath() {
+    if (!currentPaths || !currentPaths.paths || !currentPaths.paths.length) return null;
+    return currentPaths.paths[Math.min(state.path, currentPaths.paths.length - 1)];
+  }
+
+  function mark() {
+    const path = currentPath();
+    const onPath = new Set();
+    if (path) {
+      for (const h of path.hops) onPath.add(h.from).add(h.to).add(h.rel);
+    }
+    cy.batch(() => {
+      cy.elements().forEach((e) => {
+        const id = e.id();
+        e.toggleClass('on-path', onPath.has(id));
+        e.toggleClass('dim', !!path && !onPath.has(id));
+        e.toggleClass('picked', state.sel === id);
+        if (e.isNode()) {
+          e.toggleClass('expanded', state.show.includes(id));
+          e.toggleClass('endpoint', id === state.from || id === state.to);
+        }
+      });
+    });
+  }
+
+  cy.on('tap', 'node', (evt) => expand(evt.target.id()));
+  cy.on('tap', 'edge', (evt) => select(evt.target.id()));
+
+  // ---- Refreshing the view ---------------------------------------------------------
+
+  let generation = 0;
+  let fittedPath = ''; // the path the view was last fitted to
+
+  // refresh loads what the state needs (cached per filter) and redraws the
+  // graph and the panels. body[data-busy] is "true" while it works, for tests
+  // and assistive styling alike.
+  async function refresh() {
+    const gen = ++generation;
+    document.body.dataset.busy = 'true';
+    setStatus('Loading…');
+    const errors = [];
+    try {
+      await ensureEntities([state.from, state.to, state.sel.startsWith('relation:') ? '' : state.sel]);
+    } catch (err) {
+      errors.push(err.message);
+    }
+    const shown = await Promise.all(state.show.map((id) => loadNeighborhood(id)));
+    const paths = state.from && state.to ? await loadPaths() : null;
+    if (state.sel.startsWith('relation:')) {
+      try {
+        await ensureRelation(state.sel);
+      } catch (err) {
+        errors.push(err.message);
+      }
+    }
+    if (gen !== generation) return; // a newer refresh owns the view
+
+    const nodes = new Set();
+    const rels = new Set();
+    shown.forEach((n) => {
+      if (n.error) errors.push(n.error);
+      else {
+        n.nodes.forEach((id) => nodes.add(id));
+        n.rels.forEach((id) => rels.add(id));
+      }
+    });
+    currentPaths = paths;
+    if (paths && paths.paths) {
+      for (const p of paths.paths) {
+        for (const h of p.hops) {
+          nodes.add(h.from).add(h.to);
+          rels.add(h.rel);
+        }
+      }
+    }
+    viewNodes = [...nodes];
+    viewRels = [...rels];
+    draw();
+    // A newly chosen path gets the view: fit it, not the whole neighbourhood.
+    const path = currentPath();
+    const pathKey = path ? cacheKey('p', state.from, state.to, state.rank, state.k, state.path) : '';
+    if (path && pathKey !== fittedPath) {
+      cy.fit(cy.elements('.on-path'), 70);
+      if (cy.zoom() > 1.6) cy.zoom({ level: 1.6, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    }
+    fittedPath = pathKey;
+    syncControls();
+    renderPaths();
+    renderDetails();
+    renderLegend();
+    if (errors.length) setStatus(errors.join(' '), true);
+    else if (!viewNodes.length) setStatus('');
+    else setStatus(`${viewNodes.length} entities, ${cy.edges().length} relations`);
+    document.body.dataset.busy = 'false';
+  }
+
+  function setStatus(text, isError) {
+    const s = $('status');
+    s.textContent = text;
+    s.classList.toggle('error', !!isError);
+  }
+
+  // ---- Actions -----------------------------------------------------------------------
+
+  function expand(id) {
+    if (!state.show.includes(id)) state.show = [...state.show, id];
+    state.sel = id;
+    commit(true);
+  }
+
+  function select(id) {
+    state.sel = id;
+    commit(false);
+  }
+
+  function focusEntity(id) {
+    state.show = [id];
+    state.sel = id;
+    commit(true);
+  }
+
+  function collapse(id) {
+    state.show = state.show.filter((x) => x !== id);
+    commit(true);
+  }
+
+  function setPathEnd(which, id) {
+    state[which] = id;
+    state.path = 0;
+    commit(true);
+  }
+
+  // ---- Comboboxes (search, from, to) --------------------------------------------------
+
+  // combo turns an input and its listbox into an ARIA combobox with entity
+  // suggestions over names and aliases: arrows move, Enter picks, Escape closes.
+  function combo(input, listbox, onPick) {
+    let items = [];
+    let active = -1;
+    let timer = 0;
+    let seq = 0;
+
+    const close = () => {
+      listbox.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      active = -1;
+    };
+    const setActive = (i) => {
+      active = i;
+      [...listbox.children].forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
+      if (i >= 0 && listbox.children[i]) {
+        input.setAttribute('aria-activedescendant', listbox.children[i].id);
+        listbox.children[i].scrollIntoView({ block: 'nearest' });
+      } else {
+        input.removeAttribute('aria-activedescendant');
+      }
+    };
+    const pick = (item) => {
+      close();
+      input.value = item.name;
+      input.dataset.id = item.id;
+      keep(item);
+      onPick(item);
+    };
+    const show = (found, q) => {
+      items = found;
+      listbox.replaceChildren();
+      if (!found.length) {
+        listbox.append(el('li', { class: 'opt-none', role: 'presentation', text: `No entity matches “${q}”.` }));
+      }
+      found.forEach((e, i) => {
+        const lower = q.toLowerCase();
+        const alias = e.name.toLowerCase().includes(lower) ? null : (e.aliases || []).find((a) => a.toLowerCase().includes(lower));
+        listbox.append(el('li', { id: `${listbox.id}-${i}`, role: 'option', 'aria-selected': 'false', dataset: { index: i } },
+          el('span', { class: 'opt-name', text: e.name }),
+          alias ? el('span', { class: 'opt-alias', text: `(${alias})` }) : null,
+          el('span', { class: 'opt-meta', text: e.type })));
+      });
+      listbox.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+      setActive(found.length ? 0 : -1);
+    };
+    const suggest = async () => {
+      const q = input.value.trim();
+      const mine = ++seq;
+      if (!q) {
+        close();
+        return;
+      }
+      try {
+        const data = await gql(Q_SEARCH, { q });
+        if (mine === seq && document.activeElement === input) show(data.entities.nodes, q);
+      } catch (err) {
+        if (mine === seq) setStatus(err.message, true);
+      }
+    };
+
+    input.addEventListener('input', () => {
+      delete input.dataset.id;
+      clearTimeout(timer);
+      timer = setTimeout(suggest, 120);
+    });
+    input.addEventListener('keydown', (e) => {
+      const open = !listbox.hidden;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        if (!open) {
+          suggest();
+          return;
+        }
+        const n = items.length;
+        if (n) setActive(e.key === 'ArrowDown' ? (active + 1) % n : (active - 1 + n) % n);
+      } else if (e.key === 'Enter' && open && items.length) {
+        e.preventDefault();
+        pick(items[Math.max(active, 0)]);
+      } else if (e.key === 'Escape' && open) {
+        e.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener('blur', close);
+    listbox.addEventListener('mousedown', (e) => e.preventDefault()); // keep focus in the input
+    listbox.addEventListener('click', (e) => {
+      const li = e.target.closest('[role="option"]');
+      if (li) pick(items[Number(li.dataset.index)]);
+    });
+    return { close };
+  }
+
+  combo($('search'), $('search-list'), (e) => focusEntity(e.id));
+  combo($('path-from'), $('path-from-list'), () => {});
+  combo($('path-to'), $('path-to-list'), () => {});
+
+  // resolveInput returns the entity id an input names: the picked suggestion,
+  // or else the best match of its text (an exact name or alias first).
+  async function resolveInput(input) {
+    if (input.dataset.id) return input.dataset.id;
+    const q = input.value.trim();
+    if (!q) return '';
+    const data = await gql(Q_SEARCH, { q });
+    const found = data.entities.nodes;
+    const lower = q.toLowerCase();
+    const exact = found.find((e) => e.id === lower || e.name.toLowerCase() === lower ||
+      (e.aliases || []).some((a) => a.toLowerCase() === lower));
+    const e = exact || found[0];
+    if (!e) throw new Error(`No entity matches “${q}”.`);
+    keep(e);
+    input.value = e.name;
+    input.dataset.id = e.id;
+    return e.id;
+  }
+
+  // ---- Controls ------------------------------------------------------------------------
+
+  $('path-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const [from, to] = await Promise.all([resolveInput($('path-from')), resolveInput($('path-to'))]);
+      if (!from || !to) {
+        setStatus('Choose both ends of the path: from and to.', true);
+        (from ? $('path-to') : $('path-from')).focus();
+        return;
+      }
+      state.from = from;
+      state.to = to;
+      state.rank = $('path-rank').value === 'credible' ? 'credible' : 'shortest';
+      const k = parseInt($('path-k').value, 10);
+      state.k = Number.isFinite(k) ? Math.min(Math.max(k, 1), MAX_K) : 3;
+      state.path = 0;
+      commit(true);
+    } catch (err) {
+      setStatus(err.message, true);
+    }
+  });
+  $('path-swap').addEventListener('click', () => {
+    const from = $('path-from');
+    const to = $('path-to');
+    [from.value, to.value] = [to.value, from.value];
+    const [a, b] = [from.dataset.id, to.dataset.id];
+    if (b) from.dataset.id = b; else delete from.dataset.id;
+    if (a) to.dataset.id = a; else delete to.dataset.id;
+    if (state.from && state.to) {
+      [state.from, state.to] = [state.to, state.from];
+      state.path = 0;
+      commit(true);
+    }
+  });
+  $('path-clear').addEventListener('click', () => {
+    for (const id of ['path-from', 'path-to']) {
+      $(id).value = '';
+      delete $(id).dataset.id;
+    }
+    state.from = '';
+    state.to = '';
+    state.path = 0;
+    commit(true);
+  });
+  for (const id of ['path-rank', 'path-k']) {
+    $(id).addEventListener('change', () => {
+      if (!state.from || !state.to) return;
+      $('path-form').requestSubmit();
+    });
+  }
+
+  function buildFilters() {
+    const status = $('filter-status');
+    for (const s of STATUSES) {
+      status.append(el('label', {},
+        el('input', { type: 'checkbox', name: 'status', value: s, checked: true, onchange: onStatusChange }),
+        s.charAt(0) + s.slice(1).toLowerCase(),
+        el('span', { class: 'swatch' }, lineIcon(s))));
+    }
+  }
+
+  function onStatusChange() {
+    const checked = [...document.querySelectorAll('#filter-status input:checked')].map((i) => i.value);
+    state.status = checked.length === STATUSES.length ? null : checked;
+    state.path = 0;
+    commit(true);
+  }
+
+  function buildTypeFilters() {
+    const box = $('filter-types');
+    box.querySelectorAll('label').forEach((l) => l.remove());
+    for (const t of meta.relationTypes) {
+      box.append(el('label', {},
+        el('input', { type: 'checkbox', name: 'type', value: t, checked: true, onchange: onTypeChange }),
+        t.replaceAll('-', ' ')));
+    }
+  }
+
+  function onTypeChange() {
+    const checked = [...document.querySelectorAll('#filter-types input:checked')].map((i) => i.value);
+    state.types = checked.length === meta.relationTypes.length ? null : checked;
+    state.path = 0;
+    commit(true);
+  }
+
+  function applyAsOf() {
+    const input = $('filter-asof');
+    const v = input.value.trim();
+    if (v && !DATE_RE.test(v)) {
+      setStatus('As of: write a date as YYYY, YYYY-MM or YYYY-MM-DD.', true);
+      return;
+    }
+    if (v === state.asOf) return;
+    state.asOf = v;
+    state.path = 0;
+    commit(true);
+  }
+  $('filter-asof').addEventListener('change', applyAsOf);
+  $('filter-asof').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      applyAsOf();
+    }
+  });
+  $('filter-asof-clear').addEventListener('click', () => {
+    $('filter-asof').value = '';
+    applyAsOf();
+  });
+
+  $('view-fit').addEventListener('click', () => cy.fit(undefined, 48));
+  $('view-clear').addEventListener('click', () => {
+    state = { ...emptyState(), types: state.types, status: state.status, asOf: state.asOf };
+    for (const id of ['search', 'path-from', 'path-to']) {
+      $(id).value = '';
+      delete $(id).dataset.id;
+    }
+    commit(true);
+  });
+  $('export-png').addEventListener('click', exportPNG);
+  $('export-json').addEventListener('click', exportJSON);
+
+  // syncControls shows the state in the form controls (after a URL change).
+  function syncControls() {
+    for (const [id, which] of [['path-from', 'from'], ['path-to', 'to']]) {
+      const input = $(id);
+      const want = state[which];
+      if (input.dataset.id === want || (!want && document.activeElement === input)) continue;
+      if (want) {
+        input.value = (entities.get(want) || { name: want }).name;
+        input.dataset.id = want;
+      } else {
+        input.value = '';
+        delete input.dataset.id;
+      }
+    }
+    $('path-rank').value = state.rank;
+    $('path-k').value = String(state.k);
+    document.querySelectorAll('#filter-status input').forEach((i) => {
+      i.checked = !state.status || state.status.includes(i.value);
+    });
+    let on = 0;
+    document.querySelectorAll('#filter-types input').forEach((i) => {
+      i.checked = !state.types || state.types.includes(i.value);
+      if (i.checked) on++;
+    });
+    $('filter-types-summary').textContent = state.types ? `(${on} of ${meta.relationTypes.length})` : '(all)';
+    if (document.activeElement !== $('filter-asof')) $('filter-asof').value = state.asOf;
+    $('view-clear').disabled = !state.show.length && !state.from && !state.to;
+    $('export-png').disabled = $('export-json').disabled = !cy.elements().length;
+  }
+
+  // ---- Panels ----------------------------------------------------------------------------
+
+  function name(id) {
+    return (entities.get(id) || { name: id }).name;
+  }
+
+  function entityButton(id) {
+    return el('button', { type: 'button', class: 'link', onclick: () => expand(id), title: `Show ${name(id)}` }, name(id));
+  }
+
+  function renderPaths() {
+    const panel = $('paths-panel');
+    const box = $('paths-list');
+    panel.hidden = !(state.from && state.to);
+    if (panel.hidden) return;
+    box.replaceChildren();
+    $('paths-panel-heading').textContent = `Paths: ${name(state.from)} → ${name(state.to)}`;
+    const rankText = state.rank === 'credible' ? 'most credible first' : 'shortest first';
+    if (!currentPaths || currentPaths.error) {
+      box.append(el('p', { class: 'help', text: currentPaths ? currentPaths.error : 'Searching…' }));
+      return;
+    }
+    if (!currentPaths.paths.length) {
+      box.append(el('p', { class: 'help', text: 'No path connects them with these filters. Try more statuses or relation types.' }));
+      return;
+    }
+    box.append(el('p', { class: 'sub', text: `${currentPaths.paths.length} best, ${rankText}. Select a hop to read its claims.` }));
+    const current = Math.min(state.path, currentPaths.paths.length - 1);
+    currentPaths.paths.forEach((p, i) => {
+      const disputed = p.hops.filter((h) => (relations.get(h.rel) || {}).status === 'DISPUTED').length;
+      const head = el('button', {
+        type: 'button', class: 'path-head', 'aria-pressed': String(i === current),
+        onclick: () => { state.path = i; commit(false); },
+      },
+      el('strong', { text: `Path ${i + 1}` }),
+      `${p.length} ${p.length === 1 ? 'hop' : 'hops'}`,
+      el('span', {
+        class: 'meta',
+        title: 'Evidence cost: 1.0 for a hop one source reports; higher is weaker. Lower is better supported.',
+        text: `${disputed ? `${disputed} disputed · ` : ''}cost ${(p.cost / 1000).toFixed(1)}`,
+      }));
+      const hops = el('ol', { class: 'hops' });
+      for (const h of p.hops) {
+        const r = relations.get(h.rel) || { status: 'REPORTED' };
+        const { line, why } = splitExplanation(h.explanation);
+        hops.append(el('li', {}, el('button', {
+          type: 'button', class: `hop ${r.status}`, 'aria-current': String(state.sel === h.rel),
+          dataset: { rel: h.rel },
+          onclick: () => { state.path = i; select(h.rel); },
+        },
+        el('span', { class: 'line' }, badge(r.status), ' ', line),
+        why ? el('span', { class: 'why', text: why }) : null)));
+      }
+      box.append(el('section', { class: `path${i === current ? ' current' : ''}`, 'aria-label': `Path ${i + 1}` }, head, hops));
+    });
+  }
+
+  function renderDetails() {
+    const panel = $('detail-panel');
+    panel.replaceChildren();
+    if (state.sel.startsWith('relation:') && relations.has(state.sel)) {
+      panel.append(...relationDetails(relations.get(state.sel)));
+    } else if (state.sel && entities.has(state.sel)) {
+      panel.append(...entityDetails(entities.get(state.sel)));
+    } else {
+      panel.append(el('p', { class: 'help', text: 'Select an entity or a relation to see its details and claims.' }));
+    }
+    if (state.sel !== shownSel) {
+      shownSel = state.sel;
+      $('details').scrollTop = 0; // the details sit on top of the paths
+    }
+  }
+
+  let shownSel = '';
+
+  // panelHead is a details heading with a button that clears the selection.
+  function panelHead(title) {
+    return el('div', { class: 'panel-head' },
+      el('h2', { text: title }),
+      el('button', { type: 'button', class: 'close', 'aria-label': 'Close the details', title: 'Close', onclick: () => select('') }, '×'));
+  }
+
+  function relationDetails(r) {
+    const arrow = r.symmetric ? '—' : '→';
+    const out = [
+      panelHead('Relation'),
+      el('h3', { id: 'relation-title' }, entityButton(r.subject), ` ${arrow} ${r.label} ${arrow} `, entityButton(r.object)),
+      el('p', { class: 'sub' }, badge(r.status), ' ', r.why || STATUS_TEXT[r.status]),
+    ];
+    const facts = [];
+    if (r.validFrom) facts.push(['Since', r.validFrom]);
+    if (r.validUntil) facts.push(['Until', r.validUntil]);
+    for (const a of r.attributes || []) facts.push([a.key, a.value]);
+    facts.push(['Type', r.type]);
+    out.push(el('dl', { class: 'facts' }, facts.map(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })])));
+    const claims = r.claims || [];
+    out.push(el('h4', { text: `Claims (${claims.length})` }));
+    out.push(el('ol', { class: 'claims', 'aria-label': 'Claims' }, claims.map(claimItem)));
+    return out;
+  }
+
+  function claimItem(c) {
+    const src = c.source || {};
+    const srcText = [src.title, src.publisher, src.published].filter(Boolean).join(' · ');
+    const grades = [];
+    if (src.reliability) grades.push(`source reliability ${src.reliability}`);
+    if (c.credibility) grades.push(`credibility ${c.credibility}`);
+    return el('li', { class: `claim ${c.stance}` },
+      el('div', {}, badge(c.stance), ' ',
+        el('span', { class: 'who', text: c.claimant ? c.claimant.name : 'The source itself' })),
+      c.quote ? el('blockquote', { text: `“${c.quote}”` }) : null,
+      el('dl', {},
+        el('dt', { text: 'Source' }),
+        el('dd', {}, srcText || src.id || 'unknown',
+          src.url ? [' ', el('a', { href: src.url, rel: 'noopener noreferrer', target: '_blank', text: 'link' })] : null),
+        el('dt', { text: 'Said' }), el('dd', { text: c.said || 'date not given' }),
+        el('dt', { text: 'Grades' }), el('dd', { text: grades.length ? grades.join(', ') : 'not graded' })));
+  }
+
+  function entityDetails(e) {
+    const expanded = state.show.includes(e.id);
+    const out = [
+      panelHead('Entity'),
+      el('h3', { id: 'entity-title', text: e.name }),
+      el('p', { class: 'sub', text: [e.type, e.aliases && e.aliases.length ? `also ${e.aliases.join(', ')}` : ''].filter(Boolean).join(' · ') }),
+      e.description ? el('p', { text: e.description }) : null,
+      el('div', { class: 'actions' },
+        expanded
+          ? el('button', { type: 'button', onclick: () => collapse(e.id) }, 'Collapse')
+          : el('button', { type: 'button', class: 'primary', onclick: () => expand(e.id) }, 'Expand'),
+        el('button', { type: 'button', onclick: () => setPathEnd('from', e.id) }, 'Paths from here'),
+        el('button', { type: 'button', onclick: () => setPathEnd('to', e.id) }, 'Paths to here')),
+    ];
+    const rels = cy.getElementById(e.id).connectedEdges().map((edge) => relations.get(edge.id())).filter(Boolean);
+    out.push(el('h4', { text: `Relations in view (${rels.length})` }));
+    if (!rels.length) out.push(el('p', { class: 'help', text: expanded ? 'None with these filters.' : 'Expand it to see its relations.' }));
+    out.push(el('ul', { class: 'list' }, rels.map((r) => {
+      const other = r.subject === e.id ? r.object : r.subject;
+      const line = r.symmetric
+        ? `${name(e.id)} — ${r.label} — ${name(other)}`
+        : `${name(r.subject)} → ${r.label} → ${name(r.object)}`;
+      return el('li', {}, el('button', { type: 'button', onclick: () => select(r.id), title: 'Show its claims' },
+        badge(r.status), ' ', line));
+    })));
+    return out.filter(Boolean);
+  }
+
+  function renderLegend() {
+    const box = $('legend');
+    box.replaceChildren();
+    const inView = new Set(cy.nodes().map((n) => n.data('type')));
+    const types = meta.entityTypes.filter((t) => inView.has(t) || !cy.nodes().length);
+    box.append(el('span', { class: 'group', role: 'list', 'aria-label': 'Entity types' },
+      types.map((t) => {
+        const s = typeStyle(t);
+        return el('span', { role: 'listitem', class: 'item' }, shapeIcon(s.shape, s.color), t);
+      })));
+    box.append(el('span', { class: 'group', role: 'list', 'aria-label': 'Relation statuses' },
+      STATUSES.map((s) => el('span', { role: 'listitem', class: 'item', title: STATUS_TEXT[s] }, lineIcon(s), s.toLowerCase())),
+      currentPath() ? el('span', { role: 'listitem', class: 'item' }, lineIcon('REPORTED', true), 'on the path') : null));
+  }
+
+  // ---- Export ------------------------------------------------------------------------------
+
+  function download(blob, filename) {
+    const url = URL.createObjectURL(blob);
+    const a = el('a', { href: url, download: filename });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  function exportBase() {
+    const who = state.from && state.to ? `${state.from}-to-${state.to}` : state.show[0] || 'view';
+    return `claimgraph-${who}`;
+  }
+
+  async function exportPNG() {
+    const blob = await cy.png({ output: 'blob-promise', full: true, scale: 2, bg: '#ffffff' });
+    download(blob, `${exportBase()}.png`);
+    setStatus(`Exported ${exportBase()}.png`);
+  }
+
+  function exportJSON() {
+    const view = {
+      generator: 'claimgraph explorer',
+      exported: new Date().toISOString(),
+      url: location.href,
+      filters: { types: state.types, status: state.status, asOf: state.asOf || null },
+      entities: cy.nodes().map((n) => entities.get(n.id())).filter(Boolean),
+      relations: cy.edges().map((e) => {
+        const r = relations.get(e.id());
+        return {
+          id: r.id, type: r.type, label: r.label, from: r.subject, to: r.object, status: r.status,
+          validFrom: r.validFrom, validUntil: r.validUntil, attributes: r.attributes, claims: r.claims,
+        };
+      }),
+      paths: currentPaths && currentPaths.paths
+        ? { from: state.from, to: state.to, rank: state.rank, paths: currentPaths.paths }
+        : null,
+    };
+    download(new Blob([JSON.stringify(view, null, 2) + '\n'], { type: 'application/json' }), `${exportBase()}.json`);
+    setStatus(`Exported ${exportBase()}.json`);
+  }
+
+  // ---- Start ---------------------------------------------------------------------------------
+
+  window.addEventListener('popstate', () => {
+    state = readURL();
+    refresh();
+  });
+
+  async function start() {
+    buildFilters();
+    try {
+      meta = await gql(Q_META);
+    } catch (err) {
+      setStatus(err.message, true);
+    }
+    buildTypeFilters();
+    await refresh();
+  }
+
+  start();
+})();

@@ -1,0 +1,176 @@
+package schema
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// wantExplorerCSP is the policy the explorer page must be served under.
+const wantExplorerCSP = "default-src 'none'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// explorerServer starts an httptest server with Explorer mounted the way the
+// real router mounts it ("/explore" and the "/explore/" prefix).
+func explorerServer(tb testing.TB) *httptest.Server {
+	tb.Helper()
+	h := Explorer()
+	mux := http.NewServeMux()
+	mux.Handle("/explore", h)
+	mux.Handle("/explore/", h)
+	srv := httptest.NewServer(mux)
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+func TestExplorerPaths(t *testing.T) {
+	srv := explorerServer(t)
+	tests := []struct {
+		name       string
+		method     string
+		path       string
+		wantStatus int
+		wantType   string // checked when non-empty
+		wantCache  string // checked when non-empty
+		wantInBody string // checked when non-empty
+	}{
+		{"page", http.MethodGet, "/explore", 200, "text/html; charset=utf-8", "no-cache", "<title>claimgraph explorer</title>"},
+		{"page with state", http.MethodGet, "/explore?show=ttp&from=india&to=afghan-taliban", 200, "text/html; charset=utf-8", "no-cache", `id="cy"`},
+		{"page head", http.MethodHead, "/explore", 200, "text/html; charset=utf-8", "no-cache", ""},
+		{"script", http.MethodGet, "/explore/explore.js", 200, "text/javascript; charset=utf-8", "no-cache", "fetch('/graphql'"},
+		{"stylesheet", http.MethodGet, "/explore/explore.css", 200, "text/css; charset=utf-8", "no-cache", ".__________cytoscape_container"},
+		{"cytoscape", http.MethodGet, "/explore/vendor/cytoscape.min.js", 200, "text/javascript; charset=utf-8", "public, max-age=86400", "cytoscape"},
+		{"cytoscape license", http.MethodGet, "/explore/vendor/LICENSE.cytoscape", 200, "text/plain; charset=utf-8", "public, max-age=86400", "Cytoscape Consortium"},
+		{"html under its file name", http.MethodGet, "/explore/explore.html", 404, "", "", ""},
+		{"other vendor file", http.MethodGet, "/explore/vendor/graphiql.min.js", 404, "", "", ""},
+		{"unknown", http.MethodGet, "/explore/nope.js", 404, "", "", ""},
+		{"post", http.MethodPost, "/explore", 405, "", "", ""},
+		{"delete script", http.MethodDelete, "/explore/explore.js", 405, "", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := fetchPlayground(t, srv, tc.method, tc.path, nil)
+			if resp.StatusCode != tc.wantStatus {
+				t.Fatalf("%s %s status = %d, want %d", tc.method, tc.path, resp.StatusCode, tc.wantStatus)
+			}
+			if tc.wantType != "" {
+				if got := resp.Header.Get("Content-Type"); got != tc.wantType {
+					t.Errorf("Content-Type = %q, want %q", got, tc.wantType)
+				}
+			}
+			if tc.wantCache != "" {
+				if got := resp.Header.Get("Cache-Control"); got != tc.wantCache {
+					t.Errorf("Cache-Control = %q, want %q", got, tc.wantCache)
+				}
+			}
+			if tc.wantInBody != "" && !strings.Contains(string(body), tc.wantInBody) {
+				t.Errorf("body lacks %q", tc.wantInBody)
+			}
+			if tc.method == http.MethodHead && len(body) != 0 {
+				t.Errorf("HEAD returned a %d-byte body", len(body))
+			}
+			if tc.wantStatus == http.StatusMethodNotAllowed && resp.Header.Get("Allow") != "GET, HEAD" {
+				t.Errorf("Allow = %q, want %q", resp.Header.Get("Allow"), "GET, HEAD")
+			}
+		})
+	}
+}
+
+func TestExplorerPageHeaders(t *testing.T) {
+	srv := explorerServer(t)
+	resp, _ := fetchPlayground(t, srv, http.MethodGet, "/explore", nil)
+	for header, want := range map[string]string{
+		"Content-Security-Policy": wantExplorerCSP,
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Referrer-Policy":         "no-referrer",
+	} {
+		if got := resp.Header.Get(header); got != want {
+			t.Errorf("%s = %q, want %q", header, got, want)
+		}
+	}
+	if resp.Header.Get("ETag") == "" {
+		t.Error("no ETag")
+	}
+	script, _ := fetchPlayground(t, srv, http.MethodGet, "/explore/explore.js", nil)
+	if script.Header.Get("Content-Security-Policy") != "" {
+		t.Error("a script is sent with a Content-Security-Policy: only pages need one")
+	}
+}
+
+func TestExplorerRedirectsTrailingSlash(t *testing.T) {
+	srv := explorerServer(t)
+	client := srv.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Get(srv.URL + "/explore/?show=ttp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/explore?show=ttp" {
+		t.Errorf("GET /explore/?show=ttp = %d to %q, want 301 to /explore?show=ttp", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestExplorerPageWorksUnderItsPolicy(t *testing.T) {
+	srv := explorerServer(t)
+	_, body := fetchPlayground(t, srv, http.MethodGet, "/explore", nil)
+	page := string(body)
+
+	t.Run("no inline script, style or handler", func(t *testing.T) {
+		for _, tag := range regexp.MustCompile(`(?i)<script\b[^>]*>`).FindAllString(page, -1) {
+			if !strings.Contains(tag, "src=") {
+				t.Errorf("inline script %q would be blocked by script-src 'self'", tag)
+			}
+		}
+		if regexp.MustCompile(`(?i)<style\b|\sstyle\s*=`).MatchString(page) {
+			t.Error("inline style would be blocked by style-src 'self'")
+		}
+		if m := regexp.MustCompile(`(?i)\son[a-z]+\s*=`).FindString(page); m != "" {
+			t.Errorf("inline event handler %q would be blocked by script-src 'self'", m)
+		}
+	})
+	t.Run("cytoscape stylesheet pre-empted", func(t *testing.T) {
+		// Cytoscape injects a <style> unless an element with this id exists.
+		if !strings.Contains(page, `<link id="__________cytoscape_stylesheet" rel="stylesheet" href="/explore/explore.css">`) {
+			t.Error("the page's stylesheet does not carry Cytoscape's stylesheet id")
+		}
+	})
+	t.Run("scripts in order", func(t *testing.T) {
+		lib, own := strings.Index(page, "/explore/vendor/cytoscape.min.js"), strings.Index(page, "/explore/explore.js")
+		if lib < 0 || own < 0 || lib > own {
+			t.Errorf("cytoscape.min.js (at %d) must load before explore.js (at %d)", lib, own)
+		}
+	})
+	t.Run("references served", func(t *testing.T) {
+		for _, ref := range playgroundRefs(t, page) {
+			if strings.HasPrefix(ref, "data:") || strings.HasPrefix(ref, "#") {
+				continue
+			}
+			if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
+				t.Errorf("reference %q is not a same-origin absolute path", ref)
+				continue
+			}
+			if ref == "/" { // the playground, served by another handler
+				continue
+			}
+			if resp, _ := fetchPlayground(t, srv, http.MethodGet, ref, nil); resp.StatusCode != http.StatusOK {
+				t.Errorf("GET %s status = %d", ref, resp.StatusCode)
+			}
+		}
+	})
+	t.Run("offline", func(t *testing.T) {
+		for _, path := range []string{"/explore", "/explore/explore.js", "/explore/explore.css"} {
+			_, body := fetchPlayground(t, srv, http.MethodGet, path, nil)
+			// XML namespace names are identifiers, not requests.
+			text := strings.ReplaceAll(string(body), "'http://www.w3.org/2000/svg'", "")
+			for _, s := range []string{"http://", "https://", "//cdn", "//unpkg", "@import", "url("} {
+				if strings.Contains(text, s) {
+					t.Errorf("%s mentions %q: the explorer must work offline", path, s)
+				}
+			}
+		}
+	})
+}
