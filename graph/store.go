@@ -45,6 +45,13 @@ type Store interface {
 	// Source returns the source with the given id, or NotFound.
 	Source(ctx context.Context, id string) (Source, error)
 
+	// RetractSource removes, as one atomic change, every claim that the
+	// source with the given id reports, and the statements left without
+	// claims. The source itself stays. Summary.Removed counts the claims
+	// and statements removed; retracting a source that reports nothing
+	// changes nothing. Returns NotFound when there is no such source.
+	RetractSource(ctx context.Context, id string) (Summary, error)
+
 	// Close releases the storage. The Store must not be used after.
 	Close() error
 }
@@ -69,16 +76,18 @@ type ApplyOptions struct {
 	DryRun bool
 }
 
-// Summary counts what Store.Apply did, in items (types, sources, entities,
+// Summary counts what Store.Apply or a retraction did, in items (types, sources, entities,
 // statements and claims each count as one).
 type Summary struct {
 	Added     int
 	Changed   int
 	Unchanged int
+	// Removed counts the items a retraction removed.
+	Removed int
 }
 
-// Changes reports whether anything was added or changed.
-func (s Summary) Changes() bool { return s.Added+s.Changed > 0 }
+// Changes reports whether anything was added, changed or removed.
+func (s Summary) Changes() bool { return s.Added+s.Changed+s.Removed > 0 }
 
 // EntityQuery selects entities.
 type EntityQuery struct {

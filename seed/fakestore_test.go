@@ -182,3 +182,26 @@ func (f *fakeStore) Source(_ context.Context, id string) (graph.Source, error) {
 func (f *fakeStore) Close() error { return nil }
 
 var _ graph.Store = (*fakeStore)(nil)
+
+// RetractSource removes the source's claims and the statements left
+// without claims.
+func (f *fakeStore) RetractSource(_ context.Context, id string) (graph.Summary, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.sources[id]; !ok {
+		return graph.Summary{}, graph.Errorf(graph.NotFound, "no source %q", id)
+	}
+	var sum graph.Summary
+	for stID, st := range f.statements {
+		kept := slices.DeleteFunc(slices.Clone(st.Claims), func(c graph.Claim) bool { return c.Source == id })
+		sum.Removed += len(st.Claims) - len(kept)
+		if len(kept) == 0 {
+			delete(f.statements, stID)
+			sum.Removed++
+			continue
+		}
+		st.Claims = kept
+		f.statements[stID] = st
+	}
+	return sum, nil
+}

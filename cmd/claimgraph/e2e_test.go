@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 func noEnv(string) string { return "" }
@@ -432,5 +434,38 @@ statements:
 	}
 	if after := snapshot(); after != before {
 		t.Errorf("the store changed after a rejected seed:\nbefore %s\nafter %s", before, after)
+	}
+}
+
+func TestRetractCommandRemovesTheSourcesClaims(t *testing.T) {
+	store := "bolt:" + filepath.Join(t.TempDir(), "x.db")
+	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"retract", "--store", store, "--source", "src-86013d487e35f14f"}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("retract: %v", err)
+	}
+	if !strings.Contains(out.String(), "retracted source src-86013d487e35f14f") {
+		t.Errorf("retract said %q", out.String())
+	}
+	out.Reset()
+	q := `{ entity(id:"india") { relations { id } } }`
+	if err := run(t.Context(), []string{"query", "--store", store, q}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("query: %v", err)
+	}
+	if !strings.Contains(out.String(), `"relations": []`) {
+		t.Errorf("india's relations after retracting the only source: %s, want none", out.String())
+	}
+	out.Reset()
+	if err := run(t.Context(), []string{"retract", "--store", store, "--source", "src-86013d487e35f14f"}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("retract again: %v", err)
+	}
+	if !strings.Contains(out.String(), "nothing changed") {
+		t.Errorf("retracting again said %q, want nothing changed", out.String())
+	}
+	err := run(t.Context(), []string{"retract", "--store", store, "--source", "nope"}, noEnv, io.Discard, io.Discard)
+	if graph.ErrorCode(err) != graph.NotFound {
+		t.Errorf("retract of an unknown source: %v, want %s", err, graph.NotFound)
 	}
 }

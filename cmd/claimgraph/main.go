@@ -6,6 +6,7 @@
 //	claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
 //	claimgraph seed   [--store URL] [--dry-run] [FILE...]
 //	claimgraph query  [--store URL] 'GRAPHQL'
+//	claimgraph retract [--store URL] --source ID
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), the GraphiQL playground at /, liveness at /healthz. On an empty
@@ -15,6 +16,9 @@
 // seed validates fact files against the ontology and writes them in one
 // atomic step; every problem is reported as FILE:LINE:COL: message and
 // nothing is written. Without files it loads the built-in seed.
+//
+// retract removes the claims one source reports, and the statements left
+// without claims, in one atomic step.
 //
 // query runs one GraphQL query against the store and prints the JSON
 // response.

@@ -26,6 +26,7 @@ const usage = `usage:
   claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
   claimgraph seed   [--store URL] [--dry-run] [FILE...]
   claimgraph query  [--store URL] 'GRAPHQL'
+  claimgraph retract [--store URL] --source ID
 
 --store URL (env CLAIMGRAPH_STORE): bolt:PATH (default bolt:claimgraph.db),
 memory:, or postgres://...
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runSeed(ctx, args, getenv, stdout, stderr)
 	case "query":
 		return runQuery(ctx, args, getenv, stdout, stderr)
+	case "retract":
+		return runRetract(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -29,6 +29,7 @@ func TestStore(t *testing.T, open func(t testing.TB) graph.Store) {
 	t.Run("OntologyMerge", s.testOntologyMerge)
 	t.Run("Concurrency", s.testConcurrency)
 	t.Run("Cancel", s.testCancel)
+	t.Run("RetractSource", s.testRetractSource)
 }
 
 type suite struct {
