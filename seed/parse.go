@@ -86,6 +86,9 @@ type reader struct {
 	diags     *[]diagnostic
 	budget    int
 	exhausted bool
+	// mapping, when set, admits a "mapping" section (a mapping file) and
+	// receives its node.
+	mapping **yaml.Node
 }
 
 // entry is one key: value pair of a mapping. value is the node as written,
@@ -179,9 +182,16 @@ func (r *reader) document(root *yaml.Node) {
 	if n == nil || isNull(n) {
 		return // an empty document
 	}
-	m, ok := r.fields(root, "a fact file", fileKeys)
+	what, keys := "a fact file", fileKeys
+	if r.mapping != nil {
+		what, keys = "a mapping file", append(slices.Clone(fileKeys), "mapping")
+	}
+	m, ok := r.fields(root, what, keys)
 	if !ok {
 		return
+	}
+	if e, ok := m["mapping"]; ok {
+		*r.mapping = e.value
 	}
 	if e, ok := m["ontology"]; ok && !isNull(r.deref(e.value)) {
 		om, ok := r.fields(e.value, "the ontology", ontologyKeys)

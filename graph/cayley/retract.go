@@ -2,6 +2,7 @@ package cayley
 
 import (
 	"context"
+	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
@@ -21,7 +22,7 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 	if err != nil {
 		return graph.Summary{}, err
 	}
-	tx, sum, err := planRetractSource(ctx, reader{qs}, id)
+	tx, drops, sum, err := planRetractSource(ctx, newReader(qs), id)
 	s.mu.RUnlock()
 	if err != nil || len(tx.Deltas) == 0 {
 		return sum, err
@@ -33,21 +34,47 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 		return graph.Summary{}, err
 	}
 	s.log.Info("source retracted", "source", id, "removed", sum.Removed, "quads", len(tx.Deltas))
+	for _, node := range drops {
+		if err := s.dropImport(ctx, node); err != nil {
+			// Retracted already: the import is superseded, invisible, and
+			// dropped at the next Open.
+			s.log.Warn("dropping a retracted import", "import", node, "err", err)
+		}
+	}
 	return sum, nil
 }
 
-// planRetractSource computes the removals of RetractSource.
-func planRetractSource(ctx context.Context, r reader, id string) (*cgraph.Transaction, graph.Summary, error) {
+// planRetractSource computes the removals of RetractSource: the source's
+// claim nodes, the statements left without claims, and the source's live
+// import, marked superseded so that readers drop it at once; its quads are
+// dropped after (drops).
+func planRetractSource(ctx context.Context, r reader, id string) (_ *cgraph.Transaction, drops []quad.Value, _ graph.Summary, _ error) {
 	tx := cgraph.NewTransaction()
 	var sum graph.Summary
 	if _, ok, err := r.source(ctx, id); err != nil {
-		return nil, sum, err
+		return nil, nil, sum, err
 	} else if !ok {
-		return nil, sum, graph.Errorf(graph.NotFound, "no source %q", id)
+		return nil, nil, sum, graph.Errorf(graph.NotFound, "no source %q", id)
 	}
 	in, err := r.object(ctx, sourceIRI(id))
 	if err != nil {
-		return nil, sum, err
+		return nil, nil, sum, err
+	}
+	if node, st, err := r.liveImport(ctx, id); err != nil {
+		return nil, nil, sum, err
+	} else if node != nil {
+		own, err := r.rawQuads(ctx, quad.Subject, node)
+		if err != nil {
+			return nil, nil, sum, err
+		}
+		for _, q := range own {
+			if q.Predicate == pCommitted {
+				tx.RemoveQuad(q)
+			}
+		}
+		tx.AddQuad(quad.Make(node, pSuperseded, quad.String(time.Now().UTC().Format(time.RFC3339Nano)), nil))
+		drops = append(drops, node)
+		sum.Removed += st.items
 	}
 	retracted := map[quad.Value]bool{} // claim nodes
 	byStatement := map[quad.Value][]quad.Value{}
@@ -61,7 +88,7 @@ func planRetractSource(ctx context.Context, r reader, id string) (*cgraph.Transa
 		}
 		own, err := r.subject(ctx, q.Subject)
 		if err != nil {
-			return nil, sum, err
+			return nil, nil, sum, err
 		}
 		retracted[q.Subject] = true
 		for _, cq := range own {
@@ -80,7 +107,7 @@ func planRetractSource(ctx context.Context, r reader, id string) (*cgraph.Transa
 	for _, stNode := range order {
 		own, err := r.subject(ctx, stNode)
 		if err != nil {
-			return nil, sum, err
+			return nil, nil, sum, err
 		}
 		left := 0
 		for _, q := range own {
@@ -106,7 +133,7 @@ func planRetractSource(ctx context.Context, r reader, id string) (*cgraph.Transa
 		if ok {
 			edges, err := r.subject(ctx, entityIRI(st.Subject))
 			if err != nil {
-				return nil, sum, err
+				return nil, nil, sum, err
 			}
 			for _, q := range edges {
 				if q.Label == stNode && isRelation(q.Predicate) {
@@ -116,5 +143,5 @@ func planRetractSource(ctx context.Context, r reader, id string) (*cgraph.Transa
 		}
 		sum.Removed++
 	}
-	return tx, sum, nil
+	return tx, drops, sum, nil
 }
