@@ -21,6 +21,10 @@ type fakeStore struct {
 	sources    map[string]graph.Source
 	entities   map[string]graph.Entity
 	statements map[string]graph.Statement
+
+	imports            []graph.BulkImport
+	importedEntities   []graph.Entity
+	importedStatements []graph.Statement
 }
 
 func newFakeStore() *fakeStore {
@@ -205,3 +209,15 @@ func (f *fakeStore) RetractSource(_ context.Context, id string) (graph.Summary, 
 	}
 	return sum, nil
 }
+
+// Import counts a bulk import's items; it writes nothing.
+func (f *fakeStore) Import(_ context.Context, imp graph.BulkImport, _ graph.BulkOptions) (graph.Summary, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.imports = append(f.imports, imp)
+	f.importedEntities = slices.Collect(imp.Entities)
+	f.importedStatements = slices.Collect(imp.Statements)
+	return graph.Summary{Added: len(f.importedEntities) + 2*len(f.importedStatements)}, nil
+}
+
+var _ graph.BulkStore = (*fakeStore)(nil)

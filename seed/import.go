@@ -423,9 +423,6 @@ func (g *rdfGraph) build(ont graph.Ontology, warn func(string)) (graph.BulkImpor
 		}
 		g.entities = append(g.entities, int32(i))
 	}
-	if m := len(g.diags); m > 0 {
-		return graph.BulkImport{}, diagError(graph.Invalid, g.diags)
-	}
 	skipped := 0
 	refuse := func(p place, format string, args ...any) {
 		if !g.m.skipInvalid {

@@ -92,6 +92,7 @@ func (p *nqParser) space() {
 // term reads the next term, which must be of one of the allowed kinds.
 func (p *nqParser) term(what string, allowed ...termKind) (term, error) {
 	p.space()
+	start := p.i
 	t := term{col: p.col()}
 	if p.i >= len(p.line) {
 		return t, fmt.Errorf("missing %s", what)
@@ -128,6 +129,7 @@ func (p *nqParser) term(what string, allowed ...termKind) (term, error) {
 			return t, nil
 		}
 	}
+	p.i = start // the error is the term as a whole
 	return t, fmt.Errorf("a %s cannot be a %s", what, kindWord(t.kind))
 }
 
