@@ -296,10 +296,8 @@ func containsInt(list []int, x int) bool {
 
 // quad takes in one quad of the data.
 func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
-	pred := q.p.value
-	used := false
+	pred := q.p.value // quads of predicates the mapping does not name are left out
 	if pred == g.m.typePred {
-		used = true
 		if q.o.kind == termLiteral {
 			g.add(at(q.o.col), "the type of a node must be an IRI, not a literal")
 			return
@@ -315,7 +313,6 @@ func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
 		}
 	}
 	if rank := indexOf(g.m.names, pred); rank >= 0 {
-		used = true
 		if q.o.kind != termLiteral {
 			g.add(at(q.o.col), "the name of a node must be a literal")
 			return
@@ -326,7 +323,6 @@ func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
 		}
 	}
 	if rel, ok := g.m.relations[pred]; ok {
-		used = true
 		if q.o.kind == termLiteral {
 			g.add(at(q.o.col), "relation %s needs a node as its object, not a literal", rel.name)
 			return
@@ -334,7 +330,6 @@ func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
 		g.edges = append(g.edges, rdfEdge{s: g.intern(q.s, at(q.s.col)), o: g.intern(q.o, at(q.o.col)), rel: rel.name, pos: at(q.p.col)})
 	}
 	for _, j := range joinsBy[pred] {
-		used = true
 		jn := g.m.joins[j]
 		if jn.subject.pred == pred || jn.object.pred == pred {
 			if q.o.kind == termLiteral {
@@ -375,7 +370,6 @@ func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
 			}
 		}
 	}
-	_ = used // quads of predicates the mapping does not name are left out
 }
 
 func (g *rdfGraph) middle(j int, node int32, p place) *middle {
