@@ -77,9 +77,11 @@ type Store interface {
 	RetractClaim(ctx context.Context, id string) (Summary, error)
 
 	// RetractSource removes the source with the given id, every claim it
-	// reports and the statements left without claims, atomically; entities
-	// stay. Summary.Removed counts the source, its claims and those
-	// statements. Returns NotFound when there is no such source.
+	// reports and the statements left without claims, atomically. Entities
+	// stay, except those a bulk import of that source brought in (see
+	// BulkStore), which go with it. Summary.Removed counts the source, its
+	// claims and those statements (and for an import, its items). Returns
+	// NotFound when there is no such source.
 	RetractSource(ctx context.Context, id string) (Summary, error)
 
 	// Close releases the storage. The Store must not be used after.

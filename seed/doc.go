@@ -37,6 +37,16 @@
 // entities, sources and types that another file of the same load, or the
 // store, already holds. FORMAT.md in this directory describes every key.
 //
+// # Other formats
+//
+// CSV files (.csv) hold sources, entities or statements with their
+// claims, one kind per file, told apart by their header; Parse reads them
+// alongside YAML, with positions. N-Quads (.nq, .nq.gz) are read through a
+// Mapping (ParseMapping) by ImportNQuads, which streams the data, keeps one
+// record per node and statement, and writes it to a graph.BulkStore as one
+// bulk import. Import is the entry point for transports that receive one
+// body in a named format. FORMAT.md describes every format.
+//
 // # Loading and errors
 //
 // Parse reads the files and checks their form; Load parses and applies the

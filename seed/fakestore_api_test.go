@@ -41,10 +41,6 @@ func (f *fakeStore) RetractClaim(context.Context, string) (graph.Summary, error)
 	return graph.Summary{}, notInFake("RetractClaim")
 }
 
-func (f *fakeStore) RetractSource(context.Context, string) (graph.Summary, error) {
-	return graph.Summary{}, notInFake("RetractSource")
-}
-
 func notInFake(method string) error {
 	return graph.Errorf(graph.Internal, "fakeStore does not implement %s", method)
 }

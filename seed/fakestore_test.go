@@ -21,6 +21,10 @@ type fakeStore struct {
 	sources    map[string]graph.Source
 	entities   map[string]graph.Entity
 	statements map[string]graph.Statement
+
+	imports            []graph.BulkImport
+	importedEntities   []graph.Entity
+	importedStatements []graph.Statement
 }
 
 func newFakeStore() *fakeStore {
@@ -182,3 +186,38 @@ func (f *fakeStore) Source(_ context.Context, id string) (graph.Source, error) {
 func (f *fakeStore) Close() error { return nil }
 
 var _ graph.Store = (*fakeStore)(nil)
+
+// RetractSource removes the source's claims and the statements left
+// without claims.
+func (f *fakeStore) RetractSource(_ context.Context, id string) (graph.Summary, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.sources[id]; !ok {
+		return graph.Summary{}, graph.Errorf(graph.NotFound, "no source %q", id)
+	}
+	var sum graph.Summary
+	for stID, st := range f.statements {
+		kept := slices.DeleteFunc(slices.Clone(st.Claims), func(c graph.Claim) bool { return c.Source == id })
+		sum.Removed += len(st.Claims) - len(kept)
+		if len(kept) == 0 {
+			delete(f.statements, stID)
+			sum.Removed++
+			continue
+		}
+		st.Claims = kept
+		f.statements[stID] = st
+	}
+	return sum, nil
+}
+
+// Import counts a bulk import's items; it writes nothing.
+func (f *fakeStore) Import(_ context.Context, imp graph.BulkImport, _ graph.BulkOptions) (graph.Summary, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.imports = append(f.imports, imp)
+	f.importedEntities = slices.Collect(imp.Entities)
+	f.importedStatements = slices.Collect(imp.Statements)
+	return graph.Summary{Added: len(f.importedEntities) + 2*len(f.importedStatements)}, nil
+}
+
+var _ graph.BulkStore = (*fakeStore)(nil)

@@ -30,7 +30,8 @@ type Parsed struct {
 	items map[string][]*item
 }
 
-// Parse reads fact files and merges them, in order, into one batch. It
+// Parse reads fact files, YAML or CSV (FormatOf tells by the name), and
+// merges them, in order, into one batch. It
 // checks the form of the files (YAML syntax, known keys, the kind of each
 // value, required fields), not their meaning: whether the entities and types
 // a statement names exist is for graph.ValidateBatch or Store.Apply to say,
@@ -43,8 +44,14 @@ func Parse(inputs ...Input) (*Parsed, error) {
 	p := &Parsed{items: map[string][]*item{}}
 	var diags []diagnostic
 	for i, in := range inputs {
-		r := &reader{parsed: p, file: in.Name, fileIndex: i, diags: &diags, budget: nodeBudget(in.Data)}
-		r.read(in.Data)
+		switch FormatOf(in.Name) {
+		case FormatCSV:
+			r := &csvReader{parsed: p, file: in.Name, fileIndex: i, data: in.Data, diags: &diags, statements: map[string]stmtRow{}}
+			r.read()
+		default:
+			r := &reader{parsed: p, file: in.Name, fileIndex: i, diags: &diags, budget: nodeBudget(in.Data)}
+			r.read(in.Data)
+		}
 	}
 	if len(diags) > 0 {
 		return nil, diagError(graph.Invalid, diags)
@@ -79,6 +86,9 @@ type reader struct {
 	diags     *[]diagnostic
 	budget    int
 	exhausted bool
+	// mapping, when set, admits a "mapping" section (a mapping file) and
+	// receives its node.
+	mapping **yaml.Node
 }
 
 // entry is one key: value pair of a mapping. value is the node as written,
@@ -172,9 +182,16 @@ func (r *reader) document(root *yaml.Node) {
 	if n == nil || isNull(n) {
 		return // an empty document
 	}
-	m, ok := r.fields(root, "a fact file", fileKeys)
+	what, keys := "a fact file", fileKeys
+	if r.mapping != nil {
+		what, keys = "a mapping file", append(slices.Clone(fileKeys), "mapping")
+	}
+	m, ok := r.fields(root, what, keys)
 	if !ok {
 		return
+	}
+	if e, ok := m["mapping"]; ok {
+		*r.mapping = e.value
 	}
 	if e, ok := m["ontology"]; ok && !isNull(r.deref(e.value)) {
 		om, ok := r.fields(e.value, "the ontology", ontologyKeys)

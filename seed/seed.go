@@ -80,8 +80,8 @@ func boolRank(b bool) int {
 }
 
 // ReadFiles reads fact files for Parse or Load. A path that names a
-// directory stands for the .yaml and .yml files directly inside it, in name
-// order. A path that does not exist gives a NotFound error.
+// directory stands for the .yaml, .yml and .csv files directly inside it,
+// in name order. A path that does not exist gives a NotFound error.
 func ReadFiles(paths ...string) ([]Input, error) {
 	var inputs []Input
 	for _, p := range paths {
@@ -98,7 +98,7 @@ func ReadFiles(paths ...string) ([]Input, error) {
 			files = files[:0]
 			for _, e := range entries {
 				ext := strings.ToLower(filepath.Ext(e.Name()))
-				if !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+				if !e.IsDir() && (ext == ".yaml" || ext == ".yml" || ext == ".csv") {
 					files = append(files, filepath.Join(p, e.Name()))
 				}
 			}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/graphtest"
 )
 
@@ -527,5 +528,34 @@ func TestExportAndSeedRestoreTheSameGraph(t *testing.T) {
 				t.Errorf("%s export of the restored store differs (%d vs %d bytes)", format, a.Len(), b.Len())
 			}
 		})
+	}
+}
+
+func TestRetractCommandRemovesTheSourcesClaims(t *testing.T) {
+	store := "bolt:" + filepath.Join(t.TempDir(), "x.db")
+	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"retract", "--store", store, "--source", "src-86013d487e35f14f"}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("retract: %v", err)
+	}
+	if !strings.Contains(out.String(), "retracted source src-86013d487e35f14f") {
+		t.Errorf("retract said %q", out.String())
+	}
+	out.Reset()
+	q := `{ entity(id:"india") { relations { id } } }`
+	if err := run(t.Context(), []string{"query", "--store", store, q}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("query: %v", err)
+	}
+	if !strings.Contains(out.String(), `"relations": []`) {
+		t.Errorf("india's relations after retracting the only source: %s, want none", out.String())
+	}
+	// The source went with its claims: retracting it again finds nothing.
+	for _, id := range []string{"src-86013d487e35f14f", "nope"} {
+		err := run(t.Context(), []string{"retract", "--store", store, "--source", id}, noEnv, io.Discard, io.Discard)
+		if graph.ErrorCode(err) != graph.NotFound {
+			t.Errorf("retract of source %s: %v, want %s", id, err, graph.NotFound)
+		}
 	}
 }

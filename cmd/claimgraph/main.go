@@ -4,9 +4,10 @@
 // Usage:
 //
 //	claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
-//	claimgraph seed   [--store URL] [--dry-run] [FILE...]
+//	claimgraph seed   [--store URL] [--dry-run] [--mapping FILE] [FILE...]
 //	claimgraph query  [--store URL] 'GRAPHQL'
 //	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
+//	claimgraph retract [--store URL] --source ID
 //	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
@@ -14,9 +15,17 @@
 // store it first loads the built-in seed (the ontology and the facts of the
 // first article), so the first run shows something real.
 //
-// seed validates fact files against the ontology and writes them in one
-// atomic step; every problem is reported as FILE:LINE:COL: message and
-// nothing is written. Without files it loads the built-in seed.
+// seed validates fact files (YAML, CSV) against the ontology and writes
+// them in one atomic step; every problem is reported as FILE:LINE:COL:
+// message and nothing is written. Without files it loads the built-in
+// seed. With --mapping it imports N-Quads files (.nq, .nq.gz) through an
+// ontology mapping as one bulk import, all or nothing even if the process
+// is killed; without, an .nq file is claimgraph's own export, restored.
+//
+// export writes the whole store as sorted N-Quads.
+//
+// retract removes the claims one source reports, and the statements left
+// without claims, in one atomic step.
 //
 // query runs one GraphQL query against the store and prints the JSON
 // response.

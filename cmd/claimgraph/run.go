@@ -25,9 +25,10 @@ func (e usageError) Error() string { return e.msg }
 
 const usage = `usage:
   claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
-  claimgraph seed   [--store URL] [--dry-run] [FILE...]
+  claimgraph seed   [--store URL] [--dry-run] [--mapping FILE] [FILE...]
   claimgraph query  [--store URL] 'GRAPHQL'
   claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
+  claimgraph retract [--store URL] --source ID
   claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
 
 --store URL (env CLAIMGRAPH_STORE): bolt:PATH (default bolt:claimgraph.db),
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runQuery(ctx, args, getenv, stdout, stderr)
 	case "paths":
 		return runPaths(ctx, args, getenv, stdout, stderr)
+	case "retract":
+		return runRetract(ctx, args, getenv, stdout, stderr)
 	case "export":
 		return runExport(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -12,21 +13,11 @@ import (
 	"time"
 )
 
-// TestMain lets a test run this test binary as the claimgraph command
-// itself, to send it real signals.
-func TestMain(m *testing.M) {
-	if os.Getenv("CLAIMGRAPH_TEST_RUN_MAIN") == "1" {
-		os.Args = append([]string{"claimgraph"}, os.Args[1:]...)
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
 func TestSIGTERMShutsDownAndReleasesTheStore(t *testing.T) {
 	store := "bolt:" + filepath.Join(t.TempDir(), "x.db")
-	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--store", store)
-	cmd.Env = append(os.Environ(), "CLAIMGRAPH_TEST_RUN_MAIN=1")
+	args, _ := json.Marshal([]string{"serve", "--addr", "127.0.0.1:0", "--store", store})
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), mainArgsEnv+"="+string(args))
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {

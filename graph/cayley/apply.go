@@ -29,7 +29,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 	if err != nil {
 		return graph.Summary{}, err
 	}
-	p := planner{r: reader{qs}, tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
+	p := planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
 	err = p.plan(ctx, b)
 	s.mu.RUnlock()
 	if err != nil {

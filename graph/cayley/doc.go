@@ -55,6 +55,55 @@
 // sharing a PostgreSQL store), so that OntologyVersion is one subject
 // lookup and a schema generated from the ontology knows when to rebuild.
 //
+// <cg:meta> <cg:p/generation> "TOKEN" changes in every write on a store
+// that other processes share (see Generation), so that read caches know
+// when what they hold is stale.
+//
+// # Bulk imports
+//
+// Import (graph.BulkStore) writes a large body of facts that one source
+// reports, such as an RDF dump read through a mapping, without multiplying
+// quads: an entity is its rdf:type and <cg:p/name> quads, a statement is
+// its edge alone, <cg:e/SUBJ> <cg:rel/TYPE> <cg:e/OBJ> <cg:imp/ID>, and an
+// attribute is a <cg:p/attr/KEY> literal on <cg:s/SUBJ.TYPE.OBJ>. Every one
+// of these quads is labelled with the import node <cg:imp/ID> (ID is the
+// source id and a unique suffix). The statement's id is
+// graph.DefaultStatementID, and its claim is implicit: the import's source
+// asserts it, with no claimant (graph.ImplicitClaim). A fact file may still
+// add explicit claims to it (a denial, a claimant): they hang off
+// <cg:s/SUBJ.TYPE.OBJ> as usual, and readers merge both kinds.
+//
+// The import node holds <cg:p/source>, <cg:p/started>, <cg:p/digest> (a
+// hash of the inputs) and <cg:p/items>, and is registered in
+// <cg:imports> <cg:p/import> <cg:imp/ID> before the first batch, so that
+// it can be found without a scan. The quads go in transactions of 25,000;
+// a last, small transaction adds <cg:p/committed>, writes the source and
+// the ontology, and marks the source's previous import <cg:p/superseded>.
+// Readers see a labelled quad only while its import is live, committed and
+// not superseded: every read (reader.quads) drops the others, looking each
+// import node up once per call. So an import is all or nothing even across
+// many transactions, and a reader never sees half of one.
+//
+// An import that never commits (the process died, the context was
+// cancelled, the input was refused) and a superseded one are dropped: by
+// the importing call itself when it can, otherwise at the next Open, which
+// walks <cg:imports>. Open drops every uncommitted import on a store only
+// one process can open (bolt, memory) and those older than an hour on
+// PostgreSQL, which other instances may be writing. Dropping is the one
+// place that reads by label (a scan on KV backends); readers ignore the
+// quads throughout, so a crash while dropping only delays it.
+//
+// Importing the digest of the source's live import writes nothing.
+// Another digest replaces the live import as a whole; the summary compares
+// the two item by item, which costs a lookup per previous item. Before its
+// first large import into a bolt file, the store creates Cayley's 131,072
+// value buckets in key order (prepareBuckets): created on demand in hash
+// order, they made the first import several times slower.
+//
+// RetractSource of an imported source removes the source and marks its
+// import superseded in one transaction (the statements, their claims and
+// the import's entities vanish at once) and then drops the import's quads.
+//
 // # Reading and writing
 //
 // Every read starts from a known subject or object with Cayley's low-level

@@ -24,7 +24,7 @@ func (s *Store) WriteNQuads(ctx context.Context, w io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	all, err := collect(ctx, reader{qs})
+	all, err := collect(ctx, newReader(qs))
 	s.mu.RUnlock()
 	if err != nil {
 		return err
@@ -110,6 +110,15 @@ func (c *collector) node(ctx context.Context, v quad.Value) ([]quad.Quad, error)
 	for _, q := range own {
 		c.quads[q.NQuad()] = q
 	}
+	// A live import's node goes with its quads, so that a restore sees it
+	// committed.
+	for _, q := range own {
+		if isImport(q.Label) {
+			if _, err := c.node(ctx, q.Label); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return own, nil
 }
 
@@ -125,6 +134,11 @@ func (c *collector) entity(ctx context.Context, id string) error {
 		switch {
 		case q.Predicate == pAlias:
 			next = q.Object
+		case isRelation(q.Predicate) && isImport(q.Label):
+			// An imported statement: its node holds only attributes.
+			rel, _ := idOf(q.Predicate, prefixRelation)
+			obj, _ := idOf(q.Object, prefixEntity)
+			next = statementIRI(graph.DefaultStatementID(id, rel, obj))
 		case isRelation(q.Predicate) && q.Label != nil:
 			next = q.Label
 		default:

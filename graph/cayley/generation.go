@@ -43,7 +43,7 @@ func (s *Store) Generation(ctx context.Context) (_ string, err error) {
 		return "", err
 	}
 	defer s.mu.RUnlock()
-	tokens, err := generationTokens(ctx, reader{qs})
+	tokens, err := generationTokens(ctx, newReader(qs))
 	if err != nil {
 		return "", err
 	}
@@ -71,7 +71,7 @@ func (s *Store) bumpGeneration(tx *cgraph.Transaction) error {
 	if !s.shared {
 		return nil
 	}
-	old, err := generationTokens(context.Background(), reader{s.qs})
+	old, err := generationTokens(context.Background(), newReader(s.qs))
 	if err != nil {
 		return err
 	}

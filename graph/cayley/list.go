@@ -24,7 +24,7 @@ func (s *Store) OntologyVersion(ctx context.Context) (_ string, err error) {
 		return "", err
 	}
 	defer s.mu.RUnlock()
-	root, err := reader{qs}.subject(ctx, iriOntology)
+	root, err := newReader(qs).subject(ctx, iriOntology)
 	if err != nil {
 		return "", err
 	}
@@ -39,7 +39,7 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (_ map[string]gr
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := reader{qs}
+	r := newReader(qs)
 	out := make(map[string]graph.Entity, len(ids))
 	for _, id := range ids {
 		if _, done := out[id]; done {
@@ -64,7 +64,7 @@ func (s *Store) Sources(ctx context.Context, q graph.Page) (_ []graph.Source, er
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := reader{qs}
+	r := newReader(qs)
 	in, err := r.object(ctx, iriSourceClass)
 	if err != nil {
 		return nil, err
@@ -105,7 +105,7 @@ func (s *Store) ClaimsBySource(ctx context.Context, sourceID string) (_ []graph.
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := reader{qs}
+	r := newReader(qs)
 	if _, ok, err := r.source(ctx, sourceID); err != nil {
 		return nil, err
 	} else if !ok {
@@ -161,7 +161,7 @@ func (s *Store) Disputes(ctx context.Context, q graph.Page) (_ []graph.Statement
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := reader{qs}
+	r := newReader(qs)
 	denials, err := r.object(ctx, quad.String(graph.Denies))
 	if err != nil {
 		return nil, err

@@ -18,12 +18,45 @@ import (
 // reader reads domain items from one quad store handle. Every read starts
 // from a known subject or object, never from a predicate or label alone
 // (those are full scans on KV backends).
+//
+// A reader sees only what is committed: quads labelled with an import
+// (<cg:imp/ID>) count only while that import is live (committed and not
+// superseded); see imports.go. It remembers the imports it has looked up,
+// so a reader serves one call of a Store method.
 type reader struct {
-	qs cgraph.QuadStore
+	qs      cgraph.QuadStore
+	imports map[quad.Value]importState
 }
 
-// quads returns the quads that have v in direction d.
+func newReader(qs cgraph.QuadStore) reader {
+	return reader{qs: qs, imports: map[quad.Value]importState{}}
+}
+
+// quads returns the quads that have v in direction d, leaving out those of
+// imports that are not live.
 func (r reader) quads(ctx context.Context, d quad.Direction, v quad.Value) ([]quad.Quad, error) {
+	all, err := r.rawQuads(ctx, d, v)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, q := range all {
+		if isImport(q.Label) {
+			st, err := r.importState(ctx, q.Label)
+			if err != nil {
+				return nil, err
+			}
+			if !st.live() {
+				continue
+			}
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// rawQuads returns the quads that have v in direction d, all of them.
+func (r reader) rawQuads(ctx context.Context, d quad.Direction, v quad.Value) ([]quad.Quad, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -306,14 +339,29 @@ func (r reader) source(ctx context.Context, id string) (graph.Source, bool, erro
 
 // statement reads the statement with the given id and its claims, ordered
 // by claim id.
+//
+// A statement is explicit (its node holds its subject, relation and object)
+// or implicit: an edge labelled with a live import, whose id is
+// graph.DefaultStatementID and whose claim is the import's source asserting
+// it. It may be both, when a fact file adds claims to an imported
+// statement. The implicit claims come from the subject's edges; pass them
+// as edges when the caller has read them, or nil to have them read.
 func (r reader) statement(ctx context.Context, id string) (graph.Statement, bool, error) {
+	return r.statementWith(ctx, id, nil)
+}
+
+func (r reader) statementWith(ctx context.Context, id string, edges []quad.Quad) (graph.Statement, bool, error) {
 	own, err := r.subject(ctx, statementIRI(id))
 	if err != nil {
 		return graph.Statement{}, false, err
 	}
-	st, ok := decodeStatement(id, own)
-	if !ok {
-		return graph.Statement{}, false, nil
+	st, explicit := decodeStatement(id, own)
+	if !explicit {
+		subj, typ, obj, ok := splitDefaultID(id)
+		if !ok {
+			return graph.Statement{}, false, nil
+		}
+		st = graph.Statement{ID: id, Subject: subj, Type: typ, Object: obj, Attributes: decodeAttributes(own)}
 	}
 	for _, cid := range propsOf(own).sortedIDs(pClaim, prefixClaim) {
 		c, ok, err := r.claim(ctx, cid)
@@ -324,7 +372,53 @@ func (r reader) statement(ctx context.Context, id string) (graph.Statement, bool
 			st.Claims = append(st.Claims, c)
 		}
 	}
+	if id == graph.DefaultStatementID(st.Subject, st.Type, st.Object) {
+		if edges == nil {
+			if edges, err = r.subject(ctx, entityIRI(st.Subject)); err != nil {
+				return graph.Statement{}, false, err
+			}
+		}
+		for _, e := range edges {
+			if !isImport(e.Label) || e.Subject != entityIRI(st.Subject) || e.Predicate != relationIRI(st.Type) || e.Object != entityIRI(st.Object) {
+				continue
+			}
+			imp, err := r.importState(ctx, e.Label)
+			if err != nil {
+				return graph.Statement{}, false, err
+			}
+			st.Claims = append(st.Claims, graph.ImplicitClaim(id, imp.source))
+		}
+		slices.SortFunc(st.Claims, func(a, b graph.Claim) int { return cmp.Compare(a.ID, b.ID) })
+		st.Claims = slices.CompactFunc(st.Claims, func(a, b graph.Claim) bool { return a.ID == b.ID })
+	}
+	if !explicit && len(st.Claims) == 0 {
+		return graph.Statement{}, false, nil
+	}
 	return st, true, nil
+}
+
+// splitDefaultID splits a statement id made by graph.DefaultStatementID:
+// entity ids and relation type names hold no dots.
+func splitDefaultID(id string) (subject, typ, object string, ok bool) {
+	parts := strings.Split(id, ".")
+	if len(parts) != 3 || graph.CheckEntityID(parts[0]) != nil || graph.CheckEntityID(parts[2]) != nil || parts[1] == "" {
+		return "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], true
+}
+
+// decodeAttributes returns the attributes among a statement's quads.
+func decodeAttributes(own []quad.Quad) map[string]string {
+	var attrs map[string]string
+	for _, q := range own {
+		if key, ok := idOf(q.Predicate, prefixAttr); ok {
+			if attrs == nil {
+				attrs = map[string]string{}
+			}
+			attrs[key] = text(q.Object)
+		}
+	}
+	return attrs
 }
 
 // decodeStatement decodes a statement, without its claims, from its
@@ -342,14 +436,7 @@ func decodeStatement(id string, own []quad.Quad) (graph.Statement, bool) {
 	if st.Subject == "" || st.Type == "" || st.Object == "" {
 		return graph.Statement{}, false
 	}
-	for _, q := range own {
-		if key, ok := idOf(q.Predicate, prefixAttr); ok {
-			if st.Attributes == nil {
-				st.Attributes = map[string]string{}
-			}
-			st.Attributes[key] = text(q.Object)
-		}
-	}
+	st.Attributes = decodeAttributes(own)
 	return st, true
 }
 
@@ -389,7 +476,7 @@ func (s *Store) Ontology(ctx context.Context) (_ graph.Ontology, err error) {
 		return graph.Ontology{}, err
 	}
 	defer s.mu.RUnlock()
-	return reader{qs}.ontology(ctx)
+	return newReader(qs).ontology(ctx)
 }
 
 // Entity returns the entity with the given id, or NotFound.
@@ -400,7 +487,7 @@ func (s *Store) Entity(ctx context.Context, id string) (_ graph.Entity, err erro
 		return graph.Entity{}, err
 	}
 	defer s.mu.RUnlock()
-	e, ok, err := reader{qs}.entity(ctx, id)
+	e, ok, err := newReader(qs).entity(ctx, id)
 	if err != nil {
 		return graph.Entity{}, err
 	}
@@ -419,7 +506,7 @@ func (s *Store) Entities(ctx context.Context, q graph.EntityQuery) (_ []graph.En
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := reader{qs}
+	r := newReader(qs)
 	types := []string{q.Type}
 	if q.Type == "" {
 		ont, err := r.ontology(ctx)
@@ -474,7 +561,7 @@ func (s *Store) Source(ctx context.Context, id string) (_ graph.Source, err erro
 		return graph.Source{}, err
 	}
 	defer s.mu.RUnlock()
-	src, ok, err := reader{qs}.source(ctx, id)
+	src, ok, err := newReader(qs).source(ctx, id)
 	if err != nil {
 		return graph.Source{}, err
 	}
@@ -493,7 +580,7 @@ func (s *Store) Statement(ctx context.Context, id string) (_ graph.Statement, er
 		return graph.Statement{}, err
 	}
 	defer s.mu.RUnlock()
-	st, ok, err := reader{qs}.statement(ctx, id)
+	st, ok, err := newReader(qs).statement(ctx, id)
 	if err != nil {
 		return graph.Statement{}, err
 	}
@@ -514,7 +601,7 @@ func (s *Store) Relations(ctx context.Context, entityID string, q graph.Relation
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := reader{qs}
+	r := newReader(qs)
 	node := entityIRI(entityID)
 	out, err := r.subject(ctx, node)
 	if err != nil {
@@ -546,7 +633,12 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 		if !ok {
 			continue
 		}
+		subj, _ := idOf(e.Subject, prefixEntity)
+		obj, _ := idOf(e.Object, prefixEntity)
 		id, ok := idOf(e.Label, prefixStmt)
+		if !ok && isImport(e.Label) {
+			id, ok = graph.DefaultStatementID(subj, typ, obj), true
+		}
 		if !ok || seen[id] {
 			continue
 		}
@@ -560,13 +652,13 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 			sym = decodeRelationType(typ, propsOf(own)).Symmetric
 			symmetric[typ] = sym
 		}
-		subj, _ := idOf(e.Subject, prefixEntity)
-		obj, _ := idOf(e.Object, prefixEntity)
 		// Filter on type and direction before paying for the claims.
 		if !shapeOnly.Match(entityID, graph.Statement{Subject: subj, Type: typ, Object: obj}, sym) {
 			continue
 		}
-		st, ok, err := r.statement(ctx, id)
+		// edges holds every edge at entityID, so every import edge of
+		// this statement too.
+		st, ok, err := r.statementWith(ctx, id, edges)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package cayley
 import (
 	"context"
 	"slices"
+	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
@@ -28,10 +29,15 @@ func (s *Store) RetractClaim(ctx context.Context, id string) (_ graph.Summary, e
 
 // RetractSource removes a source, its claims and the statements left
 // without claims, in one transaction; see graph.Store. The claims are found
-// through the object lookup of the source node.
+// through the object lookup of the source node. A source that was bulk
+// imported (see imports.go) also has its live import marked superseded in
+// that transaction, so that readers drop its statements — and the entities
+// that came with it — at once; the import's quads are deleted right after,
+// or at the next Open if that is interrupted.
 func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "retract source %q", id)
-	return s.retract(ctx, func(x *retraction) error {
+	var drops []quad.Value
+	sum, err := s.retract(ctx, func(x *retraction) error {
 		own, err := x.r.subject(ctx, sourceIRI(id))
 		if err != nil {
 			return err
@@ -43,6 +49,24 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 			x.tx.RemoveQuad(q)
 		}
 		x.sum.Removed++
+		node, st, err := x.r.liveImport(ctx, id)
+		if err != nil {
+			return err
+		}
+		if node != nil {
+			imp, err := x.r.rawQuads(ctx, quad.Subject, node)
+			if err != nil {
+				return err
+			}
+			for _, q := range imp {
+				if q.Predicate == pCommitted {
+					x.tx.RemoveQuad(q)
+				}
+			}
+			x.tx.AddQuad(quad.Make(node, pSuperseded, quad.String(time.Now().UTC().Format(time.RFC3339Nano)), nil))
+			drops = append(drops, node)
+			x.sum.Removed += st.items
+		}
 		claims, err := x.r.claimsCiting(ctx, id)
 		if err != nil {
 			return err
@@ -54,6 +78,17 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 		}
 		return nil
 	})
+	if err != nil {
+		return sum, err
+	}
+	for _, node := range drops {
+		if err := s.dropImport(ctx, node); err != nil {
+			// Retracted already: the import is superseded, invisible, and
+			// dropped at the next Open.
+			s.log.Warn("dropping a retracted import", "import", node, "err", err)
+		}
+	}
+	return sum, nil
 }
 
 // retract plans a removal with plan, then removes the statements the
@@ -65,7 +100,7 @@ func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (grap
 	if err != nil {
 		return graph.Summary{}, err
 	}
-	x := &retraction{r: reader{qs}, tx: cgraph.NewTransaction(), claims: map[string][]quad.Value{}}
+	x := &retraction{r: newReader(qs), tx: cgraph.NewTransaction(), claims: map[string][]quad.Value{}}
 	err = plan(x)
 	if err == nil {
 		err = x.statements(ctx)

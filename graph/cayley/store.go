@@ -49,6 +49,9 @@ type Store struct {
 	// gen counts this process's writes: the generation of a store no other
 	// process can write.
 	gen atomic.Uint64
+	// exclusive backends admit one process at a time, so an uncommitted
+	// import found at Open has no writer left (see recoverImports).
+	exclusive bool
 
 	// writeMu serialises Apply, so that the read-diff-write of one call
 	// cannot interleave with another's.
@@ -59,11 +62,12 @@ type Store struct {
 	// locking of its own, so this is also what makes it safe.
 	mu     sync.RWMutex
 	qs     cgraph.QuadStore
+	boltDB *bolt.DB // the bolt file under qs, on the bolt backend
 	w      cgraph.QuadWriter
 	broken error // set when the handle is unusable; every call returns it
 }
 
-var _ graph.Store = (*Store)(nil)
+var _ graph.BulkStore = (*Store)(nil)
 
 // Accepted store URL forms, for error messages.
 const urlForms = `"bolt:PATH", "memory:" or "postgres://…"`
@@ -98,10 +102,14 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		if timeout <= 0 {
 			timeout = time.Second
 		}
-		s.backend, s.reopenable, s.pinned = "bolt", true, true
-		s.open = func() (cgraph.QuadStore, error) { return openBolt(path, timeout) }
+		s.backend, s.reopenable, s.pinned, s.exclusive = "bolt", true, true, true
+		s.open = func() (cgraph.QuadStore, error) {
+			qs, db, err := openBolt(path, timeout)
+			s.boltDB = db
+			return qs, err
+		}
 	case url == "memory:":
-		s.backend = "memory"
+		s.backend, s.exclusive = "memory", true
 		s.open = func() (cgraph.QuadStore, error) { return cgraph.NewQuadStore("memstore", "", nil) }
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		s.backend, s.reopenable, s.shared = "postgres", true, true
@@ -110,6 +118,10 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		return nil, graph.Errorf(graph.Invalid, "unknown store URL %q; use %s", redact(url), urlForms)
 	}
 	if err := s.connect(); err != nil {
+		return nil, err
+	}
+	if err := s.recoverImports(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	s.log.Info("store opened", "backend", s.backend)
@@ -134,35 +146,40 @@ func (s *Store) connect() error {
 	return nil
 }
 
+// initialMmap is the size bbolt maps a file with at first: growing the map
+// means remapping it, which a bulk import would otherwise do many times.
+// It is address space, not memory: only pages in use are resident.
+const initialMmap = 1 << 30
+
 // openBolt opens (creating when absent) the bbolt file at path. Cayley's
 // bbolt backend opens bbolt without a lock timeout, so a second process
 // would block forever; this opens the file itself with a timeout and hands
 // the database to Cayley's KV layer.
-func openBolt(path string, timeout time.Duration) (cgraph.QuadStore, error) {
+func openBolt(path string, timeout time.Duration) (cgraph.QuadStore, *bolt.DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	db, err := hbolt.Open(path, &bolt.Options{Timeout: timeout})
+	db, err := hbolt.Open(path, &bolt.Options{Timeout: timeout, InitialMmapSize: initialMmap})
 	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, graph.Errorf(graph.Unavailable,
+		return nil, nil, graph.Errorf(graph.Unavailable,
 			"bolt file %s is in use by another process (no lock within %s); stop it or use another file", path, timeout)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	kopts := cgraph.Options{kv.OptNoBloom: true}
 	if err := kv.Init(db, kopts); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
 		db.Close()
-		return nil, fmt.Errorf("init bolt file %s: %w", path, err)
+		return nil, nil, fmt.Errorf("init bolt file %s: %w", path, err)
 	}
 	qs, err := kv.New(db, kopts)
 	if err != nil {
 		db.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return qs, nil
+	return qs, db.DB(), nil
 }
 
 // openPostgres opens the PostgreSQL database at url, creating Cayley's
@@ -273,7 +290,7 @@ func (s *Store) apply(tx *cgraph.Transaction) error {
 	if err := s.w.ApplyTransaction(tx); err != nil {
 		return err
 	}
-	leftover, err := reader{s.qs}.subject(context.Background(), iriPins)
+	leftover, err := newReader(s.qs).subject(context.Background(), iriPins)
 	if err != nil {
 		return err
 	}

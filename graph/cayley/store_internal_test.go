@@ -127,7 +127,7 @@ func TestWritesLeaveNoPins(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pins, err := reader{s.qs}.subject(ctx, iriPins)
+	pins, err := newReader(s.qs).subject(ctx, iriPins)
 	if err != nil {
 		t.Fatal(err)
 	}

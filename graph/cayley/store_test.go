@@ -22,6 +22,19 @@ func TestStore(t *testing.T) {
 	})
 }
 
+func TestBulkStore(t *testing.T) {
+	t.Run("memory", func(t *testing.T) {
+		graphtest.TestBulkStore(t, func(tb testing.TB) graph.BulkStore { return open(tb, "memory:") })
+	})
+	t.Run("bolt", func(t *testing.T) {
+		graphtest.TestBulkStore(t, func(tb testing.TB) graph.BulkStore { return open(tb, boltURL(tb)) })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := postgresDSN(t)
+		graphtest.TestBulkStore(t, func(tb testing.TB) graph.BulkStore { return open(tb, freshSchema(tb, dsn)) })
+	})
+}
+
 // open opens the store at url; the caller closes it.
 func open(tb testing.TB, url string) *cayley.Store {
 	tb.Helper()

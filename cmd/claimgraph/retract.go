@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// runRetract removes one source's claims, and the statements left without
+// claims, from the store.
+func runRetract(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg commonFlags
+	var source string
+	fs := flag.NewFlagSet("retract", flag.ContinueOnError)
+	cfg.register(fs, getenv)
+	fs.StringVar(&source, "source", "", "the `ID` of the source whose claims to remove (required)")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if source == "" || len(rest) > 0 {
+		return usageError{"retract takes --source ID and nothing else\n" + flagUsage(fs)}
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	st, err := cfg.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sum, err := st.RetractSource(ctx, source)
+	if err != nil {
+		return err
+	}
+	if !sum.Changes() {
+		fmt.Fprintf(stdout, "source %s reports nothing in the store; nothing changed\n", source)
+		return nil
+	}
+	fmt.Fprintf(stdout, "retracted source %s: %d claims and statements removed\n", source, sum.Removed)
+	return nil
+}

@@ -1,0 +1,666 @@
+package cayley
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// Imports: see doc.go, "Bulk imports".
+const (
+	prefixImport = "cg:imp/"
+	iriImports   = quad.IRI("cg:imports") // the registry of imports
+	pImport      = quad.IRI("cg:p/import")
+	pDigest      = quad.IRI("cg:p/digest")
+	pStarted     = quad.IRI("cg:p/started")
+	pCommitted   = quad.IRI("cg:p/committed")
+	pSuperseded  = quad.IRI("cg:p/superseded")
+	pItems       = quad.IRI("cg:p/items")
+)
+
+// importBatch is the number of quads written per transaction by Import and
+// removed per transaction when an import is dropped.
+const importBatch = 25_000
+
+// largeImport is the size, in items, from which an import into bolt first
+// creates Cayley's value buckets in order (prepareBuckets).
+const largeImport = 20_000
+
+// staleImport is how old an uncommitted import must be before a store that
+// other processes may share (PostgreSQL) rolls it back at open. A store
+// only one process can open (bolt, memory) rolls back every uncommitted
+// import at open: its writer is gone.
+const staleImport = time.Hour
+
+func importIRI(id string) quad.IRI { return quad.IRI(prefixImport + id) }
+
+// isImport reports whether v names an import.
+func isImport(v quad.Value) bool {
+	s, ok := v.(quad.IRI)
+	return ok && strings.HasPrefix(string(s), prefixImport)
+}
+
+// importState is what the node of an import tells.
+type importState struct {
+	source     string // the source id
+	digest     string
+	started    time.Time
+	committed  bool
+	superseded bool
+	items      int // entities, statements and implicit claims
+}
+
+// live reports whether readers see the import's quads.
+func (st importState) live() bool { return st.committed && !st.superseded }
+
+// importState reads the node of an import, remembering it for the reader.
+func (r reader) importState(ctx context.Context, node quad.Value) (importState, error) {
+	if st, ok := r.imports[node]; ok {
+		return st, nil
+	}
+	own, err := r.rawQuads(ctx, quad.Subject, node)
+	if err != nil {
+		return importState{}, err
+	}
+	st := decodeImport(own)
+	r.imports[node] = st
+	return st, nil
+}
+
+func decodeImport(own []quad.Quad) importState {
+	p := propsOf(own)
+	st := importState{
+		source:     p.id(pSource, prefixSource),
+		digest:     p.text(pDigest),
+		committed:  len(p[pCommitted]) > 0,
+		superseded: len(p[pSuperseded]) > 0,
+	}
+	st.started, _ = time.Parse(time.RFC3339Nano, p.text(pStarted))
+	st.items, _ = strconv.Atoi(p.text(pItems))
+	return st
+}
+
+// liveImport returns the live import of a source, if any.
+func (r reader) liveImport(ctx context.Context, source string) (quad.Value, importState, error) {
+	in, err := r.rawQuads(ctx, quad.Object, sourceIRI(source))
+	if err != nil {
+		return nil, importState{}, err
+	}
+	for _, q := range in {
+		if q.Predicate != pSource || !isImport(q.Subject) {
+			continue
+		}
+		st, err := r.importState(ctx, q.Subject)
+		if err != nil {
+			return nil, importState{}, err
+		}
+		if st.live() {
+			return q.Subject, st, nil
+		}
+	}
+	return nil, importState{}, nil
+}
+
+// Import writes a bulk import; see graph.BulkStore.
+//
+// The quads are written in transactions of importBatch quads, each
+// labelled with a new import node that is registered (<cg:imports>
+// <cg:p/import> NODE) before the first batch. Readers ignore them until a
+// last, small transaction adds the commit marker, merges the import's
+// ontology and source, and marks the source's previous import superseded.
+// The superseded import's quads are then dropped in batches. A process
+// that dies before the marker leaves an uncommitted import, which the next
+// Open drops.
+func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.BulkOptions) (_ graph.Summary, err error) {
+	defer deferWrap(&err, "import source %q", imp.Source.ID)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+
+	im, err := s.prepareImport(ctx, imp)
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	total := imp.NumEntities + 2*imp.NumStatements
+	if im.prevState.digest != "" && im.prevState.digest == imp.Digest {
+		// The same content as the live import: nothing to do. The source
+		// and ontology may still have been edited.
+		sum, tx, err := s.planMeta(ctx, imp)
+		if err != nil {
+			return graph.Summary{}, err
+		}
+		sum.Unchanged += total
+		if !opts.DryRun && len(tx.Deltas) > 0 {
+			if err := s.write(tx); err != nil {
+				return graph.Summary{}, err
+			}
+		}
+		return sum, nil
+	}
+	if !opts.DryRun {
+		if total >= largeImport {
+			if err := s.prepareBuckets(); err != nil {
+				return graph.Summary{}, err
+			}
+		}
+		if err := s.write(im.startTx()); err != nil {
+			return graph.Summary{}, err
+		}
+	}
+	// From here on, a failure leaves an uncommitted import: drop it.
+	committed := false
+	defer func() {
+		if !committed && !opts.DryRun {
+			if derr := s.dropImport(context.WithoutCancel(ctx), im.node); derr != nil {
+				s.log.Error("dropping a failed import", "import", im.node, "err", derr)
+			}
+		}
+	}()
+	if err := im.run(ctx, imp, opts); err != nil {
+		return graph.Summary{}, err
+	}
+	metaSum, tx, err := s.planMeta(ctx, imp)
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	sum := im.sum
+	sum.Added += metaSum.Added
+	sum.Changed += metaSum.Changed
+	sum.Unchanged += metaSum.Unchanged
+	if opts.DryRun {
+		return sum, nil
+	}
+	now := quad.String(time.Now().UTC().Format(time.RFC3339Nano))
+	tx.AddQuad(quad.Make(im.node, pCommitted, now, nil))
+	tx.AddQuad(quad.Make(im.node, pItems, quad.String(strconv.Itoa(total)), nil))
+	if im.prev != nil {
+		for _, q := range im.prevOwn {
+			if q.Predicate == pCommitted {
+				tx.RemoveQuad(q)
+			}
+		}
+		tx.AddQuad(quad.Make(im.prev, pSuperseded, now, nil))
+	}
+	if err := s.write(tx); err != nil {
+		return graph.Summary{}, err
+	}
+	committed = true
+	s.log.Info("import committed", "source", imp.Source.ID, "import", im.node, "added", sum.Added,
+		"changed", sum.Changed, "unchanged", sum.Unchanged, "removed", sum.Removed)
+	if im.prev != nil {
+		if err := s.dropImport(ctx, im.prev); err != nil {
+			// The import is committed; the superseded one is invisible and
+			// the next Open drops it.
+			s.log.Warn("dropping the superseded import", "import", im.prev, "err", err)
+		}
+	}
+	return sum, nil
+}
+
+// planMeta plans the ontology and source of an import as Apply would, and
+// counts them.
+func (s *Store) planMeta(ctx context.Context, imp graph.BulkImport) (graph.Summary, *cgraph.Transaction, error) {
+	qs, err := s.rlock()
+	if err != nil {
+		return graph.Summary{}, nil, err
+	}
+	defer s.mu.RUnlock()
+	p := planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
+	b := graph.Batch{Ontology: imp.Ontology, Sources: []graph.Source{imp.Source}}
+	if err := p.plan(ctx, b); err != nil {
+		return graph.Summary{}, nil, err
+	}
+	return p.sum, p.tx, nil
+}
+
+// importer writes one import.
+type importer struct {
+	s         *Store
+	node      quad.IRI    // the new import
+	source    string      // its source id
+	digest    string      // its digest
+	prev      quad.Value  // the source's live import, or nil
+	prevState importState // and its state
+	prevOwn   []quad.Quad // and its node's quads
+	ont       graph.Ontology
+	owners    map[string]quad.Value // stored entity id → label of its type quad
+	types     map[string]string     // entity id → type, of this import
+	sum       graph.Summary
+	batch     []quad.Quad
+	done      int
+}
+
+// prepareImport reads what an import needs to know of the store: the
+// ontology, the source's live import, and who owns each stored entity.
+func (s *Store) prepareImport(ctx context.Context, imp graph.BulkImport) (*importer, error) {
+	if err := graph.CheckItemID(imp.Source.ID); err != nil {
+		return nil, graph.Errorf(graph.Invalid, "source: %v", err)
+	}
+	qs, err := s.rlock()
+	if err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	r := newReader(qs)
+	stored, err := r.ontology(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var nonce [6]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		return nil, err
+	}
+	im := &importer{
+		s:      s,
+		node:   importIRI(imp.Source.ID + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + hex.EncodeToString(nonce[:2])),
+		source: imp.Source.ID,
+		digest: imp.Digest,
+		ont:    stored.Merge(imp.Ontology),
+		owners: map[string]quad.Value{},
+		types:  map[string]string{},
+	}
+	if im.prev, im.prevState, err = r.liveImport(ctx, imp.Source.ID); err != nil {
+		return nil, err
+	}
+	if im.prev != nil {
+		if im.prevOwn, err = r.rawQuads(ctx, quad.Subject, im.prev); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range im.ont.EntityTypes {
+		in, err := r.object(ctx, typeIRI(t.Name))
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range in {
+			if id, ok := idOf(q.Subject, prefixEntity); ok && q.Predicate == iriRDFType {
+				im.owners[id] = q.Label
+			}
+		}
+	}
+	return im, nil
+}
+
+// startTx registers the import and writes its node, without the commit
+// marker.
+func (im *importer) startTx() *cgraph.Transaction {
+	tx := cgraph.NewTransaction()
+	tx.AddQuad(quad.Make(iriImports, pImport, im.node, nil))
+	tx.AddQuad(quad.Make(im.node, pSource, sourceIRI(im.source), nil))
+	tx.AddQuad(quad.Make(im.node, pStarted, quad.String(time.Now().UTC().Format(time.RFC3339Nano)), nil))
+	if im.digest != "" {
+		tx.AddQuad(quad.Make(im.node, pDigest, quad.String(im.digest), nil))
+	}
+	return tx
+}
+
+// run validates and writes the items of imp, and counts them against the
+// previous import of the source.
+func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.BulkOptions) error {
+	total := imp.NumEntities + 2*imp.NumStatements
+	prev, err := im.readPrevious(ctx)
+	if err != nil {
+		return err
+	}
+	var problems, conflicts []graph.Problem
+	problem := func(kind string, i int, field, format string, args ...any) {
+		if len(problems) < 1000 {
+			problems = append(problems, graph.Problem{Kind: kind, Index: i, Claim: -1, Field: field, Message: fmt.Sprintf(format, args...)})
+		}
+	}
+	flush := func() error {
+		if opts.DryRun || len(problems)+len(conflicts) > 0 {
+			im.batch = im.batch[:0]
+			return ctx.Err()
+		}
+		if len(im.batch) == 0 {
+			return nil
+		}
+		tx := cgraph.NewTransaction()
+		for _, q := range im.batch {
+			tx.AddQuad(q)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := im.s.write(tx); err != nil {
+			return err
+		}
+		im.batch = im.batch[:0]
+		if opts.Progress != nil {
+			opts.Progress(im.done, total)
+		}
+		return nil
+	}
+	add := func(q quad.Quad) error {
+		im.batch = append(im.batch, q)
+		if len(im.batch) >= importBatch {
+			return flush()
+		}
+		return nil
+	}
+
+	i := 0
+	for e := range imp.Entities {
+		if err := graph.CheckEntityID(e.ID); err != nil {
+			problem(graph.KindEntity, i, "id", "%v", err)
+		} else if _, ok := im.ont.EntityType(e.Type); !ok {
+			problem(graph.KindEntity, i, "type", "unknown entity type %q", e.Type)
+		} else if _, dup := im.types[e.ID]; dup {
+			problem(graph.KindEntity, i, "id", "entity %q is given twice", e.ID)
+		} else if owner, ok := im.owners[e.ID]; ok && (owner == nil || owner != im.prev) {
+			conflicts = append(conflicts, graph.Problem{Kind: graph.KindEntity, Index: i, Claim: -1, Field: "id",
+				Message: fmt.Sprintf("entity %q is already stored, and not by an import of source %q", e.ID, im.source)})
+		}
+		im.types[e.ID] = e.Type
+		if e.Name == "" {
+			e.Name = e.ID
+		}
+		im.count(prev.entities, e.ID, e.Type+"\x00"+e.Name)
+		im.done++
+		node := entityIRI(e.ID)
+		if err := add(quad.Make(node, iriRDFType, typeIRI(e.Type), im.node)); err != nil {
+			return err
+		}
+		if err := add(quad.Make(node, pName, quad.String(e.Name), im.node)); err != nil {
+			return err
+		}
+		i++
+	}
+	i = 0
+	for st := range imp.Statements {
+		rt, ok := im.ont.RelationType(st.Type)
+		subjType, subjOK := im.types[st.Subject]
+		objType, objOK := im.types[st.Object]
+		switch {
+		case !ok:
+			problem(graph.KindStatement, i, "type", "unknown relation type %q", st.Type)
+		case !subjOK:
+			problem(graph.KindStatement, i, "subject", "unknown entity %q", st.Subject)
+		case !objOK:
+			problem(graph.KindStatement, i, "object", "unknown entity %q", st.Object)
+		case st.Subject == st.Object:
+			problem(graph.KindStatement, i, "object", "a statement cannot relate %q to itself", st.Subject)
+		case !rt.Allows(subjType, objType):
+			problem(graph.KindStatement, i, "type", "%s cannot connect a %s (%s) to a %s (%s)", st.Type, subjType, st.Subject, objType, st.Object)
+		}
+		for k := range st.Attributes {
+			if ok && !slices.Contains(rt.Attributes, k) {
+				problem(graph.KindStatement, i, "attributes", "relation %s has no attribute %q", st.Type, k)
+			}
+		}
+		id := graph.DefaultStatementID(st.Subject, st.Type, st.Object)
+		im.count(prev.statements, id, attrKey(st.Attributes))
+		im.count(prev.claims, id, "")
+		im.done += 2
+		if err := add(quad.Make(entityIRI(st.Subject), relationIRI(st.Type), entityIRI(st.Object), im.node)); err != nil {
+			return err
+		}
+		for _, k := range sortedMapKeys(st.Attributes) {
+			if err := add(quad.Make(statementIRI(id), attrIRI(k), quad.String(st.Attributes[k]), im.node)); err != nil {
+				return err
+			}
+		}
+		i++
+	}
+	im.sum.Removed += prev.left()
+	if len(problems) == 0 && len(conflicts) > 0 {
+		return &graph.Error{Code: graph.Conflict, Message: fmt.Sprintf("%d entities of the import are stored already", len(conflicts)), Problems: conflicts}
+	}
+	problems = append(problems, conflicts...)
+	if len(problems) > 0 {
+		return &graph.Error{Code: graph.Invalid, Message: fmt.Sprintf("%d problems in the import", len(problems)), Problems: problems}
+	}
+	return flush()
+}
+
+// count counts one item against what the previous import held.
+func (im *importer) count(prev map[string]string, key, content string) {
+	old, ok := prev[key]
+	switch {
+	case !ok:
+		im.sum.Added++
+	case old == content:
+		im.sum.Unchanged++
+	default:
+		im.sum.Changed++
+	}
+	if ok {
+		delete(prev, key)
+	}
+}
+
+// previous is what the source's previous import held, by key: entity id →
+// type and name, statement id → attributes; claims by statement id.
+type previous struct {
+	entities, statements, claims map[string]string
+}
+
+// left counts the items of the previous import that the new one did not
+// give again.
+func (p previous) left() int { return len(p.entities) + len(p.statements) + len(p.claims) }
+
+// readPrevious reads the items of the source's previous import: one
+// subject lookup per entity and per statement with attributes. Only an
+// import that replaces an earlier one with other content pays for this.
+func (im *importer) readPrevious(ctx context.Context) (previous, error) {
+	p := previous{entities: map[string]string{}, statements: map[string]string{}, claims: map[string]string{}}
+	if im.prev == nil {
+		return p, nil
+	}
+	qs, err := im.s.rlock()
+	if err != nil {
+		return p, err
+	}
+	defer im.s.mu.RUnlock()
+	r := newReader(qs)
+	for id, label := range im.owners {
+		if label != im.prev {
+			continue
+		}
+		own, err := r.rawQuads(ctx, quad.Subject, entityIRI(id))
+		if err != nil {
+			return p, err
+		}
+		var typ, name string
+		for _, q := range own {
+			if q.Label != im.prev {
+				continue
+			}
+			switch {
+			case q.Predicate == iriRDFType:
+				typ, _ = idOf(q.Object, prefixType)
+			case q.Predicate == pName:
+				name = text(q.Object)
+			case isRelation(q.Predicate):
+				rel, _ := idOf(q.Predicate, prefixRelation)
+				obj, _ := idOf(q.Object, prefixEntity)
+				stID := graph.DefaultStatementID(id, rel, obj)
+				sq, err := r.rawQuads(ctx, quad.Subject, statementIRI(stID))
+				if err != nil {
+					return p, err
+				}
+				attrs := map[string]string{}
+				for _, a := range sq {
+					if k, ok := idOf(a.Predicate, prefixAttr); ok && a.Label == im.prev {
+						attrs[k] = text(a.Object)
+					}
+				}
+				p.statements[stID] = attrKey(attrs)
+				p.claims[stID] = ""
+			}
+		}
+		p.entities[id] = typ + "\x00" + name
+	}
+	return p, nil
+}
+
+// attrKey encodes attributes for comparison.
+func attrKey(attrs map[string]string) string {
+	var b strings.Builder
+	for _, k := range sortedMapKeys(attrs) {
+		b.WriteString(k)
+		b.WriteByte(0)
+		b.WriteString(attrs[k])
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// dropImport removes the quads of an import that is not live, in
+// delete-only batches, then its node and registry link. Readers ignore the
+// quads throughout, so a crash in the middle only leaves garbage that the
+// next Open drops.
+func (s *Store) dropImport(ctx context.Context, node quad.Value) error {
+	for {
+		qs, err := s.rlock()
+		if err != nil {
+			return err
+		}
+		batch, err := labelled(ctx, qs, node, importBatch)
+		s.mu.RUnlock()
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		tx := cgraph.NewTransaction()
+		for _, q := range batch {
+			tx.RemoveQuad(q)
+		}
+		if err := s.write(tx); err != nil {
+			return err
+		}
+	}
+	qs, err := s.rlock()
+	if err != nil {
+		return err
+	}
+	own, err := newReader(qs).rawQuads(ctx, quad.Subject, node)
+	s.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	tx := cgraph.NewTransaction()
+	for _, q := range own {
+		tx.RemoveQuad(q)
+	}
+	tx.RemoveQuad(quad.Make(iriImports, pImport, node, nil))
+	return s.write(tx)
+}
+
+// labelled returns up to n quads with the given label. On KV backends this
+// is a scan of the whole store: it runs only to drop an import.
+func labelled(ctx context.Context, qs cgraph.QuadStore, label quad.Value, n int) ([]quad.Quad, error) {
+	ref, err := qs.ValueOf(label)
+	if err != nil || ref == nil {
+		return nil, err
+	}
+	it := qs.QuadIterator(quad.Label, ref).Iterate()
+	defer it.Close()
+	var out []quad.Quad
+	for len(out) < n && it.Next(ctx) {
+		q, err := qs.Quad(it.Result())
+		if err != nil {
+			return nil, err
+		}
+		if q.IsValid() && q.Label == label {
+			out = append(out, q)
+		}
+	}
+	return out, it.Err()
+}
+
+// recoverImports drops, at Open, the imports that will never commit or
+// were superseded: every uncommitted one on a store that only this process
+// can open, and those older than staleImport on a shared one.
+func (s *Store) recoverImports(ctx context.Context) error {
+	qs, err := s.rlock()
+	if err != nil {
+		return err
+	}
+	r := newReader(qs)
+	reg, err := r.rawQuads(ctx, quad.Subject, iriImports)
+	var drop []quad.Value
+	for _, q := range reg {
+		if err != nil || q.Predicate != pImport {
+			continue
+		}
+		var st importState
+		st, err = r.importState(ctx, q.Object)
+		switch {
+		case err != nil:
+		case st.superseded, !st.committed && (s.exclusive || time.Since(st.started) > staleImport):
+			drop = append(drop, q.Object)
+		}
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	for _, node := range drop {
+		s.log.Warn("rolling back an import that never committed or was superseded", "import", node)
+		if err := s.dropImport(ctx, node); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortedMapKeys(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// prepareBuckets creates, on a bolt store, every value bucket of Cayley's
+// KV layout that does not exist yet, in key order: 'v' and 'n' followed by
+// the first two bytes of a value's hash, 2×65,536 buckets (what Cayley's
+// own "upfront" init option creates). Cayley creates them on demand, in
+// random order, and bbolt then moves the whole parent node for each bucket
+// inserted in the middle: the first large import into a new store ran
+// several times slower. Made once per store, before its first import, and
+// synced once at the end (the buckets are empty until then).
+func (s *Store) prepareBuckets() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	db := s.boltDB
+	if db == nil || s.broken != nil {
+		return nil
+	}
+	done := false
+	if err := db.View(func(tx *bolt.Tx) error {
+		done = tx.Bucket([]byte{'v', 0xff, 0xff}) != nil && tx.Bucket([]byte{'n', 0xff, 0xff}) != nil
+		return nil
+	}); err != nil || done {
+		return err
+	}
+	db.NoSync = true
+	defer func() { db.NoSync = false }()
+	for i := range 256 {
+		err := db.Update(func(tx *bolt.Tx) error {
+			for _, prefix := range []byte{'n', 'v'} {
+				for j := range 256 {
+					if _, err := tx.CreateBucketIfNotExists([]byte{prefix, byte(i), byte(j)}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return db.Sync()
+}

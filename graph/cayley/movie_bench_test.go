@@ -1,0 +1,189 @@
+package cayley_test
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	_ "github.com/cayleygraph/cayley/graph/kv/bbolt" // registers "bbolt" for the plain Cayley load
+	"github.com/cayleygraph/quad"
+	"github.com/cayleygraph/quad/nquads"
+
+	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/seed"
+)
+
+// The movie benchmark compares importing Cayley's movie data
+// (data/30kmoviedata.nq.gz, 471,705 quads) through claimgraph's shipped
+// mapping into a new bolt store with loading the same file into a new bbolt
+// store with Cayley's own API (a single writer, 10,000-quad batches, as
+// `cayley load` does). Each runs in a process of its own, under
+// /usr/bin/time -v for the peak RSS. It is opt-in, being heavy:
+//
+//	CLAIMGRAPH_BENCH_MOVIES=1 go test ./graph/cayley -run '^$' -bench MovieImport -benchtime 1x
+//
+// It reports seconds and peak MiB of each ("cg-s", "cg-MiB", "cayley-s",
+// "cayley-MiB").
+
+// movieHelperEnv selects what the helper process does: "cayley" or
+// "claimgraph", and movieStoreEnv the file it writes.
+const (
+	movieHelperEnv = "CLAIMGRAPH_MOVIE_HELPER"
+	movieStoreEnv  = "CLAIMGRAPH_MOVIE_STORE"
+)
+
+// movieData returns the path of Cayley's movie data in the module cache.
+func movieData(tb testing.TB) string {
+	tb.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/cayleygraph/cayley").Output()
+	if err != nil {
+		tb.Skipf("cannot locate the cayley module: %v", err)
+	}
+	path := filepath.Join(strings.TrimSpace(string(out)), "data", "30kmoviedata.nq.gz")
+	if _, err := os.Stat(path); err != nil {
+		tb.Skipf("movie data not found: %v", err)
+	}
+	return path
+}
+
+func BenchmarkMovieImport(b *testing.B) {
+	if os.Getenv("CLAIMGRAPH_BENCH_MOVIES") == "" {
+		b.Skip("set CLAIMGRAPH_BENCH_MOVIES=1 to run the movie import benchmark")
+	}
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		b.Skip("/usr/bin/time is needed for the peak RSS")
+	}
+	data := movieData(b)
+	for range b.N {
+		for _, mode := range []string{"cayley", "claimgraph"} {
+			secs, mib := runMovieHelper(b, mode, data)
+			prefix := map[string]string{"cayley": "cayley", "claimgraph": "cg"}[mode]
+			b.ReportMetric(secs, prefix+"-s")
+			b.ReportMetric(mib, prefix+"-MiB")
+			b.Logf("%s: %.1f s, %.0f MiB peak RSS", mode, secs, mib)
+		}
+	}
+}
+
+var (
+	elapsedRE = regexp.MustCompile(`Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)`)
+	rssRE     = regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`)
+)
+
+// runMovieHelper runs this test binary as a helper process doing one load,
+// and returns its wall time and peak RSS.
+func runMovieHelper(b *testing.B, mode, data string) (seconds, mib float64) {
+	b.Helper()
+	dir := b.TempDir()
+	cmd := exec.Command("/usr/bin/time", "-v", os.Args[0], "-test.run=^TestMovieHelper$", "-test.v")
+	cmd.Env = append(os.Environ(), movieHelperEnv+"="+mode, movieStoreEnv+"="+filepath.Join(dir, "movies.db"), "CLAIMGRAPH_MOVIE_DATA="+data)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("%s load: %v\n%s", mode, err, out)
+	}
+	m := elapsedRE.FindSubmatch(out)
+	r := rssRE.FindSubmatch(out)
+	if m == nil || r == nil {
+		b.Fatalf("no time -v figures in:\n%s", out)
+	}
+	h, _ := strconv.ParseFloat(string(m[1]), 64)
+	min, _ := strconv.ParseFloat(string(m[2]), 64)
+	sec, _ := strconv.ParseFloat(string(m[3]), 64)
+	kb, _ := strconv.ParseFloat(string(r[1]), 64)
+	return h*3600 + min*60 + sec, kb / 1024
+}
+
+// TestMovieHelper is the helper process of BenchmarkMovieImport; it does
+// nothing in a normal test run.
+func TestMovieHelper(t *testing.T) {
+	mode := os.Getenv(movieHelperEnv)
+	if mode == "" {
+		t.Skip("helper process of BenchmarkMovieImport")
+	}
+	store, data := os.Getenv(movieStoreEnv), os.Getenv("CLAIMGRAPH_MOVIE_DATA")
+	start := time.Now()
+	var n int
+	var err error
+	switch mode {
+	case "cayley":
+		n, err = loadPlainCayley(store, data)
+	case "claimgraph":
+		n, err = importMovies(t, store, data)
+	default:
+		err = fmt.Errorf("unknown mode %q", mode)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %d in %s (GOMAXPROCS %d)", mode, n, time.Since(start), runtime.GOMAXPROCS(0))
+}
+
+// loadPlainCayley loads the file into a new bbolt store with Cayley's API
+// the way `cayley load` does, and returns the number of quads.
+func loadPlainCayley(path, data string) (int, error) {
+	if err := cgraph.InitQuadStore("bbolt", path, nil); err != nil {
+		return 0, err
+	}
+	qs, err := cgraph.NewQuadStore("bbolt", path, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer qs.Close()
+	w, err := cgraph.NewQuadWriter("single", qs, cgraph.Options{"ignore_missing": true, "ignore_duplicate": true})
+	if err != nil {
+		return 0, err
+	}
+	defer w.Close()
+	f, err := os.Open(data)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return 0, err
+	}
+	r := nquads.NewReader(gz, false)
+	defer r.Close()
+	n, err := quad.CopyBatch(cgraph.NewWriter(w), r, quad.DefaultBatch)
+	if err != nil && !errors.Is(err, nil) {
+		return n, err
+	}
+	return n, err
+}
+
+// importMovies imports the file through the shipped mapping into a new
+// bolt store and returns the number of items.
+func importMovies(t *testing.T, path, data string) (int, error) {
+	mdata, err := os.ReadFile(filepath.Join("..", "..", "seed", "examples", "movie-mapping.yaml"))
+	if err != nil {
+		return 0, err
+	}
+	m, err := seed.ParseMapping(seed.Input{Name: "movie-mapping.yaml", Data: mdata})
+	if err != nil {
+		return 0, err
+	}
+	st, err := cayley.Open(t.Context(), "bolt:"+path, cayley.Options{})
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	r, err := seed.OpenInput(data)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	sum, err := seed.ImportNQuads(t.Context(), st, m, []seed.NamedReader{{Name: data, R: r}}, seed.ImportOptions{})
+	return sum.Added, err
+}

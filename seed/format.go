@@ -1,0 +1,35 @@
+package seed
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// Format is the format of a fact file.
+type Format string
+
+// Formats of fact files.
+const (
+	// FormatYAML is the fact file format of FORMAT.md, for hand-written
+	// files: ontology, sources, entities and statements with their claims.
+	FormatYAML Format = "yaml"
+	// FormatCSV is a spreadsheet export: one file per kind of item, told
+	// apart by their header.
+	FormatCSV Format = "csv"
+	// FormatNQuads is RDF N-Quads: foreign data read through an ontology
+	// mapping (see Mapping), or claimgraph's own export.
+	FormatNQuads Format = "nquads"
+)
+
+// FormatOf tells the format of a file by its name: .csv is CSV, .nq and
+// .nq.gz (and .nt, .nt.gz) are N-Quads, anything else is YAML.
+func FormatOf(name string) Format {
+	n := strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".gz"))
+	switch filepath.Ext(n) {
+	case ".csv":
+		return FormatCSV
+	case ".nq", ".nt":
+		return FormatNQuads
+	}
+	return FormatYAML
+}
