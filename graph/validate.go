@@ -59,7 +59,7 @@ var ReservedTypeNames = []string{
 	"Status", "Subscription",
 	// The GraphQL API's connections, inputs and payloads.
 	"AliasInput", "AttributeInput", "ClaimConnection", "ClaimEdge", "ClaimInput",
-	"RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
+	"ImportSummary", "RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
 }
 
 type validator struct {

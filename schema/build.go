@@ -15,14 +15,20 @@ import (
 
 // resolver holds what the resolvers of one built schema share.
 type resolver struct {
-	store graph.Store
-	log   *slog.Logger
-	ont   graph.Ontology
+	store    graph.Store
+	log      *slog.Logger
+	ont      graph.Ontology
+	importer Importer
 }
 
 // Build generates the GraphQL schema for ont, resolved against st.
 func Build(ont graph.Ontology, st graph.Store, log *slog.Logger) (graphql.Schema, error) {
-	r := &resolver{store: st, log: log, ont: ont}
+	return build(ont, st, log, nil)
+}
+
+// build is Build with the importer of the importFacts mutation.
+func build(ont graph.Ontology, st graph.Store, log *slog.Logger, imp Importer) (graphql.Schema, error) {
+	r := &resolver{store: st, log: log, ont: ont, importer: imp}
 	s, err := r.build()
 	if err != nil {
 		return s, err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -80,7 +81,20 @@ type Options struct {
 	// CacheSize bounds the cache of parsed and validated documents
 	// (default 1000 documents; negative turns it off).
 	CacheSize int
+	// Import reads facts in a file format into the store, all or nothing;
+	// it serves the importFacts mutation and POST /import. Without it both
+	// answer that imports are not available.
+	Import Importer
+	// MaxImportBytes caps the body of POST /import (default 256 MiB).
+	MaxImportBytes int64
 }
+
+// Importer reads facts in format ("yaml", "csv" or "nquads"; see package
+// seed) from r into the store as one change, or with dryRun only checks
+// and counts them. name names the input in error positions. A bad input is
+// an Invalid *graph.Error whose message lists every problem as
+// NAME:LINE:COL: message, one per line.
+type Importer func(ctx context.Context, format, name string, r io.Reader, dryRun bool) (graph.Summary, error)
 
 func (o Options) withDefaults() Options {
 	o.Limits = o.Limits.withDefaults()
@@ -89,6 +103,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CacheSize == 0 {
 		o.CacheSize = 1000
+	}
+	if o.MaxImportBytes <= 0 {
+		o.MaxImportBytes = 256 << 20
 	}
 	return o
 }
@@ -144,7 +161,7 @@ func (h *Handler) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := Build(ont, h.store, h.log)
+	s, err := build(ont, h.store, h.log, h.opts.Import)
 	if err != nil {
 		return err
 	}

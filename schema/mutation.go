@@ -51,6 +51,17 @@ func mayWrite(ctx context.Context) error {
 }
 
 func (r *resolver) mutationType(ts *types) *graphql.Object {
+	importSummary := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "ImportSummary",
+		Description: "What an import did, or with dryRun would do, in items (types, sources, entities, statements, claims).",
+		Fields: graphql.Fields{
+			"added":     &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
+			"changed":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
+			"unchanged": &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
+			"removed":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
+			"dryRun":    &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when nothing was written."},
+		},
+	})
 	aliasInput := graphql.NewInputObject(graphql.InputObjectConfig{
 		Name: "AliasInput",
 		Fields: graphql.InputObjectConfigFieldMap{
@@ -118,6 +129,14 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 					}
 					return retraction(r.store.RetractClaim(ctx, id))
 				})},
+			"importFacts": &graphql.Field{Type: graphql.NewNonNull(importSummary),
+				Description: "Imports a fact file, all or nothing: format yaml (seed/FORMAT.md), csv or nquads (claimgraph's own export). With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL.",
+				Args: graphql.FieldConfigArgument{
+					"format": &graphql.ArgumentConfig{Type: graphql.String, DefaultValue: "yaml"},
+					"data":   req(graphql.String),
+					"dryRun": &graphql.ArgumentConfig{Type: graphql.Boolean, DefaultValue: false},
+				},
+				Resolve: r.write(r.importFacts)},
 			"retractSource": &graphql.Field{Type: graphql.NewNonNull(ts.retraction), Description: "Removes a source, its claims and the statements left without claims.",
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID)},
 				Resolve: r.write(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -311,4 +330,22 @@ func claimArg(v any) graph.Claim {
 		Said:        graph.Date(get("said")),
 		Credibility: get("credibility"),
 	}
+}
+
+// importFacts runs the server's importer on the data of the mutation.
+func (r *resolver) importFacts(ctx context.Context, p graphql.ResolveParams) (any, error) {
+	if r.importer == nil {
+		return nil, graph.Errorf(graph.Invalid, "this server takes no imports")
+	}
+	format, _ := p.Args["format"].(string)
+	dryRun, _ := p.Args["dryRun"].(bool)
+	sum, err := r.importer(ctx, format, "input", strings.NewReader(p.Args["data"].(string)), dryRun)
+	if err != nil {
+		return nil, err
+	}
+	return importResult(sum, dryRun), nil
+}
+
+func importResult(sum graph.Summary, dryRun bool) map[string]any {
+	return map[string]any{"added": sum.Added, "changed": sum.Changed, "unchanged": sum.Unchanged, "removed": sum.Removed, "dryRun": dryRun}
 }

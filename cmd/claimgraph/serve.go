@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/schema"
 	"github.com/claimgraph/claimgraph/seed"
 )
@@ -99,13 +100,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
-	cached, err := cfg.openCached(ctx, log)
+	raw, err := cfg.open(ctx, log)
 	if err != nil {
 		return err
 	}
-	defer cached.Close()
+	defer raw.Close()
 	m := newMetrics()
-	st := instrumentedStore{Store: cached, m: m}
+	st := instrumentedStore{Store: cache.New(raw, 0), m: m}
+	opts.Import = importer(raw, m, log)
 	if err := seedAtStart(ctx, st, cfg.seeds, m, log); err != nil {
 		return err
 	}
@@ -180,11 +182,33 @@ func seedAtStart(ctx context.Context, st graph.Store, files []string, m *metrics
 	return nil
 }
 
+// importer serves importFacts and POST /import with seed.Import on the
+// store itself (bulk imports need it; the read cache in front of it sees
+// the store's generation change).
+func importer(st graph.Store, m *metrics, log *slog.Logger) schema.Importer {
+	return func(ctx context.Context, format, name string, r io.Reader, dryRun bool) (graph.Summary, error) {
+		f := seed.Format(format)
+		if f != seed.FormatYAML && f != seed.FormatCSV && f != seed.FormatNQuads {
+			return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q: use yaml, csv or nquads", format)
+		}
+		sum, err := seed.Import(ctx, st, f, r, seed.ImportOptions{Name: name, DryRun: dryRun})
+		if err != nil {
+			return sum, err
+		}
+		if !dryRun {
+			m.countImport(sum)
+		}
+		log.InfoContext(ctx, "imported", "format", format, "dry_run", dryRun, "added", sum.Added, "changed", sum.Changed, "removed", sum.Removed)
+		return sum, nil
+	}
+}
+
 // routes is the HTTP surface of claimgraph serve.
 func routes(gql *schema.Handler, st graph.Store, m *metrics, corsOrigins []string, log *slog.Logger) http.Handler {
 	r := mux.NewRouter()
 	r.Use(nameRoute)
 	r.Handle("/graphql", cors(gql, corsOrigins))
+	r.Handle("/import", gql.ImportHandler())
 	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

@@ -106,6 +106,7 @@
     '    added',
     '    changed',
     '    unchanged',
+    '    dryRun',
     '  }',
     '}'
   );
