@@ -27,15 +27,7 @@ func explorerServer(tb testing.TB) *httptest.Server {
 
 func TestExplorerPaths(t *testing.T) {
 	srv := explorerServer(t)
-	tests := []struct {
-		name       string
-		method     string
-		path       string
-		wantStatus int
-		wantType   string // checked when non-empty
-		wantCache  string // checked when non-empty
-		wantInBody string // checked when non-empty
-	}{
+	checkAssets(t, srv, []assetCase{
 		{"page", http.MethodGet, "/explore", 200, "text/html; charset=utf-8", "no-cache", "<title>claimgraph explorer</title>"},
 		{"page with state", http.MethodGet, "/explore?show=ttp&from=india&to=afghan-taliban", 200, "text/html; charset=utf-8", "no-cache", `id="cy"`},
 		{"page head", http.MethodHead, "/explore", 200, "text/html; charset=utf-8", "no-cache", ""},
@@ -48,34 +40,7 @@ func TestExplorerPaths(t *testing.T) {
 		{"unknown", http.MethodGet, "/explore/nope.js", 404, "", "", ""},
 		{"post", http.MethodPost, "/explore", 405, "", "", ""},
 		{"delete script", http.MethodDelete, "/explore/explore.js", 405, "", "", ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			resp, body := fetchPlayground(t, srv, tc.method, tc.path, nil)
-			if resp.StatusCode != tc.wantStatus {
-				t.Fatalf("%s %s status = %d, want %d", tc.method, tc.path, resp.StatusCode, tc.wantStatus)
-			}
-			if tc.wantType != "" {
-				if got := resp.Header.Get("Content-Type"); got != tc.wantType {
-					t.Errorf("Content-Type = %q, want %q", got, tc.wantType)
-				}
-			}
-			if tc.wantCache != "" {
-				if got := resp.Header.Get("Cache-Control"); got != tc.wantCache {
-					t.Errorf("Cache-Control = %q, want %q", got, tc.wantCache)
-				}
-			}
-			if tc.wantInBody != "" && !strings.Contains(string(body), tc.wantInBody) {
-				t.Errorf("body lacks %q", tc.wantInBody)
-			}
-			if tc.method == http.MethodHead && len(body) != 0 {
-				t.Errorf("HEAD returned a %d-byte body", len(body))
-			}
-			if tc.wantStatus == http.StatusMethodNotAllowed && resp.Header.Get("Allow") != "GET, HEAD" {
-				t.Errorf("Allow = %q, want %q", resp.Header.Get("Allow"), "GET, HEAD")
-			}
-		})
-	}
+	})
 }
 
 func TestExplorerPageHeaders(t *testing.T) {

@@ -185,15 +185,7 @@ func TestPlaygroundReferencedAssets(t *testing.T) {
 
 func TestPlaygroundPaths(t *testing.T) {
 	srv := playgroundServer(t)
-	tests := []struct {
-		name       string
-		method     string
-		path       string
-		wantStatus int
-		wantType   string // checked when non-empty
-		wantCache  string // checked when non-empty
-		wantInBody string // checked when non-empty
-	}{
+	checkAssets(t, srv, []assetCase{
 		{"index", http.MethodGet, "/", 200, "text/html; charset=utf-8", "no-cache", "claimgraph playground"},
 		{"index head", http.MethodHead, "/", 200, "text/html; charset=utf-8", "no-cache", ""},
 		{"playground script", http.MethodGet, "/assets/playground.js", 200, "text/javascript; charset=utf-8", "no-cache", "GraphiQL.createFetcher({ url: '/graphql' })"},
@@ -215,34 +207,7 @@ func TestPlaygroundPaths(t *testing.T) {
 		{"traversal", http.MethodGet, "/assets/vendor/../refresh.sh", 404, "", "", ""},
 		{"post index", http.MethodPost, "/", 405, "", "", ""},
 		{"delete asset", http.MethodDelete, "/assets/playground.js", 405, "", "", ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			resp, body := fetchPlayground(t, srv, tc.method, tc.path, nil)
-			if resp.StatusCode != tc.wantStatus {
-				t.Fatalf("%s %s status = %d, want %d", tc.method, tc.path, resp.StatusCode, tc.wantStatus)
-			}
-			if tc.wantType != "" {
-				if got := resp.Header.Get("Content-Type"); got != tc.wantType {
-					t.Errorf("Content-Type = %q, want %q", got, tc.wantType)
-				}
-			}
-			if tc.wantCache != "" {
-				if got := resp.Header.Get("Cache-Control"); got != tc.wantCache {
-					t.Errorf("Cache-Control = %q, want %q", got, tc.wantCache)
-				}
-			}
-			if tc.wantInBody != "" && !strings.Contains(string(body), tc.wantInBody) {
-				t.Errorf("body lacks %q", tc.wantInBody)
-			}
-			if tc.method == http.MethodHead && len(body) != 0 {
-				t.Errorf("HEAD returned a %d-byte body", len(body))
-			}
-			if tc.wantStatus == http.StatusMethodNotAllowed && resp.Header.Get("Allow") != "GET, HEAD" {
-				t.Errorf("Allow = %q, want %q", resp.Header.Get("Allow"), "GET, HEAD")
-			}
-		})
-	}
+	})
 }
 
 func TestPlaygroundConditionalGet(t *testing.T) {
@@ -324,6 +289,49 @@ func TestPlaygroundDefaultQuery(t *testing.T) {
 		t.Run(want, func(t *testing.T) {
 			if !strings.Contains(js, want) {
 				t.Errorf("playground.js lacks %q", want)
+			}
+		})
+	}
+}
+
+// assetCase is one request to a page handler and what must come back.
+type assetCase struct {
+	name       string
+	method     string
+	path       string
+	wantStatus int
+	wantType   string // checked when non-empty
+	wantCache  string // checked when non-empty
+	wantInBody string // checked when non-empty
+}
+
+// checkAssets runs each case against srv as a named subtest.
+func checkAssets(t *testing.T, srv *httptest.Server, tests []assetCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := fetchPlayground(t, srv, tc.method, tc.path, nil)
+			if resp.StatusCode != tc.wantStatus {
+				t.Fatalf("%s %s status = %d, want %d", tc.method, tc.path, resp.StatusCode, tc.wantStatus)
+			}
+			if tc.wantType != "" {
+				if got := resp.Header.Get("Content-Type"); got != tc.wantType {
+					t.Errorf("Content-Type = %q, want %q", got, tc.wantType)
+				}
+			}
+			if tc.wantCache != "" {
+				if got := resp.Header.Get("Cache-Control"); got != tc.wantCache {
+					t.Errorf("Cache-Control = %q, want %q", got, tc.wantCache)
+				}
+			}
+			if tc.wantInBody != "" && !strings.Contains(string(body), tc.wantInBody) {
+				t.Errorf("body lacks %q", tc.wantInBody)
+			}
+			if tc.method == http.MethodHead && len(body) != 0 {
+				t.Errorf("HEAD returned a %d-byte body", len(body))
+			}
+			if tc.wantStatus == http.StatusMethodNotAllowed && resp.Header.Get("Allow") != "GET, HEAD" {
+				t.Errorf("Allow = %q, want %q", resp.Header.Get("Allow"), "GET, HEAD")
 			}
 		})
 	}
