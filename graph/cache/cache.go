@@ -37,6 +37,7 @@ type Store struct {
 	relations  map[string][]graph.Statement
 	statements map[string]graph.Statement
 	sources    map[string]graph.Source
+	lists      map[graph.EntityQuery][]graph.Entity
 	items      int
 }
 
@@ -66,6 +67,7 @@ func (c *Store) reset() {
 	c.relations = map[string][]graph.Statement{}
 	c.statements = map[string]graph.Statement{}
 	c.sources = map[string]graph.Source{}
+	c.lists = map[graph.EntityQuery][]graph.Entity{}
 	c.items = 0
 }
 
@@ -223,24 +225,31 @@ func (c *Store) Source(ctx context.Context, id string) (graph.Source, error) {
 	return s, nil
 }
 
-// Entities implements graph.Store by asking the store, and remembers the
-// entities it returns.
+// Entities implements graph.Store: each distinct query (a search as it is
+// typed, a page of a listing) is asked of the store once per generation,
+// and the entities it returns are remembered one by one too.
 func (c *Store) Entities(ctx context.Context, q graph.EntityQuery) ([]graph.Entity, error) {
 	g, err := c.current(ctx)
 	if err != nil {
 		return nil, err
 	}
-	list, err := c.src.Entities(ctx, q)
-	if err != nil {
+	c.mu.Lock()
+	list, ok := c.lists[q]
+	c.mu.Unlock()
+	if ok {
+		return slices.Clip(list), nil
+	}
+	if list, err = c.src.Entities(ctx, q); err != nil {
 		return nil, err
 	}
-	if len(list) <= 1000 {
-		c.put(g, func() {
+	c.put(g, func() {
+		c.lists[q] = list
+		if len(list) <= 1000 {
 			for _, e := range list {
 				c.entities[e.ID] = entityEntry{e, true}
 			}
-		})
-	}
+		}
+	})
 	return slices.Clip(list), nil
 }
 
