@@ -38,6 +38,9 @@ type Store struct {
 	statements map[string]graph.Statement
 	sources    map[string]graph.Source
 	items      int
+
+	// nb is the adjacency index (index.go).
+	nb neighborIndex
 }
 
 type entityEntry struct {
