@@ -131,7 +131,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				if err != nil {
 					return nil, err
 				}
-				n := graph.StoreNeighbors(r.store, r.ont)
+				n := r.neighbors()
 				switch p.Args["mode"] {
 				case "CREDIBLE":
 					return graph.MostCrediblePaths(ctx, n, q)
@@ -146,7 +146,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				if err != nil {
 					return nil, err
 				}
-				paths, err := graph.ShortestPaths(ctx, graph.StoreNeighbors(r.store, r.ont), q)
+				paths, err := graph.ShortestPaths(ctx, r.neighbors(), q)
 				if err != nil || len(paths) == 0 {
 					return nil, err
 				}
@@ -158,7 +158,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				if err != nil {
 					return nil, err
 				}
-				return graph.MostCrediblePaths(ctx, graph.StoreNeighbors(r.store, r.ont), q)
+				return graph.MostCrediblePaths(ctx, r.neighbors(), q)
 			})},
 		"neighborhood": &graphql.Field{Type: graphql.NewNonNull(subgraph), Description: "The entities within depth hops of one entity, and the relations walked to reach them.", Args: neighborhoodArgs,
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -169,7 +169,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				q := graph.NeighborhoodQuery{ID: p.Args["id"].(string), Filter: f}
 				q.Depth, _ = p.Args["depth"].(int)
 				q.MaxNodes, _ = p.Args["maxNodes"].(int)
-				return graph.Neighborhood(ctx, graph.StoreNeighbors(r.store, r.ont), q)
+				return graph.Neighborhood(ctx, r.neighbors(), q)
 			})},
 	}
 }
@@ -248,4 +248,19 @@ func (r *resolver) explain(ctx context.Context, h graph.Hop) (string, error) {
 		names[id] = e.Name
 	}
 	return h.Explain(func(id string) string { return names[id] }, r.label), nil
+}
+
+// NeighborsProvider is a Store that offers a faster graph.Neighbors than
+// graph.StoreNeighbors, such as the adjacency index of graph/cache. Path
+// fields use it when the store has it.
+type NeighborsProvider interface {
+	Neighbors(ont graph.Ontology) graph.Neighbors
+}
+
+// neighbors returns the Neighbors of one path query.
+func (r *resolver) neighbors() graph.Neighbors {
+	if p, ok := r.store.(NeighborsProvider); ok {
+		return p.Neighbors(r.ont)
+	}
+	return graph.StoreNeighbors(r.store, r.ont)
 }

@@ -67,6 +67,9 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// A one-shot command never finds a current adjacency index (it lives
+	// in memory, see graph/cache), and building one scans the whole store:
+	// it reads the store through the cache instead.
 	paths, err := search(ctx, graph.StoreNeighbors(st, ont), q)
 	if err != nil {
 		return err

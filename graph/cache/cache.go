@@ -39,6 +39,9 @@ type Store struct {
 	sources    map[string]graph.Source
 	lists      map[graph.EntityQuery][]graph.Entity
 	items      int
+
+	// nb is the adjacency index (index.go).
+	nb neighborIndex
 }
 
 type entityEntry struct {

@@ -323,9 +323,15 @@ func (r reader) source(ctx context.Context, id string) (graph.Source, bool, erro
 	if err != nil {
 		return graph.Source{}, false, err
 	}
+	src, ok := decodeSource(id, own)
+	return src, ok, nil
+}
+
+// decodeSource decodes a source from the quads of its node.
+func decodeSource(id string, own []quad.Quad) (graph.Source, bool) {
 	p := propsOf(own)
 	if len(p[pTitle]) == 0 {
-		return graph.Source{}, false, nil
+		return graph.Source{}, false
 	}
 	return graph.Source{
 		ID:          id,
@@ -334,7 +340,7 @@ func (r reader) source(ctx context.Context, id string) (graph.Source, bool, erro
 		URL:         p.text(pURL),
 		Published:   graph.Date(p.text(pPublished)),
 		Reliability: p.text(pReliability),
-	}, true, nil
+	}, true
 }
 
 // statement reads the statement with the given id and its claims, ordered

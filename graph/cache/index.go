@@ -1,0 +1,324 @@
+package cache
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// The adjacency index
+//
+// Path search asks for the hops of one entity after another; through the
+// store each ask is a Relations read (about a millisecond on bolt). The
+// adjacency index holds every entity's hops in memory, built from one
+// graph.Snapshot (a single pass over the store, see graph.Scanner), so a
+// hop list costs a map lookup.
+//
+// Freshness follows the cache's rule: the index is labelled with the
+// generation the snapshot was read under, and it is used only while the
+// store's generation is still that one. Neighbors checks the generation
+// once, when a query first asks for hops (one query sees one state of the
+// graph); if the index is missing or stale, that query runs on the store
+// through the cache (graph.StoreNeighbors, always fresh) while a rebuild
+// runs in the background, one at a time. So a write, also one by another
+// process sharing a PostgreSQL store, is seen by the very next query, and
+// the fast path returns once the rebuild is done. BuildIndex builds
+// synchronously, for a warm start.
+
+// neighborIndex is the adjacency index state of a Store. Its zero value
+// holds no index.
+type neighborIndex struct {
+	mu       sync.Mutex
+	cur      *index
+	building bool
+	cancel   context.CancelFunc
+	done     chan struct{} // closed when the running build ends
+	closed   bool
+}
+
+// index is an adjacency index of one snapshot. It is never modified after
+// it is built.
+type index struct {
+	gen       string
+	symmetric map[string]bool
+	types     map[string]string
+	hops      map[string][]graph.Hop // by entity; sorted by To, then statement id
+	nhops     int
+}
+
+// IndexStats describes the adjacency index.
+type IndexStats struct {
+	// Generation is the store generation the index was built under; ""
+	// when there is no index.
+	Generation string
+	// Entities and Hops count what it holds (each statement is two hops).
+	Entities, Hops int
+	// Building reports a rebuild in progress.
+	Building bool
+}
+
+// IndexStats returns the state of the adjacency index.
+func (c *Store) IndexStats() IndexStats {
+	c.nb.mu.Lock()
+	defer c.nb.mu.Unlock()
+	s := IndexStats{Building: c.nb.building}
+	if x := c.nb.cur; x != nil {
+		s.Generation, s.Entities, s.Hops = x.gen, len(x.types), x.nhops
+	}
+	return s
+}
+
+// BuildIndex reads a snapshot of the store and installs the adjacency index
+// built from it. It returns Invalid when the store cannot be scanned (it
+// does not implement graph.Scanner).
+func (c *Store) BuildIndex(ctx context.Context) error {
+	sc, ok := c.src.(graph.Scanner)
+	if !ok {
+		return graph.Errorf(graph.Invalid, "the store cannot be scanned for an adjacency index")
+	}
+	snap, err := sc.Scan(ctx)
+	if err != nil {
+		return err
+	}
+	x := buildIndex(snap)
+	c.nb.mu.Lock()
+	c.nb.cur = x
+	c.nb.mu.Unlock()
+	return nil
+}
+
+// rebuild starts a background BuildIndex unless one is running, the store
+// cannot be scanned or the cache is closed.
+func (c *Store) rebuild() {
+	if _, ok := c.src.(graph.Scanner); !ok {
+		return
+	}
+	c.nb.mu.Lock()
+	defer c.nb.mu.Unlock()
+	if c.nb.building || c.nb.closed {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	c.nb.building, c.nb.cancel, c.nb.done = true, cancel, done
+	go func() {
+		defer close(done)
+		defer cancel()
+		// A failed build leaves the old index, which the generation check
+		// keeps unused; the next stale query tries again.
+		_ = c.BuildIndex(ctx)
+		c.nb.mu.Lock()
+		c.nb.building = false
+		c.nb.mu.Unlock()
+	}()
+}
+
+// WaitIndex waits for a background rebuild to end, or for ctx.
+func (c *Store) WaitIndex(ctx context.Context) error {
+	c.nb.mu.Lock()
+	done, building := c.nb.done, c.nb.building
+	c.nb.mu.Unlock()
+	if !building {
+		return nil
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops a background rebuild and closes the store.
+func (c *Store) Close() error {
+	c.nb.mu.Lock()
+	c.nb.closed = true
+	cancel, done, building := c.nb.cancel, c.nb.done, c.nb.building
+	c.nb.mu.Unlock()
+	if building {
+		cancel()
+		<-done
+	}
+	return c.Store.Close()
+}
+
+// Neighbors returns graph.Neighbors for path search with ont's relation
+// types. It uses the adjacency index when it is current (built under the
+// store's present generation, with the same symmetric relation types as
+// ont), and otherwise reads the store through the cache, as
+// graph.StoreNeighbors(c, ont), while the index is rebuilt in the
+// background. The choice is made once, on the first call of its methods:
+// use one Neighbors per query.
+func (c *Store) Neighbors(ont graph.Ontology) graph.Neighbors {
+	return &indexedNeighbors{c: c, ont: ont}
+}
+
+// indexedNeighbors is the graph.Neighbors of Store.Neighbors.
+type indexedNeighbors struct {
+	c   *Store
+	ont graph.Ontology
+
+	mu       sync.Mutex
+	x        *index          // set when the index is used
+	fallback graph.Neighbors // set when the store is read
+}
+
+// resolve picks the index or the store, once.
+func (n *indexedNeighbors) resolve(ctx context.Context) (*index, graph.Neighbors, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.x != nil || n.fallback != nil {
+		return n.x, n.fallback, nil
+	}
+	g, err := n.c.src.Generation(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	n.c.nb.mu.Lock()
+	x := n.c.nb.cur
+	n.c.nb.mu.Unlock()
+	if x != nil && x.gen == g {
+		if maps.Equal(x.symmetric, symmetricTypes(n.ont)) {
+			n.x = x
+			return x, nil, nil
+		}
+	} else {
+		n.c.rebuild()
+	}
+	n.fallback = graph.StoreNeighbors(n.c, n.ont)
+	return nil, n.fallback, nil
+}
+
+// Hops implements graph.Neighbors. The slice is shared: callers must not
+// modify it.
+func (n *indexedNeighbors) Hops(ctx context.Context, id string) ([]graph.Hop, error) {
+	x, fb, err := n.resolve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if fb != nil {
+		return fb.Hops(ctx, id)
+	}
+	if _, ok := x.types[id]; !ok {
+		return nil, graph.Errorf(graph.NotFound, "no entity %q", id)
+	}
+	return x.hops[id], nil
+}
+
+// EntityType implements graph.Neighbors.
+func (n *indexedNeighbors) EntityType(ctx context.Context, id string) (string, error) {
+	x, fb, err := n.resolve(ctx)
+	if err != nil {
+		return "", err
+	}
+	if fb != nil {
+		return fb.EntityType(ctx, id)
+	}
+	t, ok := x.types[id]
+	if !ok {
+		return "", graph.Errorf(graph.NotFound, "no entity %q", id)
+	}
+	return t, nil
+}
+
+// symmetricTypes returns the names of ont's symmetric relation types.
+func symmetricTypes(ont graph.Ontology) map[string]bool {
+	sym := map[string]bool{}
+	for _, t := range ont.RelationTypes {
+		if t.Symmetric {
+			sym[t.Name] = true
+		}
+	}
+	return sym
+}
+
+// buildIndex builds the adjacency index of snap: for each entity, one hop
+// per statement at either end that has the entity, walked away from it, as
+// graph.StoreNeighbors returns them. Statements whose end is no entity give
+// that end no hops, as Store.Relations would. Statements citing the same
+// sources share one Sources map.
+func buildIndex(snap graph.Snapshot) *index {
+	x := &index{
+		gen:       snap.Generation,
+		symmetric: symmetricTypes(snap.Ontology),
+		types:     snap.EntityTypes,
+		hops:      make(map[string][]graph.Hop, len(snap.EntityTypes)),
+	}
+	if x.types == nil {
+		x.types = map[string]string{}
+	}
+	degree := make(map[string]int, len(x.types))
+	for i := range snap.Statements {
+		st := &snap.Statements[i]
+		for _, end := range ends(st) {
+			if _, ok := x.types[end]; ok {
+				degree[end]++
+				x.nhops++
+			}
+		}
+	}
+	// One backing array for every hop list.
+	all := make([]graph.Hop, 0, x.nhops)
+	for id, d := range degree {
+		x.hops[id] = all[len(all) : len(all) : len(all)+d]
+		all = all[:len(all)+d]
+	}
+	shared := map[string]map[string]graph.Source{}
+	for i := range snap.Statements {
+		st := snap.Statements[i]
+		srcs := sourcesOf(st.Claims, snap.Sources, shared)
+		sym := x.symmetric[st.Type]
+		for _, end := range ends(&st) {
+			if _, ok := x.types[end]; !ok {
+				continue
+			}
+			h := graph.Hop{From: end, To: st.Object, Statement: st, Forward: true, Symmetric: sym, Sources: srcs}
+			if st.Subject != end {
+				h.To, h.Forward = st.Subject, false
+			}
+			x.hops[end] = append(x.hops[end], h)
+		}
+	}
+	for _, hs := range x.hops {
+		slices.SortFunc(hs, func(a, b graph.Hop) int {
+			return cmp.Or(strings.Compare(a.To, b.To), strings.Compare(a.Statement.ID, b.Statement.ID))
+		})
+	}
+	return x
+}
+
+// ends returns the distinct ends of st: a self-loop has one.
+func ends(st *graph.Statement) []string {
+	if st.Subject == st.Object {
+		return []string{st.Subject}
+	}
+	return []string{st.Subject, st.Object}
+}
+
+// sourcesOf returns the known sources claims cite, sharing one map per set
+// of source ids through shared.
+func sourcesOf(claims []graph.Claim, known map[string]graph.Source, shared map[string]map[string]graph.Source) map[string]graph.Source {
+	ids := make([]string, 0, len(claims))
+	for _, c := range claims {
+		if _, ok := known[c.Source]; ok {
+			ids = append(ids, c.Source)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	key := strings.Join(ids, "\x00")
+	if m, ok := shared[key]; ok {
+		return m
+	}
+	m := make(map[string]graph.Source, len(ids))
+	for _, id := range ids {
+		m[id] = known[id]
+	}
+	shared[key] = m
+	return m
+}

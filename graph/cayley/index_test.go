@@ -1,0 +1,191 @@
+package cayley_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cache"
+	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/seed"
+)
+
+// seededIndex opens a memory store with the built-in seed and a cache over
+// it with a built adjacency index.
+func seededIndex(t *testing.T) (*cayley.Store, *cache.Store, graph.Ontology) {
+	t.Helper()
+	st, err := cayley.Open(t.Context(), "memory:", cayley.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := seed.Load(t.Context(), st, graph.ApplyOptions{}, seed.Builtin()...); err != nil {
+		t.Fatal(err)
+	}
+	c := cache.New(st, 0)
+	if err := c.BuildIndex(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ont, err := st.Ontology(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, c, ont
+}
+
+// describe renders paths with their entities, statements, claims and cost.
+func describe(paths []graph.Path) string {
+	var b strings.Builder
+	for _, p := range paths {
+		fmt.Fprintf(&b, "%v cost %d:", p.Nodes(), p.Cost)
+		for _, h := range p.Hops {
+			fmt.Fprintf(&b, " %s/%v/%v/%d claims/%d sources", h.Statement.ID, h.Forward, h.Symmetric, len(h.Statement.Claims), len(h.Sources))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// TestIndexNeighborsConformToStoreNeighbors runs every path algorithm on
+// every ordered pair of the built-in seed's entities through the adjacency
+// index and through graph.StoreNeighbors, and wants the same answers.
+func TestIndexNeighborsConformToStoreNeighbors(t *testing.T) {
+	st, c, ont := seededIndex(t)
+	ctx := t.Context()
+	gen, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.IndexStats(); s.Generation != gen || s.Hops == 0 {
+		t.Fatalf("index %+v, store generation %q", s, gen)
+	}
+	ents, err := st.Entities(ctx, graph.EntityQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := graph.StoreNeighbors(st, ont)
+	for _, e := range ents {
+		want, err1 := plain.Hops(ctx, e.ID)
+		got, err2 := c.Neighbors(ont).Hops(ctx, e.ID)
+		if err1 != nil || err2 != nil || len(got) != len(want) {
+			t.Fatalf("hops of %s: index %d (%v), store %d (%v)", e.ID, len(got), err2, len(want), err1)
+		}
+	}
+	if _, err := c.Neighbors(ont).Hops(ctx, "no-such-entity"); graph.ErrorCode(err) != graph.NotFound {
+		t.Errorf("hops of a missing entity: %v, want NotFound", err)
+	}
+	algos := map[string]func(graph.PathQuery) ([]graph.Path, error){}
+	for name, f := range map[string]func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error){
+		"shortest": func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error) {
+			return graph.ShortestPaths(ctx, n, q)
+		},
+		"k3": func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error) {
+			q.K = 3
+			return graph.KShortestPaths(ctx, n, q)
+		},
+		"credible": func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error) {
+			q.K = 2
+			return graph.MostCrediblePaths(ctx, n, q)
+		},
+		"all": func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error) {
+			q.MaxDepth, q.Limit = 3, graph.MaxPathLimit
+			return graph.AllSimplePaths(ctx, n, q)
+		},
+	} {
+		algos[name] = func(q graph.PathQuery) ([]graph.Path, error) {
+			want, err1 := f(plain, q)
+			got, err2 := f(c.Neighbors(ont), q)
+			if graph.ErrorCode(err1) != graph.ErrorCode(err2) {
+				return nil, fmt.Errorf("index error %v, store error %v", err2, err1)
+			}
+			if describe(got) != describe(want) {
+				return nil, fmt.Errorf("index:\n%sstore:\n%s", describe(got), describe(want))
+			}
+			return got, nil
+		}
+	}
+	found := 0
+	for _, a := range ents {
+		for _, z := range ents {
+			if a.ID == z.ID {
+				continue
+			}
+			for _, dir := range []graph.Direction{graph.Both, graph.Out} {
+				for name, run := range algos {
+					paths, err := run(graph.PathQuery{From: a.ID, To: z.ID, Filter: graph.Filter{Direction: dir}})
+					if err != nil {
+						t.Fatalf("%s %s → %s (%s): %v", name, a.ID, z.ID, dir, err)
+					}
+					found += len(paths)
+				}
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatal("no paths at all in the seed")
+	}
+	if s := c.IndexStats(); s.Building {
+		t.Error("a current index was rebuilt")
+	}
+}
+
+// TestIndexFollowsWrites applies a batch that links two entities and wants
+// the next query to see the new path at once (on the store, while the index
+// is rebuilt), and the rebuilt index to agree.
+func TestIndexFollowsWrites(t *testing.T) {
+	st, c, ont := seededIndex(t)
+	ctx := t.Context()
+	ents, err := st.Entities(ctx, graph.EntityQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two entities with no one-hop path that some relation type may link.
+	var q graph.PathQuery
+	var rel string
+	for _, rt := range ont.RelationTypes {
+		for _, a := range ents {
+			for _, z := range ents {
+				if rel != "" || a.ID == z.ID || !rt.Allows(a.Type, z.Type) {
+					continue
+				}
+				cand := graph.PathQuery{From: a.ID, To: z.ID, MaxDepth: 1, Filter: graph.Filter{Direction: graph.Both}}
+				if paths, err := graph.ShortestPaths(ctx, c.Neighbors(ont), cand); err == nil && len(paths) == 0 {
+					q, rel = cand, rt.Name
+				}
+			}
+		}
+	}
+	if rel == "" {
+		t.Fatal("no two unlinked entities in the seed")
+	}
+	srcs, err := st.Sources(ctx, graph.Page{Limit: 1})
+	if err != nil || len(srcs) == 0 {
+		t.Fatal(srcs, err)
+	}
+	id := graph.DefaultStatementID(q.From, rel, q.To)
+	b := graph.Batch{Statements: []graph.Statement{{ID: id, Subject: q.From, Type: rel, Object: q.To,
+		Claims: []graph.Claim{{ID: id + "~c", Source: srcs[0].ID, Stance: graph.Asserts}}}}}
+	if _, err := c.Apply(ctx, b, graph.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	paths, err := graph.ShortestPaths(ctx, c.Neighbors(ont), q)
+	if err != nil || len(paths) != 1 || paths[0].Hops[0].Statement.ID != id {
+		t.Fatalf("right after the write: %v, %v", describe(paths), err)
+	}
+	if err := c.WaitIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gen, _ := st.Generation(ctx)
+	if s := c.IndexStats(); s.Generation != gen {
+		t.Fatalf("index not rebuilt: %+v, generation %q", s, gen)
+	}
+	again, err := graph.ShortestPaths(ctx, c.Neighbors(ont), q)
+	if err != nil || describe(again) != describe(paths) {
+		t.Fatalf("rebuilt index: %v, %v; want %v", describe(again), err, describe(paths))
+	}
+	if !slices.ContainsFunc(again[0].Hops[0].Statement.Claims, func(cl graph.Claim) bool { return cl.ID == id+"~c" }) {
+		t.Errorf("claims of the new statement: %+v", again[0].Hops[0].Statement.Claims)
+	}
+}

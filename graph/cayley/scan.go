@@ -1,0 +1,270 @@
+package cayley
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/refs"
+	"github.com/cayleygraph/quad"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+// scanBatch is how many quads Scan resolves to values at once.
+const scanBatch = 10000
+
+// Scan reads every entity type, statement (with its claims) and cited
+// source in one pass over all quads (Cayley's QuadsAllIterator, one read
+// lock), for building an in-memory index: on the movie data it replaces
+// one Relations call per entity. It decodes exactly what the per-item
+// reads decode: explicit statements through their metadata, bulk-import
+// edges with their implicit claim, and it drops the quads of imports that
+// are not live (uncommitted or superseded), as every read does. It
+// implements graph.Scanner.
+func (s *Store) Scan(ctx context.Context) (_ graph.Snapshot, err error) {
+	defer deferWrap(&err, "scan store")
+	qs, err := s.rlock()
+	if err != nil {
+		return graph.Snapshot{}, err
+	}
+	defer s.mu.RUnlock()
+	r := newReader(qs)
+	var snap graph.Snapshot
+	if s.shared {
+		tokens, err := generationTokens(ctx, r)
+		if err != nil {
+			return graph.Snapshot{}, err
+		}
+		snap.Generation = strings.Join(tokens, ",")
+	} else {
+		snap.Generation = strconv.FormatUint(s.gen.Load(), 10)
+	}
+	if snap.Ontology, err = r.ontology(ctx); err != nil {
+		return graph.Snapshot{}, err
+	}
+	sc := &scanner{
+		r:          r,
+		types:      map[string]string{},
+		edges:      map[string]bool{},
+		implicit:   map[edgeEnds][]string{},
+		statements: map[string][]quad.Quad{},
+		claims:     map[string][]quad.Quad{},
+		sources:    map[string][]quad.Quad{},
+	}
+	if err := sc.all(ctx, qs); err != nil {
+		return graph.Snapshot{}, err
+	}
+	snap.EntityTypes = sc.types
+	snap.Statements, snap.Sources = sc.assemble()
+	return snap, nil
+}
+
+// edgeEnds is the subject, relation type and object of a statement edge.
+type edgeEnds struct{ subject, typ, object string }
+
+// scanner collects what Scan needs from the quads, keeping nothing else.
+type scanner struct {
+	r     reader
+	types map[string]string // entity id → type
+	// edges holds the ids of the statements that have a live edge, and
+	// implicit maps the ends of each live import edge to the sources of
+	// those imports.
+	edges    map[string]bool
+	implicit map[edgeEnds][]string
+	// the quads of statement, claim and source nodes, by id
+	statements, claims, sources map[string][]quad.Quad
+}
+
+// all walks every quad of qs.
+func (sc *scanner) all(ctx context.Context, qs cgraph.QuadStore) error {
+	it := qs.QuadsAllIterator().Iterate()
+	defer it.Close()
+	links := make([]cgraph.Ref, 0, scanBatch)
+	for it.Next(ctx) {
+		links = append(links, it.Result())
+		if len(links) == scanBatch {
+			if err := sc.batch(ctx, qs, links); err != nil {
+				return err
+			}
+			links = links[:0]
+		}
+	}
+	if err := it.Err(); err != nil {
+		return fmt.Errorf("iterate quads: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return sc.batch(ctx, qs, links)
+}
+
+// batch resolves links to quads and keeps what Scan needs.
+func (sc *scanner) batch(ctx context.Context, qs cgraph.QuadStore, links []cgraph.Ref) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var quads []quad.Quad
+	if bn, ok := qs.(refs.BatchNamer); ok {
+		var err error
+		if quads, err = batchQuadsDeduped(ctx, qs, bn, links); err != nil {
+			return err
+		}
+	} else {
+		for _, l := range links {
+			q, err := qs.Quad(l)
+			if err != nil {
+				return fmt.Errorf("read quad: %w", err)
+			}
+			if q.IsValid() {
+				quads = append(quads, q)
+			}
+		}
+	}
+	for _, q := range quads {
+		if err := sc.quad(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// quad keeps q if Scan needs it and it is live.
+func (sc *scanner) quad(ctx context.Context, q quad.Quad) error {
+	var source string // the source of q's import, if q has one
+	if isImport(q.Label) {
+		st, err := sc.r.importState(ctx, q.Label)
+		if err != nil {
+			return err
+		}
+		if !st.live() {
+			return nil
+		}
+		source = st.source
+	}
+	if typ, ok := idOf(q.Predicate, prefixRelation); ok {
+		subj, ok1 := idOf(q.Subject, prefixEntity)
+		obj, ok2 := idOf(q.Object, prefixEntity)
+		if !ok1 || !ok2 {
+			return nil
+		}
+		ends := edgeEnds{subj, typ, obj}
+		if id, ok := idOf(q.Label, prefixStmt); ok {
+			sc.edges[id] = true
+		} else if source != "" {
+			sc.edges[graph.DefaultStatementID(subj, typ, obj)] = true
+			sc.implicit[ends] = append(sc.implicit[ends], source)
+		}
+		return nil
+	}
+	if q.Predicate == iriRDFType {
+		if id, ok := idOf(q.Subject, prefixEntity); ok {
+			if typ, ok := idOf(q.Object, prefixType); ok && !strings.Contains(id, aliasMarker) {
+				sc.types[id] = typ
+			}
+		}
+		return nil
+	}
+	if id, ok := idOf(q.Subject, prefixStmt); ok {
+		sc.statements[id] = append(sc.statements[id], q)
+	} else if id, ok := idOf(q.Subject, prefixClaim); ok {
+		sc.claims[id] = append(sc.claims[id], q)
+	} else if id, ok := idOf(q.Subject, prefixSource); ok {
+		sc.sources[id] = append(sc.sources[id], q)
+	}
+	return nil
+}
+
+// assemble decodes the statements that have an edge, as reader.statementWith
+// does, and the sources their claims cite.
+func (sc *scanner) assemble() ([]graph.Statement, map[string]graph.Source) {
+	out := make([]graph.Statement, 0, len(sc.edges))
+	cited := map[string]graph.Source{}
+	for id := range sc.edges {
+		own := sc.statements[id]
+		st, explicit := decodeStatement(id, own)
+		if !explicit {
+			subj, typ, obj, ok := splitDefaultID(id)
+			if !ok {
+				continue
+			}
+			st = graph.Statement{ID: id, Subject: subj, Type: typ, Object: obj, Attributes: decodeAttributes(own)}
+		}
+		for _, cid := range propsOf(own).sortedIDs(pClaim, prefixClaim) {
+			if c, _, ok := decodeClaim(cid, sc.claims[cid]); ok {
+				st.Claims = append(st.Claims, c)
+			}
+		}
+		if id == graph.DefaultStatementID(st.Subject, st.Type, st.Object) {
+			for _, src := range sc.implicit[edgeEnds{st.Subject, st.Type, st.Object}] {
+				st.Claims = append(st.Claims, graph.ImplicitClaim(id, src))
+			}
+			slices.SortFunc(st.Claims, func(a, b graph.Claim) int { return cmp.Compare(a.ID, b.ID) })
+			st.Claims = slices.CompactFunc(st.Claims, func(a, b graph.Claim) bool { return a.ID == b.ID })
+		}
+		if !explicit && len(st.Claims) == 0 {
+			continue
+		}
+		for _, c := range st.Claims {
+			if _, ok := cited[c.Source]; ok {
+				continue
+			}
+			if src, ok := decodeSource(c.Source, sc.sources[c.Source]); ok {
+				cited[c.Source] = src
+			}
+		}
+		out = append(out, st)
+	}
+	slices.SortFunc(out, func(a, b graph.Statement) int { return cmp.Compare(a.ID, b.ID) })
+	return out, cited
+}
+
+// batchQuadsDeduped resolves links like reader.batchQuads, asking for each
+// distinct value once: in a scan, predicates, labels and hub nodes repeat
+// in most quads.
+func batchQuadsDeduped(ctx context.Context, qs cgraph.QuadStore, bn refs.BatchNamer, links []cgraph.Ref) ([]quad.Quad, error) {
+	dirs := quad.Directions
+	slot := map[any]int{}
+	var vals []cgraph.Ref
+	at := make([]int, 0, len(links)*len(dirs))
+	for _, l := range links {
+		for _, d := range dirs {
+			ref, err := qs.QuadDirection(l, d)
+			if err != nil {
+				return nil, fmt.Errorf("quad direction: %w", err)
+			}
+			if ref == nil {
+				at = append(at, -1)
+				continue
+			}
+			i, ok := slot[ref.Key()]
+			if !ok {
+				i = len(vals)
+				slot[ref.Key()] = i
+				vals = append(vals, ref)
+			}
+			at = append(at, i)
+		}
+	}
+	names, err := bn.ValuesOf(ctx, vals)
+	if err != nil {
+		return nil, fmt.Errorf("read values: %w", err)
+	}
+	out := make([]quad.Quad, 0, len(links))
+	for i := range links {
+		var q quad.Quad
+		for j, d := range dirs {
+			if k := at[i*len(dirs)+j]; k >= 0 {
+				q.Set(d, names[k])
+			}
+		}
+		if q.IsValid() {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
