@@ -70,8 +70,10 @@ func TestTwoInstancesShareOnePostgresStore(t *testing.T) {
 	a := startServer(t, "--store", dsn, "--token", token)
 	b := startServer(t, "--store", dsn, "--token", token)
 
-	// b reads (and caches) the TTP's relations and the absence of a group.
+	// b reads (and caches) the TTP's relations and the absence of a group,
+	// and builds its path index.
 	_, before := postAs(t, b.url, "", `{ entity(id:"lashkar") { id } ttp: entity(id:"ttp") { relations { id } } }`)
+	postAs(t, b.url, "", `{ paths(from:"india", to:"afghan-taliban") { length } }`)
 	if !strings.Contains(before, `"entity":null`) {
 		t.Fatalf("before the write b answers %s", before)
 	}
@@ -87,5 +89,9 @@ func TestTwoInstancesShareOnePostgresStore(t *testing.T) {
 	_, after := postAs(t, b.url, "", `{ entity(id:"lashkar") { id } ttp: entity(id:"ttp") { relations { id } } }`)
 	if !strings.Contains(after, `"lashkar"`) || !strings.Contains(after, `relation:lashkar.allied-with.ttp`) {
 		t.Errorf("right after the writes through a, b answers %s", after)
+	}
+	codes, paths := postAs(t, b.url, "", `{ paths(from:"lashkar", to:"afghan-taliban") { hops { to { id } } } }`)
+	if len(codes) > 0 || !strings.Contains(paths, `"ttp"`) {
+		t.Errorf("right after the writes through a, b's paths from the new group: %v %s", codes, paths)
 	}
 }
