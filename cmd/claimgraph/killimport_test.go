@@ -43,6 +43,11 @@ const (
 // "second" variant imports other films of the same source on top of a
 // complete first import, which the second one replaces as a whole.
 //
+// Two mechanisms keep the store consistent: readers ignore the quads of an
+// import without its commit marker, and Open drops such imports. The test
+// fails when both are broken (checked by hand); either one alone keeps
+// every export as before or complete.
+//
 // CLAIMGRAPH_TEST_KILLS sets the kills per variant, CLAIMGRAPH_TEST_KILL_SEED
 // replays the delays of a run (its seed is logged).
 func TestRepeatedKillsDuringImport(t *testing.T) {
@@ -148,14 +153,14 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 			if err != nil {
 				t.Fatalf("kill %d: the import failed on its own: %v\n%s", i, err, stderr.String())
 			}
-			moment = "after"
+			moment = "after the process ended"
 			landed.after++
 		case <-timer.C:
 			// The process may exit between the timer and the signal; then
 			// the kill landed after the import all the same.
 			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				<-exited
-				moment = "after"
+				moment = "after the process ended"
 				landed.after++
 				break
 			}
@@ -167,13 +172,13 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 				if err != nil {
 					t.Fatalf("kill %d: the import failed on its own: %v\n%s", i, err, stderr.String())
 				}
-				moment = "after"
+				moment = "after the process ended"
 				landed.after++
 			case wrote:
-				moment = "during"
+				moment = "after the first batch"
 				landed.during++
 			default:
-				moment = "before"
+				moment = "before the first batch"
 				landed.before++
 			}
 		}
@@ -181,7 +186,7 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 		reopen := time.Now()
 		var out strings.Builder
 		if err := run(t.Context(), []string{"export", "--store", store}, noEnv, &out, io.Discard); err != nil {
-			t.Fatalf("kill %d after %s (%s the import): reopening the store failed: %v", i, delay, moment, err)
+			t.Fatalf("kill %d after %s (%s): reopening the store failed: %v", i, delay, moment, err)
 		}
 		slowest = max(slowest, time.Since(reopen))
 		switch stable(out.String()) {
@@ -193,11 +198,11 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 			t.Logf("kill %d after %s (%s): complete", i, delay.Round(time.Millisecond), moment)
 			copyFile(t, base, path) // start again, or the next import changes nothing
 		default:
-			t.Fatalf("kill %d after %s (%s the import): the export (%d bytes) is neither the one before the import (%d bytes) nor the complete one (%d bytes)",
+			t.Fatalf("kill %d after %s (%s): the export (%d bytes) is neither the one before the import (%d bytes) nor the complete one (%d bytes)",
 				i, delay, moment, out.Len(), len(before), len(complete))
 		}
 	}
-	t.Logf("%d kills: %d before the first batch, %d while writing, %d after the process ended; reopened %d times as before, %d times complete, never in between; slowest reopen+export %s",
+	t.Logf("%d kills: %d before the first batch was written, %d after it, %d after the process ended; reopened %d times as before, %d times complete, never in between; slowest reopen+export %s",
 		kills, landed.before, landed.during, landed.after, found.before, found.complete, slowest.Round(time.Millisecond))
 }
 
