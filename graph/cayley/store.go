@@ -53,12 +53,17 @@ type Store struct {
 	// import found at Open has no writer left (see recoverImports).
 	exclusive bool
 
+	// writing serialises the transactions of write, and with them a
+	// failed write's replacement of the handle.
+	writing sync.Mutex
+
 	// writeMu serialises Apply, so that the read-diff-write of one call
 	// cannot interleave with another's.
 	writeMu sync.Mutex
 
-	// mu guards the fields below. Readers hold it shared for a whole read;
-	// ApplyDeltas, reopening and Close hold it exclusively. memstore has no
+	// mu guards the fields below. Readers hold it shared for a whole read,
+	// and so do writes on bolt and PostgreSQL (see applyLocked); memstore
+	// writes, reopening and Close hold it exclusively. memstore has no
 	// locking of its own, so this is also what makes it safe.
 	mu     sync.RWMutex
 	qs     cgraph.QuadStore
@@ -246,19 +251,18 @@ func (s *Store) rlock() (cgraph.QuadStore, error) {
 // handle is replaced by a fresh one; a backend without durable storage
 // cannot be reopened, and its Store refuses further use.
 func (s *Store) write(tx *cgraph.Transaction) error {
+	s.writing.Lock()
+	defer s.writing.Unlock()
+	// Whatever happens, what readers cached may no longer be what is stored.
+	defer s.gen.Add(1)
+	broken, err := s.applyLocked(tx)
+	if broken || err == nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.broken != nil {
 		return s.broken
-	}
-	// Whatever happens, what readers cached may no longer be what is stored.
-	defer s.gen.Add(1)
-	err := s.bumpGeneration(tx)
-	if err == nil {
-		err = s.apply(tx)
-	}
-	if err == nil {
-		return nil
 	}
 	s.log.Error("write failed; replacing the store handle", "backend", s.backend, "err", err)
 	s.w.Close()
@@ -274,6 +278,28 @@ func (s *Store) write(tx *cgraph.Transaction) error {
 		return s.broken
 	}
 	return fmt.Errorf("write %d quad changes: %w", len(tx.Deltas), err)
+}
+
+// applyLocked applies tx while holding mu: shared where the quad store
+// takes a writer beside its readers (bbolt and PostgreSQL isolate them, so
+// readers go on seeing the last committed state while a large batch is
+// written), exclusively on memstore, which has no locking of its own. It
+// reports broken when the handle was unusable before the write.
+func (s *Store) applyLocked(tx *cgraph.Transaction) (broken bool, err error) {
+	if s.backend == "memory" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
+	if s.broken != nil {
+		return true, s.broken
+	}
+	if err := s.bumpGeneration(tx); err != nil {
+		return false, err
+	}
+	return false, s.apply(tx)
 }
 
 // apply writes tx. On a pinned backend it first adds pin quads to tx, so
