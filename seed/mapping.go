@@ -172,7 +172,7 @@ func (m *Mapping) read(r *reader, node *yaml.Node) {
 			continue
 		}
 		j := join{
-			relation: mapped{name: r.required(jf, &item{pos: r.pos(n)}, "relation", "a join"), pos: r.valuePos(jf["relation"])},
+			relation: mapped{name: r.required(jf, &item{pos: r.pos(n)}, "relation", "a join")},
 			subject:  step(r.required(jf, &item{pos: r.pos(n)}, "subject", "a join")),
 			object:   step(r.required(jf, &item{pos: r.pos(n)}, "object", "a join")),
 		}

@@ -585,6 +585,9 @@ func (r *reader) deref(n *yaml.Node) *yaml.Node {
 }
 
 func (r *reader) pos(n *yaml.Node) Position {
+	if n == nil {
+		return Position{File: r.file, Line: 1, Column: 1}
+	}
 	p := Position{File: r.file, Line: n.Line, Column: n.Column}
 	if p.Line < 1 {
 		p.Line = 1
@@ -598,6 +601,9 @@ func (r *reader) pos(n *yaml.Node) Position {
 // valuePos is the position of an entry's value, or of its key when the
 // value is left out ("name:" with nothing after it).
 func (r *reader) valuePos(e entry) Position {
+	if e.value == nil {
+		return r.pos(e.key)
+	}
 	if e.value.Kind == yaml.ScalarNode && e.value.Tag == "!!null" && e.value.Value == "" {
 		return r.pos(e.key)
 	}
