@@ -7,14 +7,14 @@ import (
 	"io"
 )
 
-// runRetract removes one source's claims, and the statements left without
-// claims, from the store.
+// runRetract removes one source, its claims and the statements left without
+// claims from the store, in one step.
 func runRetract(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg commonFlags
 	var source string
 	fs := flag.NewFlagSet("retract", flag.ContinueOnError)
 	cfg.register(fs, getenv)
-	fs.StringVar(&source, "source", "", "the `ID` of the source whose claims to remove (required)")
+	fs.StringVar(&source, "source", "", "the `ID` of the source to remove with its claims (required)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -35,10 +35,6 @@ func runRetract(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	if !sum.Changes() {
-		fmt.Fprintf(stdout, "source %s reports nothing in the store; nothing changed\n", source)
-		return nil
-	}
-	fmt.Fprintf(stdout, "retracted source %s: %d claims and statements removed\n", source, sum.Removed)
+	fmt.Fprintf(stdout, "retracted source %s: %d items removed (the source, its claims and the statements left without claims)\n", source, sum.Removed)
 	return nil
 }
