@@ -34,6 +34,7 @@ type server struct {
 // until it listens.
 func startServer(tb testing.TB, args ...string) *server {
 	tb.Helper()
+	args = e2eStore(tb, args)
 	ctx, cancel := context.WithCancel(tb.Context())
 	pr, pw := io.Pipe()
 	stderr := &syncBuffer{}
@@ -133,6 +134,24 @@ type relationsData struct {
 
 const accusedQuery = `{ entity(id:%q) { relations(types:["accused-of-backing"]) { type from { id } to { id } status
   claims { stance claimant { id } source { title } quote } } } }`
+
+// e2eStoreEnv, set to "postgres", runs every end-to-end test that serves
+// a memory: store on a fresh PostgreSQL schema instead (.ci/run runs the
+// package once more so). Tests of bolt itself keep their bolt files.
+const e2eStoreEnv = "CLAIMGRAPH_TEST_E2E_STORE"
+
+func e2eStore(tb testing.TB, args []string) []string {
+	if os.Getenv(e2eStoreEnv) != "postgres" {
+		return args
+	}
+	out := slices.Clone(args)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == "--store" && out[i+1] == "memory:" {
+			out[i+1] = graphtest.FreshPostgresSchema(tb, graphtest.PostgresDSN(tb))
+		}
+	}
+	return out
+}
 
 // stores gives a fresh store URL for each backend the end-to-end tests run
 // on: bolt always, PostgreSQL when its DSN is set (and always in CI).
