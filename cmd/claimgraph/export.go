@@ -35,11 +35,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if format != "nquads" && format != "json" && format != "graphml" {
 		return usageError{fmt.Sprintf("--format %q: want nquads, json or graphml", format)}
 	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	st, err := cfg.open(ctx, log)
+	st, _, err := cfg.start(ctx, stderr)
 	if err != nil {
 		return err
 	}

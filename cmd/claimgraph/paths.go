@@ -54,11 +54,7 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError{fmt.Sprintf("--mode %q: want shortest, credible or all", mode)}
 	}
 
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	st, err := cfg.openCached(ctx, log)
+	st, _, err := cfg.startCached(ctx, stderr)
 	if err != nil {
 		return err
 	}

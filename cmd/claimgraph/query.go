@@ -30,11 +30,7 @@ func runQuery(ctx context.Context, args []string, getenv func(string) string, st
 			return usageError{fmt.Sprintf("--variables: not a JSON object: %v", err)}
 		}
 	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	st, err := cfg.openCached(ctx, log)
+	st, log, err := cfg.startCached(ctx, stderr)
 	if err != nil {
 		return err
 	}

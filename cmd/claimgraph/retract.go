@@ -22,11 +22,7 @@ func runRetract(ctx context.Context, args []string, getenv func(string) string, 
 	if source == "" || len(rest) > 0 {
 		return usageError{"retract takes --source ID and nothing else\n" + flagUsage(fs)}
 	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	st, err := cfg.open(ctx, log)
+	st, _, err := cfg.start(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -103,14 +103,28 @@ func (c *commonFlags) open(ctx context.Context, log *slog.Logger) (*cayley.Store
 	return st, nil
 }
 
-// openCached opens the store behind a read cache, for commands that read
-// the same items many times (serving, path search).
-func (c *commonFlags) openCached(ctx context.Context, log *slog.Logger) (graph.Store, error) {
+// start builds the logger and opens the store: the first steps of every
+// command but serve. The caller closes the store.
+func (c *commonFlags) start(ctx context.Context, stderr io.Writer) (*cayley.Store, *slog.Logger, error) {
+	log, err := c.logger(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
 	st, err := c.open(ctx, log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return cache.New(st, 0), nil
+	return st, log, nil
+}
+
+// startCached is start with the store behind a read cache, for commands
+// that read the same items many times (queries, path search).
+func (c *commonFlags) startCached(ctx context.Context, stderr io.Writer) (graph.Store, *slog.Logger, error) {
+	st, log, err := c.start(ctx, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cache.New(st, 0), log, nil
 }
 
 // parseFlags parses args into fs and returns the positional arguments.

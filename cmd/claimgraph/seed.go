@@ -23,10 +23,6 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
 	if mappingFile != "" {
 		return seedMapped(ctx, cfg, mappingFile, files, dryRun, stdout, stderr)
 	}
@@ -44,7 +40,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 			facts = append(facts, in)
 		}
 	}
-	st, err := cfg.open(ctx, log)
+	st, _, err := cfg.start(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -98,11 +94,7 @@ func seedMapped(ctx context.Context, cfg commonFlags, mappingFile string, files 
 		defer r.Close()
 		inputs = append(inputs, seed.NamedReader{Name: f, R: r})
 	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	st, err := cfg.open(ctx, log)
+	st, log, err := cfg.start(ctx, stderr)
 	if err != nil {
 		return err
 	}
