@@ -83,44 +83,13 @@ func (r reader) rawQuads(ctx context.Context, d quad.Direction, v quad.Value) ([
 		return nil, err
 	}
 	if bn, ok := r.qs.(refs.BatchNamer); ok {
-		return r.batchQuads(ctx, bn, links)
+		return batchQuads(ctx, r.qs, bn, links)
 	}
 	out := make([]quad.Quad, 0, len(links))
 	for _, l := range links {
 		q, err := r.qs.Quad(l)
 		if err != nil {
 			return nil, fmt.Errorf("read quad of %v: %w", v, err)
-		}
-		if q.IsValid() {
-			out = append(out, q)
-		}
-	}
-	return out, nil
-}
-
-// batchQuads resolves the values of links in one batch: on KV backends
-// that is one read transaction instead of one per quad.
-func (r reader) batchQuads(ctx context.Context, bn refs.BatchNamer, links []cgraph.Ref) ([]quad.Quad, error) {
-	dirs := quad.Directions
-	vals := make([]cgraph.Ref, 0, len(links)*len(dirs))
-	for _, l := range links {
-		for _, d := range dirs {
-			ref, err := r.qs.QuadDirection(l, d)
-			if err != nil {
-				return nil, fmt.Errorf("quad direction: %w", err)
-			}
-			vals = append(vals, ref)
-		}
-	}
-	names, err := bn.ValuesOf(ctx, vals)
-	if err != nil {
-		return nil, fmt.Errorf("read values: %w", err)
-	}
-	out := make([]quad.Quad, 0, len(links))
-	for i := range links {
-		var q quad.Quad
-		for j, d := range dirs {
-			q.Set(d, names[i*len(dirs)+j])
 		}
 		if q.IsValid() {
 			out = append(out, q)
@@ -676,5 +645,51 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Subject, b.Subject),
 			cmp.Compare(a.Object, b.Object), cmp.Compare(a.ID, b.ID))
 	})
+	return out, nil
+}
+
+// batchQuads resolves the values of links in one batch — on KV backends
+// one read transaction instead of one per quad — asking for each distinct
+// value once: predicates, labels and hub nodes repeat in most quads.
+func batchQuads(ctx context.Context, qs cgraph.QuadStore, bn refs.BatchNamer, links []cgraph.Ref) ([]quad.Quad, error) {
+	dirs := quad.Directions
+	slot := map[any]int{}
+	var vals []cgraph.Ref
+	at := make([]int, 0, len(links)*len(dirs))
+	for _, l := range links {
+		for _, d := range dirs {
+			ref, err := qs.QuadDirection(l, d)
+			if err != nil {
+				return nil, fmt.Errorf("quad direction: %w", err)
+			}
+			if ref == nil {
+				at = append(at, -1)
+				continue
+			}
+			i, ok := slot[ref.Key()]
+			if !ok {
+				i = len(vals)
+				slot[ref.Key()] = i
+				vals = append(vals, ref)
+			}
+			at = append(at, i)
+		}
+	}
+	names, err := bn.ValuesOf(ctx, vals)
+	if err != nil {
+		return nil, fmt.Errorf("read values: %w", err)
+	}
+	out := make([]quad.Quad, 0, len(links))
+	for i := range links {
+		var q quad.Quad
+		for j, d := range dirs {
+			if k := at[i*len(dirs)+j]; k >= 0 {
+				q.Set(d, names[k])
+			}
+		}
+		if q.IsValid() {
+			out = append(out, q)
+		}
+	}
 	return out, nil
 }

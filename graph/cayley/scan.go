@@ -111,7 +111,7 @@ func (sc *scanner) batch(ctx context.Context, qs cgraph.QuadStore, links []cgrap
 	var quads []quad.Quad
 	if bn, ok := qs.(refs.BatchNamer); ok {
 		var err error
-		if quads, err = batchQuadsDeduped(ctx, qs, bn, links); err != nil {
+		if quads, err = batchQuads(ctx, qs, bn, links); err != nil {
 			return err
 		}
 	} else {
@@ -221,50 +221,4 @@ func (sc *scanner) assemble() ([]graph.Statement, map[string]graph.Source) {
 	}
 	slices.SortFunc(out, func(a, b graph.Statement) int { return cmp.Compare(a.ID, b.ID) })
 	return out, cited
-}
-
-// batchQuadsDeduped resolves links like reader.batchQuads, asking for each
-// distinct value once: in a scan, predicates, labels and hub nodes repeat
-// in most quads.
-func batchQuadsDeduped(ctx context.Context, qs cgraph.QuadStore, bn refs.BatchNamer, links []cgraph.Ref) ([]quad.Quad, error) {
-	dirs := quad.Directions
-	slot := map[any]int{}
-	var vals []cgraph.Ref
-	at := make([]int, 0, len(links)*len(dirs))
-	for _, l := range links {
-		for _, d := range dirs {
-			ref, err := qs.QuadDirection(l, d)
-			if err != nil {
-				return nil, fmt.Errorf("quad direction: %w", err)
-			}
-			if ref == nil {
-				at = append(at, -1)
-				continue
-			}
-			i, ok := slot[ref.Key()]
-			if !ok {
-				i = len(vals)
-				slot[ref.Key()] = i
-				vals = append(vals, ref)
-			}
-			at = append(at, i)
-		}
-	}
-	names, err := bn.ValuesOf(ctx, vals)
-	if err != nil {
-		return nil, fmt.Errorf("read values: %w", err)
-	}
-	out := make([]quad.Quad, 0, len(links))
-	for i := range links {
-		var q quad.Quad
-		for j, d := range dirs {
-			if k := at[i*len(dirs)+j]; k >= 0 {
-				q.Set(d, names[k])
-			}
-		}
-		if q.IsValid() {
-			out = append(out, q)
-		}
-	}
-	return out, nil
 }
