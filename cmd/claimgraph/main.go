@@ -11,7 +11,8 @@
 //	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
-// queries), the GraphiQL playground at /, liveness at /healthz. On an empty
+// queries), fact files at POST /import, the GraphiQL playground at /, the
+// explorer at /explore, and /healthz, /readyz and /metrics. On an empty
 // store it first loads the built-in seed (the ontology and the facts of the
 // first article), so the first run shows something real.
 //
@@ -22,9 +23,7 @@
 // ontology mapping as one bulk import, all or nothing even if the process
 // is killed; without, an .nq file is claimgraph's own export, restored.
 //
-// export writes the whole store as sorted N-Quads.
-//
-// retract removes the claims one source reports, and the statements left
+// retract removes a source, the claims it reports and the statements left
 // without claims, in one atomic step.
 //
 // query runs one GraphQL query against the store and prints the JSON
