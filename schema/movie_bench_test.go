@@ -1,0 +1,102 @@
+package schema
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cache"
+	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/seed/movietest"
+)
+
+// movieTwoHop is the two-hop query of the movie benchmark: a person, the
+// films at the ends of their relations and everyone at both ends of those
+// films' relations.
+const movieTwoHop = `query($id: ID!) { entity(id: $id) { name relations { type status to { id name relations { type status from { name } to { name } } } } } }`
+
+// BenchmarkMovieTwoHop runs movieTwoHop for people of Cayley's movie data
+// in a bolt store on disk, through the GraphQL handler and as the same
+// Store reads done directly, interleaved query by query so both see the
+// same machine; with and without the read cache that claimgraph serve
+// puts in front of the store. It is opt-in (see seed/movietest):
+//
+//	CLAIMGRAPH_BENCH_MOVIES=1 go test ./schema -run '^$' -bench MovieTwoHop -benchtime 3x
+//
+// Each iteration asks for 200 people; the metrics are the mean per query
+// ("store-ms", "graphql-ms", "cached-store-ms", "cached-graphql-ms") and
+// the ratios of GraphQL to direct reads ("x-store", "x-cached-store").
+func BenchmarkMovieTwoHop(b *testing.B) {
+	if os.Getenv("CLAIMGRAPH_BENCH_MOVIES") == "" && os.Getenv(movietest.BoltEnv) == "" {
+		b.Skip("set CLAIMGRAPH_BENCH_MOVIES=1 (or " + movietest.BoltEnv + "=FILE) to run the movie benchmarks")
+	}
+	ctx := b.Context()
+	st, err := cayley.Open(ctx, "bolt:"+movietest.Path(b, b.TempDir()), cayley.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	people := moviePeople(b, st, 200)
+	cached := cache.New(st, 0)
+	h, hc := handlerOn(b, st, Options{}), handlerOn(b, cached, Options{})
+
+	var tStore, tGraphQL, tCStore, tCGraphQL time.Duration
+	n := 0
+	for b.Loop() {
+		for _, id := range people {
+			tStore += timed(b, func() error { return directTwoHop(ctx, st, id) })
+			tGraphQL += timed(b, func() error { return doTwoHop(ctx, h, id) })
+			tCStore += timed(b, func() error { return directTwoHop(ctx, cached, id) })
+			tCGraphQL += timed(b, func() error { return doTwoHop(ctx, hc, id) })
+			n++
+		}
+	}
+	per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
+	b.ReportMetric(per(tStore), "store-ms")
+	b.ReportMetric(per(tGraphQL), "graphql-ms")
+	b.ReportMetric(per(tCStore), "cached-store-ms")
+	b.ReportMetric(per(tCGraphQL), "cached-graphql-ms")
+	b.ReportMetric(float64(tGraphQL)/float64(tStore), "x-store")
+	b.ReportMetric(float64(tCGraphQL)/float64(tCStore), "x-cached-store")
+}
+
+// moviePeople picks n people with at least one relation, with a fixed seed.
+func moviePeople(tb testing.TB, st graph.Store, n int) []string {
+	all, err := st.Entities(tb.Context(), graph.EntityQuery{Type: "Person"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(4, 2026))
+	var out []string
+	for len(out) < n {
+		e := all[rng.IntN(len(all))]
+		rels, err := st.Relations(tb.Context(), e.ID, graph.RelationQuery{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(rels) > 0 && !slices.Contains(out, e.ID) {
+			out = append(out, e.ID)
+		}
+	}
+	return out
+}
+
+func doTwoHop(ctx context.Context, h *Handler, id string) error {
+	resp, _ := h.Do(ctx, Request{Query: movieTwoHop, Variables: map[string]any{"id": id}})
+	if len(resp.Errors) > 0 {
+		return resp.Errors[0]
+	}
+	return nil
+}
+
+func timed(tb testing.TB, f func() error) time.Duration {
+	start := time.Now()
+	if err := f(); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Since(start)
+}

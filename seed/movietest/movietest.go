@@ -1,0 +1,101 @@
+package movietest
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/seed"
+)
+
+// BoltEnv names the environment variable that points at a movie store
+// imported before.
+const BoltEnv = "CLAIMGRAPH_MOVIE_BOLT"
+
+// Data returns the path of Cayley's movie data in the module cache, or
+// skips tb when it is not there.
+func Data(tb testing.TB) string {
+	tb.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/cayleygraph/cayley").Output()
+	if err != nil {
+		tb.Skipf("cannot locate the cayley module: %v", err)
+	}
+	path := filepath.Join(strings.TrimSpace(string(out)), "data", "30kmoviedata.nq.gz")
+	if _, err := os.Stat(path); err != nil {
+		tb.Skipf("movie data not found: %v", err)
+	}
+	return path
+}
+
+// Mapping returns the path of the shipped movie mapping.
+func Mapping() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "examples", "movie-mapping.yaml")
+}
+
+// Import imports the movie data through the shipped mapping into a new
+// bolt store at path.
+func Import(tb testing.TB, path string) error {
+	tb.Helper()
+	data := Data(tb)
+	mdata, err := os.ReadFile(Mapping())
+	if err != nil {
+		return err
+	}
+	m, err := seed.ParseMapping(seed.Input{Name: "movie-mapping.yaml", Data: mdata})
+	if err != nil {
+		return err
+	}
+	st, err := cayley.Open(tb.Context(), "bolt:"+path, cayley.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := seed.OpenInput(data)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = seed.ImportNQuads(tb.Context(), st, m, []seed.NamedReader{{Name: data, R: r}}, seed.ImportOptions{})
+	return err
+}
+
+// Path returns the path of a bolt file holding the movie data in dir: a
+// copy of $CLAIMGRAPH_MOVIE_BOLT when that is set (so the original is never
+// written), else a new import.
+func Path(tb testing.TB, dir string) string {
+	tb.Helper()
+	path := filepath.Join(dir, "movies.db")
+	if src := os.Getenv(BoltEnv); src != "" {
+		if err := copyFile(src, path); err != nil {
+			tb.Fatalf("copy %s: %v", src, err)
+		}
+		return path
+	}
+	if err := Import(tb, path); err != nil {
+		tb.Fatalf("import the movie data: %v", err)
+	}
+	return path
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
