@@ -87,6 +87,10 @@ type Options struct {
 	Import Importer
 	// MaxImportBytes caps the body of POST /import (default 256 MiB).
 	MaxImportBytes int64
+	// ResultCacheBytes bounds the response cache (see results.go; default
+	// 64 MiB; negative turns it off). It is used only on a store that
+	// implements Versioned.
+	ResultCacheBytes int64
 }
 
 // Importer reads facts in format ("yaml", "csv" or "nquads"; see package
@@ -107,6 +111,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxImportBytes <= 0 {
 		o.MaxImportBytes = 256 << 20
 	}
+	if o.ResultCacheBytes == 0 {
+		o.ResultCacheBytes = 64 << 20
+	}
 	return o
 }
 
@@ -123,6 +130,11 @@ type Handler struct {
 	checked time.Time // when the ontology version was last read
 
 	reloading sync.Mutex
+
+	// results is the response cache, nil when off; versioned is the store
+	// as Versioned.
+	results   *resultCache
+	versioned Versioned
 }
 
 // built is one generated schema with the version it was built from and
@@ -136,6 +148,9 @@ type built struct {
 // NewHandler builds the schema from st's ontology and returns the handler.
 func NewHandler(ctx context.Context, st graph.Store, log *slog.Logger, opts Options) (*Handler, error) {
 	h := &Handler{store: st, log: log, opts: opts.withDefaults()}
+	if v, ok := st.(Versioned); ok && h.opts.ResultCacheBytes > 0 {
+		h.results, h.versioned = newResultCache(h.opts.ResultCacheBytes), v
+	}
 	if err := h.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -246,7 +261,43 @@ func (h *Handler) Do(ctx context.Context, req Request) (resp Response, ok bool) 
 	if rerr != nil {
 		return Response{Errors: rerr.errs}, false
 	}
-	return h.execute(ctx, b, req, c), true
+	return h.run(ctx, b, req, c), true
+}
+
+// run answers a prepared request from the response cache, or executes it
+// and caches an error-free query result.
+func (h *Handler) run(ctx context.Context, b *built, req Request, c *cached) Response {
+	if h.results == nil || c.op.Operation != ast.OperationTypeQuery {
+		return h.execute(ctx, b, req, c)
+	}
+	key, ok := resultKey(b.version+"\x00"+c.key, req.Variables)
+	if !ok {
+		return h.execute(ctx, b, req, c)
+	}
+	gen, err := h.versioned.Generation(ctx)
+	if err != nil {
+		return h.execute(ctx, b, req, c)
+	}
+	if data, ok := h.results.get(gen, key); ok {
+		return Response{Data: data}
+	}
+	resp := h.execute(ctx, b, req, c)
+	if len(resp.Errors) == 0 {
+		h.results.put(gen, key, resp.Data)
+	}
+	return resp
+}
+
+// ResultCacheStats returns the state of the response cache; zero when it
+// is off.
+func (h *Handler) ResultCacheStats() ResultCacheStats {
+	if h.results == nil {
+		return ResultCacheStats{}
+	}
+	c := h.results
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return ResultCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Entries: c.order.Len(), Bytes: c.bytes}
 }
 
 // prepare parses and validates a request, in the order that keeps
@@ -417,8 +468,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeRequestError(w, media, rerr)
 		return
 	}
-	resp := h.execute(ctx, b, req, c)
-	writeJSON(w, media, http.StatusOK, resp)
+	writeResponse(w, media, h.run(ctx, b, req, c))
+}
+
+// writeResponse writes an executed request's response with status 200. An
+// error-free one is written as it stands: its data is JSON already.
+func writeResponse(w http.ResponseWriter, media string, resp Response) {
+	if len(resp.Errors) > 0 {
+		writeJSON(w, media, http.StatusOK, resp)
+		return
+	}
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	buf := make([]byte, 0, len(resp.Data)+10)
+	buf = append(buf, `{"data":`...)
+	buf = append(buf, resp.Data...)
+	buf = append(buf, "}\n"...)
+	_, _ = w.Write(buf)
 }
 
 // negotiate picks the response media type from an Accept header.

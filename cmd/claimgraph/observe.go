@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/schema"
 )
 
 // metrics are the Prometheus metrics of one serve process, on a registry
@@ -62,6 +63,24 @@ func newMetrics() *metrics {
 // handler serves the metrics in the Prometheus text format.
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// observeResultCache exports the state of h's response cache.
+func (m *metrics) observeResultCache(h *schema.Handler) {
+	m.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "claimgraph_graphql_response_cache_hits_total",
+			Help: "Queries answered from the response cache.",
+		}, func() float64 { return float64(h.ResultCacheStats().Hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "claimgraph_graphql_response_cache_misses_total",
+			Help: "Cacheable queries that were executed.",
+		}, func() float64 { return float64(h.ResultCacheStats().Misses) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "claimgraph_graphql_response_cache_bytes",
+			Help: "Bytes of results held by the response cache.",
+		}, func() float64 { return float64(h.ResultCacheStats().Bytes) }),
+	)
 }
 
 // countImport records what an import or seed did.
@@ -195,6 +214,16 @@ func (s instrumentedStore) observe(op string, start time.Time, err error) {
 	if err != nil {
 		s.m.storeErrors.WithLabelValues(op, graph.ErrorCode(err)).Inc()
 	}
+}
+
+// Generation passes the store's generation through, so the response cache
+// works behind the instrumentation; a store without one reports an error,
+// which turns the cache off for the request.
+func (s instrumentedStore) Generation(ctx context.Context) (string, error) {
+	if v, ok := s.Store.(schema.Versioned); ok {
+		return v.Generation(ctx)
+	}
+	return "", graph.Errorf(graph.Internal, "the store has no generation")
 }
 
 func (s instrumentedStore) Ontology(ctx context.Context) (o graph.Ontology, err error) {

@@ -32,6 +32,7 @@ type serveConfig struct {
 	tokenFile     string
 	introspection bool
 	limits        schema.Limits
+	resultCache   int64
 }
 
 // api registers the flags of the GraphQL API.
@@ -47,11 +48,16 @@ func (c *serveConfig) api(fs *flag.FlagSet, getenv func(string) string) {
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body", 1<<20, "largest request body in `bytes`")
 	fs.IntVar(&c.limits.MaxDepth, "max-depth", 20, "deepest selection a query may make")
 	fs.IntVar(&c.limits.MaxFields, "max-fields", 1000, "most fields (and aliases) a query may select, fragments expanded")
+	fs.Int64Var(&c.resultCache, "response-cache", 64<<20,
+		"`bytes` of query results to keep for repeated queries until the graph changes; 0 turns it off")
 }
 
 // options returns the GraphQL handler's options, reading the token file.
 func (c *serveConfig) options() (schema.Options, error) {
-	opts := schema.Options{Limits: c.limits, Token: c.token, NoIntrospection: !c.introspection}
+	opts := schema.Options{Limits: c.limits, Token: c.token, NoIntrospection: !c.introspection, ResultCacheBytes: c.resultCache}
+	if c.resultCache <= 0 {
+		opts.ResultCacheBytes = -1
+	}
 	if c.tokenFile != "" {
 		if c.token != "" {
 			return opts, usageError{"give the token with --token or --token-file, not both"}
@@ -115,6 +121,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("build GraphQL schema: %w", err)
 	}
+	m.observeResultCache(h)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

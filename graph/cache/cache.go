@@ -60,6 +60,10 @@ func New(src Versioned, maxItems int) *Store {
 	return c
 }
 
+// Generation implements Versioned: the generation of the store under the
+// cache.
+func (c *Store) Generation(ctx context.Context) (string, error) { return c.src.Generation(ctx) }
+
 // Unwrap returns the store under the cache.
 func (c *Store) Unwrap() graph.Store { return c.src }
 

@@ -1,0 +1,130 @@
+package schema
+
+import (
+	"container/list"
+	"context"
+	"encoding/json"
+	"sync"
+	"sync/atomic"
+)
+
+// The response cache
+//
+// A query's result depends on nothing but the document, the operation, the
+// variables and the stored graph (reads need no token and nothing reads
+// the clock). So when the store tells when it changes (Versioned), the
+// handler keeps the data of error-free query results, keyed by request and
+// labelled with the store generation they were read under: a request
+// under the same generation is answered from the cache, without
+// executing; any write, also one by another process sharing a PostgreSQL
+// store, changes the generation and empties the cache at the next request.
+// The generation is read before executing, so a result computed while a
+// write lands is filed under the older generation and never served after
+// it. Mutations and results with errors (a timeout, a missing entity
+// reported as an error) are never cached.
+
+// Versioned is a Store that tells when what it holds has changed; see
+// graph/cache and graph/cayley.
+type Versioned interface {
+	Generation(ctx context.Context) (string, error)
+}
+
+// resultCache is a bounded LRU of encoded result data, by size in bytes,
+// for one store generation.
+type resultCache struct {
+	max int64
+
+	mu    sync.Mutex
+	gen   string
+	order *list.List // of *cachedResult, most recent first
+	index map[string]*list.Element
+	bytes int64
+
+	hits, misses atomic.Int64
+}
+
+type cachedResult struct {
+	key  string
+	data json.RawMessage
+}
+
+func newResultCache(max int64) *resultCache {
+	return &resultCache{max: max, order: list.New(), index: map[string]*list.Element{}}
+}
+
+// resultKey is the cache key of a request whose document has key docKey;
+// json.Marshal writes map keys sorted, so equal variables give equal keys.
+func resultKey(docKey string, vars map[string]any) (string, bool) {
+	if len(vars) == 0 {
+		return docKey, true
+	}
+	b, err := json.Marshal(vars)
+	if err != nil {
+		return "", false
+	}
+	return docKey + "\x00" + string(b), true
+}
+
+// get returns the data cached for key under generation gen. A generation
+// other than the cache's empties it: the graph has changed.
+func (c *resultCache) get(gen, key string) (json.RawMessage, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		c.clear()
+		c.gen = gen
+	}
+	el, ok := c.index[key]
+	if !ok {
+		c.misses.Add(1)
+		return nil, false
+	}
+	c.hits.Add(1)
+	c.order.MoveToFront(el)
+	return el.Value.(*cachedResult).data, true
+}
+
+// put caches data for key, read under generation gen, unless the cache has
+// moved on to another generation meanwhile or data is too large to be
+// worth a place (more than an eighth of the cache).
+func (c *resultCache) put(gen, key string, data json.RawMessage) {
+	size := int64(len(key) + len(data))
+	if size > c.max/8 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if el, ok := c.index[key]; ok {
+		old := el.Value.(*cachedResult)
+		c.bytes -= int64(len(old.key) + len(old.data))
+		c.order.Remove(el)
+	}
+	c.index[key] = c.order.PushFront(&cachedResult{key: key, data: data})
+	c.bytes += size
+	for c.bytes > c.max {
+		last := c.order.Back()
+		r := c.order.Remove(last).(*cachedResult)
+		delete(c.index, r.key)
+		c.bytes -= int64(len(r.key) + len(r.data))
+	}
+}
+
+// clear empties the cache; the caller holds mu.
+func (c *resultCache) clear() {
+	c.order.Init()
+	clear(c.index)
+	c.bytes = 0
+}
+
+// ResultCacheStats describes the response cache of a Handler.
+type ResultCacheStats struct {
+	// Hits and Misses count the lookups of cacheable requests since the
+	// handler started.
+	Hits, Misses int64
+	// Entries and Bytes are what it holds now.
+	Entries int
+	Bytes   int64
+}

@@ -1,0 +1,113 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/claimgraph/claimgraph/graph"
+)
+
+func TestRepeatedQueriesAreAnsweredFromTheCacheUntilTheGraphChanges(t *testing.T) {
+	ctx := t.Context()
+	st := seeded(t)
+	h := handlerOn(t, st, Options{})
+	const q = `query($id: ID!) { entity(id: $id) { name } }`
+	ask := func(id string) string {
+		t.Helper()
+		resp, ok := h.Do(ctx, Request{Query: q, Variables: map[string]any{"id": id}})
+		if !ok || len(resp.Errors) > 0 {
+			t.Fatalf("errors: %+v", resp.Errors)
+		}
+		return string(resp.Data)
+	}
+	india := ask("india")
+	if got := ask("india"); got != india {
+		t.Errorf("second answer %s, first %s", got, india)
+	}
+	if got := ask("pakistan"); got == india || !strings.Contains(got, "Pakistan") {
+		t.Errorf("other variables answered %s", got)
+	}
+	if s := h.ResultCacheStats(); s.Hits != 1 || s.Misses != 2 || s.Entries != 2 || s.Bytes <= 0 {
+		t.Errorf("stats after two misses and a hit: %+v", s)
+	}
+
+	// A write the handler never saw, as another process's would be.
+	e, err := st.Entity(ctx, "india")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Name = "Republic of India"
+	if _, err := st.Apply(ctx, graph.Batch{Entities: []graph.Entity{e}}, graph.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ask("india"); !strings.Contains(got, "Republic of India") {
+		t.Errorf("after the write: %s", got)
+	}
+	if s := h.ResultCacheStats(); s.Hits != 1 || s.Misses != 3 || s.Entries != 1 {
+		t.Errorf("stats after the write: %+v", s)
+	}
+}
+
+func TestOnlyErrorFreeQueryResultsAreCached(t *testing.T) {
+	ctx := Trusted(t.Context())
+	h := handlerOn(t, seeded(t), Options{})
+	for range 2 {
+		if resp, _ := h.Do(ctx, Request{Query: `{ paths(from: "india", to: "atlantis") { length } }`}); len(resp.Errors) == 0 {
+			t.Fatalf("no error for a path to a missing entity: %s", resp.Data)
+		}
+	}
+	if s := h.ResultCacheStats(); s.Hits != 0 || s.Entries != 0 {
+		t.Errorf("an error was cached: %+v", s)
+	}
+	for i := range 2 {
+		m := fmt.Sprintf(`mutation { addEntity(id: "iran-%d", type: "Country", name: "Iran") { id } }`, i)
+		if resp, _ := h.Do(ctx, Request{Query: m}); len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+	}
+	if s := h.ResultCacheStats(); s.Hits != 0 || s.Misses != 2 || s.Entries != 0 {
+		t.Errorf("mutations went through the cache: %+v", s)
+	}
+}
+
+func TestResultCacheCanBeTurnedOff(t *testing.T) {
+	h := handlerOn(t, seeded(t), Options{ResultCacheBytes: -1})
+	for range 2 {
+		if resp, _ := h.Do(t.Context(), Request{Query: `{ entity(id: "india") { name } }`}); len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+	}
+	if s := h.ResultCacheStats(); s != (ResultCacheStats{}) {
+		t.Errorf("stats of a cache turned off: %+v", s)
+	}
+}
+
+func TestResultCacheKeepsWithinItsBytes(t *testing.T) {
+	c := newResultCache(800)
+	c.get("g1", "")
+	data := []byte(strings.Repeat("x", 90))
+	for i := range 20 {
+		c.put("g1", fmt.Sprintf("k%02d", i), data)
+	}
+	if c.bytes > 800 || c.order.Len() != 8 {
+		t.Errorf("%d bytes in %d entries; want ≤ 800 in 8", c.bytes, c.order.Len())
+	}
+	if _, ok := c.get("g1", "k00"); ok {
+		t.Error("the oldest entry survived")
+	}
+	if _, ok := c.get("g1", "k19"); !ok {
+		t.Error("the newest entry is gone")
+	}
+	c.put("g1", "big", make([]byte, 200)) // more than an eighth
+	if _, ok := c.get("g1", "big"); ok {
+		t.Error("an entry over an eighth of the cache was kept")
+	}
+	c.put("g0", "late", data) // read under a generation since left
+	if _, ok := c.get("g1", "late"); ok {
+		t.Error("a result of an older generation was kept")
+	}
+	if _, ok := c.get("g2", "k19"); ok {
+		t.Error("a new generation kept the old results")
+	}
+}
