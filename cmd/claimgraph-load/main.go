@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,17 +21,29 @@ import (
 	"time"
 )
 
-// mix is the read mix: what an analyst's session asks most.
-var mix = []struct {
+// query is one kind of request of a mix.
+type query struct {
 	name  string
 	query string
-}{
+}
+
+// seedMix is the read mix on the built-in seed: what an analyst's session
+// asks most.
+var seedMix = []query{
 	{"entity", `{ entity(id:"india") { name type aliases } }`},
 	{"relations", `{ entity(id:"ttp") { relations { type status from { id name } to { id name } claims { stance claimant { name } quote } } } }`},
 	{"two-hop", `{ entity(id:"afghanistan") { relations { to { name relations { type status to { name } } } } } }`},
 	{"search", `{ entities(search:"tali", first: 10) { nodes { id name } } }`},
 	{"paths", `{ paths(from:"india", to:"afghan-taliban", k: 3) { length hops { explanation } } }`},
 }
+
+// movieTwoHop is the query of the movie mix, asked for one person after
+// another: the person, the films at the ends of their relations and
+// everyone at both ends of those films' relations.
+const movieTwoHop = `query($id: ID!) { entity(id: $id) { name relations { type status to { id name relations { type status from { name } to { name } } } } } }`
+
+// moviePeople is how many people the movie mix asks about.
+const moviePeople = 200
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -45,6 +59,13 @@ type config struct {
 	clients  int
 	duration time.Duration
 	requests int
+	mix      string
+}
+
+// request is one request body of a run, named for the report.
+type request struct {
+	name string
+	body []byte
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -54,6 +75,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&cfg.clients, "clients", 50, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long to run (at most 10m)")
 	fs.IntVar(&cfg.requests, "requests", 1_000_000, "stop after this many requests")
+	fs.StringVar(&cfg.mix, "mix", "seed", "what to ask: seed (the built-in seed's read mix) or movies (two-hop queries on people of the movie data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,7 +85,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if cfg.clients < 1 || cfg.duration <= 0 || cfg.duration > 10*time.Minute || cfg.requests < 1 {
 		return errors.New("want --clients ≥ 1, 0 < --duration ≤ 10m and --requests ≥ 1")
 	}
-	res, err := load(ctx, cfg)
+	reqs, err := requests(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	res, err := load(ctx, cfg, reqs)
 	if err != nil {
 		return err
 	}
@@ -106,16 +132,77 @@ func (r *result) total() int {
 	return n
 }
 
-func load(ctx context.Context, cfg config) (*result, error) {
+// requests returns the request bodies of cfg.mix.
+func requests(ctx context.Context, cfg config) ([]request, error) {
+	switch cfg.mix {
+	case "seed":
+		var out []request
+		for _, q := range seedMix {
+			body, _ := json.Marshal(map[string]string{"query": q.query})
+			out = append(out, request{q.name, body})
+		}
+		return out, nil
+	case "movies":
+		people, err := findPeople(ctx, cfg.url, moviePeople)
+		if err != nil {
+			return nil, err
+		}
+		var out []request
+		for _, id := range people {
+			body, _ := json.Marshal(map[string]any{"query": movieTwoHop, "variables": map[string]string{"id": id}})
+			out = append(out, request{"two-hop", body})
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unknown --mix %q: want seed or movies", cfg.mix)
+}
+
+// findPeople returns n people of the served graph, picked with a fixed
+// seed among the first 20 pages of people.
+func findPeople(ctx context.Context, u string, n int) ([]string, error) {
+	var all []string
+	var after any // null: the first page
+	for range 20 {
+		body, _ := json.Marshal(map[string]any{
+			"query":     `query($after: String) { entities(type: "Person", first: 100, after: $after) { nodes { id } pageInfo { endCursor hasNextPage } } }`,
+			"variables": map[string]any{"after": after},
+		})
+		var page struct {
+			Entities struct {
+				Nodes []struct {
+					ID string `json:"id"`
+				} `json:"nodes"`
+				PageInfo struct {
+					EndCursor   string `json:"endCursor"`
+					HasNextPage bool   `json:"hasNextPage"`
+				} `json:"pageInfo"`
+			} `json:"entities"`
+		}
+		if _, err := do(ctx, http.DefaultClient, u, body, new(bytes.Buffer), true, &page); err != nil {
+			return nil, fmt.Errorf("list people: %w", err)
+		}
+		for _, e := range page.Entities.Nodes {
+			all = append(all, e.ID)
+		}
+		if !page.Entities.PageInfo.HasNextPage {
+			break
+		}
+		after = page.Entities.PageInfo.EndCursor
+	}
+	if len(all) == 0 {
+		return nil, errors.New("the served graph has no entities of type Person: load the movie data (README, \"N-Quads\")")
+	}
+	rng := rand.New(rand.NewPCG(4, 2026))
+	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	return all[:min(n, len(all))], nil
+}
+
+func load(ctx context.Context, cfg config, reqs []request) (*result, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.duration)
 	defer cancel()
 	client := &http.Client{
 		Timeout:   10 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: cfg.clients, MaxConnsPerHost: cfg.clients},
-	}
-	bodies := make([][]byte, len(mix))
-	for i, m := range mix {
-		bodies[i], _ = json.Marshal(map[string]string{"query": m.query})
 	}
 	res := &result{latencies: map[string][]time.Duration{}}
 	var next atomic.Int64
@@ -125,13 +212,14 @@ func load(ctx context.Context, cfg config) (*result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
+			var buf bytes.Buffer
+			for i := 0; ctx.Err() == nil; i++ {
 				n := next.Add(1)
 				if n > int64(cfg.requests) {
 					return
 				}
-				i := int(n) % len(mix)
-				d, err := do(ctx, client, cfg.url, bodies[i])
+				r := reqs[int(n)%len(reqs)]
+				d, err := do(ctx, client, cfg.url, r.body, &buf, i%fullCheck == 0, nil)
 				if ctx.Err() != nil {
 					return // the run ended mid-request: not a failure of the server
 				}
@@ -142,7 +230,7 @@ func load(ctx context.Context, cfg config) (*result, error) {
 						res.firstError = err.Error()
 					}
 				} else {
-					res.latencies[mix[i].name] = append(res.latencies[mix[i].name], d)
+					res.latencies[r.name] = append(res.latencies[r.name], d)
 				}
 				res.mu.Unlock()
 			}
@@ -153,7 +241,16 @@ func load(ctx context.Context, cfg config) (*result, error) {
 	return res, nil
 }
 
-func do(ctx context.Context, client *http.Client, u string, body []byte) (time.Duration, error) {
+// fullCheck is how often (every n-th request of a client) a response is
+// decoded in full; the others get a cheap check, so that the generator,
+// on the same machine, leaves the CPU to the server.
+const fullCheck = 50
+
+// do posts body to u, reads the answer into buf and checks it: status
+// 200, a data key, no errors key. It decodes the answer in full when full
+// is set or data is not nil, into data then. The duration ends when the
+// answer has been read.
+func do(ctx context.Context, client *http.Client, u string, body []byte, buf *bytes.Buffer, full bool, data any) (time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -164,35 +261,51 @@ func do(ctx context.Context, client *http.Client, u string, body []byte) (time.D
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
+	buf.Reset()
+	_, err = buf.ReadFrom(resp.Body)
+	resp.Body.Close()
+	d := time.Since(start)
+	switch {
+	case err != nil:
+		return d, fmt.Errorf("read: %w", err)
+	case resp.StatusCode != http.StatusOK:
+		return d, fmt.Errorf("status %s: %.200s", resp.Status, buf.Bytes())
+	case !full && data == nil:
+		// A key "errors" cannot hide in a string: its quotes would be
+		// escaped.
+		b := buf.Bytes()
+		if !bytes.HasPrefix(b, []byte(`{"data":`)) || bytes.Contains(b, []byte(`"errors":`)) {
+			return d, fmt.Errorf("GraphQL errors or no data: %.200s", b)
+		}
+		return d, nil
+	}
 	var r struct {
 		Data   json.RawMessage   `json:"data"`
 		Errors []json.RawMessage `json:"errors"`
 	}
-	err = json.NewDecoder(resp.Body).Decode(&r)
-	d := time.Since(start)
-	switch {
+	switch err := json.Unmarshal(buf.Bytes(), &r); {
 	case err != nil:
 		return d, fmt.Errorf("decode: %w", err)
-	case resp.StatusCode != http.StatusOK:
-		return d, fmt.Errorf("status %s", resp.Status)
 	case len(r.Errors) > 0:
 		return d, fmt.Errorf("GraphQL errors: %s", r.Errors[0])
 	case len(r.Data) == 0 || string(r.Data) == "null":
 		return d, errors.New("no data")
+	case data != nil:
+		return d, json.Unmarshal(r.Data, data)
 	}
 	return d, nil
 }
 
 func (r *result) print(w io.Writer, cfg config) {
+	fmt.Fprintf(w, "mix %s\n", cfg.mix)
 	var all []time.Duration
 	fmt.Fprintf(w, "%d clients, %s: %d requests, %d failed, %.0f requests/s\n",
 		cfg.clients, r.elapsed.Round(time.Millisecond), r.total(), r.failed, float64(r.total())/r.elapsed.Seconds())
 	fmt.Fprintf(w, "%-10s %8s %9s %9s %9s %9s\n", "query", "count", "p50", "p90", "p99", "max")
-	for _, m := range mix {
-		l := r.latencies[m.name]
+	for _, name := range slices.Sorted(maps.Keys(r.latencies)) {
+		l := r.latencies[name]
 		all = append(all, l...)
-		printRow(w, m.name, l)
+		printRow(w, name, l)
 	}
 	printRow(w, "all", all)
 }
