@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"strconv"
+	"unicode/utf8"
 
 	"github.com/graphql-go/graphql/language/ast"
 )
@@ -14,7 +16,7 @@ import (
 func orderedData(doc *ast.Document, op *ast.OperationDefinition, data any) (json.RawMessage, error) {
 	var buf bytes.Buffer
 	o := orderer{doc: doc}
-	if err := o.write(&buf, data, []*ast.SelectionSet{op.SelectionSet}); err != nil {
+	if err := o.write(&buf, data, &plan{sets: []*ast.SelectionSet{op.SelectionSet}}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -22,37 +24,79 @@ func orderedData(doc *ast.Document, op *ast.OperationDefinition, data any) (json
 
 type orderer struct{ doc *ast.Document }
 
-func (o orderer) write(buf *bytes.Buffer, v any, sets []*ast.SelectionSet) error {
+// plan is how to write the objects a list of selection sets selects: the
+// response keys in order, each with its quoted form and the plan of its
+// value's objects. A response's objects of one field share its plan, made
+// the first time one is written.
+type plan struct {
+	sets   []*ast.SelectionSet
+	made   bool
+	keys   []planKey
+	byName map[string]int
+}
+
+type planKey struct {
+	name   string
+	quoted []byte
+	sub    *plan
+}
+
+func (o orderer) make(p *plan) {
+	fields := o.collect(p.sets, nil)
+	p.byName = make(map[string]int, len(fields))
+	for _, f := range fields {
+		k := responseKey(f)
+		i, ok := p.byName[k]
+		if !ok {
+			i = len(p.keys)
+			p.byName[k] = i
+			p.keys = append(p.keys, planKey{name: k, quoted: appendString(nil, k), sub: &plan{}})
+		}
+		if f.SelectionSet != nil {
+			p.keys[i].sub.sets = append(p.keys[i].sub.sets, f.SelectionSet)
+		}
+	}
+	p.made = true
+}
+
+func (o orderer) write(buf *bytes.Buffer, v any, p *plan) error {
 	switch v := v.(type) {
 	case map[string]any:
-		fields := o.collect(sets, nil)
-		keys := make([]string, 0, len(v))
-		for _, f := range fields {
-			if _, ok := v[responseKey(f)]; ok && !slices.Contains(keys, responseKey(f)) {
-				keys = append(keys, responseKey(f))
-			}
-		}
-		for _, k := range sortedKeys(v) {
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
-			}
+		if !p.made {
+			o.make(p)
 		}
 		buf.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
+		n := 0
+		for _, k := range p.keys {
+			x, ok := v[k.name]
+			if !ok {
+				continue
+			}
+			if n > 0 {
 				buf.WriteByte(',')
 			}
-			kb, _ := json.Marshal(k)
-			buf.Write(kb)
+			n++
+			buf.Write(k.quoted)
 			buf.WriteByte(':')
-			var sub []*ast.SelectionSet
-			for _, f := range fields {
-				if responseKey(f) == k && f.SelectionSet != nil {
-					sub = append(sub, f.SelectionSet)
-				}
-			}
-			if err := o.write(buf, v[k], sub); err != nil {
+			if err := o.write(buf, x, k.sub); err != nil {
 				return err
+			}
+		}
+		if n < len(v) {
+			// Keys the query did not select (none, in practice), sorted.
+			for _, k := range sortedKeys(v) {
+				if _, ok := p.byName[k]; ok {
+					continue
+				}
+				if n > 0 {
+					buf.WriteByte(',')
+				}
+				n++
+				buf.Write(appendString(nil, k))
+				buf.WriteByte(':')
+				if err := o.write(buf, v[k], &plan{}); err != nil {
+					return err
+				}
 			}
 		}
 		buf.WriteByte('}')
@@ -63,11 +107,23 @@ func (o orderer) write(buf *bytes.Buffer, v any, sets []*ast.SelectionSet) error
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			if err := o.write(buf, x, sets); err != nil {
+			if err := o.write(buf, x, p); err != nil {
 				return err
 			}
 		}
 		buf.WriteByte(']')
+		return nil
+	case string:
+		buf.Write(appendString(buf.AvailableBuffer(), v))
+		return nil
+	case bool:
+		buf.Write(strconv.AppendBool(buf.AvailableBuffer(), v))
+		return nil
+	case int:
+		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(v), 10))
+		return nil
+	case nil:
+		buf.WriteString("null")
 		return nil
 	}
 	b, err := json.Marshal(v)
@@ -76,6 +132,61 @@ func (o orderer) write(buf *bytes.Buffer, v any, sets []*ast.SelectionSet) error
 	}
 	buf.Write(b)
 	return nil
+}
+
+// appendString appends s to b as a JSON string, escaped as encoding/json
+// escapes it: quotes, backslashes, control characters, <, >, &, U+2028
+// and U+2029 escaped, invalid UTF-8 replaced by U+FFFD.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // collect flattens selection sets into their fields, in document order,
