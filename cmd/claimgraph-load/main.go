@@ -42,8 +42,6 @@ var seedMix = []query{
 // everyone at both ends of those films' relations.
 const movieTwoHop = `query($id: ID!) { entity(id: $id) { name relations { type status to { id name relations { type status from { name } to { name } } } } } }`
 
-// moviePeople is how many people the movie mix asks about.
-const moviePeople = 200
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -60,6 +58,7 @@ type config struct {
 	duration time.Duration
 	requests int
 	mix      string
+	people   int
 }
 
 // request is one request body of a run, named for the report.
@@ -75,6 +74,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&cfg.clients, "clients", 50, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long to run (at most 10m)")
 	fs.IntVar(&cfg.requests, "requests", 1_000_000, "stop after this many requests")
+	fs.IntVar(&cfg.people, "people", 200, "how many people the movies mix asks about (at most 2000)")
 	fs.StringVar(&cfg.mix, "mix", "seed", "what to ask: seed (the built-in seed's read mix) or movies (two-hop queries on people of the movie data)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,8 +82,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := checkLoopback(cfg.url); err != nil {
 		return err
 	}
-	if cfg.clients < 1 || cfg.duration <= 0 || cfg.duration > 10*time.Minute || cfg.requests < 1 {
-		return errors.New("want --clients ≥ 1, 0 < --duration ≤ 10m and --requests ≥ 1")
+	if cfg.clients < 1 || cfg.duration <= 0 || cfg.duration > 10*time.Minute || cfg.requests < 1 || cfg.people < 1 || cfg.people > 2000 {
+		return errors.New("want --clients ≥ 1, 0 < --duration ≤ 10m, --requests ≥ 1 and 1 ≤ --people ≤ 2000")
 	}
 	reqs, err := requests(ctx, cfg)
 	if err != nil {
@@ -143,7 +143,7 @@ func requests(ctx context.Context, cfg config) ([]request, error) {
 		}
 		return out, nil
 	case "movies":
-		people, err := findPeople(ctx, cfg.url, moviePeople)
+		people, err := findPeople(ctx, cfg.url, cfg.people)
 		if err != nil {
 			return nil, err
 		}
@@ -297,7 +297,11 @@ func do(ctx context.Context, client *http.Client, u string, body []byte, buf *by
 }
 
 func (r *result) print(w io.Writer, cfg config) {
-	fmt.Fprintf(w, "mix %s\n", cfg.mix)
+	if cfg.mix == "movies" {
+		fmt.Fprintf(w, "mix movies, %d people\n", cfg.people)
+	} else {
+		fmt.Fprintf(w, "mix %s\n", cfg.mix)
+	}
 	var all []time.Duration
 	fmt.Fprintf(w, "%d clients, %s: %d requests, %d failed, %.0f requests/s\n",
 		cfg.clients, r.elapsed.Round(time.Millisecond), r.total(), r.failed, float64(r.total())/r.elapsed.Seconds())

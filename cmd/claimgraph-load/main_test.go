@@ -2,11 +2,19 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/schema"
+	"github.com/claimgraph/claimgraph/seed"
 )
 
 func TestLoadCountsAndReportsFailures(t *testing.T) {
@@ -42,6 +50,62 @@ func TestOnlyLoopbackTargets(t *testing.T) {
 	for _, u := range []string{"http://127.0.0.1:8080/graphql", "http://localhost/graphql", "http://[::1]:80/"} {
 		if err := checkLoopback(u); err != nil {
 			t.Errorf("%s refused: %v", u, err)
+		}
+	}
+}
+
+// TestMovieMixAsksAboutThePeopleOfARealServer runs the movies mix against
+// the real GraphQL handler on a small film graph.
+func TestMovieMixAsksAboutThePeopleOfARealServer(t *testing.T) {
+	ctx := t.Context()
+	st, err := cayley.Open(ctx, "memory:", cayley.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const facts = `
+ontology:
+  entityTypes: [{name: Film}, {name: Person}]
+  relationTypes: [{name: acted-in, subject: Person, object: Film}]
+sources: [{id: films, title: Films}]
+entities:
+  - {id: casablanca, type: Film, name: Casablanca}
+  - {id: bogart, type: Person, name: Humphrey Bogart}
+  - {id: bergman, type: Person, name: Ingrid Bergman}
+  - {id: rains, type: Person, name: Claude Rains}
+statements:
+  - {subject: bogart, relation: acted-in, object: casablanca, claims: [{source: films}]}
+  - {subject: bergman, relation: acted-in, object: casablanca, claims: [{source: films}]}
+`
+	if _, err := seed.Load(ctx, st, graph.ApplyOptions{}, seed.Input{Name: "films.yaml", Data: []byte(facts)}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := schema.NewHandler(ctx, st, slog.New(slog.DiscardHandler), schema.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked sync.Map
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var req schema.Request
+		json.Unmarshal(body, &req)
+		if id, ok := req.Variables["id"].(string); ok {
+			asked.Store(id, true)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"--url", srv.URL, "--mix", "movies", "--people", "3", "--clients", "2", "--requests", "60", "--duration", "10s"}, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "60 requests, 0 failed") || !strings.Contains(out.String(), "two-hop") {
+		t.Errorf("report:\n%s", out.String())
+	}
+	for _, id := range []string{"bogart", "bergman", "rains"} {
+		if _, ok := asked.Load(id); !ok {
+			t.Errorf("%s was never asked about", id)
 		}
 	}
 }
