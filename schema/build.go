@@ -264,8 +264,9 @@ func (r *resolver) relationFields(ts *types) {
 	}
 	stanceArg := graphql.FieldConfigArgument{"stance": &graphql.ArgumentConfig{Type: ts.stance, Description: "Only claims with this stance."}}
 	fields := graphql.Fields{
-		"id":   &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) { return relationID(p.Source.(graph.Statement).ID), nil }},
-		"type": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The relation type's name in the ontology (allied-with)."},
+		"id": &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) { return relationID(p.Source.(graph.Statement).ID), nil }},
+		"type": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The relation type's name in the ontology (allied-with).",
+			Resolve: get(func(s graph.Statement) any { return s.Type })},
 		"label": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "How the relation reads from subject to object.",
 			Resolve: func(p graphql.ResolveParams) (any, error) { return r.label(p.Source.(graph.Statement).Type), nil }},
 		"from": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "The subject.",
@@ -331,9 +332,9 @@ func (r *resolver) entityFields(ts *types) graphql.Fields {
 	listArgs["types"] = &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Only these relation types."}
 	listArgs["direction"] = &graphql.ArgumentConfig{Type: ts.direction, DefaultValue: string(graph.Both)}
 	return graphql.Fields{
-		"id":          &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The entity's stable slug."},
-		"type":        &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The entity type's name in the ontology."},
-		"name":        &graphql.Field{Type: graphql.NewNonNull(graphql.String)},
+		"id":          &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The entity's stable slug.", Resolve: get(func(e graph.Entity) any { return e.ID })},
+		"type":        &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The entity type's name in the ontology.", Resolve: get(func(e graph.Entity) any { return e.Type })},
+		"name":        &graphql.Field{Type: graphql.NewNonNull(graphql.String), Resolve: get(func(e graph.Entity) any { return e.Name })},
 		"description": &graphql.Field{Type: graphql.String, Resolve: optional(func(e graph.Entity) string { return e.Description })},
 		"aliases": &graphql.Field{Type: nonNullList(graphql.String),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
@@ -693,6 +694,12 @@ func nullIfNotFound[T any](v T, err error) (any, error) {
 }
 
 // optional resolves a string field of T that is null when empty.
+// get resolves a field of a T directly, where graphql-go's default
+// resolver would find it by reflection on every object.
+func get[T any](f func(T) any) graphql.FieldResolveFn {
+	return func(p graphql.ResolveParams) (any, error) { return f(p.Source.(T)), nil }
+}
+
 func optional[T any](get func(T) string) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (any, error) {
 		if s := get(p.Source.(T)); s != "" {
