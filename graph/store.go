@@ -158,6 +158,35 @@ const (
 	In   Direction = "IN"   // the entity is the object
 )
 
+// RelationsBatcher is a Store that reads the relations of many entities at
+// once, for less than a Relations call each.
+type RelationsBatcher interface {
+	// RelationsOf returns, for each of ids that names an entity, what
+	// Relations(ctx, id, q) returns; ids of no entity are left out.
+	RelationsOf(ctx context.Context, ids []string, q RelationQuery) (map[string][]Statement, error)
+}
+
+// RelationsOf reads the relations of many entities from st, in one
+// RelationsOf call when st is a RelationsBatcher and one Relations call
+// each otherwise.
+func RelationsOf(ctx context.Context, st Store, ids []string, q RelationQuery) (map[string][]Statement, error) {
+	if b, ok := st.(RelationsBatcher); ok {
+		return b.RelationsOf(ctx, ids, q)
+	}
+	out := make(map[string][]Statement, len(ids))
+	for _, id := range ids {
+		rels, err := st.Relations(ctx, id, q)
+		switch ErrorCode(err) {
+		case "":
+			out[id] = rels
+		case NotFound:
+		default:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // RelationQuery selects the relations of an entity. Zero fields select all.
 type RelationQuery struct {
 	Types     []string

@@ -24,9 +24,16 @@ const seedSource = "src-86013d487e35f14f"
 // Relations wait for its context to end.
 type countingStore struct {
 	graph.Store
-	entity, batches atomic.Int64
-	slow            bool
-	sawCancel       atomic.Bool
+	entity, batches            atomic.Int64
+	relations, relationBatches atomic.Int64
+	slow                       bool
+	sawCancel                  atomic.Bool
+}
+
+func (c *countingStore) RelationsOf(ctx context.Context, ids []string, q graph.RelationQuery) (map[string][]graph.Statement, error) {
+	c.relationBatches.Add(1)
+	c.wait(ctx)
+	return graph.RelationsOf(ctx, c.Store, ids, q)
 }
 
 func (c *countingStore) Entity(ctx context.Context, id string) (graph.Entity, error) {
@@ -40,11 +47,17 @@ func (c *countingStore) EntitiesByID(ctx context.Context, ids []string) (map[str
 }
 
 func (c *countingStore) Relations(ctx context.Context, id string, q graph.RelationQuery) ([]graph.Statement, error) {
+	c.relations.Add(1)
+	c.wait(ctx)
+	return c.Store.Relations(ctx, id, q)
+}
+
+// wait waits for ctx to end when c is slow.
+func (c *countingStore) wait(ctx context.Context) {
 	if c.slow {
 		<-ctx.Done()
 		c.sawCancel.Store(true)
 	}
-	return c.Store.Relations(ctx, id, q)
 }
 
 // seeded opens a memory store holding the built-in seed.
@@ -309,7 +322,7 @@ func TestDisputesAndSources(t *testing.T) {
 	})
 }
 
-func TestEntityReadsAreBatched(t *testing.T) {
+func TestEntityAndRelationReadsAreBatched(t *testing.T) {
 	st := &countingStore{Store: seeded(t)}
 	h := handlerOn(t, st, Options{})
 	// Two hops: every relation's far end, and their relations' ends.
@@ -337,6 +350,10 @@ func TestEntityReadsAreBatched(t *testing.T) {
 	}
 	if got := st.entity.Load(); got != 1 {
 		t.Errorf("Entity calls = %d, want 1 (the root)", got)
+	}
+	// The same for relation lists: the root's, then all of its ends'.
+	if got, one := st.relationBatches.Load(), st.relations.Load(); got != 2 || one != 0 {
+		t.Errorf("RelationsOf calls = %d and Relations calls = %d for %d ends' lists; want 2 and 0", got, one, len(d.Entity.Relations))
 	}
 }
 

@@ -352,7 +352,14 @@ func (r *resolver) entityFields(ts *types) graphql.Fields {
 				if err != nil {
 					return nil, err
 				}
-				return r.store.Relations(ctx, p.Source.(graph.Entity).ID, q)
+				list := loaderFrom(ctx, r.store).relations(ctx, p.Source.(graph.Entity).ID, q)
+				return func() (any, error) {
+					rels, err := list()
+					if err != nil {
+						return nil, toClient(ctx, r.log, err)
+					}
+					return rels, nil
+				}, nil
 			}),
 		},
 		"relationsConnection": &graphql.Field{Type: graphql.NewNonNull(ts.relationConn),

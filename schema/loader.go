@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -25,20 +26,37 @@ type loader struct {
 	sources    map[string]graph.Source
 	statements map[string]graph.Statement
 	batches    int // EntitiesByID calls, for tests
+
+	// relations batches the relation lists of entities by query (see
+	// relations).
+	relBatches map[string]*relationBatch
+}
+
+// relationBatch is the relation lists of one query: ids registered and not
+// read yet, and the lists read.
+type relationBatch struct {
+	q       graph.RelationQuery
+	pending []string
+	lists   map[string][]graph.Statement
 }
 
 type loaderKey struct{}
 
 // withLoader returns ctx carrying a new loader on st.
 func withLoader(ctx context.Context, st graph.Store) context.Context {
-	return context.WithValue(ctx, loaderKey{}, &loader{
+	return context.WithValue(ctx, loaderKey{}, newLoader(st))
+}
+
+func newLoader(st graph.Store) *loader {
+	return &loader{
 		store:      st,
 		pending:    map[string]bool{},
 		entities:   map[string]graph.Entity{},
 		tried:      map[string]bool{},
 		sources:    map[string]graph.Source{},
 		statements: map[string]graph.Statement{},
-	})
+		relBatches: map[string]*relationBatch{},
+	}
 }
 
 // loaderFrom returns the request's loader, or a fresh one for a context
@@ -47,8 +65,48 @@ func loaderFrom(ctx context.Context, st graph.Store) *loader {
 	if l, ok := ctx.Value(loaderKey{}).(*loader); ok {
 		return l
 	}
-	return &loader{store: st, pending: map[string]bool{}, entities: map[string]graph.Entity{},
-		tried: map[string]bool{}, sources: map[string]graph.Source{}, statements: map[string]graph.Statement{}}
+	return newLoader(st)
+}
+
+// relations registers id for the next batch of relation lists under q and
+// returns a thunk for its list: the first thunk called reads the lists of
+// every id registered under q so far with one graph.RelationsOf, so the
+// relations of a list of entities cost one store call, not one each.
+func (l *loader) relations(ctx context.Context, id string, q graph.RelationQuery) func() ([]graph.Statement, error) {
+	key := fmt.Sprintf("%q", q)
+	l.mu.Lock()
+	b, ok := l.relBatches[key]
+	if !ok {
+		b = &relationBatch{q: q, lists: map[string][]graph.Statement{}}
+		l.relBatches[key] = b
+	}
+	if _, done := b.lists[id]; !done {
+		b.pending = append(b.pending, id)
+	}
+	l.mu.Unlock()
+	return func() ([]graph.Statement, error) {
+		l.mu.Lock()
+		if rels, done := b.lists[id]; done {
+			l.mu.Unlock()
+			return rels, nil
+		}
+		ids := slices.Clone(b.pending)
+		b.pending = b.pending[:0]
+		l.mu.Unlock()
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id) // registered in a batch another thunk failed
+		}
+		read, err := graph.RelationsOf(ctx, l.store, ids, q)
+		if err != nil {
+			return nil, err
+		}
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		for _, x := range ids {
+			b.lists[x] = read[x] // nil for an entity that is gone
+		}
+		return b.lists[id], nil
+	}
 }
 
 // want registers an entity id for the next batch.

@@ -251,6 +251,11 @@ func (s instrumentedStore) Relations(ctx context.Context, id string, q graph.Rel
 	return s.Store.Relations(ctx, id, q)
 }
 
+func (s instrumentedStore) RelationsOf(ctx context.Context, ids []string, q graph.RelationQuery) (m map[string][]graph.Statement, err error) {
+	defer func(start time.Time) { s.observe("relations_of", start, err) }(time.Now())
+	return graph.RelationsOf(ctx, s.Store, ids, q)
+}
+
 func (s instrumentedStore) Statement(ctx context.Context, id string) (st graph.Statement, err error) {
 	defer func(start time.Time) { s.observe("statement", start, err) }(time.Now())
 	return s.Store.Statement(ctx, id)

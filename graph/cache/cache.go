@@ -174,6 +174,51 @@ func (c *Store) Relations(ctx context.Context, id string, q graph.RelationQuery)
 		}
 		c.put(g, func() { c.relations[id] = all })
 	}
+	return c.filter(ctx, id, all, q)
+}
+
+// RelationsOf implements graph.RelationsBatcher: the lists the cache does
+// not hold are read in one batch.
+func (c *Store) RelationsOf(ctx context.Context, ids []string, q graph.RelationQuery) (map[string][]graph.Statement, error) {
+	if !understood(q) {
+		return graph.RelationsOf(ctx, c.src, ids, q)
+	}
+	g, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all := make(map[string][]graph.Statement, len(ids))
+	var missing []string
+	c.mu.Lock()
+	for _, id := range ids {
+		if rels, ok := c.relations[id]; ok {
+			all[id] = rels
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) > 0 {
+		read, err := graph.RelationsOf(ctx, c.src, missing, graph.RelationQuery{})
+		if err != nil {
+			return nil, err
+		}
+		for id, rels := range read {
+			c.put(g, func() { c.relations[id] = rels })
+			all[id] = rels
+		}
+	}
+	out := make(map[string][]graph.Statement, len(all))
+	for id, rels := range all {
+		if out[id], err = c.filter(ctx, id, rels, q); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// filter returns the relations of id in all that pass q.
+func (c *Store) filter(ctx context.Context, id string, all []graph.Statement, q graph.RelationQuery) ([]graph.Statement, error) {
 	ont, err := c.Ontology(ctx)
 	if err != nil {
 		return nil, err

@@ -26,10 +26,12 @@ import (
 type reader struct {
 	qs      cgraph.QuadStore
 	imports map[quad.Value]importState
+	// symmetric remembers whether a relation type is symmetric.
+	symmetric map[string]bool
 }
 
 func newReader(qs cgraph.QuadStore) reader {
-	return reader{qs: qs, imports: map[quad.Value]importState{}}
+	return reader{qs: qs, imports: map[quad.Value]importState{}, symmetric: map[string]bool{}}
 }
 
 // quads returns the quads that have v in direction d, leaving out those of
@@ -576,20 +578,57 @@ func (s *Store) Relations(ctx context.Context, entityID string, q graph.Relation
 		return nil, err
 	}
 	defer s.mu.RUnlock()
+	out, ok, err := newReader(qs).entityRelations(ctx, entityID, q)
+	if err == nil && !ok {
+		err = graph.Errorf(graph.NotFound, "no entity %q", entityID)
+	}
+	return out, err
+}
+
+// RelationsOf implements graph.RelationsBatcher: one read lock and one
+// reader for every id, so what the entities' relations share (relation
+// types, imports) is read once.
+func (s *Store) RelationsOf(ctx context.Context, ids []string, q graph.RelationQuery) (_ map[string][]graph.Statement, err error) {
+	defer deferWrap(&err, "read relations of %d entities", len(ids))
+	qs, err := s.rlock()
+	if err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
 	r := newReader(qs)
+	out := make(map[string][]graph.Statement, len(ids))
+	for _, id := range ids {
+		if _, done := out[id]; done {
+			continue
+		}
+		rels, ok, err := r.entityRelations(ctx, id, q)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[id] = rels
+		}
+	}
+	return out, nil
+}
+
+// entityRelations returns the relations of an entity that pass q; ok is
+// false when there is no such entity.
+func (r reader) entityRelations(ctx context.Context, entityID string, q graph.RelationQuery) (_ []graph.Statement, ok bool, err error) {
 	node := entityIRI(entityID)
 	out, err := r.subject(ctx, node)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !hasType(out) {
-		return nil, graph.Errorf(graph.NotFound, "no entity %q", entityID)
+		return nil, false, nil
 	}
 	in, err := r.object(ctx, node)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return r.relations(ctx, entityID, append(out, in...), q)
+	rels, err := r.relations(ctx, entityID, append(out, in...), q)
+	return rels, err == nil, err
 }
 
 // hasType reports whether an entity's subject quads include its rdf:type.
@@ -601,7 +640,6 @@ func hasType(own []quad.Quad) bool {
 func (r reader) relations(ctx context.Context, entityID string, edges []quad.Quad, q graph.RelationQuery) ([]graph.Statement, error) {
 	shapeOnly := q.Shape()
 	seen := map[string]bool{}
-	symmetric := map[string]bool{} // relation type → symmetric, read once per type
 	var out []graph.Statement
 	for _, e := range edges {
 		typ, ok := idOf(e.Predicate, prefixRelation)
@@ -618,14 +656,14 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 			continue
 		}
 		seen[id] = true
-		sym, ok := symmetric[typ]
+		sym, ok := r.symmetric[typ]
 		if !ok {
 			own, err := r.subject(ctx, relationIRI(typ))
 			if err != nil {
 				return nil, err
 			}
 			sym = decodeRelationType(typ, propsOf(own)).Symmetric
-			symmetric[typ] = sym
+			r.symmetric[typ] = sym
 		}
 		// Filter on type and direction before paying for the claims.
 		if !shapeOnly.Match(entityID, graph.Statement{Subject: subj, Type: typ, Object: obj}, sym) {

@@ -46,6 +46,25 @@ func (s suite) testRelationFilters(t *testing.T) {
 			if !slices.Equal(ids(got), tc.want) {
 				t.Errorf("Relations(%s, %+v) = %v, want %v", tc.entity, tc.q, ids(got), tc.want)
 			}
+			// The same in a batch, beside an id of no entity and the
+			// other end's list.
+			batch, err := graph.RelationsOf(t.Context(), st, []string{tc.entity, "atlantis", "india", tc.entity}, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := batch["atlantis"]; ok || len(batch) != 2 {
+				t.Errorf("RelationsOf answered for %d ids, want 2 (not atlantis)", len(batch))
+			}
+			if !slices.Equal(ids(batch[tc.entity]), tc.want) {
+				t.Errorf("RelationsOf(%s, %+v) = %v, want %v", tc.entity, tc.q, ids(batch[tc.entity]), tc.want)
+			}
+			india, err := st.Relations(t.Context(), "india", tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids(batch["india"]), ids(india)) {
+				t.Errorf("RelationsOf(india, %+v) = %v, Relations %v", tc.q, ids(batch["india"]), ids(india))
+			}
 		})
 	}
 }
