@@ -42,7 +42,6 @@ var seedMix = []query{
 // everyone at both ends of those films' relations.
 const movieTwoHop = `query($id: ID!) { entity(id: $id) { name relations { type status to { id name relations { type status from { name } to { name } } } } } }`
 
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
