@@ -59,14 +59,13 @@ type DenseNeighbors interface {
 // share one Hop.Sources map.
 func NewAdjacency(snap Snapshot) *Adjacency {
 	symmetric := snap.Ontology.SymmetricTypes()
-	isEntity := func(id string) bool { _, ok := snap.EntityTypes[id]; return ok }
 	ids := make([]string, 0, len(snap.EntityTypes))
 	for id := range snap.EntityTypes {
 		ids = append(ids, id)
 	}
 	for i := range snap.Statements {
 		for _, end := range statementEnds(&snap.Statements[i]) {
-			if !isEntity(end) {
+			if _, ok := snap.EntityTypes[end]; !ok {
 				ids = append(ids, end)
 			}
 		}
@@ -77,22 +76,22 @@ func NewAdjacency(snap Snapshot) *Adjacency {
 		ids: ids, num: make(map[string]int32, len(ids)), types: make([]string, len(ids)),
 		lo: make([]int32, len(ids)), hi: make([]int32, len(ids)), entities: len(snap.EntityTypes),
 	}
+	entity := make([]bool, len(ids))
 	for i, id := range ids {
-		g.num[id], g.types[i] = int32(i), snap.EntityTypes[id]
+		g.num[id] = int32(i)
+		g.types[i], entity[i] = snap.EntityTypes[id]
 	}
 	// Lay the hop lists out one after the other in id order: count, then
 	// fill.
 	count := make([]int32, len(ids))
 	for i := range snap.Statements {
 		for _, end := range statementEnds(&snap.Statements[i]) {
-			if isEntity(end) {
-				count[g.num[end]]++
-			}
+			count[g.num[end]]++
 		}
 	}
 	var n int32
-	for v, id := range ids {
-		if !isEntity(id) {
+	for v := range ids {
+		if !entity[v] {
 			g.lo[v], g.hi[v] = -1, -1
 			continue
 		}
@@ -106,14 +105,14 @@ func NewAdjacency(snap Snapshot) *Adjacency {
 		srcs := sourcesOf(st.Claims, snap.Sources, shared)
 		sym := symmetric[st.Type]
 		for _, end := range statementEnds(&st) {
-			if !isEntity(end) {
+			v := g.num[end]
+			if !entity[v] {
 				continue
 			}
 			h := Hop{From: end, To: st.Object, Statement: st, Forward: true, Symmetric: sym, Sources: srcs}
 			if st.Subject != end {
 				h.To, h.Forward = st.Subject, false
 			}
-			v := g.num[end]
 			g.hops[g.hi[v]] = h
 			g.hi[v]++
 		}
