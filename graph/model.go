@@ -71,6 +71,17 @@ func (o *Ontology) RelationType(name string) (RelationType, bool) {
 	return RelationType{}, false
 }
 
+// SymmetricTypes returns the names of the symmetric relation types.
+func (o *Ontology) SymmetricTypes() map[string]bool {
+	sym := map[string]bool{}
+	for _, t := range o.RelationTypes {
+		if t.Symmetric {
+			sym[t.Name] = true
+		}
+	}
+	return sym
+}
+
 // Merge returns o extended by the types of add; a type of add replaces the
 // type of o with the same name.
 func (o Ontology) Merge(add Ontology) Ontology {

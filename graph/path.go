@@ -11,6 +11,9 @@ import (
 // The path algorithms (ShortestPaths, KShortestPaths, AllSimplePaths,
 // MostCrediblePaths, Neighborhood) run on Neighbors, not on Store, so that a
 // faster adjacency index can replace StoreNeighbors without touching them.
+// One that holds the whole graph offers it as an Adjacency (see
+// DenseNeighbors), which the algorithms walk as arrays of entity numbers;
+// any other Neighbors is read entity by entity. The results are the same.
 // Every search is bounded: MaxDepth bounds path length, MaxExpanded bounds
 // the work, and a search that hits a bound it cannot honour returns an
 // Invalid error naming the bound instead of a partial answer. Results are
@@ -45,10 +48,8 @@ func (h Hop) Reverse() Hop {
 type Neighbors interface {
 	// Hops returns one hop per statement that has the entity at either end,
 	// walked away from it (Hop.From is id), in any order; the algorithms
-	// filter and sort. A slice already sorted by To, then statement id, is
-	// used without copying when the query keeps every hop, so an adjacency
-	// index should keep that order; callers never modify it. Returns
-	// NotFound when there is no such entity.
+	// filter and sort, and never modify the slice. Returns NotFound when
+	// there is no such entity.
 	Hops(ctx context.Context, id string) ([]Hop, error)
 
 	// EntityType returns the entity type of the entity, or NotFound.
@@ -62,13 +63,7 @@ type Neighbors interface {
 // always as fresh as the store; the search functions cache hops for the
 // length of one query.
 func StoreNeighbors(st Store, ont Ontology) Neighbors {
-	sym := map[string]bool{}
-	for _, t := range ont.RelationTypes {
-		if t.Symmetric {
-			sym[t.Name] = true
-		}
-	}
-	return storeNeighbors{st: st, symmetric: sym}
+	return storeNeighbors{st: st, symmetric: ont.SymmetricTypes()}
 }
 
 type storeNeighbors struct {

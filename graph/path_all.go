@@ -16,96 +16,105 @@ func AllSimplePaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, erro
 	if err := q.normalize(); err != nil {
 		return nil, err
 	}
-	s := newSearch(n, q.Filter, q.From, q.To)
-	if err := s.checkEnds(ctx); err != nil {
-		return nil, err
-	}
-	dist, err := s.distancesTo(ctx, q.To, q.MaxDepth-1)
+	s, err := newSearch(ctx, n, q.Filter, q.From, q.To)
 	if err != nil {
 		return nil, err
 	}
-	d := &dfs{s: s, q: q, dist: dist, onPath: map[string]bool{q.From: true}, paths: []Path{}}
-	if err := d.visit(ctx, q.From); err != nil {
+	defer s.done()
+	dst := s.ends[1]
+	if err := s.distancesTo(ctx, dst, q.MaxDepth-1); err != nil {
+		return nil, err
+	}
+	d := &dfs{s: s, q: q, dst: dst, paths: []Path{}}
+	s.sc.onPath.reset(len(s.ids))
+	s.sc.onPath.set(s.ends[0], true)
+	if err := d.visit(ctx, s.ends[0]); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(d.paths, compareByLength)
 	return d.paths, nil
 }
 
-// distancesTo returns the distance to dst of every entity within maxDist
-// hops of it, walking backwards and through no hub.
-func (s *search) distancesTo(ctx context.Context, dst string, maxDist int) (map[string]int, error) {
-	dist := map[string]int{dst: 0}
-	frontier := []string{dst}
-	for d := 1; d <= maxDist && len(frontier) > 0; d++ {
-		var next []string
+// distancesTo sets s.sc.dist to the distance to dst of every entity within
+// maxDist hops of it, walking backwards and through no hub.
+func (s *search) distancesTo(ctx context.Context, dst int32, maxDist int) error {
+	dist := &s.sc.dist
+	dist.reset(len(s.ids))
+	dist.set(dst, 0)
+	frontier := append(s.sc.frontier[:0], dst)
+	next := s.sc.next[:0]
+	for d := int32(1); int(d) <= maxDist && len(frontier) > 0; d++ {
+		next = next[:0]
 		for _, v := range frontier {
-			a, err := s.expand(ctx, v)
+			lo, hi, err := s.expand(ctx, v)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if hub, err := s.hub(ctx, v); err != nil {
-				return nil, err
+				return err
 			} else if hub {
 				continue
 			}
-			for i := range a.hops {
-				h := &a.hops[i]
-				if _, seen := dist[h.To]; seen || !s.walkable(h, true) {
+			for j := lo; j < hi; j++ {
+				w := s.to[j]
+				if dist.has(w) || !s.usable(v, j, true, nil) {
 					continue
 				}
-				if ok, err := s.admits(ctx, h.To); err != nil {
-					return nil, err
+				if ok, err := s.admits(ctx, w); err != nil {
+					return err
 				} else if ok {
-					dist[h.To] = d
-					next = append(next, h.To)
+					dist.set(w, d)
+					next = append(next, w)
 				}
 			}
 		}
-		frontier = next
+		frontier, next = next, frontier
 	}
-	return dist, nil
+	s.sc.frontier, s.sc.next = frontier, next
+	return nil
 }
 
-// dfs is the state of AllSimplePaths' depth-first search.
+// dfs is the state of AllSimplePaths' depth-first search; s.sc.dist holds
+// the distances to dst, s.sc.onPath the entities on the path so far.
 type dfs struct {
-	s      *search
-	q      PathQuery
-	dist   map[string]int
-	onPath map[string]bool
-	hops   []Hop
-	paths  []Path
+	s     *search
+	q     PathQuery
+	dst   int32
+	hops  []Hop
+	paths []Path
 }
 
 // visit walks on from v, the end of d.hops.
-func (d *dfs) visit(ctx context.Context, v string) error {
-	a, err := d.s.expand(ctx, v)
+func (d *dfs) visit(ctx context.Context, v int32) error {
+	s := d.s
+	lo, hi, err := s.expand(ctx, v)
 	if err != nil {
 		return err
 	}
-	for i := range a.hops {
-		h := &a.hops[i]
-		w := h.To
-		dw, ok := d.dist[w]
-		if !ok || d.onPath[w] || len(d.hops)+1+dw > d.q.MaxDepth || !d.s.walkable(h, false) {
+	for j := lo; j < hi; j++ {
+		w := s.to[j]
+		dw, ok := s.sc.dist.get(w)
+		if on, _ := s.sc.onPath.get(w); !ok || on || len(d.hops)+1+int(dw) > d.q.MaxDepth || !s.usable(v, j, false, nil) {
 			continue
 		}
-		if w == d.q.To {
-			if err := d.found(*h); err != nil {
+		if w == d.dst {
+			if err := d.found(*s.hop(j)); err != nil {
 				return err
 			}
 			continue
 		}
-		if hub, err := d.s.hub(ctx, w); err != nil {
+		if hub, err := s.hub(ctx, w); err != nil {
 			return err
 		} else if hub {
 			continue
 		}
-		d.onPath[w], d.hops = true, append(d.hops, *h)
+		s.sc.onPath.set(w, true)
+		d.hops = append(d.hops, *s.hop(j))
 		if err := d.visit(ctx, w); err != nil {
 			return err
 		}
-		d.onPath[w], d.hops = false, d.hops[:len(d.hops)-1]
+		s.sc.onPath.set(w, false)
+		d.hops = d.hops[:len(d.hops)-1]
 	}
 	return nil
 }

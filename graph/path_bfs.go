@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 )
 
 // ShortestPaths returns the shortest path from q.From to q.To, or with
@@ -18,14 +17,15 @@ func ShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error
 	if err := q.normalize(); err != nil {
 		return nil, err
 	}
-	s := newSearch(n, q.Filter, q.From, q.To)
-	if err := s.checkEnds(ctx); err != nil {
+	s, err := newSearch(ctx, n, q.Filter, q.From, q.To)
+	if err != nil {
 		return nil, err
 	}
+	defer s.done()
 	if q.K > 1 {
-		return yen(ctx, q, s.shortest, compareByLength)
+		return s.yen(ctx, q, s.shortest, compareByLength)
 	}
-	hops, ok, err := s.shortest(ctx, q.From, q.To, q.MaxDepth, nil)
+	hops, ok, err := s.shortest(ctx, s.ends[0], s.ends[1], q.MaxDepth, nil)
 	if err != nil || !ok {
 		return []Path{}, err
 	}
@@ -41,21 +41,25 @@ func KShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, erro
 	if err := q.normalize(); err != nil {
 		return nil, err
 	}
-	s := newSearch(n, q.Filter, q.From, q.To)
-	if err := s.checkEnds(ctx); err != nil {
+	s, err := newSearch(ctx, n, q.Filter, q.From, q.To)
+	if err != nil {
 		return nil, err
 	}
-	return yen(ctx, q, s.shortest, compareByLength)
+	defer s.done()
+	return s.yen(ctx, q, s.shortest, compareByLength)
 }
 
 // shortest finds the first (by compareByLength) shortest path of at most
 // maxLen hops from src to dst avoiding b, by bidirectional BFS.
-func (s *search) shortest(ctx context.Context, src, dst string, maxLen int, b *blocks) ([]Hop, bool, error) {
-	r := &bidi{
-		s: s, src: src, dst: dst, b: b, dead: map[string]bool{},
-		fwd: &bfsSide{dist: map[string]int{src: 0}, frontier: []string{src}},
-		bwd: &bfsSide{dist: map[string]int{dst: 0}, frontier: []string{dst}, reverse: true},
-	}
+func (s *search) shortest(ctx context.Context, src, dst int32, maxLen int, b *blocks) ([]Hop, bool, error) {
+	sc := s.sc
+	r := &bidi{s: s, src: src, dst: dst, b: b, fwd: &sc.sides[0], bwd: &sc.sides[1]}
+	n := len(s.ids)
+	r.fwd.start(src, false, n)
+	r.bwd.start(dst, true, n)
+	sc.dead.reset(n)
+	sc.good.reset(n)
+	sc.meets.reset(n)
 	for r.fwd.depth+r.bwd.depth < maxLen && len(r.fwd.frontier) > 0 && len(r.bwd.frontier) > 0 {
 		side, other := r.fwd, r.bwd
 		if len(r.bwd.frontier) < len(r.fwd.frontier) {
@@ -77,162 +81,182 @@ func (s *search) shortest(ctx context.Context, src, dst string, maxLen int, b *b
 	return nil, false, nil
 }
 
-// bidi is the state of one bidirectional BFS.
+// bidi is the state of one bidirectional BFS. Its marks live in the
+// query's scratch: dead holds the hubs a side declined to expand, meets the
+// meets on shortest paths, good the entities path found to lie on one (or
+// not).
 type bidi struct {
 	s        *search
-	src, dst string
+	src, dst int32
 	b        *blocks
 	fwd, bwd *bfsSide
-	// dead holds the hubs a side declined to expand.
-	dead map[string]bool
 }
 
 // bfsSide is one side of a bidirectional BFS.
 type bfsSide struct {
-	dist     map[string]int
-	frontier []string // sorted
-	depth    int
+	dist           marks[int32]
+	frontier, next []int32
+	depth          int
 	// reverse: the side walks from dst against the direction of paths.
 	reverse bool
 }
 
+// start starts the side at v, with room for n entities.
+func (side *bfsSide) start(v int32, reverse bool, n int) {
+	side.dist.reset(n)
+	side.dist.set(v, 0)
+	side.frontier = append(side.frontier[:0], v)
+	side.depth, side.reverse = 0, reverse
+}
+
 // layer expands side's frontier by one hop and returns the entities found
-// that the other side has reached too.
-func (r *bidi) layer(ctx context.Context, side, other *bfsSide) ([]string, error) {
-	var next, meets []string
-	depth := side.depth + 1
+// that the other side has reached too. The order of the frontier does not
+// matter: a layer is expanded whole, and only distances are recorded.
+func (r *bidi) layer(ctx context.Context, side, other *bfsSide) ([]int32, error) {
+	s := r.s
+	next, meets := side.next[:0], s.sc.found[:0]
+	depth := int32(side.depth + 1)
 	for _, v := range side.frontier {
-		a, err := r.s.expand(ctx, v)
+		lo, hi, err := s.expand(ctx, v)
 		if err != nil {
 			return nil, err
 		}
 		if v != r.src && v != r.dst {
-			if hub, err := r.s.hub(ctx, v); err != nil {
+			if hub, err := s.hub(ctx, v); err != nil {
 				return nil, err
 			} else if hub {
-				r.dead[v] = true
+				s.sc.dead.set(v, true)
 				continue
 			}
 		}
-		for i := range a.hops {
-			h := &a.hops[i]
-			w := h.To
-			if _, seen := side.dist[w]; seen || !r.s.walkable(h, side.reverse) || r.b.hop(h, side.reverse) {
+		for j := lo; j < hi; j++ {
+			w := s.to[j]
+			if !s.usable(v, j, side.reverse, r.b) || side.dist.has(w) {
 				continue
 			}
-			if ok, err := r.s.passable(ctx, w, r.b); err != nil {
+			if ok, err := s.passable(ctx, w, r.b); err != nil {
 				return nil, err
 			} else if !ok {
 				continue
 			}
-			side.dist[w] = depth
+			side.dist.set(w, depth)
 			next = append(next, w)
-			if _, ok := other.dist[w]; ok {
+			if other.dist.has(w) {
 				meets = append(meets, w)
 			}
 		}
 	}
-	slices.Sort(next)
-	side.frontier, side.depth = next, depth
+	side.next, side.frontier, side.depth = side.frontier, next, int(depth)
+	s.sc.found = meets
 	return meets, nil
 }
 
 // bestMeets returns the length of the shortest path through meets, and the
-// meets on such paths (all at the same distance from src). Hubs cannot be
-// walked through, so they are no meets.
-func (r *bidi) bestMeets(ctx context.Context, meets []string) (int, map[string]bool, error) {
-	length, best := 0, map[string]bool{}
+// meets on such paths (all at the same distance from src), which it marks
+// in meets. Hubs cannot be walked through, so they are no meets.
+func (r *bidi) bestMeets(ctx context.Context, meets []int32) (int, []int32, error) {
+	length, best := 0, meets[:0]
 	for _, w := range meets {
 		if hub, err := r.s.hub(ctx, w); err != nil {
 			return 0, nil, err
 		} else if hub && w != r.src && w != r.dst {
 			continue
 		}
-		l := r.fwd.dist[w] + r.bwd.dist[w]
+		df, _ := r.fwd.dist.get(w)
+		db, _ := r.bwd.dist.get(w)
+		l := int(df + db)
 		if len(best) == 0 || l < length {
-			length, best = l, map[string]bool{}
+			length, best = l, best[:0]
 		}
 		if l == length {
-			best[w] = true
+			best = append(best, w)
 		}
+	}
+	for _, w := range best {
+		r.s.sc.meets.set(w, true)
 	}
 	return length, best, nil
 }
 
 // path returns the first (by entity ids, then statement ids) path of the
-// given length through one of meets: greedily the least next hop that still
-// lies on a shortest path.
-func (r *bidi) path(ctx context.Context, length int, meets map[string]bool) ([]Hop, error) {
-	var pos int
-	for w := range meets {
-		pos = r.fwd.dist[w]
-	}
+// given length through one of the meets: greedily the least next hop that
+// still lies on a shortest path.
+func (r *bidi) path(ctx context.Context, length int, best []int32) ([]Hop, error) {
+	s := r.s
+	pos, _ := r.fwd.dist.get(best[0])
 	hops := make([]Hop, 0, length)
-	good := map[string]bool{}
-	var onPath func(v string) (bool, error)
-	onPath = func(v string) (bool, error) {
-		if r.fwd.dist[v] == pos {
-			return meets[v], nil
-		}
-		if g, ok := good[v]; ok {
-			return g, nil
-		}
-		_, g, err := r.forwardStep(ctx, v, onPath)
-		good[v] = g
-		return g, err
-	}
 	cur := r.src
 	for range pos {
-		h, _, err := r.forwardStep(ctx, cur, onPath)
+		j, ok, err := r.forwardStep(ctx, cur, pos)
 		if err != nil {
 			return nil, err
 		}
-		hops, cur = append(hops, h), h.To
+		if !ok {
+			return nil, Errorf(Internal, "path search lost its way at %q", s.ids[cur])
+		}
+		hops, cur = append(hops, *s.hop(j)), s.to[j]
 	}
-	for i := pos; i < length; i++ {
-		h, err := r.backwardStep(ctx, cur, length-i-1)
+	for i := int(pos); i < length; i++ {
+		j, err := r.backwardStep(ctx, cur, int32(length-i-1))
 		if err != nil {
 			return nil, err
 		}
-		hops, cur = append(hops, h), h.To
+		hops, cur = append(hops, *s.hop(j)), s.to[j]
 	}
 	return hops, nil
 }
 
+// onPath reports whether a shortest path through the meets at distance pos
+// from src goes on from v.
+func (r *bidi) onPath(ctx context.Context, v, pos int32) (bool, error) {
+	sc := r.s.sc
+	if d, _ := r.fwd.dist.get(v); d == pos {
+		return sc.meets.has(v), nil
+	}
+	if g, ok := sc.good.get(v); ok {
+		return g, nil
+	}
+	_, g, err := r.forwardStep(ctx, v, pos)
+	sc.good.set(v, g)
+	return g, err
+}
+
 // forwardStep returns the least hop from v, an entity the forward side
-// expanded, to an entity one layer further for which onPath holds.
-func (r *bidi) forwardStep(ctx context.Context, v string, onPath func(string) (bool, error)) (Hop, bool, error) {
-	if r.dead[v] {
-		return Hop{}, false, nil
+// expanded, to an entity one layer further that is on a path (onPath).
+func (r *bidi) forwardStep(ctx context.Context, v, pos int32) (int32, bool, error) {
+	s := r.s
+	if s.sc.dead.has(v) {
+		return -1, false, nil
 	}
-	a, err := r.s.adj(ctx, v)
+	lo, hi, err := s.span(ctx, v)
 	if err != nil {
-		return Hop{}, false, err
+		return -1, false, err
 	}
-	for i := range a.hops {
-		h := &a.hops[i]
-		if d, ok := r.fwd.dist[h.To]; !ok || d != r.fwd.dist[v]+1 || !r.s.walkable(h, false) || r.b.hop(h, false) {
+	dv, _ := r.fwd.dist.get(v)
+	for j := lo; j < hi; j++ {
+		if d, ok := r.fwd.dist.get(s.to[j]); !ok || d != dv+1 || !s.usable(v, j, false, r.b) {
 			continue
 		}
-		if ok, err := onPath(h.To); err != nil || ok {
-			return *h, ok, err
+		if ok, err := r.onPath(ctx, s.to[j], pos); err != nil || ok {
+			return j, ok, err
 		}
 	}
-	return Hop{}, false, nil
+	return -1, false, nil
 }
 
 // backwardStep returns the least hop from v to an entity the backward side
 // reached at distance d from dst and could walk through.
-func (r *bidi) backwardStep(ctx context.Context, v string, d int) (Hop, error) {
-	a, err := r.s.adj(ctx, v)
+func (r *bidi) backwardStep(ctx context.Context, v, d int32) (int32, error) {
+	s := r.s
+	lo, hi, err := s.span(ctx, v)
 	if err != nil {
-		return Hop{}, err
+		return -1, err
 	}
-	for i := range a.hops {
-		h := &a.hops[i]
-		if dd, ok := r.bwd.dist[h.To]; ok && dd == d && !r.dead[h.To] && r.s.walkable(h, false) && !r.b.hop(h, false) {
-			return *h, nil
+	for j := lo; j < hi; j++ {
+		w := s.to[j]
+		if dd, ok := r.bwd.dist.get(w); ok && dd == d && !s.sc.dead.has(w) && s.usable(v, j, false, r.b) {
+			return j, nil
 		}
 	}
-	return Hop{}, Errorf(Internal, "path search lost its way at %q", v)
+	return -1, Errorf(Internal, "path search lost its way at %q", s.ids[v])
 }

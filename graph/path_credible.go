@@ -88,17 +88,17 @@ func MostCrediblePaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, e
 	if err := q.normalize(); err != nil {
 		return nil, err
 	}
-	s := newSearch(n, q.Filter, q.From, q.To)
-	if err := s.checkEnds(ctx); err != nil {
+	s, err := newSearch(ctx, n, q.Filter, q.From, q.To)
+	if err != nil {
 		return nil, err
 	}
-	return yen(ctx, q, s.cheapest, compareByCost)
+	defer s.done()
+	return s.yen(ctx, q, s.cheapest, compareByCost)
 }
 
 // state is an entity reached with a number of hops left to dst.
 type state struct {
-	node string
-	hops int
+	node, hops int32
 }
 
 // label is a state with the cost of reaching dst from it.
@@ -108,18 +108,21 @@ type label struct {
 }
 
 // labels is a min-heap of labels by cost, hops, then entity id.
-type labels []label
-
-func (l labels) Len() int { return len(l) }
-func (l labels) Less(i, j int) bool {
-	return cmp.Or(cmp.Compare(l[i].cost, l[j].cost), cmp.Compare(l[i].hops, l[j].hops), strings.Compare(l[i].node, l[j].node)) < 0
+type labels struct {
+	l []label
+	s *search
 }
-func (l labels) Swap(i, j int) { l[i], l[j] = l[j], l[i] }
-func (l *labels) Push(x any)   { *l = append(*l, x.(label)) }
+
+func (l *labels) Len() int { return len(l.l) }
+func (l *labels) Less(i, j int) bool {
+	a, b := &l.l[i], &l.l[j]
+	return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.hops, b.hops), l.s.compareNodes(a.node, b.node)) < 0
+}
+func (l *labels) Swap(i, j int) { l.l[i], l.l[j] = l.l[j], l.l[i] }
+func (l *labels) Push(x any)    { l.l = append(l.l, x.(label)) }
 func (l *labels) Pop() any {
-	old := *l
-	x := old[len(old)-1]
-	*l = old[:len(old)-1]
+	x := l.l[len(l.l)-1]
+	l.l = l.l[:len(l.l)-1]
 	return x
 }
 
@@ -127,10 +130,10 @@ func (l *labels) Pop() any {
 // from src to dst avoiding b: a Dijkstra search backwards from dst over
 // states (entity, hops to dst) settles the least cost of every state up to
 // src's, then a greedy walk from src takes the least hop that keeps to it.
-func (s *search) cheapest(ctx context.Context, src, dst string, maxLen int, b *blocks) ([]Hop, bool, error) {
+func (s *search) cheapest(ctx context.Context, src, dst int32, maxLen int, b *blocks) ([]Hop, bool, error) {
 	settled := map[state]int{}
 	best := map[state]int{{dst, 0}: 0}
-	q := &labels{{state: state{dst, 0}}}
+	q := &labels{l: []label{{state: state{dst, 0}}}, s: s}
 	for q.Len() > 0 {
 		l := heap.Pop(q).(label)
 		if _, done := settled[l.state]; done {
@@ -141,7 +144,7 @@ func (s *search) cheapest(ctx context.Context, src, dst string, maxLen int, b *b
 			hops, err := s.cheapestPath(ctx, l, dst, settled, b)
 			return hops, err == nil, err
 		}
-		if l.hops == maxLen {
+		if int(l.hops) == maxLen {
 			continue
 		}
 		if err := s.relax(ctx, l, dst, best, q, b); err != nil {
@@ -153,18 +156,17 @@ func (s *search) cheapest(ctx context.Context, src, dst string, maxLen int, b *b
 
 // relax expands the entity of l: every entity with a hop to it gets the
 // state one hop further from dst, at the hop's cost more.
-func (s *search) relax(ctx context.Context, l label, dst string, best map[state]int, q *labels, b *blocks) error {
-	a, err := s.expand(ctx, l.node)
+func (s *search) relax(ctx context.Context, l label, dst int32, best map[state]int, q *labels, b *blocks) error {
+	lo, hi, err := s.expand(ctx, l.node)
 	if err != nil {
 		return err
 	}
 	if hub, err := s.hub(ctx, l.node); err != nil || (hub && l.node != dst) {
 		return err
 	}
-	for i := range a.hops {
-		h := &a.hops[i]
-		u := h.To
-		if u == dst || !s.walkable(h, true) || b.hop(h, true) {
+	for j := lo; j < hi; j++ {
+		u := s.to[j]
+		if u == dst || !s.usable(l.node, j, true, b) {
 			continue
 		}
 		if ok, err := s.passable(ctx, u, b); err != nil {
@@ -172,7 +174,7 @@ func (s *search) relax(ctx context.Context, l label, dst string, best map[state]
 		} else if !ok {
 			continue
 		}
-		next := label{state{u, l.hops + 1}, l.cost + a.cost(i)}
+		next := label{state{u, l.hops + 1}, l.cost + s.cost(j)}
 		if c, ok := best[next.state]; ok && c <= next.cost {
 			continue
 		}
@@ -184,39 +186,39 @@ func (s *search) relax(ctx context.Context, l label, dst string, best map[state]
 
 // cheapestPath walks from the settled state of src to dst, taking at each
 // entity the least hop to a settled state that keeps the cost.
-func (s *search) cheapestPath(ctx context.Context, from label, dst string, settled map[state]int, b *blocks) ([]Hop, error) {
+func (s *search) cheapestPath(ctx context.Context, from label, dst int32, settled map[state]int, b *blocks) ([]Hop, error) {
 	hops := make([]Hop, 0, from.hops)
 	for cur := from; cur.hops > 0; {
-		h, next, err := s.cheapestStep(ctx, cur, dst, settled, b)
+		j, next, err := s.cheapestStep(ctx, cur, dst, settled, b)
 		if err != nil {
 			return nil, err
 		}
-		hops, cur = append(hops, h), next
+		hops, cur = append(hops, *s.hop(j)), next
 	}
 	return hops, nil
 }
 
 // cheapestStep returns the least hop from cur's entity that keeps to a
 // cheapest path, and the state it reaches.
-func (s *search) cheapestStep(ctx context.Context, cur label, dst string, settled map[state]int, b *blocks) (Hop, label, error) {
-	a, err := s.adj(ctx, cur.node)
+func (s *search) cheapestStep(ctx context.Context, cur label, dst int32, settled map[state]int, b *blocks) (int32, label, error) {
+	lo, hi, err := s.span(ctx, cur.node)
 	if err != nil {
-		return Hop{}, label{}, err
+		return -1, label{}, err
 	}
-	for i := range a.hops {
-		h := &a.hops[i]
-		next := label{state: state{h.To, cur.hops - 1}}
+	for j := lo; j < hi; j++ {
+		w := s.to[j]
+		next := label{state: state{w, cur.hops - 1}}
 		c, ok := settled[next.state]
-		if !ok || c+a.cost(i) != cur.cost || !s.walkable(h, false) || b.hop(h, false) || (h.To == dst) != (next.hops == 0) {
+		if !ok || !s.usable(cur.node, j, false, b) || c+s.cost(j) != cur.cost || (w == dst) != (next.hops == 0) {
 			continue
 		}
-		if hub, err := s.hub(ctx, h.To); err != nil {
-			return Hop{}, label{}, err
-		} else if hub && h.To != dst {
+		if hub, err := s.hub(ctx, w); err != nil {
+			return -1, label{}, err
+		} else if hub && w != dst {
 			continue
 		}
 		next.cost = c
-		return *h, next, nil
+		return j, next, nil
 	}
-	return Hop{}, label{}, Errorf(Internal, "cheapest path search lost its way at %q", cur.node)
+	return -1, label{}, Errorf(Internal, "cheapest path search lost its way at %q", s.ids[cur.node])
 }

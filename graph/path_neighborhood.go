@@ -48,18 +48,22 @@ func Neighborhood(ctx context.Context, n Neighbors, q NeighborhoodQuery) (Subgra
 	if err := q.normalize(); err != nil {
 		return Subgraph{}, err
 	}
-	s := newSearch(n, q.Filter, q.ID)
-	if err := s.checkEnds(ctx); err != nil {
+	s, err := newSearch(ctx, n, q.Filter, q.ID)
+	if err != nil {
 		return Subgraph{}, err
 	}
+	defer s.done()
 	g := Subgraph{Nodes: []SubgraphNode{{q.ID, 0}}, Hops: []Hop{}}
-	depth := map[string]int{q.ID: 0}
+	depth := &s.sc.dist
+	depth.reset(len(s.ids))
+	depth.set(s.ends[0], 0)
+	reached := 1
 	walked := map[string]bool{}
-	frontier := []string{q.ID}
+	frontier := []int32{s.ends[0]}
 	for d := 1; d <= q.Depth && len(frontier) > 0; d++ {
-		var next []string
+		var next []int32
 		for _, v := range frontier {
-			a, err := s.expand(ctx, v)
+			lo, hi, err := s.expand(ctx, v)
 			if err != nil {
 				return Subgraph{}, err
 			}
@@ -69,31 +73,32 @@ func Neighborhood(ctx context.Context, n Neighbors, q NeighborhoodQuery) (Subgra
 				}
 				continue
 			}
-			for i := range a.hops {
-				h := &a.hops[i]
-				if walked[h.Statement.ID] || !s.walkable(h, false) {
+			for j := lo; j < hi; j++ {
+				h := s.hop(j)
+				if !s.usable(v, j, false, nil) || walked[h.Statement.ID] {
 					continue
 				}
-				if _, seen := depth[h.To]; !seen {
-					if ok, err := s.admits(ctx, h.To); err != nil {
+				if w := s.to[j]; !depth.has(w) {
+					if ok, err := s.admits(ctx, w); err != nil {
 						return Subgraph{}, err
 					} else if !ok {
 						continue
 					}
-					if len(depth) == q.MaxNodes {
+					if reached == q.MaxNodes {
 						return Subgraph{}, Errorf(Invalid, "the neighborhood of %q within %d hops has more than %d entities (maxNodes); narrow it with types, status or a lower depth, or raise maxNodes (at most %d)",
 							q.ID, q.Depth, q.MaxNodes, MaxMaxNodes)
 					}
-					depth[h.To] = d
-					next = append(next, h.To)
+					depth.set(w, int32(d))
+					reached++
+					next = append(next, w)
 				}
 				walked[h.Statement.ID] = true
 				g.Hops = append(g.Hops, *h)
 			}
 		}
-		slices.Sort(next)
-		for _, id := range next {
-			g.Nodes = append(g.Nodes, SubgraphNode{id, d})
+		s.sortNodes(next)
+		for _, w := range next {
+			g.Nodes = append(g.Nodes, SubgraphNode{s.ids[w], d})
 		}
 		frontier = next
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -23,7 +24,14 @@ type randGraph struct {
 	sources   []Source
 	symmetric map[string]bool
 	sts       []Statement
-	n         *memNeighbors
+	// n is the graph as a plain Neighbors, dense the same as an Adjacency.
+	n     *memNeighbors
+	dense *Adjacency
+}
+
+// ways returns the graph both ways the searches walk one (see bothWays).
+func (g randGraph) ways() map[string]Neighbors {
+	return map[string]Neighbors{"hops": g.n, "adjacency": g.dense}
 }
 
 // The vocabulary of random graphs.
@@ -61,6 +69,7 @@ func newRandGraph(r *rand.Rand) randGraph {
 		g.sts = append(g.sts, st)
 	}
 	g.n = newMemNeighbors(g.types, []string{"allied-with"}, g.sources, g.sts)
+	g.dense = g.n.adjacency()
 	return g
 }
 
@@ -357,11 +366,13 @@ func TestShortestPathsMatchBruteForce(t *testing.T) {
 		all := g.refPaths(q)
 		q1 := q
 		q1.K = 1
-		got, err := ShortestPaths(t.Context(), g.n, q1)
-		if err != nil {
-			t.Fatal(err)
+		for way, n := range g.ways() {
+			got, err := ShortestPaths(t.Context(), n, q1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.checkPaths(t, "ShortestPaths "+way, q1, got, all[:min(1, len(all))])
 		}
-		g.checkPaths(t, "ShortestPaths", q1, got, all[:min(1, len(all))])
 	})
 }
 
@@ -376,11 +387,13 @@ func TestKShortestPathsMatchBruteForce(t *testing.T) {
 		for name, run := range map[string]func(context.Context, Neighbors, PathQuery) ([]Path, error){
 			"KShortestPaths": KShortestPaths, "ShortestPaths": ShortestPaths,
 		} {
-			got, err := run(t.Context(), g.n, q)
-			if err != nil {
-				t.Fatal(err)
+			for way, n := range g.ways() {
+				got, err := run(t.Context(), n, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				g.checkPaths(t, name+" "+way, q, got, want)
 			}
-			g.checkPaths(t, name, q, got, want)
 		}
 	})
 	if several < 200 {
@@ -392,23 +405,28 @@ func TestAllSimplePathsMatchBruteForce(t *testing.T) {
 	var over int
 	forEachRandomQuery(t, 3, 300, 6, func(t *testing.T, g randGraph, q PathQuery) {
 		all := g.refPaths(q)
-		q.Limit = min(max(len(all), 1), MaxPathLimit)
-		got, err := AllSimplePaths(t.Context(), g.n, q)
-		if len(all) > MaxPathLimit {
-			if ErrorCode(err) != Invalid {
-				t.Errorf("%d paths over the cap: err = %v, want Invalid", len(all), err)
-			}
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		g.checkPaths(t, "AllSimplePaths", q, got, all)
 		if len(all) > 1 {
 			over++
-			q.Limit = len(all) - 1
-			if _, err := AllSimplePaths(t.Context(), g.n, q); ErrorCode(err) != Invalid {
-				t.Errorf("limit %d of %d paths: err = %v, want Invalid", q.Limit, len(all), err)
+		}
+		for way, n := range g.ways() {
+			q := q
+			q.Limit = min(max(len(all), 1), MaxPathLimit)
+			got, err := AllSimplePaths(t.Context(), n, q)
+			if len(all) > MaxPathLimit {
+				if ErrorCode(err) != Invalid {
+					t.Errorf("%s: %d paths over the cap: err = %v, want Invalid", way, len(all), err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.checkPaths(t, "AllSimplePaths "+way, q, got, all)
+			if len(all) > 1 {
+				q.Limit = len(all) - 1
+				if _, err := AllSimplePaths(t.Context(), n, q); ErrorCode(err) != Invalid {
+					t.Errorf("%s: limit %d of %d paths: err = %v, want Invalid", way, q.Limit, len(all), err)
+				}
 			}
 		}
 	})
@@ -421,11 +439,13 @@ func TestMostCrediblePathsMatchBruteForce(t *testing.T) {
 	forEachRandomQuery(t, 4, 300, 6, func(t *testing.T, g randGraph, q PathQuery) {
 		all := g.refPaths(q)
 		slices.SortFunc(all, refByCost)
-		got, err := MostCrediblePaths(t.Context(), g.n, q)
-		if err != nil {
-			t.Fatal(err)
+		for way, n := range g.ways() {
+			got, err := MostCrediblePaths(t.Context(), n, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.checkPaths(t, "MostCrediblePaths "+way, q, got, all[:min(q.K, len(all))])
 		}
-		g.checkPaths(t, "MostCrediblePaths", q, got, all[:min(q.K, len(all))])
 	})
 }
 
@@ -442,22 +462,25 @@ func TestBudgetGivesAllOrError(t *testing.T) {
 	forEachRandomQuery(t, 5, 150, 4, func(t *testing.T, g randGraph, q PathQuery) {
 		q.Limit = MaxPathLimit
 		for name, run := range algorithms {
-			want, err := run(t.Context(), g.n, q)
-			if err != nil {
-				continue
-			}
-			bq := q
-			bq.MaxExpanded = 1 + r.IntN(30)
-			got, err := run(t.Context(), g.n, bq)
-			switch {
-			case ErrorCode(err) == Invalid:
-				outcomes["error"]++
-			case err != nil:
-				t.Fatalf("%s with budget %d: %v", name, bq.MaxExpanded, err)
-			case !slices.EqualFunc(got, want, func(a, b Path) bool { return a.key() == b.key() }):
-				t.Errorf("%s with budget %d gave %d paths, without %d", name, bq.MaxExpanded, len(got), len(want))
-			default:
-				outcomes["answer"]++
+			budget := 1 + r.IntN(30)
+			for way, n := range g.ways() {
+				want, err := run(t.Context(), n, q)
+				if err != nil {
+					continue
+				}
+				bq := q
+				bq.MaxExpanded = budget
+				got, err := run(t.Context(), n, bq)
+				switch {
+				case ErrorCode(err) == Invalid:
+					outcomes["error"]++
+				case err != nil:
+					t.Fatalf("%s %s with budget %d: %v", name, way, bq.MaxExpanded, err)
+				case !slices.EqualFunc(got, want, func(a, b Path) bool { return a.key() == b.key() }):
+					t.Errorf("%s %s with budget %d gave %d paths, without %d", name, way, bq.MaxExpanded, len(got), len(want))
+				default:
+					outcomes["answer"]++
+				}
 			}
 		}
 	})
@@ -470,17 +493,19 @@ func TestNeighborhoodMatchesBruteForce(t *testing.T) {
 	forEachRandomQuery(t, 7, 300, 4, func(t *testing.T, g randGraph, q PathQuery) {
 		nq := NeighborhoodQuery{ID: q.From, Depth: q.MaxDepth % 4, MaxNodes: MaxMaxNodes, Filter: q.Filter}
 		wantNodes, wantStmts := g.refNeighborhood(nq)
-		sg, err := Neighborhood(t.Context(), g.n, nq)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var gotStmts []string
-		for _, h := range sg.Hops {
-			gotStmts = append(gotStmts, h.Statement.ID)
-		}
-		slices.Sort(gotStmts)
-		if !slices.Equal(sg.Nodes, wantNodes) || !slices.Equal(gotStmts, wantStmts) {
-			t.Errorf("Neighborhood %+v:\nnodes %v\nwant  %v\nstatements %v\nwant       %v", nq, sg.Nodes, wantNodes, gotStmts, wantStmts)
+		for way, n := range g.ways() {
+			sg, err := Neighborhood(t.Context(), n, nq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotStmts []string
+			for _, h := range sg.Hops {
+				gotStmts = append(gotStmts, h.Statement.ID)
+			}
+			slices.Sort(gotStmts)
+			if !slices.Equal(sg.Nodes, wantNodes) || !slices.Equal(gotStmts, wantStmts) {
+				t.Errorf("Neighborhood %s %+v:\nnodes %v\nwant  %v\nstatements %v\nwant       %v", way, nq, sg.Nodes, wantNodes, gotStmts, wantStmts)
+			}
 		}
 	})
 }
@@ -519,4 +544,66 @@ func (g randGraph) refNeighborhood(q NeighborhoodQuery) ([]SubgraphNode, []strin
 	}
 	slices.SortFunc(nodes, func(a, b SubgraphNode) int { return cmp.Or(cmp.Compare(a.Depth, b.Depth), strings.Compare(a.ID, b.ID)) })
 	return nodes, slices.Sorted(maps.Keys(stmts))
+}
+
+// TestAdjacencyAgreesWithHops runs every search on random graphs both ways,
+// through a plain Neighbors and through an Adjacency, and wants exactly the
+// same answers and errors: also when a budget runs out, with hubs, and on
+// graphs with self-loops and statements whose other end is no entity
+// (which a store would refuse, but a Neighbors may still return).
+func TestAdjacencyAgreesWithHops(t *testing.T) {
+	algorithms := map[string]func(context.Context, Neighbors, PathQuery) ([]Path, error){
+		"ShortestPaths": ShortestPaths, "KShortestPaths": KShortestPaths,
+		"AllSimplePaths": AllSimplePaths, "MostCrediblePaths": MostCrediblePaths,
+		"Neighborhood": func(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
+			sg, err := Neighborhood(ctx, n, NeighborhoodQuery{ID: q.From, Depth: q.MaxDepth % 4, MaxNodes: 1 + q.K, Filter: q.Filter})
+			// One path of the walked hops, and the nodes as its cost.
+			return []Path{{Hops: sg.Hops, Cost: len(sg.Nodes)}}, err
+		},
+	}
+	r := rand.New(rand.NewPCG(8, 9))
+	outcomes := map[string]int{}
+	for i := range 300 {
+		g := newRandGraph(r)
+		claims := []Claim{{Source: "s1", Stance: Asserts}}
+		for j := range r.IntN(3) {
+			v := pick(r, g.ids...)
+			g.n.add(Statement{ID: fmt.Sprintf("loop%d", j), Subject: v, Type: pick(r, randRelTypes()...), Object: v, Claims: claims})
+		}
+		for j := range r.IntN(3) {
+			st := Statement{ID: fmt.Sprintf("gone%d", j), Subject: pick(r, g.ids...), Type: pick(r, randRelTypes()...), Object: "c-gone", Claims: claims}
+			if r.IntN(2) == 0 {
+				st.Subject, st.Object = st.Object, st.Subject
+			}
+			g.n.add(st)
+		}
+		ways := bothWays(g.n)
+		for j := range 6 {
+			q := randQuery(r, g)
+			q.Limit = 1 + r.IntN(20)
+			if r.IntN(3) == 0 {
+				q.MaxExpanded = 1 + r.IntN(30)
+			}
+			if r.IntN(8) == 0 {
+				q.Exclude = append(q.Exclude, "c-gone", "nowhere")
+			}
+			for name, run := range algorithms {
+				want, err1 := run(t.Context(), ways["hops"], q)
+				got, err2 := run(t.Context(), ways["adjacency"], q)
+				if fmt.Sprint(err1) != fmt.Sprint(err2) || !reflect.DeepEqual(got, want) {
+					t.Fatalf("graph %d query %d: %s %+v\nadjacency: %v %v\nhops:      %v %v\nstatements:\n%s",
+						i, j, name, q, got, err2, want, err1, describeStatements(g.sts))
+				}
+				switch {
+				case err1 != nil:
+					outcomes[ErrorCode(err1)]++
+				case len(want) > 0 && len(want[0].Hops) > 0:
+					outcomes["paths"]++
+				}
+			}
+		}
+	}
+	if outcomes["paths"] < 1000 || outcomes[Invalid] < 100 || outcomes[NotFound] < 20 {
+		t.Errorf("outcomes %v: the cases should often find paths, and fail both ways", outcomes)
+	}
 }

@@ -63,6 +63,31 @@ func (g *memNeighbors) EntityType(ctx context.Context, id string) (string, error
 	return t, nil
 }
 
+// adjacency returns g's graph as an Adjacency.
+func (g *memNeighbors) adjacency() *Adjacency {
+	snap := Snapshot{EntityTypes: g.types, Sources: g.sources}
+	for t := range g.symmetric {
+		snap.Ontology.RelationTypes = append(snap.Ontology.RelationTypes, RelationType{Name: t, Symmetric: true})
+	}
+	seen := map[string]bool{}
+	for _, hops := range g.hops {
+		for _, h := range hops {
+			if !seen[h.Statement.ID] {
+				seen[h.Statement.ID] = true
+				snap.Statements = append(snap.Statements, h.Statement)
+			}
+		}
+	}
+	return NewAdjacency(snap)
+}
+
+// bothWays returns g as the searches see it through a plain Neighbors
+// (entities numbered as they are met, hops fetched one entity at a time)
+// and as an Adjacency (walked directly): each test runs on both.
+func bothWays(g *memNeighbors) map[string]Neighbors {
+	return map[string]Neighbors{"hops": g, "adjacency": g.adjacency()}
+}
+
 const articleTitle = "Pakistan warns it may block social media platforms for non-compliance"
 
 // articleNeighbors is a fixture modelled on the first seed article.
@@ -173,30 +198,34 @@ func TestArticlePaths(t *testing.T) {
 			[]string{indiaTTP + "\n" + ttpAfghanistan, indiaTTP + "\n" + ttpTaliban + "\n" + talibanGoverns}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			paths, err := tt.run(t.Context(), articleNeighbors(), tt.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := explainAll(paths); !slices.Equal(got, tt.want) {
-				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n--\n"), strings.Join(tt.want, "\n--\n"))
-			}
-		})
+		for way, n := range bothWays(articleNeighbors()) {
+			t.Run(tt.name+"/"+way, func(t *testing.T) {
+				paths, err := tt.run(t.Context(), n, tt.q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := explainAll(paths); !slices.Equal(got, tt.want) {
+					t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n--\n"), strings.Join(tt.want, "\n--\n"))
+				}
+			})
+		}
 	}
 }
 
 func TestArticleCosts(t *testing.T) {
-	paths, err := MostCrediblePaths(t.Context(), articleNeighbors(), PathQuery{From: "india", To: "afghanistan", K: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var costs []int
-	for _, p := range paths {
-		costs = append(costs, p.Cost)
-	}
-	// DISPUTED 4000 + REPORTED 1000; DISPUTED 4000 + two REPORTED.
-	if want := []int{5000, 6000}; !slices.Equal(costs, want) {
-		t.Errorf("costs = %v, want %v", costs, want)
+	for way, n := range bothWays(articleNeighbors()) {
+		paths, err := MostCrediblePaths(t.Context(), n, PathQuery{From: "india", To: "afghanistan", K: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var costs []int
+		for _, p := range paths {
+			costs = append(costs, p.Cost)
+		}
+		// DISPUTED 4000 + REPORTED 1000; DISPUTED 4000 + two REPORTED.
+		if want := []int{5000, 6000}; !slices.Equal(costs, want) {
+			t.Errorf("%s: costs = %v, want %v", way, costs, want)
+		}
 	}
 }
 
@@ -282,12 +311,14 @@ func TestPathQueryErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for name, run := range algorithms {
-			t.Run(tt.name+"/"+name, func(t *testing.T) {
-				_, err := run(t.Context(), articleNeighbors(), tt.q)
-				if got := ErrorCode(err); got != tt.code {
-					t.Errorf("code = %q (%v), want %q", got, err, tt.code)
-				}
-			})
+			for way, n := range bothWays(articleNeighbors()) {
+				t.Run(tt.name+"/"+name+"/"+way, func(t *testing.T) {
+					_, err := run(t.Context(), n, tt.q)
+					if got := ErrorCode(err); got != tt.code {
+						t.Errorf("code = %q (%v), want %q", got, err, tt.code)
+					}
+				})
+			}
 		}
 	}
 }
@@ -296,16 +327,18 @@ func TestPathsStopWhenCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	q := PathQuery{From: "india", To: "afghanistan", K: 3}
-	for name, run := range map[string]func(context.Context, Neighbors, PathQuery) ([]Path, error){
-		"ShortestPaths": ShortestPaths, "KShortestPaths": KShortestPaths,
-		"AllSimplePaths": AllSimplePaths, "MostCrediblePaths": MostCrediblePaths,
-	} {
-		if _, err := run(ctx, articleNeighbors(), q); !errors.Is(err, context.Canceled) {
-			t.Errorf("%s: err = %v, want context.Canceled", name, err)
+	for way, n := range bothWays(articleNeighbors()) {
+		for name, run := range map[string]func(context.Context, Neighbors, PathQuery) ([]Path, error){
+			"ShortestPaths": ShortestPaths, "KShortestPaths": KShortestPaths,
+			"AllSimplePaths": AllSimplePaths, "MostCrediblePaths": MostCrediblePaths,
+		} {
+			if _, err := run(ctx, n, q); !errors.Is(err, context.Canceled) {
+				t.Errorf("%s %s: err = %v, want context.Canceled", name, way, err)
+			}
 		}
-	}
-	if _, err := Neighborhood(ctx, articleNeighbors(), NeighborhoodQuery{ID: "ttp"}); !errors.Is(err, context.Canceled) {
-		t.Errorf("Neighborhood: err = %v, want context.Canceled", err)
+		if _, err := Neighborhood(ctx, n, NeighborhoodQuery{ID: "ttp"}); !errors.Is(err, context.Canceled) {
+			t.Errorf("Neighborhood %s: err = %v, want context.Canceled", way, err)
+		}
 	}
 }
 
@@ -331,41 +364,44 @@ func TestBudgetIsEnforced(t *testing.T) {
 		"ShortestPaths": ShortestPaths, "KShortestPaths": KShortestPaths,
 		"AllSimplePaths": AllSimplePaths, "MostCrediblePaths": MostCrediblePaths,
 	}
-	for name, run := range algorithms {
-		t.Run(name+"/a small budget fails", func(t *testing.T) {
-			q := q
-			q.MaxExpanded = 6
-			_, err := run(t.Context(), chainNeighbors(13), q)
-			if ErrorCode(err) != Invalid || !strings.Contains(err.Error(), "maxExpanded") {
-				t.Errorf("err = %v, want Invalid naming maxExpanded", err)
-			}
-		})
-		t.Run(name+"/enough budget succeeds", func(t *testing.T) {
-			q := q
-			q.MaxExpanded = 200
-			paths, err := run(t.Context(), chainNeighbors(13), q)
-			if err != nil || len(paths) != 1 || paths[0].Length != 12 {
-				t.Errorf("got %d paths, err %v; want one of 12 hops", len(paths), err)
+	for way, n := range bothWays(chainNeighbors(13)) {
+		for name, run := range algorithms {
+			t.Run(name+"/"+way+"/a small budget fails", func(t *testing.T) {
+				q := q
+				q.MaxExpanded = 6
+				_, err := run(t.Context(), n, q)
+				if ErrorCode(err) != Invalid || !strings.Contains(err.Error(), "maxExpanded") {
+					t.Errorf("err = %v, want Invalid naming maxExpanded", err)
+				}
+			})
+			t.Run(name+"/"+way+"/enough budget succeeds", func(t *testing.T) {
+				q := q
+				q.MaxExpanded = 200
+				paths, err := run(t.Context(), n, q)
+				if err != nil || len(paths) != 1 || paths[0].Length != 12 {
+					t.Errorf("got %d paths, err %v; want one of 12 hops", len(paths), err)
+				}
+			})
+		}
+		t.Run("Neighborhood/"+way+"/a small budget fails", func(t *testing.T) {
+			_, err := Neighborhood(t.Context(), n, NeighborhoodQuery{ID: chainID(0), Depth: 12, Filter: Filter{MaxExpanded: 6}})
+			if ErrorCode(err) != Invalid {
+				t.Errorf("err = %v, want Invalid", err)
 			}
 		})
 	}
-	t.Run("Neighborhood/a small budget fails", func(t *testing.T) {
-		_, err := Neighborhood(t.Context(), chainNeighbors(13), NeighborhoodQuery{ID: chainID(0), Depth: 12, Filter: Filter{MaxExpanded: 6}})
-		if ErrorCode(err) != Invalid {
-			t.Errorf("err = %v, want Invalid", err)
-		}
-	})
 }
 
 func TestLimitsAreErrorsNotTruncations(t *testing.T) {
-	g := articleNeighbors()
-	_, err := AllSimplePaths(t.Context(), g, PathQuery{From: "india", To: "afghanistan", Limit: 1})
-	if ErrorCode(err) != Invalid || !strings.Contains(err.Error(), "limit") {
-		t.Errorf("AllSimplePaths over its limit: err = %v, want Invalid naming the limit", err)
-	}
-	_, err = Neighborhood(t.Context(), g, NeighborhoodQuery{ID: "ttp", Depth: 2, MaxNodes: 3, Filter: Filter{Direction: Both}})
-	if ErrorCode(err) != Invalid || !strings.Contains(err.Error(), "maxNodes") {
-		t.Errorf("Neighborhood over its limit: err = %v, want Invalid naming maxNodes", err)
+	for way, g := range bothWays(articleNeighbors()) {
+		_, err := AllSimplePaths(t.Context(), g, PathQuery{From: "india", To: "afghanistan", Limit: 1})
+		if ErrorCode(err) != Invalid || !strings.Contains(err.Error(), "limit") {
+			t.Errorf("AllSimplePaths over its limit (%s): err = %v, want Invalid naming the limit", way, err)
+		}
+		_, err = Neighborhood(t.Context(), g, NeighborhoodQuery{ID: "ttp", Depth: 2, MaxNodes: 3, Filter: Filter{Direction: Both}})
+		if ErrorCode(err) != Invalid || !strings.Contains(err.Error(), "maxNodes") {
+			t.Errorf("Neighborhood over its limit (%s): err = %v, want Invalid naming maxNodes", way, err)
+		}
 	}
 }
 
@@ -396,18 +432,26 @@ func TestHubGuard(t *testing.T) {
 			"ShortestPaths": ShortestPaths, "KShortestPaths": KShortestPaths,
 			"AllSimplePaths": AllSimplePaths, "MostCrediblePaths": MostCrediblePaths,
 		} {
-			t.Run(tt.name+"/"+name, func(t *testing.T) {
-				paths, err := run(t.Context(), starNeighbors(), PathQuery{From: tt.from, To: tt.to, K: 3, Filter: Filter{MaxDegree: tt.degree}})
-				if err != nil || len(paths) != tt.want {
-					t.Errorf("got %d paths, err %v; want %d", len(paths), err, tt.want)
-				}
-			})
+			for way, n := range bothWays(starNeighbors()) {
+				t.Run(tt.name+"/"+name+"/"+way, func(t *testing.T) {
+					paths, err := run(t.Context(), n, PathQuery{From: tt.from, To: tt.to, K: 3, Filter: Filter{MaxDegree: tt.degree}})
+					if err != nil || len(paths) != tt.want {
+						t.Errorf("got %d paths, err %v; want %d", len(paths), err, tt.want)
+					}
+				})
+			}
 		}
 	}
 }
 
 func TestNeighborhoodOfTheTTP(t *testing.T) {
-	g, err := Neighborhood(t.Context(), articleNeighbors(), NeighborhoodQuery{ID: "ttp", Depth: 1, Filter: Filter{Direction: Both}})
+	for way, n := range bothWays(articleNeighbors()) {
+		t.Run(way, func(t *testing.T) { testNeighborhoodOfTheTTP(t, n) })
+	}
+}
+
+func testNeighborhoodOfTheTTP(t *testing.T, n Neighbors) {
+	g, err := Neighborhood(t.Context(), n, NeighborhoodQuery{ID: "ttp", Depth: 1, Filter: Filter{Direction: Both}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,12 +487,14 @@ func TestNeighborhoodErrors(t *testing.T) {
 		{"too many nodes asked for is invalid", NeighborhoodQuery{ID: "ttp", MaxNodes: MaxMaxNodes + 1}, Invalid},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Neighborhood(t.Context(), articleNeighbors(), tt.q)
-			if got := ErrorCode(err); got != tt.code {
-				t.Errorf("code = %q (%v), want %q", got, err, tt.code)
-			}
-		})
+		for way, n := range bothWays(articleNeighbors()) {
+			t.Run(tt.name+"/"+way, func(t *testing.T) {
+				_, err := Neighborhood(t.Context(), n, tt.q)
+				if got := ErrorCode(err); got != tt.code {
+					t.Errorf("code = %q (%v), want %q", got, err, tt.code)
+				}
+			})
+		}
 	}
 }
 

@@ -7,16 +7,17 @@ import (
 
 // spurSearch finds the best path of at most maxLen hops from src to the
 // query's destination avoiding b; best in the order Yen's algorithm ranks by.
-type spurSearch func(ctx context.Context, src, dst string, maxLen int, b *blocks) ([]Hop, bool, error)
+type spurSearch func(ctx context.Context, src, dst int32, maxLen int, b *blocks) ([]Hop, bool, error)
 
-// yen runs Yen's k-shortest-paths algorithm: each next path is the best
-// candidate made of a prefix (root) of the previous path and a best spur path
-// that leaves the root by a hop no found path with the same root took. With
-// a spur search that returns the first path in order, the paths come out
-// exactly in that order, ties included, since order compares root-sharing
-// paths by their spurs.
-func yen(ctx context.Context, q PathQuery, spur spurSearch, order func(a, b Path) int) ([]Path, error) {
-	hops, ok, err := spur(ctx, q.From, q.To, q.MaxDepth, nil)
+// yen runs Yen's k-shortest-paths algorithm from s's first endpoint to its
+// second: each next path is the best candidate made of a prefix (root) of
+// the previous path and a best spur path that leaves the root by a hop no
+// found path with the same root took. With a spur search that returns the
+// first path in order, the paths come out exactly in that order, ties
+// included, since order compares root-sharing paths by their spurs.
+func (s *search) yen(ctx context.Context, q PathQuery, spur spurSearch, order func(a, b Path) int) ([]Path, error) {
+	dst := s.ends[1]
+	hops, ok, err := spur(ctx, s.ends[0], dst, q.MaxDepth, nil)
 	if err != nil || !ok {
 		return []Path{}, err
 	}
@@ -30,7 +31,7 @@ func yen(ctx context.Context, q PathQuery, spur spurSearch, order func(a, b Path
 				return nil, err
 			}
 			root := prev.Hops[:i]
-			hops, ok, err := spur(ctx, prev.Hops[i].From, q.To, q.MaxDepth-i, rootBlocks(found, root, prev.Hops[i].From))
+			hops, ok, err := spur(ctx, s.node(prev.Hops[i].From), dst, q.MaxDepth-i, s.rootBlocks(found, root, prev.Hops[i].From))
 			if err != nil {
 				return nil, err
 			}
@@ -61,14 +62,14 @@ func yen(ctx context.Context, q PathQuery, spur spurSearch, order func(a, b Path
 // rootBlocks returns what a spur search from spur after root may not use:
 // the entities of root, and the hops leaving spur that found paths sharing
 // root took.
-func rootBlocks(found []Path, root []Hop, spur string) *blocks {
-	b := &blocks{nodes: map[string]bool{}, hops: map[hopKey]bool{}}
+func (s *search) rootBlocks(found []Path, root []Hop, spur string) *blocks {
+	b := &blocks{spur: s.node(spur)}
 	for _, h := range root {
-		b.nodes[h.From] = true
+		b.nodes = append(b.nodes, s.node(h.From))
 	}
 	for _, p := range found {
 		if len(p.Hops) > len(root) && sameHops(p.Hops[:len(root)], root) {
-			b.hops[hopKey{spur, p.Hops[len(root)].Statement.ID}] = true
+			b.statements = append(b.statements, p.Hops[len(root)].Statement.ID)
 		}
 	}
 	return b

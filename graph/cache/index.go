@@ -1,11 +1,8 @@
 package cache
 
 import (
-	"cmp"
 	"context"
 	"maps"
-	"slices"
-	"strings"
 	"sync"
 
 	"github.com/claimgraph/claimgraph/graph"
@@ -15,9 +12,11 @@ import (
 //
 // Path search asks for the hops of one entity after another; through the
 // store each ask is a Relations read (about a millisecond on bolt). The
-// adjacency index holds every entity's hops in memory, built from one
-// graph.Snapshot (a single pass over the store, see graph.Scanner), so a
-// hop list costs a map lookup.
+// adjacency index holds the whole graph in memory as a graph.Adjacency,
+// built from one graph.Snapshot (a single pass over the store, see
+// graph.Scanner): entities numbered in id order and their hops in arrays,
+// which path search walks without a map lookup or a string comparison per
+// step.
 //
 // Freshness follows the cache's rule: the index is labelled with the
 // generation the snapshot was read under, and it is used only while the
@@ -46,9 +45,7 @@ type neighborIndex struct {
 type index struct {
 	gen       string
 	symmetric map[string]bool
-	types     map[string]string
-	hops      map[string][]graph.Hop // by entity; sorted by To, then statement id
-	nhops     int
+	adj       *graph.Adjacency
 }
 
 // IndexStats describes the adjacency index.
@@ -68,7 +65,8 @@ func (c *Store) IndexStats() IndexStats {
 	defer c.nb.mu.Unlock()
 	s := IndexStats{Building: c.nb.building}
 	if x := c.nb.cur; x != nil {
-		s.Generation, s.Entities, s.Hops = x.gen, len(x.types), x.nhops
+		s.Entities, s.Hops = x.adj.Size()
+		s.Generation = x.gen
 	}
 	return s
 }
@@ -85,7 +83,7 @@ func (c *Store) BuildIndex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	x := buildIndex(snap)
+	x := &index{gen: snap.Generation, symmetric: snap.Ontology.SymmetricTypes(), adj: graph.NewAdjacency(snap)}
 	c.nb.mu.Lock()
 	c.nb.cur = x
 	c.nb.mu.Unlock()
@@ -183,7 +181,7 @@ func (n *indexedNeighbors) resolve(ctx context.Context) (*index, graph.Neighbors
 	x := n.c.nb.cur
 	n.c.nb.mu.Unlock()
 	if x != nil && x.gen == g {
-		if maps.Equal(x.symmetric, symmetricTypes(n.ont)) {
+		if maps.Equal(x.symmetric, n.ont.SymmetricTypes()) {
 			n.x = x
 			return x, nil, nil
 		}
@@ -194,131 +192,41 @@ func (n *indexedNeighbors) resolve(ctx context.Context) (*index, graph.Neighbors
 	return nil, n.fallback, nil
 }
 
+// neighbors returns what serves the query: the index's Adjacency or the
+// store.
+func (n *indexedNeighbors) neighbors(ctx context.Context) (graph.Neighbors, error) {
+	x, fb, err := n.resolve(ctx)
+	if err != nil || fb != nil {
+		return fb, err
+	}
+	return x.adj, nil
+}
+
 // Hops implements graph.Neighbors. The slice is shared: callers must not
 // modify it.
 func (n *indexedNeighbors) Hops(ctx context.Context, id string) ([]graph.Hop, error) {
-	x, fb, err := n.resolve(ctx)
+	nb, err := n.neighbors(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if fb != nil {
-		return fb.Hops(ctx, id)
-	}
-	if _, ok := x.types[id]; !ok {
-		return nil, graph.Errorf(graph.NotFound, "no entity %q", id)
-	}
-	return x.hops[id], nil
+	return nb.Hops(ctx, id)
 }
 
 // EntityType implements graph.Neighbors.
 func (n *indexedNeighbors) EntityType(ctx context.Context, id string) (string, error) {
-	x, fb, err := n.resolve(ctx)
+	nb, err := n.neighbors(ctx)
 	if err != nil {
 		return "", err
 	}
-	if fb != nil {
-		return fb.EntityType(ctx, id)
-	}
-	t, ok := x.types[id]
-	if !ok {
-		return "", graph.Errorf(graph.NotFound, "no entity %q", id)
-	}
-	return t, nil
+	return nb.EntityType(ctx, id)
 }
 
-// symmetricTypes returns the names of ont's symmetric relation types.
-func symmetricTypes(ont graph.Ontology) map[string]bool {
-	sym := map[string]bool{}
-	for _, t := range ont.RelationTypes {
-		if t.Symmetric {
-			sym[t.Name] = true
-		}
+// Adjacency implements graph.DenseNeighbors: the index's Adjacency when the
+// index serves the query, nil when the store does.
+func (n *indexedNeighbors) Adjacency(ctx context.Context) (*graph.Adjacency, error) {
+	x, _, err := n.resolve(ctx)
+	if err != nil || x == nil {
+		return nil, err
 	}
-	return sym
-}
-
-// buildIndex builds the adjacency index of snap: for each entity, one hop
-// per statement at either end that has the entity, walked away from it, as
-// graph.StoreNeighbors returns them. Statements whose end is no entity give
-// that end no hops, as Store.Relations would. Statements citing the same
-// sources share one Sources map.
-func buildIndex(snap graph.Snapshot) *index {
-	x := &index{
-		gen:       snap.Generation,
-		symmetric: symmetricTypes(snap.Ontology),
-		types:     snap.EntityTypes,
-		hops:      make(map[string][]graph.Hop, len(snap.EntityTypes)),
-	}
-	if x.types == nil {
-		x.types = map[string]string{}
-	}
-	degree := make(map[string]int, len(x.types))
-	for i := range snap.Statements {
-		st := &snap.Statements[i]
-		for _, end := range ends(st) {
-			if _, ok := x.types[end]; ok {
-				degree[end]++
-				x.nhops++
-			}
-		}
-	}
-	// One backing array for every hop list.
-	all := make([]graph.Hop, 0, x.nhops)
-	for id, d := range degree {
-		x.hops[id] = all[len(all) : len(all) : len(all)+d]
-		all = all[:len(all)+d]
-	}
-	shared := map[string]map[string]graph.Source{}
-	for i := range snap.Statements {
-		st := snap.Statements[i]
-		srcs := sourcesOf(st.Claims, snap.Sources, shared)
-		sym := x.symmetric[st.Type]
-		for _, end := range ends(&st) {
-			if _, ok := x.types[end]; !ok {
-				continue
-			}
-			h := graph.Hop{From: end, To: st.Object, Statement: st, Forward: true, Symmetric: sym, Sources: srcs}
-			if st.Subject != end {
-				h.To, h.Forward = st.Subject, false
-			}
-			x.hops[end] = append(x.hops[end], h)
-		}
-	}
-	for _, hs := range x.hops {
-		slices.SortFunc(hs, func(a, b graph.Hop) int {
-			return cmp.Or(strings.Compare(a.To, b.To), strings.Compare(a.Statement.ID, b.Statement.ID))
-		})
-	}
-	return x
-}
-
-// ends returns the distinct ends of st: a self-loop has one.
-func ends(st *graph.Statement) []string {
-	if st.Subject == st.Object {
-		return []string{st.Subject}
-	}
-	return []string{st.Subject, st.Object}
-}
-
-// sourcesOf returns the known sources claims cite, sharing one map per set
-// of source ids through shared.
-func sourcesOf(claims []graph.Claim, known map[string]graph.Source, shared map[string]map[string]graph.Source) map[string]graph.Source {
-	ids := make([]string, 0, len(claims))
-	for _, c := range claims {
-		if _, ok := known[c.Source]; ok {
-			ids = append(ids, c.Source)
-		}
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	key := strings.Join(ids, "\x00")
-	if m, ok := shared[key]; ok {
-		return m
-	}
-	m := make(map[string]graph.Source, len(ids))
-	for _, id := range ids {
-		m[id] = known[id]
-	}
-	shared[key] = m
-	return m
+	return x.adj, nil
 }

@@ -35,6 +35,21 @@ func seededIndex(t *testing.T) (*cayley.Store, *cache.Store, graph.Ontology) {
 	return st, c, ont
 }
 
+// adjacency returns the Adjacency a query through c's Neighbors walks, or
+// nil when it reads the store.
+func adjacency(t *testing.T, c *cache.Store, ont graph.Ontology) *graph.Adjacency {
+	t.Helper()
+	d, ok := c.Neighbors(ont).(graph.DenseNeighbors)
+	if !ok {
+		t.Fatal("the cache's Neighbors is no graph.DenseNeighbors")
+	}
+	g, err := d.Adjacency(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
 // describe renders paths with their entities, statements, claims and cost.
 func describe(paths []graph.Path) string {
 	var b strings.Builder
@@ -60,6 +75,9 @@ func TestIndexNeighborsConformToStoreNeighbors(t *testing.T) {
 	}
 	if s := c.IndexStats(); s.Generation != gen || s.Hops == 0 {
 		t.Fatalf("index %+v, store generation %q", s, gen)
+	}
+	if adjacency(t, c, ont) == nil {
+		t.Fatal("a current index is not walked")
 	}
 	ents, err := st.Entities(ctx, graph.EntityQuery{})
 	if err != nil {
@@ -136,7 +154,40 @@ func TestIndexNeighborsConformToStoreNeighbors(t *testing.T) {
 // is rebuilt), and the rebuilt index to agree.
 func TestIndexFollowsWrites(t *testing.T) {
 	st, c, ont := seededIndex(t)
+	followWrites(t, c, st, c, ont)
+}
+
+// TestIndexSeesAnotherInstanceWrites is TestIndexFollowsWrites with two
+// instances on one PostgreSQL database: one writes, the other's index must
+// follow.
+func TestIndexSeesAnotherInstanceWrites(t *testing.T) {
+	dsn := freshSchema(t, postgresDSN(t))
 	ctx := t.Context()
+	writer := openClosed(t, dsn)
+	if _, err := seed.Load(ctx, writer, graph.ApplyOptions{}, seed.Builtin()...); err != nil {
+		t.Fatal(err)
+	}
+	st := openClosed(t, dsn)
+	c := cache.New(st, 0)
+	if err := c.BuildIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ont, err := st.Ontology(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	followWrites(t, writer, st, c, ont)
+}
+
+// followWrites links two unlinked entities through w and wants c, a cache
+// over st with a current index, to walk the new statement in the next
+// query (reading the store) and after the rebuild (walking the index); and
+// a second write to make the index stale again.
+func followWrites(t *testing.T, w graph.Store, st *cayley.Store, c *cache.Store, ont graph.Ontology) {
+	ctx := t.Context()
+	if adjacency(t, c, ont) == nil {
+		t.Fatal("a current index is not walked")
+	}
 	ents, err := st.Entities(ctx, graph.EntityQuery{})
 	if err != nil {
 		t.Fatal(err)
@@ -167,8 +218,11 @@ func TestIndexFollowsWrites(t *testing.T) {
 	id := graph.DefaultStatementID(q.From, rel, q.To)
 	b := graph.Batch{Statements: []graph.Statement{{ID: id, Subject: q.From, Type: rel, Object: q.To,
 		Claims: []graph.Claim{{ID: id + "~c", Source: srcs[0].ID, Stance: graph.Asserts}}}}}
-	if _, err := c.Apply(ctx, b, graph.ApplyOptions{}); err != nil {
+	if _, err := w.Apply(ctx, b, graph.ApplyOptions{}); err != nil {
 		t.Fatal(err)
+	}
+	if adjacency(t, c, ont) != nil {
+		t.Error("right after a write, the stale index was walked")
 	}
 	paths, err := graph.ShortestPaths(ctx, c.Neighbors(ont), q)
 	if err != nil || len(paths) != 1 || paths[0].Hops[0].Statement.ID != id {
@@ -181,11 +235,25 @@ func TestIndexFollowsWrites(t *testing.T) {
 	if s := c.IndexStats(); s.Generation != gen {
 		t.Fatalf("index not rebuilt: %+v, generation %q", s, gen)
 	}
+	if adjacency(t, c, ont) == nil {
+		t.Fatal("the rebuilt index is not walked")
+	}
 	again, err := graph.ShortestPaths(ctx, c.Neighbors(ont), q)
 	if err != nil || describe(again) != describe(paths) {
 		t.Fatalf("rebuilt index: %v, %v; want %v", describe(again), err, describe(paths))
 	}
 	if !slices.ContainsFunc(again[0].Hops[0].Statement.Claims, func(cl graph.Claim) bool { return cl.ID == id+"~c" }) {
 		t.Errorf("claims of the new statement: %+v", again[0].Hops[0].Statement.Claims)
+	}
+	// Another write makes the index stale again.
+	b.Statements[0].Claims[0].Quote = "a second write"
+	if _, err := w.Apply(ctx, b, graph.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if adjacency(t, c, ont) != nil {
+		t.Error("right after the second write, the stale index was walked")
+	}
+	if err := c.WaitIndex(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
