@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,8 +19,7 @@ import (
 	"github.com/cayleygraph/quad"
 	"github.com/cayleygraph/quad/nquads"
 
-	"github.com/claimgraph/claimgraph/graph/cayley"
-	"github.com/claimgraph/claimgraph/seed"
+	"github.com/claimgraph/claimgraph/seed/movietest"
 )
 
 // The movie benchmark compares importing Cayley's movie data
@@ -43,20 +41,6 @@ const (
 	movieStoreEnv  = "CLAIMGRAPH_MOVIE_STORE"
 )
 
-// movieData returns the path of Cayley's movie data in the module cache.
-func movieData(tb testing.TB) string {
-	tb.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/cayleygraph/cayley").Output()
-	if err != nil {
-		tb.Skipf("cannot locate the cayley module: %v", err)
-	}
-	path := filepath.Join(strings.TrimSpace(string(out)), "data", "30kmoviedata.nq.gz")
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("movie data not found: %v", err)
-	}
-	return path
-}
-
 func BenchmarkMovieImport(b *testing.B) {
 	if os.Getenv("CLAIMGRAPH_BENCH_MOVIES") == "" {
 		b.Skip("set CLAIMGRAPH_BENCH_MOVIES=1 to run the movie import benchmark")
@@ -64,7 +48,7 @@ func BenchmarkMovieImport(b *testing.B) {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		b.Skip("/usr/bin/time is needed for the peak RSS")
 	}
-	data := movieData(b)
+	data := movietest.Data(b)
 	for range b.N {
 		for _, mode := range []string{"cayley", "claimgraph"} {
 			secs, mib := runMovieHelper(b, mode, data)
@@ -166,24 +150,6 @@ func loadPlainCayley(path, data string) (int, error) {
 // importMovies imports the file through the shipped mapping into a new
 // bolt store and returns the number of items.
 func importMovies(t *testing.T, path, data string) (int, error) {
-	mdata, err := os.ReadFile(filepath.Join("..", "..", "seed", "examples", "movie-mapping.yaml"))
-	if err != nil {
-		return 0, err
-	}
-	m, err := seed.ParseMapping(seed.Input{Name: "movie-mapping.yaml", Data: mdata})
-	if err != nil {
-		return 0, err
-	}
-	st, err := cayley.Open(t.Context(), "bolt:"+path, cayley.Options{})
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
-	r, err := seed.OpenInput(data)
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	sum, err := seed.ImportNQuads(t.Context(), st, m, []seed.NamedReader{{Name: data, R: r}}, seed.ImportOptions{})
+	sum, err := movietest.ImportFile(t.Context(), path, data)
 	return sum.Added, err
 }

@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -19,7 +18,7 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/cayley"
-	"github.com/claimgraph/claimgraph/seed"
+	"github.com/claimgraph/claimgraph/seed/movietest"
 )
 
 // The movie path test and benchmark run path search on Cayley's movie data
@@ -30,8 +29,9 @@ import (
 //	CLAIMGRAPH_TEST_MOVIES=1 go test ./graph/cayley -run MoviePaths -v
 //	CLAIMGRAPH_BENCH_MOVIES=1 go test ./graph/cayley -run '^$' -bench MoviePaths -benchtime 1x
 //
-// CLAIMGRAPH_MOVIE_BOLT=FILE uses a bolt file imported before (claimgraph
-// seed --mapping seed/examples/movie-mapping.yaml …) instead of importing.
+// CLAIMGRAPH_MOVIE_BOLT=FILE uses a copy of a bolt file imported before
+// (claimgraph seed --mapping seed/examples/movie-mapping.yaml …) instead of
+// importing; see seed/movietest.
 
 const moviePairs = 100
 
@@ -42,57 +42,28 @@ var movieOnce struct {
 	took time.Duration
 }
 
-// movieStore returns the movie data in a bolt store, imported once per
-// process.
+// movieStore returns the movie data in a bolt store, imported (or copied
+// from $CLAIMGRAPH_MOVIE_BOLT) once per process.
 func movieStore(tb testing.TB) *cayley.Store {
 	tb.Helper()
-	data := movieData(tb)
 	movieOnce.Do(func() {
-		path := os.Getenv("CLAIMGRAPH_MOVIE_BOLT")
-		start := time.Now()
-		if path == "" {
-			dir, err := os.MkdirTemp("", "claimgraph-movies")
-			if err != nil {
-				movieOnce.err = err
-				return
-			}
-			path = filepath.Join(dir, "movies.db")
-			if movieOnce.err = importMovieFile(tb, path, data); movieOnce.err != nil {
-				return
-			}
+		dir, err := os.MkdirTemp("", "claimgraph-movies")
+		if err != nil {
+			movieOnce.err = err
+			return
 		}
+		start := time.Now()
+		path := movietest.Path(tb, dir)
 		movieOnce.took = time.Since(start)
 		movieOnce.st, movieOnce.err = cayley.Open(tb.Context(), "bolt:"+path, cayley.Options{})
 	})
 	if movieOnce.err != nil {
 		tb.Fatal(movieOnce.err)
 	}
+	if movieOnce.st == nil {
+		tb.Fatal("the movie store could not be made (see the first test that asked for it)")
+	}
 	return movieOnce.st
-}
-
-// importMovieFile imports the movie data through the shipped mapping into
-// a new bolt file.
-func importMovieFile(tb testing.TB, path, data string) error {
-	mdata, err := os.ReadFile(filepath.Join("..", "..", "seed", "examples", "movie-mapping.yaml"))
-	if err != nil {
-		return err
-	}
-	m, err := seed.ParseMapping(seed.Input{Name: "movie-mapping.yaml", Data: mdata})
-	if err != nil {
-		return err
-	}
-	st, err := cayley.Open(tb.Context(), "bolt:"+path, cayley.Options{})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	r, err := seed.OpenInput(data)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	_, err = seed.ImportNQuads(tb.Context(), st, m, []seed.NamedReader{{Name: data, R: r}}, seed.ImportOptions{})
-	return err
 }
 
 // csr is a plain graph in adjacency arrays: the neighbours of node i are
@@ -305,7 +276,7 @@ func TestMoviePathsAgreeWithPlainBFS(t *testing.T) {
 	if os.Getenv("CLAIMGRAPH_TEST_MOVIES") == "" {
 		t.Skip("set CLAIMGRAPH_TEST_MOVIES=1 to run the movie data path test")
 	}
-	raw := rawActedIn(t, movieData(t))
+	raw := rawActedIn(t, movietest.Data(t))
 	ref := newCSR(raw)
 	var actors []string
 	isFilm := map[string]bool{}

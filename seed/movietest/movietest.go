@@ -1,6 +1,7 @@
 package movietest
 
 import (
+	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cayley"
 	"github.com/claimgraph/claimgraph/seed"
 )
@@ -40,29 +42,33 @@ func Mapping() string {
 
 // Import imports the movie data through the shipped mapping into a new
 // bolt store at path.
-func Import(tb testing.TB, path string) error {
+func Import(tb testing.TB, path string) (graph.Summary, error) {
 	tb.Helper()
-	data := Data(tb)
+	return ImportFile(tb.Context(), path, Data(tb))
+}
+
+// ImportFile imports the N-Quads file data through the shipped movie
+// mapping into a new bolt store at path.
+func ImportFile(ctx context.Context, path, data string) (graph.Summary, error) {
 	mdata, err := os.ReadFile(Mapping())
 	if err != nil {
-		return err
+		return graph.Summary{}, err
 	}
 	m, err := seed.ParseMapping(seed.Input{Name: "movie-mapping.yaml", Data: mdata})
 	if err != nil {
-		return err
+		return graph.Summary{}, err
 	}
-	st, err := cayley.Open(tb.Context(), "bolt:"+path, cayley.Options{})
+	st, err := cayley.Open(ctx, "bolt:"+path, cayley.Options{})
 	if err != nil {
-		return err
+		return graph.Summary{}, err
 	}
 	defer st.Close()
 	r, err := seed.OpenInput(data)
 	if err != nil {
-		return err
+		return graph.Summary{}, err
 	}
 	defer r.Close()
-	_, err = seed.ImportNQuads(tb.Context(), st, m, []seed.NamedReader{{Name: data, R: r}}, seed.ImportOptions{})
-	return err
+	return seed.ImportNQuads(ctx, st, m, []seed.NamedReader{{Name: data, R: r}}, seed.ImportOptions{})
 }
 
 // Path returns the path of a bolt file holding the movie data in dir: a
@@ -77,7 +83,7 @@ func Path(tb testing.TB, dir string) string {
 		}
 		return path
 	}
-	if err := Import(tb, path); err != nil {
+	if _, err := Import(tb, path); err != nil {
 		tb.Fatalf("import the movie data: %v", err)
 	}
 	return path
