@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -478,12 +479,14 @@ func writeResponse(w http.ResponseWriter, media string, resp Response) {
 		writeJSON(w, media, http.StatusOK, resp)
 		return
 	}
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
 	buf := make([]byte, 0, len(resp.Data)+10)
 	buf = append(buf, `{"data":`...)
 	buf = append(buf, resp.Data...)
 	buf = append(buf, "}\n"...)
+	// With its length known, the body goes out in one piece, not chunked.
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(buf)))
+	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf)
 }
 
