@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -268,25 +269,45 @@ func (h *Handler) Do(ctx context.Context, req Request) (resp Response, ok bool) 
 // run answers a prepared request from the response cache, or executes it
 // and caches an error-free query result.
 func (h *Handler) run(ctx context.Context, b *built, req Request, c *cached) Response {
+	return h.runKeyed(ctx, b, req, c, "", "")
+}
+
+// runKeyed is run with the cache key and generation of a lookup made
+// before the request was decoded (see ServeHTTP), or none ("").
+func (h *Handler) runKeyed(ctx context.Context, b *built, req Request, c *cached, key, gen string) Response {
 	if h.results == nil || c.op.Operation != ast.OperationTypeQuery {
 		return h.execute(ctx, b, req, c)
 	}
-	key, ok := resultKey(b.version+"\x00"+c.key, req.Variables)
-	if !ok {
-		return h.execute(ctx, b, req, c)
+	if key == "" {
+		k, ok := resultKey(b.version+"\x00"+c.key, req.Variables)
+		if !ok {
+			return h.execute(ctx, b, req, c)
+		}
+		g, data, hit := h.lookup(ctx, k)
+		if hit {
+			return Response{Data: data}
+		}
+		key, gen = k, g
 	}
-	gen, err := h.versioned.Generation(ctx)
-	if err != nil {
-		return h.execute(ctx, b, req, c)
-	}
-	if data, ok := h.results.get(gen, key); ok {
-		return Response{Data: data}
+	if gen == "" {
+		return h.execute(ctx, b, req, c) // the generation could not be read
 	}
 	resp := h.execute(ctx, b, req, c)
 	if len(resp.Errors) == 0 {
 		h.results.put(gen, key, resp.Data)
 	}
 	return resp
+}
+
+// lookup returns the store's generation and the result cached for key
+// under it. gen is "" when the generation cannot be read.
+func (h *Handler) lookup(ctx context.Context, key string) (gen string, data json.RawMessage, hit bool) {
+	gen, err := h.versioned.Generation(ctx)
+	if err != nil {
+		return "", nil, false
+	}
+	data, hit = h.results.get(gen, key)
+	return gen, data, hit
 }
 
 // ResultCacheStats returns the state of the response cache; zero when it
@@ -418,9 +439,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not acceptable: this endpoint answers application/graphql-response+json or application/json", http.StatusNotAcceptable)
 		return
 	}
+	// A request whose exact bytes were answered before under the present
+	// schema and store generation is answered again before it is even
+	// decoded: the cache holds only validated queries' results.
+	ctx := withAuth(r.Context(), h.authorize(r))
+	b := h.current(ctx)
 	var req Request
+	var raw, key, gen string
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
+		raw = "GET\x00" + r.URL.RawQuery
+		if h.answerCached(w, ctx, b, media, raw, &key, &gen) {
+			return
+		}
 		q := r.URL.Query()
 		req.Query = q.Get("query")
 		if int64(len(req.Query)) > h.opts.MaxBodyBytes {
@@ -445,14 +476,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "unsupported media type: send application/json", http.StatusUnsupportedMediaType)
 			return
 		}
-		body := http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes)
-		dec := json.NewDecoder(body)
-		if err := dec.Decode(&req); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, fmt.Sprintf("request body larger than %d bytes", h.opts.MaxBodyBytes), http.StatusRequestEntityTooLarge)
-				return
-			}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			http.Error(w, fmt.Sprintf("request body larger than %d bytes", h.opts.MaxBodyBytes), http.StatusRequestEntityTooLarge)
+			return
+		case err != nil:
+			http.Error(w, "reading the request body failed: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		raw = "POST\x00" + string(body)
+		if h.answerCached(w, ctx, b, media, raw, &key, &gen) {
+			return
+		}
+		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&req); err != nil {
 			writeRequestError(w, media, malformedRequest("the body is not a GraphQL request in JSON: "+err.Error()))
 			return
 		}
@@ -462,14 +500,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	ctx := withAuth(r.Context(), h.authorize(r))
-	b := h.current(ctx)
 	c, rerr := h.prepare(b, req, r.Method != http.MethodPost)
 	if rerr != nil {
 		writeRequestError(w, media, rerr)
 		return
 	}
-	writeResponse(w, media, h.run(ctx, b, req, c))
+	writeResponse(w, media, h.runKeyed(ctx, b, req, c, key, gen))
+}
+
+// answerCached writes the cached response to the raw request raw, if
+// there is one, and reports whether it did; otherwise it sets key and gen
+// for the request's run.
+func (h *Handler) answerCached(w http.ResponseWriter, ctx context.Context, b *built, media, raw string, key, gen *string) bool {
+	if h.results == nil {
+		return false
+	}
+	k := b.version + "\x00\x01" + raw // \x01: no operation name holds it
+	g, data, hit := h.lookup(ctx, k)
+	if hit {
+		writeResponse(w, media, Response{Data: data})
+		return true
+	}
+	*key, *gen = k, g
+	return false
 }
 
 // writeResponse writes an executed request's response with status 200. An

@@ -2,6 +2,10 @@ package schema
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -109,5 +113,64 @@ func TestResultCacheKeepsWithinItsBytes(t *testing.T) {
 	}
 	if _, ok := c.get("g2", "k19"); ok {
 		t.Error("a new generation kept the old results")
+	}
+}
+
+func TestRepeatedHTTPRequestsAreAnsweredFromTheCache(t *testing.T) {
+	ctx := t.Context()
+	st := seeded(t)
+	h := handlerOn(t, st, Options{Token: "secret"})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	post := jsonQuery(`{ entity(id: "india") { name } }`)
+	get := srv.URL + "?query=" + url.QueryEscape(`{ entity(id: "india") { name } }`)
+	fetch := func(method, target, body, accept string) (int, string, string) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, method, target, strings.NewReader(body))
+		if method == http.MethodPost {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		req.Header.Set("Accept", accept)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
+	}
+	_, _, first := fetch(http.MethodPost, srv.URL, post, mediaGraphQLResponse)
+	status, media, again := fetch(http.MethodPost, srv.URL, post, mediaJSON)
+	if status != 200 || again != first || !strings.HasPrefix(media, mediaJSON) || !strings.Contains(again, `"India"`) {
+		t.Errorf("the repeated POST: %d %s %s; first %s", status, media, again, first)
+	}
+	if _, _, got := fetch(http.MethodGet, get, "", mediaJSON); got != first {
+		t.Errorf("GET: %s", got)
+	}
+	if _, _, got := fetch(http.MethodGet, get, "", mediaJSON); got != first {
+		t.Errorf("the repeated GET: %s", got)
+	}
+	if s := h.ResultCacheStats(); s.Hits != 2 || s.Entries != 2 {
+		t.Errorf("after a POST and a GET, each twice: %+v", s)
+	}
+
+	// A mutation over GET stays a 405 however often it is sent, and a
+	// write through the API is seen by the next repeated query.
+	mutation := srv.URL + "?query=" + url.QueryEscape(`mutation { updateEntity(id: "india", name: "Bharat") { name } }`)
+	for range 2 {
+		if status, _, _ := fetch(http.MethodGet, mutation, "", mediaJSON); status != http.StatusMethodNotAllowed {
+			t.Errorf("a mutation over GET: %d", status)
+		}
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(jsonQuery(`mutation { updateEntity(id: "india", name: "Bharat") { name } }`)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, _, got := fetch(http.MethodPost, srv.URL, post, mediaJSON); !strings.Contains(got, `"Bharat"`) {
+		t.Errorf("after the write: %s", got)
 	}
 }

@@ -74,7 +74,7 @@ func (m *metrics) observeResultCache(h *schema.Handler) {
 		}, func() float64 { return float64(h.ResultCacheStats().Hits) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "claimgraph_graphql_response_cache_misses_total",
-			Help: "Cacheable queries that were executed.",
+			Help: "Requests looked up in the response cache and not found.",
 		}, func() float64 { return float64(h.ResultCacheStats().Misses) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "claimgraph_graphql_response_cache_bytes",
