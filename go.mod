@@ -14,6 +14,7 @@ require (
 	github.com/prometheus/client_golang v1.19.1
 	go.etcd.io/bbolt v1.3.10
 	golang.org/x/text v0.16.0
+	google.golang.org/protobuf v1.34.2
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -26,5 +27,4 @@ require (
 	github.com/prometheus/procfs v0.12.0 // indirect
 	github.com/tylertreat/BoomFilters v0.0.0-20210315201527-1a82519a3e43 // indirect
 	golang.org/x/sys v0.22.0 // indirect
-	google.golang.org/protobuf v1.34.2 // indirect
 )

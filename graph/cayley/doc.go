@@ -76,9 +76,16 @@
 // The import node holds <cg:p/source>, <cg:p/started>, <cg:p/digest> (a
 // hash of the inputs) and <cg:p/items>, and is registered in
 // <cg:imports> <cg:p/import> <cg:imp/ID> before the first batch, so that
-// it can be found without a scan. The quads go in transactions of 25,000;
-// a last, small transaction adds <cg:p/committed>, writes the source and
-// the ontology, and marks the source's previous import <cg:p/superseded>.
+// it can be found without a scan. On PostgreSQL and memory the quads go
+// through Cayley's writer in transactions of 25,000. On bolt they go below
+// it (boltbulk.go): the import's quads are all new, so they are kept
+// compactly in memory and written straight into Cayley's KV layout, first
+// every value once in hash order, then the quads in id order, in
+// transactions of 32,768 values and 100,000 quads, with a journal of what
+// the values' reference counts gained, so that an uncommitted import can
+// be undone exactly. Either way a last, small transaction adds
+// <cg:p/committed>, writes the source and the ontology, and marks the
+// source's previous import <cg:p/superseded>.
 // Readers see a labelled quad only while its import is live, committed and
 // not superseded: every read (reader.quads) drops the others, looking each
 // import node up once per call. So an import is all or nothing even across
@@ -91,7 +98,10 @@
 // one process can open (bolt, memory) and those older than an hour on
 // PostgreSQL, which other instances may be writing. Dropping is the one
 // place that reads by label (a scan on KV backends); readers ignore the
-// quads throughout, so a crash while dropping only delays it.
+// quads throughout, so a crash while dropping only delays it. An
+// uncommitted import on bolt is undone with its journal instead: its
+// quads are found from the first id it wrote on, and each value gives
+// back what the import added to its count (and goes when unused).
 //
 // Importing the digest of the source's live import writes nothing.
 // Another digest replaces the live import as a whole; the summary compares

@@ -115,9 +115,9 @@ func (r reader) liveImport(ctx context.Context, source string) (quad.Value, impo
 
 // Import writes a bulk import; see graph.BulkStore.
 //
-// The quads are written in transactions of importBatch quads, each
-// labelled with a new import node that is registered (<cg:imports>
-// <cg:p/import> NODE) before the first batch. Readers ignore them until a
+// The quads, each labelled with a new import node that is registered
+// (<cg:imports> <cg:p/import> NODE) first, are written in transactions of
+// importBatch quads, or on bolt by writeBulk. Readers ignore them until a
 // last, small transaction adds the commit marker, merges the import's
 // ontology and source, and marks the source's previous import superseded.
 // The superseded import's quads are then dropped in batches. A process
@@ -196,6 +196,10 @@ func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.Bul
 		return graph.Summary{}, err
 	}
 	committed = true
+	if err := s.dropJournal(im.node); err != nil {
+		// The import is committed; the next Open drops the journal.
+		s.log.Warn("dropping the journal of a committed import", "import", im.node, "err", err)
+	}
 	s.log.Info("import committed", "source", imp.Source.ID, "import", im.node, "added", sum.Added,
 		"changed", sum.Changed, "unchanged", sum.Unchanged, "removed", sum.Removed)
 	if im.prev != nil {
@@ -319,10 +323,27 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			problems = append(problems, graph.Problem{Kind: kind, Index: i, Claim: -1, Field: field, Message: fmt.Sprintf(format, args...)})
 		}
 	}
+	// On bolt the quads are kept (compactly) and written at the end by
+	// writeBulk; elsewhere they go in transactions of importBatch quads.
+	var bulk *bulkQuads
+	if im.s.backend == "bolt" && !im.s.noBulk && !opts.DryRun {
+		bulk = newBulkQuads()
+	}
 	flush := func() error {
 		if opts.DryRun || len(problems)+len(conflicts) > 0 {
 			im.batch = im.batch[:0]
+			bulk = nil
 			return ctx.Err()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if bulk != nil {
+			return im.s.writeBulk(ctx, im.node, bulk, func(written, quads int) {
+				if opts.Progress != nil {
+					opts.Progress(im.done*written/quads, total)
+				}
+			})
 		}
 		if len(im.batch) == 0 {
 			return nil
@@ -330,9 +351,6 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		tx := cgraph.NewTransaction()
 		for _, q := range im.batch {
 			tx.AddQuad(q)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
 		}
 		if err := im.s.write(tx); err != nil {
 			return err
@@ -344,6 +362,12 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		return nil
 	}
 	add := func(q quad.Quad) error {
+		if bulk != nil {
+			if len(problems)+len(conflicts) == 0 {
+				bulk.add(q)
+			}
+			return nil
+		}
 		im.batch = append(im.batch, q)
 		if len(im.batch) >= importBatch {
 			return flush()
@@ -379,6 +403,7 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		i++
 	}
 	i = 0
+	seen := map[string]struct{}{} // statement ids: each (subject, type, object) once
 	for st := range imp.Statements {
 		rt, ok := im.ont.RelationType(st.Type)
 		subjType, subjOK := im.types[st.Subject]
@@ -401,6 +426,10 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			}
 		}
 		id := graph.DefaultStatementID(st.Subject, st.Type, st.Object)
+		if _, dup := seen[id]; dup {
+			problem(graph.KindStatement, i, "object", "statement %s is given twice", id)
+		}
+		seen[id] = struct{}{}
 		im.count(prev.statements, id, attrKey(st.Attributes))
 		im.count(prev.claims, id, "")
 		im.done += 2
@@ -523,7 +552,29 @@ func attrKey(attrs map[string]string) string {
 // quads throughout, so a crash in the middle only leaves garbage that the
 // next Open drops.
 func (s *Store) dropImport(ctx context.Context, node quad.Value) error {
-	for {
+	// A bulk import on bolt that never committed is undone with its
+	// journal (boltbulk.go); once committed, its journal is of no more use.
+	bulk := false
+	if s.backend == "bolt" {
+		qs, err := s.rlock()
+		if err != nil {
+			return err
+		}
+		own, err := newReader(qs).rawQuads(ctx, quad.Subject, node)
+		s.mu.RUnlock()
+		if err != nil {
+			return err
+		}
+		if st := decodeImport(own); st.committed || st.superseded {
+			err = s.dropJournal(node)
+		} else {
+			bulk, err = s.rollbackBulk(ctx, node)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for !bulk {
 		qs, err := s.rlock()
 		if err != nil {
 			return err
@@ -594,12 +645,14 @@ func (s *Store) recoverImports(ctx context.Context) error {
 	r := newReader(qs)
 	reg, err := r.rawQuads(ctx, quad.Subject, iriImports)
 	var drop []quad.Value
+	states := map[quad.Value]importState{}
 	for _, q := range reg {
 		if err != nil || q.Predicate != pImport {
 			continue
 		}
 		var st importState
 		st, err = r.importState(ctx, q.Object)
+		states[q.Object] = st
 		switch {
 		case err != nil:
 		case st.superseded, !st.committed && (s.exclusive || time.Since(st.started) > staleImport):
@@ -609,6 +662,24 @@ func (s *Store) recoverImports(ctx context.Context) error {
 	s.mu.RUnlock()
 	if err != nil {
 		return err
+	}
+	// Journals (see boltbulk.go): a committed import's is dropped, an
+	// uncommitted one's import rolled back.
+	journals, err := s.journals()
+	if err != nil {
+		return err
+	}
+	for _, node := range journals {
+		if slices.Contains(drop, node) {
+			continue
+		}
+		if st, ok := states[node]; ok && st.committed {
+			if err := s.dropJournal(node); err != nil {
+				return err
+			}
+			continue
+		}
+		drop = append(drop, node)
 	}
 	for _, node := range drop {
 		s.log.Warn("rolling back an import that never committed or was superseded", "import", node)
