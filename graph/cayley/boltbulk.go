@@ -50,8 +50,10 @@ import (
 //     value is looked up, given an id when new (its log entry and 'v'
 //     entry), and its reference count raised by the number of the
 //     import's quads that use it. Every bucket is visited once.
-//  2. The quads, in transactions of bulkQuadChunk: log entries with
-//     increasing ids (appended) and the index entries, in key order.
+//  2. The quads, sorted by the ids of their values, in transactions of
+//     bulkQuadChunk: log entries with increasing ids (appended), and the
+//     index entries in key order (the first index, subject and
+//     predicate, is then filled in order as well).
 //
 // Until the import commits, the quads are invisible to readers (their
 // import is not committed), but the reference counts of phase 1 already
@@ -96,52 +98,57 @@ func journalName(node quad.Value) []byte {
 // bulkQuads is an import's quads, kept compact until written: each
 // distinct value once, each quad as the numbers of its four values.
 type bulkQuads struct {
-	index map[string]int32
+	index map[quad.Value]int32
+	last  [4]int32 // the values of the last quad added, by direction
 	vals  []bulkValue
 	quads [][4]int32 // -1 for no value
 }
 
 // bulkValue is a value of bulkQuads.
 type bulkValue struct {
-	str  string // v.String(), which Cayley hashes
 	v    quad.Value
 	refs uint64 // the quads using it
 	hash [sha1.Size]byte
 	id   uint64
 }
 
-func newBulkQuads() *bulkQuads { return &bulkQuads{index: map[string]int32{}} }
+func newBulkQuads() *bulkQuads {
+	return &bulkQuads{index: map[quad.Value]int32{}, last: [4]int32{-1, -1, -1, -1}}
+}
 
 func (b *bulkQuads) add(q quad.Quad) {
 	var r [4]int32
 	for d, dir := range quad.Directions {
 		v := q.Get(dir)
-		if v == nil {
+		switch j := b.last[d]; {
+		case v == nil:
 			r[d] = -1
 			continue
+		case j >= 0 && b.vals[j].v == v:
+			r[d] = j
+		default:
+			j, ok := b.index[v]
+			if !ok {
+				j = int32(len(b.vals))
+				b.index[v] = j
+				b.vals = append(b.vals, bulkValue{v: v})
+			}
+			r[d] = j
 		}
-		s := v.String()
-		j, ok := b.index[s]
-		if !ok {
-			j = int32(len(b.vals))
-			b.index[s] = j
-			b.vals = append(b.vals, bulkValue{str: s, v: v})
-		}
-		b.vals[j].refs++
-		r[d] = j
+		b.vals[r[d]].refs++
 	}
+	b.last = r
 	b.quads = append(b.quads, r)
 }
 
-// writeBulk writes the quads of an import, all labelled with its node,
-// which must already be stored. progress is told the quads written so
-// far. See above.
-func (s *Store) writeBulk(ctx context.Context, node quad.Value, b *bulkQuads, progress func(written, total int)) error {
+// sortValues hashes the values as Cayley does (SHA-1 of the String form),
+// sorts them by hash, and merges values of different types that share
+// their String form, as they share it in Cayley.
+func (b *bulkQuads) sortValues() {
 	b.index = nil
 	parallel(len(b.vals), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
-			b.vals[j].hash = sha1.Sum([]byte(b.vals[j].str))
-			b.vals[j].str = ""
+			b.vals[j].hash = sha1.Sum([]byte(b.vals[j].v.String()))
 		}
 	})
 	order := make([]int32, len(b.vals))
@@ -149,6 +156,32 @@ func (s *Store) writeBulk(ctx context.Context, node quad.Value, b *bulkQuads, pr
 		order[j] = int32(j)
 	}
 	slices.SortFunc(order, func(x, y int32) int { return bytes.Compare(b.vals[x].hash[:], b.vals[y].hash[:]) })
+	sorted := make([]bulkValue, 0, len(b.vals))
+	where := make([]int32, len(b.vals))
+	for _, j := range order {
+		v := b.vals[j]
+		if n := len(sorted); n > 0 && sorted[n-1].hash == v.hash {
+			sorted[n-1].refs += v.refs
+		} else {
+			sorted = append(sorted, v)
+		}
+		where[j] = int32(len(sorted) - 1)
+	}
+	b.vals = sorted
+	for i := range b.quads {
+		for d, j := range b.quads[i] {
+			if j >= 0 {
+				b.quads[i][d] = where[j]
+			}
+		}
+	}
+}
+
+// writeBulk writes the quads of an import, all labelled with its node,
+// which must already be stored. progress is told the quads written so
+// far. See above.
+func (s *Store) writeBulk(ctx context.Context, node quad.Value, b *bulkQuads, progress func(written, total int)) error {
+	b.sortValues()
 	journal := journalName(node)
 	valueChunk, quadChunk := bulkValueChunk, bulkQuadChunk
 	if s.bulkChunk > 0 {
@@ -164,15 +197,31 @@ func (s *Store) writeBulk(ctx context.Context, node quad.Value, b *bulkQuads, pr
 		}
 		return ctx.Err()
 	}
-	for lo := 0; lo < len(order); lo += valueChunk {
-		chunk := order[lo:min(lo+valueChunk, len(order))]
-		if err := s.boltUpdate(func(tx *bolt.Tx) error { return writeValues(tx, journal, b.vals, chunk) }); err != nil {
+	for lo := 0; lo < len(b.vals); lo += valueChunk {
+		chunk := b.vals[lo:min(lo+valueChunk, len(b.vals))]
+		if err := s.boltUpdate(func(tx *bolt.Tx) error { return writeValues(tx, journal, chunk) }); err != nil {
 			return err
 		}
 		if err := next(); err != nil {
 			return err
 		}
 	}
+	// In subject order, the first index (subject, predicate) is written
+	// in key order too, as the log is.
+	id := func(j int32) uint64 {
+		if j < 0 {
+			return 0
+		}
+		return b.vals[j].id
+	}
+	slices.SortFunc(b.quads, func(x, y [4]int32) int {
+		for d := range x {
+			if c := cmp.Compare(id(x[d]), id(y[d])); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
 	for lo := 0; lo < len(b.quads); lo += quadChunk {
 		hi := min(lo+quadChunk, len(b.quads))
 		if err := s.boltUpdate(func(tx *bolt.Tx) error { return writeLinks(tx, b.vals, b.quads[lo:hi]) }); err != nil {
@@ -266,8 +315,8 @@ func (w *kvTx) idKey(x uint64) []byte {
 }
 
 // writeValues is a transaction of phase 1 of writeBulk: the values of
-// chunk (numbers of vals, in hash order).
-func writeValues(tx *bolt.Tx, journal []byte, vals []bulkValue, chunk []int32) error {
+// chunk, which are in hash order; it sets their ids.
+func writeValues(tx *bolt.Tx, journal []byte, vals []bulkValue) error {
 	w, err := openKV(tx)
 	if err != nil {
 		return err
@@ -285,7 +334,7 @@ func writeValues(tx *bolt.Tx, journal []byte, vals []bulkValue, chunk []int32) e
 	var fresh []int32
 	var vb, nb *bolt.Bucket
 	var vname, nname [3]byte
-	for _, j := range chunk {
+	for j := range vals {
 		v := &vals[j]
 		if vb == nil || vname != [3]byte{'v', v.hash[0], v.hash[1]} {
 			vname = [3]byte{'v', v.hash[0], v.hash[1]}
@@ -302,7 +351,7 @@ func writeValues(tx *bolt.Tx, journal []byte, vals []bulkValue, chunk []int32) e
 			if err := vb.Put(w.copy(v.hash[:]), w.uvarint(v.id)); err != nil {
 				return err
 			}
-			fresh = append(fresh, j)
+			fresh = append(fresh, int32(j))
 		}
 		if nb == nil || nname != [3]byte{'n', v.hash[0], v.hash[1]} {
 			nname = [3]byte{'n', v.hash[0], v.hash[1]}

@@ -105,10 +105,7 @@
 //
 // Importing the digest of the source's live import writes nothing.
 // Another digest replaces the live import as a whole; the summary compares
-// the two item by item, which costs a lookup per previous item. Before its
-// first large import into a bolt file, the store creates Cayley's 131,072
-// value buckets in key order (prepareBuckets): created on demand in hash
-// order, they made the first import several times slower.
+// the two item by item, which costs a lookup per previous item.
 //
 // RetractSource of an imported source removes the source and marks its
 // import superseded in one transaction (the statements, their claims and

@@ -13,7 +13,6 @@ import (
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/claimgraph/claimgraph/graph"
 )
@@ -33,10 +32,6 @@ const (
 // importBatch is the number of quads written per transaction by Import and
 // removed per transaction when an import is dropped.
 const importBatch = 25_000
-
-// largeImport is the size, in items, from which an import into bolt first
-// creates Cayley's value buckets in order (prepareBuckets).
-const largeImport = 20_000
 
 // staleImport is how old an uncommitted import must be before a store that
 // other processes may share (PostgreSQL) rolls it back at open. A store
@@ -149,11 +144,6 @@ func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.Bul
 		return sum, nil
 	}
 	if !opts.DryRun {
-		if total >= largeImport {
-			if err := s.prepareBuckets(); err != nil {
-				return graph.Summary{}, err
-			}
-		}
 		if err := s.write(im.startTx()); err != nil {
 			return graph.Summary{}, err
 		}
@@ -692,46 +682,4 @@ func (s *Store) recoverImports(ctx context.Context) error {
 
 func sortedMapKeys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
-}
-
-// prepareBuckets creates, on a bolt store, every value bucket of Cayley's
-// KV layout that does not exist yet, in key order: 'v' and 'n' followed by
-// the first two bytes of a value's hash, 2×65,536 buckets (what Cayley's
-// own "upfront" init option creates). Cayley creates them on demand, in
-// random order, and bbolt then moves the whole parent node for each bucket
-// inserted in the middle: the first large import into a new store ran
-// several times slower. Made once per store, before its first import, and
-// synced once at the end (the buckets are empty until then).
-func (s *Store) prepareBuckets() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	db := s.boltDB
-	if db == nil || s.broken != nil {
-		return nil
-	}
-	done := false
-	if err := db.View(func(tx *bolt.Tx) error {
-		done = tx.Bucket([]byte{'v', 0xff, 0xff}) != nil && tx.Bucket([]byte{'n', 0xff, 0xff}) != nil
-		return nil
-	}); err != nil || done {
-		return err
-	}
-	db.NoSync = true
-	defer func() { db.NoSync = false }()
-	for i := range 256 {
-		err := db.Update(func(tx *bolt.Tx) error {
-			for _, prefix := range []byte{'n', 'v'} {
-				for j := range 256 {
-					if _, err := tx.CreateBucketIfNotExists([]byte{prefix, byte(i), byte(j)}); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return db.Sync()
 }
