@@ -230,8 +230,9 @@ func (g *rdfGraph) intern(t term, p place) int32 {
 		return i
 	}
 	i := int32(len(g.node))
-	g.nodes[t.key] = i
-	g.node = append(g.node, rdfNode{key: t.key, nameRank: -1, pos: p})
+	key := strings.Clone(t.key) // not the whole line
+	g.nodes[key] = i
+	g.node = append(g.node, rdfNode{key: key, nameRank: -1, pos: p})
 	return i
 }
 
@@ -261,11 +262,11 @@ func (g *rdfGraph) read(ctx context.Context, index int, in NamedReader) error {
 				return err
 			}
 		}
-		text := strings.TrimSpace(sc.Text())
+		raw := sc.Text()
+		text := strings.TrimSpace(raw)
 		if text == "" || text[0] == '#' {
 			continue
 		}
-		raw := sc.Text()
 		lead := len(raw) - len(strings.TrimLeft(raw, " \t"))
 		q, col, err := parseNQuad(text)
 		at := func(c int) place { return place{int32(index), line, int32(c + lead)} }
@@ -319,7 +320,7 @@ func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
 		}
 		n := &g.node[g.intern(q.s, at(q.s.col))]
 		if n.nameRank < 0 || rank < n.nameRank {
-			n.name, n.nameRank = q.o.value, rank
+			n.name, n.nameRank = strings.Clone(q.o.value), rank
 		}
 	}
 	if rel, ok := g.m.relations[pred]; ok {
@@ -366,7 +367,7 @@ func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
 			if old, ok := md.attrs[a.key]; ok && old != q.o.value {
 				md.attrs[a.key] = old + "; " + q.o.value
 			} else {
-				md.attrs[a.key] = q.o.value
+				md.attrs[a.key] = strings.Clone(q.o.value)
 			}
 		}
 	}
