@@ -664,8 +664,11 @@ func (s *Store) rollbackBulk(ctx context.Context, node quad.Value) (bool, error)
 	from := start + 1
 	for done := false; !done && label != 0; {
 		err := step(func(tx *bolt.Tx) error {
-			var err error
-			from, done, err = unlinkQuads(tx, label, from, chunk)
+			w, err := openKV(tx)
+			if err != nil {
+				return err
+			}
+			_, from, done, err = w.unlinkQuads(label, from, chunk)
 			return err
 		})
 		if err != nil {
@@ -693,23 +696,20 @@ func metaIntOf(v []byte) (int64, error) {
 	return int64(binary.LittleEndian.Uint64(v)), nil
 }
 
-// unlinkQuads deletes the quads among chunk log entries labelled label from the
-// log at ids from on, with their index entries, and returns where to go on.
-func unlinkQuads(tx *bolt.Tx, label, from uint64, chunk int) (next uint64, done bool, err error) {
-	w, err := openKV(tx)
-	if err != nil {
-		return from, false, err
-	}
-	var prims []*cproto.Primitive
+// unlinkQuads deletes the quads labelled label among chunk log entries
+// from id from on, with their index entries, and returns them and where to
+// go on. Their values' reference counts are left to the caller.
+func (w *kvTx) unlinkQuads(label, from uint64, chunk int) (prims []*cproto.Primitive, next uint64, done bool, err error) {
 	var keys [][]byte
 	c := w.log.Cursor()
 	var k, v []byte
 	seen := 0
+	next = from
 	for k, v = c.Seek(w.idKey(from)); k != nil && seen < chunk; k, v = c.Next() {
 		seen++
 		p := new(cproto.Primitive)
 		if err := proto.Unmarshal(v, p); err != nil {
-			return from, false, err
+			return nil, from, false, err
 		}
 		next = p.ID + 1
 		if p.IsNode() || p.Deleted || p.Label != label {
@@ -718,31 +718,141 @@ func unlinkQuads(tx *bolt.Tx, label, from uint64, chunk int) (next uint64, done 
 		prims = append(prims, p)
 		keys = append(keys, w.copy(k))
 	}
-	if k == nil {
-		done = true
-	}
+	done = k == nil
 	if len(prims) == 0 {
-		return next, done, nil
+		return nil, next, done, nil
 	}
 	for _, k := range keys {
 		if err := w.log.Delete(k); err != nil {
-			return from, false, err
+			return nil, from, false, err
 		}
 	}
 	indexes, err := quadIndexes(w.meta)
 	if err != nil {
-		return from, false, err
+		return nil, from, false, err
 	}
 	for _, ind := range indexes {
 		if err := w.unindex(ind, prims); err != nil {
-			return from, false, err
+			return nil, from, false, err
 		}
 	}
 	size, err := metaInt(w.meta, metaSize)
 	if err != nil {
-		return from, false, err
+		return nil, from, false, err
 	}
-	return next, done, w.meta.Put(metaSize, w.int64(size-int64(len(prims))))
+	return prims, next, done, w.meta.Put(metaSize, w.int64(size-int64(len(prims))))
+}
+
+// release takes one reference per quad direction away from the values of
+// prims, deleting the values left unused, as Cayley does when it deletes
+// quads.
+func (w *kvTx) release(prims []*cproto.Primitive) error {
+	refs := map[uint64]uint64{}
+	for _, p := range prims {
+		for _, dir := range quad.Directions {
+			if id := p.GetDirection(dir); id != 0 {
+				refs[id]++
+			}
+		}
+	}
+	type value struct {
+		hash [sha1.Size]byte
+		id   uint64
+		refs uint64
+	}
+	vals := make([]value, 0, len(refs))
+	for id, n := range refs {
+		var p cproto.Primitive
+		if err := proto.Unmarshal(w.log.Get(w.idKey(id)), &p); err != nil {
+			return err
+		}
+		v, err := pquads.UnmarshalValue(p.Value)
+		if err != nil {
+			return err
+		}
+		if v == nil {
+			continue // no such value: nothing to count
+		}
+		vals = append(vals, value{sha1.Sum([]byte(v.String())), id, n})
+	}
+	slices.SortFunc(vals, func(a, b value) int { return bytes.Compare(a.hash[:], b.hash[:]) })
+	for _, v := range vals {
+		nb := w.tx.Bucket([]byte{'n', v.hash[0], v.hash[1]})
+		vb := w.tx.Bucket([]byte{'v', v.hash[0], v.hash[1]})
+		if nb == nil || vb == nil {
+			continue
+		}
+		n, _ := binary.Uvarint(nb.Get(v.hash[:]))
+		if n > v.refs {
+			if err := nb.Put(w.copy(v.hash[:]), w.uvarint(n-v.refs)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := nb.Delete(v.hash[:]); err != nil {
+			return err
+		}
+		if err := vb.Delete(v.hash[:]); err != nil {
+			return err
+		}
+		if err := w.log.Delete(w.idKey(v.id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropBulk removes, below Cayley, the quads labelled with an import node
+// that is not live and whose quads are all written and counted (not one
+// that rollbackBulk must undo): it reads the log from the node's own id on
+// (the import's quads were written after it) and deletes, a chunk of log
+// entries per transaction, the quads, their index entries and their
+// values' references, each transaction whole, as Cayley would have. The
+// caller holds writeMu, so that no write goes through the Cayley handle
+// until dropBulk has replaced it (its IRI cache may name deleted values).
+func (s *Store) dropBulk(ctx context.Context, node quad.Value) error {
+	hash := sha1.Sum([]byte(quad.StringOf(node)))
+	var label uint64
+	err := s.boltView(func(tx *bolt.Tx) error {
+		if vb := tx.Bucket([]byte{'v', hash[0], hash[1]}); vb != nil {
+			label, _ = binary.Uvarint(vb.Get(hash[:]))
+		}
+		return nil
+	})
+	if err != nil || label == 0 {
+		return err
+	}
+	defer s.reconnect()
+	chunk := bulkValueChunk
+	if s.bulkChunk > 0 {
+		chunk = s.bulkChunk
+	}
+	from := label + 1
+	for done := false; !done; {
+		err := s.boltUpdate(func(tx *bolt.Tx) error {
+			w, err := openKV(tx)
+			if err != nil {
+				return err
+			}
+			var prims []*cproto.Primitive
+			if prims, from, done, err = w.unlinkQuads(label, from, chunk); err != nil {
+				return err
+			}
+			return w.release(prims)
+		})
+		if err != nil {
+			return err
+		}
+		if s.bulkStep != nil {
+			if err := s.bulkStep(0); err != nil {
+				return err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // unindex removes quads from one index.

@@ -210,11 +210,11 @@ func movieImport(second bool) graph.BulkImport {
 }
 
 // TestBulkWritesAsCayley runs the same changes on two bolt stores, one
-// importing through writeBulk and one through Cayley's writer, and
-// compares what plain Cayley reads back, and every value's reference
-// count, after each: an import into a store that shares values with it,
-// a second import that replaces the first (Cayley deletes what writeBulk
-// wrote), an edit through Apply, and the retraction of the source.
+// importing and dropping imports below Cayley (writeBulk, dropBulk) and
+// one through Cayley's writer and deletes, and compares what plain Cayley
+// reads back, and every value's reference count, after each: an import
+// into a store that shares values with it, a second import that replaces
+// the first, an edit through Apply, and the retraction of the source.
 func TestBulkWritesAsCayley(t *testing.T) {
 	ctx := t.Context()
 	steps := []struct {
@@ -373,5 +373,58 @@ func TestBulkRollbackResumes(t *testing.T) {
 		s = openT(t, "bolt:"+path)
 		s.Close()
 		diffKV(t, fmt.Sprintf("rollback cut after %d transactions", cut), readKV(t, path), want)
+	}
+}
+
+// TestBulkDropResumes cuts the drop of a retracted import short after
+// each of its transactions and checks that the next Open finishes it, to
+// the same store as a drop that was not cut.
+func TestBulkDropResumes(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	before := filepath.Join(dir, "before.bolt")
+	s := openT(t, "bolt:"+before)
+	if _, err := s.Apply(ctx, graphtest.Fixture(), graph.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(ctx, movieImport(false), graph.BulkOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	whole := filepath.Join(dir, "whole.bolt")
+	copyFile(t, before, whole)
+	s = openT(t, "bolt:"+whole)
+	if _, err := s.RetractSource(ctx, "movies"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	want := readKV(t, whole)
+	for cut := 1; ; cut++ {
+		path := filepath.Join(dir, fmt.Sprintf("cut-%d.bolt", cut))
+		copyFile(t, before, path)
+		s := openT(t, "bolt:"+path)
+		s.boltDB.NoSync = true // the process does not die here
+		s.bulkChunk = 2
+		n := 0
+		s.bulkStep = func(int) error {
+			if n++; n >= cut {
+				return errStep
+			}
+			return nil
+		}
+		if _, err := s.RetractSource(ctx, "movies"); err != nil {
+			t.Fatal(err) // the source is retracted; the drop's failure is logged
+		}
+		s.Close()
+		s = openT(t, "bolt:"+path)
+		s.Close()
+		diffKV(t, fmt.Sprintf("drop cut after %d transactions", cut), readKV(t, path), want)
+		if n < cut {
+			if cut < 5 {
+				t.Fatalf("the drop took only %d transactions", n)
+			}
+			t.Logf("cut after each of %d transactions", cut-1)
+			break
+		}
 	}
 }

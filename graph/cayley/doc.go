@@ -97,11 +97,15 @@
 // walks <cg:imports>. Open drops every uncommitted import on a store only
 // one process can open (bolt, memory) and those older than an hour on
 // PostgreSQL, which other instances may be writing. Dropping is the one
-// place that reads by label (a scan on KV backends); readers ignore the
-// quads throughout, so a crash while dropping only delays it. An
-// uncommitted import on bolt is undone with its journal instead: its
-// quads are found from the first id it wrote on, and each value gives
-// back what the import added to its count (and goes when unused).
+// place that reads by label (a scan on PostgreSQL and memory); readers
+// ignore the quads throughout, so a crash while dropping only delays it.
+// On bolt the drop goes below Cayley too: an uncommitted import is undone
+// with its journal (its quads are found from the first id it wrote on,
+// and each value gives back what the import added to its count, and goes
+// when unused), any other by reading the log from the import node's id
+// on and deleting its quads and their values' references chunk by chunk,
+// each chunk a transaction that Cayley's own deletes could have written
+// (dropping the movie data's import: 52 s through Cayley, 13.5 s so).
 //
 // Importing the digest of the source's live import writes nothing.
 // Another digest replaces the live import as a whole; the summary compares

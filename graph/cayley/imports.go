@@ -540,12 +540,15 @@ func attrKey(attrs map[string]string) string {
 // dropImport removes the quads of an import that is not live, in
 // delete-only batches, then its node and registry link. Readers ignore the
 // quads throughout, so a crash in the middle only leaves garbage that the
-// next Open drops.
+// next Open drops. The caller holds writeMu, or is Open.
+//
+// On bolt the quads are removed below Cayley (boltbulk.go): an import that
+// never committed is undone with its journal if it has one
+// (rollbackBulk), any other with dropBulk. Elsewhere Cayley deletes them,
+// found by their label.
 func (s *Store) dropImport(ctx context.Context, node quad.Value) error {
-	// A bulk import on bolt that never committed is undone with its
-	// journal (boltbulk.go); once committed, its journal is of no more use.
 	bulk := false
-	if s.backend == "bolt" {
+	if s.backend == "bolt" && !s.noBulk {
 		qs, err := s.rlock()
 		if err != nil {
 			return err
@@ -562,6 +565,12 @@ func (s *Store) dropImport(ctx context.Context, node quad.Value) error {
 		}
 		if err != nil {
 			return err
+		}
+		if !bulk {
+			if err := s.dropBulk(ctx, node); err != nil {
+				return err
+			}
+			bulk = true
 		}
 	}
 	for !bulk {

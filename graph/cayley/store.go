@@ -53,7 +53,8 @@ type Store struct {
 	// import found at Open has no writer left (see recoverImports).
 	exclusive bool
 
-	// For tests: noBulk makes imports on bolt go through Cayley's writer;
+	// For tests: noBulk makes imports on bolt go through Cayley's writer
+	// and be dropped by Cayley's deletes;
 	// bulkChunk, when not 0, is the values and quads per transaction of
 	// writeBulk; bulkStep is called after each of its transactions, and an
 	// error from it fails the import there.
