@@ -65,16 +65,23 @@ import (
 // after start labelled with the import node) with their index entries,
 // then takes the journal's counts back, deleting the values that are no
 // longer used. The journal is deleted once the import commits, or by the
-// next Open when the process died in between.
+// next Open when the process died in between. A committed import that is
+// superseded or retracted is dropped by dropBulk, whose every transaction
+// deletes some of its quads together with their values' references.
 //
 // Cayley's in-memory state stays right: with no_bloom it keeps no
 // filters, and its IRI→id cache only holds values that exist, which
-// appending cannot change; after a rollback, which deletes values behind
-// Cayley's back, the Store reopens its Cayley handle. Reads, later
+// appending cannot change; after a rollback or a drop, which delete values
+// behind Cayley's back, the Store reopens its Cayley handle. Reads, later
 // ApplyDeltas writes and deletes, and Cayley's own tools see the quads as
-// if Cayley had written them (see boltbulk_test.go).
+// if Cayley had written them: TestBulkWritesAsCayley compares, value by
+// value and count by count, with a store Cayley wrote, and fails if an
+// upgrade of Cayley changes the layout.
 
-// Transaction sizes of writeBulk and rollbackBulk.
+// kvVersion is the version of Cayley's KV layout described above.
+const kvVersion = 2
+
+// Transaction sizes of writeBulk, rollbackBulk and dropBulk.
 const (
 	bulkValueChunk = 32_768
 	bulkQuadChunk  = 100_000
@@ -87,6 +94,7 @@ var (
 	metaHorizon   = []byte("horizon")
 	metaSize      = []byte("size")
 	metaIndexes   = []byte("indexes")
+	metaVersion   = []byte("version")
 	journalPrefix = []byte("claimgraph import ")
 	journalStart  = []byte("start")
 )
@@ -275,6 +283,11 @@ func openKV(tx *bolt.Tx) (*kvTx, error) {
 	w := &kvTx{tx: tx, meta: tx.Bucket(bucketMeta), log: tx.Bucket(bucketLog), now: time.Now().UnixNano()}
 	if w.meta == nil || w.log == nil {
 		return nil, errors.New("not a Cayley KV store: no meta or log bucket")
+	}
+	if v, err := metaInt(w.meta, metaVersion); err != nil {
+		return nil, err
+	} else if v != kvVersion {
+		return nil, fmt.Errorf("the store has version %d of Cayley's KV layout; bulk writes know version %d only", v, kvVersion)
 	}
 	var err error
 	w.horizon, err = metaInt(w.meta, metaHorizon)
