@@ -19,10 +19,14 @@ const (
 	// FormatNQuads is RDF N-Quads: foreign data read through an ontology
 	// mapping (see Mapping), or claimgraph's own export.
 	FormatNQuads Format = "nquads"
+	// FormatJSONLD is RDF as JSON-LD, read through an ontology mapping as
+	// N-Quads are (contexts inline).
+	FormatJSONLD Format = "jsonld"
 )
 
 // FormatOf tells the format of a file by its name: .csv is CSV, .nq and
-// .nq.gz (and .nt, .nt.gz) are N-Quads, anything else is YAML.
+// .nq.gz (and .nt, .nt.gz) are N-Quads, .jsonld and .jsonld.gz JSON-LD,
+// anything else is YAML.
 func FormatOf(name string) Format {
 	n := strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".gz"))
 	switch filepath.Ext(n) {
@@ -30,6 +34,8 @@ func FormatOf(name string) Format {
 		return FormatCSV
 	case ".nq", ".nt":
 		return FormatNQuads
+	case ".jsonld":
+		return FormatJSONLD
 	}
 	return FormatYAML
 }

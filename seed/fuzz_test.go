@@ -58,6 +58,28 @@ func FuzzImportNQuads(f *testing.F) {
 	})
 }
 
+var positionedJSONLDRE = regexp.MustCompile(`^fuzz\.jsonld:[1-9][0-9]*:[1-9][0-9]*: `)
+
+// FuzzImportJSONLD checks that reading JSON-LD through a mapping never
+// panics and that every problem it reports carries a position.
+func FuzzImportJSONLD(f *testing.F) {
+	mapping, err := os.ReadFile(filepath.Join("testdata", "jsonld", "mapping.yaml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := seed.ParseMapping(seed.Input{Name: "mapping.yaml", Data: mapping})
+	if err != nil {
+		f.Fatal(err)
+	}
+	addCorpus(f, filepath.Join("testdata", "jsonld", "*.jsonld"))
+	f.Add([]byte(`[{"@id": "_:b", "http://example.org/type": {"@id": "http://example.org/film/film"}}, "x"]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := seed.ImportNQuads(context.Background(), newFakeStore(), m,
+			[]seed.NamedReader{{Name: "fuzz.jsonld", R: bytes.NewReader(data)}}, seed.ImportOptions{})
+		checkInvalidAndPositioned(t, err, positionedJSONLDRE)
+	})
+}
+
 // FuzzParseMapping checks that reading a mapping file never panics and
 // that every problem it reports carries a position.
 func FuzzParseMapping(f *testing.F) {

@@ -39,13 +39,17 @@ type ImportOptions struct {
 type NamedReader struct {
 	Name string
 	R    io.Reader
+	// Format is FormatNQuads or FormatJSONLD; when empty, FormatOf the
+	// name tells.
+	Format Format
 }
 
 // Import reads one input in the given format and writes it to st; it is
 // the entry point of the transports (a request body, an upload). YAML and
 // CSV are read whole and loaded as by Load. N-Quads with opts.Mapping are
-// streamed into a bulk import (ImportNQuads). N-Quads without a mapping
-// must be claimgraph's export and st must be able to restore it.
+// streamed into a bulk import (ImportNQuads), and so is JSON-LD, which
+// needs a mapping. N-Quads without a mapping must be claimgraph's export
+// and st must be able to restore it.
 //
 // Errors are *graph.Error values; problems of the input are listed one
 // "NAME:LINE:COL: message" line each, and nothing is written.
@@ -68,9 +72,14 @@ func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opt
 		if opts.Mapping == nil {
 			return restore(ctx, st, r, opts)
 		}
-		return ImportNQuads(ctx, st, opts.Mapping, []NamedReader{{Name: name, R: r}}, opts)
+		return ImportNQuads(ctx, st, opts.Mapping, []NamedReader{{Name: name, R: r, Format: FormatNQuads}}, opts)
+	case FormatJSONLD:
+		if opts.Mapping == nil {
+			return graph.Summary{}, graph.Errorf(graph.Invalid, "JSON-LD is read through a mapping; give one")
+		}
+		return ImportNQuads(ctx, st, opts.Mapping, []NamedReader{{Name: name, R: r, Format: FormatJSONLD}}, opts)
 	}
-	return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q; use yaml, csv or nquads", format)
+	return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q; use yaml, csv, nquads or jsonld", format)
 }
 
 // restorer is a store that can restore claimgraph's own N-Quads export.
@@ -114,12 +123,13 @@ type readCloser struct {
 
 func (rc readCloser) Close() error { return rc.f.Close() }
 
-// ImportNQuads reads N-Quads inputs through a mapping and writes them to
-// st as one bulk import of the mapping's source (graph.BulkStore): all or
-// nothing, replacing the source's previous import; the same inputs again
-// change nothing. st must be a graph.BulkStore.
+// ImportNQuads reads N-Quads inputs (and JSON-LD ones: see
+// NamedReader.Format) through a mapping and writes them to st as one bulk
+// import of the mapping's source (graph.BulkStore): all or nothing,
+// replacing the source's previous import; the same inputs again change
+// nothing. st must be a graph.BulkStore.
 //
-// The inputs are streamed once. What is kept in memory is one record per
+// N-Quads inputs are streamed once; a JSON-LD input is read whole. What is kept in memory is one record per
 // node and per statement, not the quads. Every problem is reported with
 // its position: an unparsable line, a node two types claim, two IRIs that
 // map to one entity id, an edge to a node the mapping gives no type, a
@@ -230,8 +240,9 @@ func (g *rdfGraph) intern(t term, p place) int32 {
 		return i
 	}
 	i := int32(len(g.node))
-	g.nodes[t.key] = i
-	g.node = append(g.node, rdfNode{key: t.key, nameRank: -1, pos: p})
+	key := strings.Clone(t.key) // not the whole line
+	g.nodes[key] = i
+	g.node = append(g.node, rdfNode{key: key, nameRank: -1, pos: p})
 	return i
 }
 
@@ -253,6 +264,9 @@ func (g *rdfGraph) read(ctx context.Context, index int, in NamedReader) error {
 			}
 		}
 	}
+	if in.Format == FormatJSONLD || in.Format == "" && FormatOf(in.Name) == FormatJSONLD {
+		return g.readJSONLD(ctx, index, in, joinsBy)
+	}
 	line := int32(0)
 	for sc.Scan() {
 		line++
@@ -261,11 +275,11 @@ func (g *rdfGraph) read(ctx context.Context, index int, in NamedReader) error {
 				return err
 			}
 		}
-		text := strings.TrimSpace(sc.Text())
+		raw := sc.Text()
+		text := strings.TrimSpace(raw)
 		if text == "" || text[0] == '#' {
 			continue
 		}
-		raw := sc.Text()
 		lead := len(raw) - len(strings.TrimLeft(raw, " \t"))
 		q, col, err := parseNQuad(text)
 		at := func(c int) place { return place{int32(index), line, int32(c + lead)} }
@@ -319,7 +333,7 @@ func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
 		}
 		n := &g.node[g.intern(q.s, at(q.s.col))]
 		if n.nameRank < 0 || rank < n.nameRank {
-			n.name, n.nameRank = q.o.value, rank
+			n.name, n.nameRank = strings.Clone(q.o.value), rank
 		}
 	}
 	if rel, ok := g.m.relations[pred]; ok {
@@ -366,7 +380,7 @@ func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
 			if old, ok := md.attrs[a.key]; ok && old != q.o.value {
 				md.attrs[a.key] = old + "; " + q.o.value
 			} else {
-				md.attrs[a.key] = q.o.value
+				md.attrs[a.key] = strings.Clone(q.o.value)
 			}
 		}
 	}

@@ -149,3 +149,81 @@ func TestParseMappingErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestImportJSONLD(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "jsonld", "mapping.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := seed.ParseMapping(seed.Input{Name: "mapping.yaml", Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importJSONLD := func(t *testing.T, st graph.Store, name string) error {
+		t.Helper()
+		f, err := os.Open(filepath.Join("testdata", "jsonld", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		_, err = seed.ImportNQuads(t.Context(), st, m, []seed.NamedReader{{Name: name, R: f}}, seed.ImportOptions{})
+		return err
+	}
+	t.Run("good file reads as the same films in N-Quads do", func(t *testing.T) {
+		st := newFakeStore()
+		if err := importJSONLD(t, st, "good.jsonld"); err != nil {
+			t.Fatal(err)
+		}
+		nq, err := readMapping(t, "mapping.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := newFakeStore()
+		if _, err := importFile(t, want, nq, "good.nq"); err != nil {
+			t.Fatal(err)
+		}
+		sortEntities := func(es []graph.Entity) []graph.Entity {
+			return slices.SortedFunc(slices.Values(es), func(a, b graph.Entity) int { return strings.Compare(a.ID, b.ID) })
+		}
+		if got, want := sortEntities(st.importedEntities), sortEntities(want.importedEntities); !reflect.DeepEqual(got, want) {
+			t.Errorf("entities = %+v\nwant %+v", got, want)
+		}
+		sortStatements := func(ss []graph.Statement) []graph.Statement {
+			return slices.SortedFunc(slices.Values(ss), func(a, b graph.Statement) int {
+				return strings.Compare(graph.DefaultStatementID(a.Subject, a.Type, a.Object), graph.DefaultStatementID(b.Subject, b.Type, b.Object))
+			})
+		}
+		if got, want := sortStatements(st.importedStatements), sortStatements(want.importedStatements); !reflect.DeepEqual(got, want) {
+			t.Errorf("statements = %+v\nwant %+v", got, want)
+		}
+	})
+	for _, tc := range []struct {
+		name, file string
+		want       []string
+	}{
+		{"problems are placed at the subject's @id", "bad.jsonld", []string{
+			`bad.jsonld:10:14: directed-by cannot connect a Person (michael-curtiz) to a Film (casablanca); allowed: [Film] → [Person]`,
+			`bad.jsonld:14:13: object <http://example.org/en/nobody> has no entity type in the mapping (unknown reference)`,
+		}},
+		{"a JSON syntax error is placed", "syntax.jsonld", []string{
+			`syntax.jsonld:3:48: JSON syntax error: invalid character '}' looking for beginning of object key string`,
+		}},
+		{"a remote context is not fetched", "remote.jsonld", []string{
+			`remote.jsonld:1:1: JSON-LD: remote documents are not loaded (https://schema.org/); give the context inline`,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := newFakeStore()
+			err := importJSONLD(t, st, tc.file)
+			if code := graph.ErrorCode(err); code != graph.Invalid {
+				t.Fatalf("code = %q, want %q (%v)", code, graph.Invalid, err)
+			}
+			if got := lines(err); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("problems:\n got  %q\n want %q", got, tc.want)
+			}
+			if len(st.imports) != 0 {
+				t.Errorf("%d imports written", len(st.imports))
+			}
+		})
+	}
+}

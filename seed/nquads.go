@@ -102,7 +102,11 @@ func (p *nqParser) term(what string, allowed ...termKind) (term, error) {
 	case c == '<':
 		t.kind = termIRI
 		t.value, err = p.iri()
-		t.key = "<" + t.value + ">"
+		if err == nil && p.i-start == len(t.value)+2 {
+			t.key = p.line[start:p.i] // as written: no escapes
+		} else {
+			t.key = "<" + t.value + ">"
+		}
 	case c == '_' && strings.HasPrefix(p.line[p.i:], "_:"):
 		t.kind = termBlank
 		start := p.i + 2
@@ -152,6 +156,16 @@ func kindWord(k termKind) string {
 // iri reads <...> and returns its content with escapes resolved.
 func (p *nqParser) iri() (string, error) {
 	p.i++ // '<'
+	// Most IRIs have no escapes: they are a part of the line.
+	for j := p.i; j < len(p.line); j++ {
+		if c := p.line[j]; c == '>' {
+			v := p.line[p.i:j]
+			p.i = j + 1
+			return v, nil
+		} else if c == '\\' || !iriByte(c) {
+			break
+		}
+	}
 	var b strings.Builder
 	for p.i < len(p.line) {
 		c := p.line[p.i]
@@ -165,7 +179,7 @@ func (p *nqParser) iri() (string, error) {
 				return "", err
 			}
 			b.WriteRune(r)
-		case c <= ' ' || c == '"' || c == '{' || c == '}' || c == '|' || c == '^' || c == '`' || c == '<':
+		case !iriByte(c):
 			return "", fmt.Errorf("character %q is not allowed in an IRI", c)
 		default:
 			b.WriteByte(c)
@@ -175,12 +189,23 @@ func (p *nqParser) iri() (string, error) {
 	return "", fmt.Errorf("unterminated IRI: missing '>'")
 }
 
+// iriByte reports whether c may stand unescaped in an IRI.
+func iriByte(c byte) bool {
+	return c > ' ' && c != '"' && c != '{' && c != '}' && c != '|' && c != '^' && c != '`' && c != '<' && c != '>' && c != '\\'
+}
+
 // literal reads "..." with an optional @lang or ^^<datatype>, and returns
 // the text.
 func (p *nqParser) literal() (string, error) {
 	p.i++ // '"'
+	// Most literals have no escapes: the text is a part of the line.
+	text, plain := "", false
+	if end := strings.IndexAny(p.line[p.i:], "\"\\"); end >= 0 && p.line[p.i+end] == '"' {
+		text, plain = p.line[p.i:p.i+end], true
+		p.i += end + 1
+	}
 	var b strings.Builder
-	for {
+	for !plain {
 		if p.i >= len(p.line) {
 			return "", fmt.Errorf("unterminated literal: missing '\"'")
 		}
@@ -218,6 +243,9 @@ func (p *nqParser) literal() (string, error) {
 		if _, err := p.iri(); err != nil {
 			return "", err
 		}
+	}
+	if plain {
+		return text, nil
 	}
 	return b.String(), nil
 }

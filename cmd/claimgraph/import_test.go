@@ -286,3 +286,32 @@ func TestMovieDataIsServedThroughTheShippedMapping(t *testing.T) {
 	}
 	t.Logf("gene-kelly acted in %d films", len(e.Relations))
 }
+
+func TestSeedMappedJSONLD(t *testing.T) {
+	dir := t.TempDir()
+	store := "bolt:" + filepath.Join(dir, "x.db")
+	testdata := filepath.Join("..", "..", "seed", "testdata", "jsonld")
+	var out bytes.Buffer
+	args := []string{"seed", "--store", store, "--mapping", filepath.Join(testdata, "mapping.yaml"), filepath.Join(testdata, "good.jsonld")}
+	if err := run(t.Context(), args, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	// 4 entities; 3 statements and their claims; the source and 4 types.
+	if !strings.Contains(out.String(), "15 added") {
+		t.Errorf("seed said %q", out.String())
+	}
+	out.Reset()
+	q := `{ entity(id:"humphrey-bogart") { name relations(types:["acted-in"]) { to { name } attributes { key value } } } }`
+	if err := run(t.Context(), []string{"query", "--store", store, q}, noEnv, &out, io.Discard); err != nil {
+		t.Fatalf("query: %v", err)
+	}
+	for _, want := range []string{`"Humphrey Bogart"`, `"Casablanca"`, `Rick \"Richard\" Blaine`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("query answer lacks %s:\n%s", want, out.String())
+		}
+	}
+	err := run(t.Context(), []string{"seed", "--store", store, filepath.Join(testdata, "good.jsonld")}, noEnv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--mapping") {
+		t.Errorf("seed of JSON-LD without a mapping: %v, want a usage error naming --mapping", err)
+	}
+}

@@ -18,7 +18,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	cfg.register(fs, getenv)
 	fs.BoolVar(&dryRun, "dry-run", false, "validate and count what would change, write nothing")
-	fs.StringVar(&mappingFile, "mapping", "", "read the FILEs as N-Quads (.nq, .nq.gz) through this ontology mapping `FILE`")
+	fs.StringVar(&mappingFile, "mapping", "", "read the FILEs as N-Quads (.nq, .nq.gz) or JSON-LD (.jsonld) through this ontology mapping `FILE`")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -34,6 +34,9 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	var facts, dumps []seed.Input
 	for _, in := range inputs {
+		if seed.FormatOf(in.Name) == seed.FormatJSONLD {
+			return usageError{fmt.Sprintf("%s is JSON-LD, which is read through a mapping: give --mapping FILE", in.Name)}
+		}
 		if seed.FormatOf(in.Name) == seed.FormatNQuads {
 			dumps = append(dumps, in)
 		} else {
@@ -72,7 +75,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 // seedMapped imports N-Quads files through a mapping, as one bulk import.
 func seedMapped(ctx context.Context, cfg commonFlags, mappingFile string, files []string, dryRun bool, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
-		return usageError{"seed --mapping needs N-Quads files to read"}
+		return usageError{"seed --mapping needs N-Quads or JSON-LD files to read"}
 	}
 	data, err := os.ReadFile(mappingFile)
 	if err != nil {
@@ -84,8 +87,8 @@ func seedMapped(ctx context.Context, cfg commonFlags, mappingFile string, files 
 	}
 	var inputs []seed.NamedReader
 	for _, f := range files {
-		if seed.FormatOf(f) != seed.FormatNQuads {
-			return usageError{fmt.Sprintf("%s is not N-Quads (.nq, .nq.gz): with --mapping every file must be", f)}
+		if format := seed.FormatOf(f); format != seed.FormatNQuads && format != seed.FormatJSONLD {
+			return usageError{fmt.Sprintf("%s is neither N-Quads (.nq, .nq.gz) nor JSON-LD (.jsonld): with --mapping every file must be", f)}
 		}
 		r, err := seed.OpenInput(f)
 		if err != nil {

@@ -13,7 +13,6 @@ import (
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/claimgraph/claimgraph/graph"
 )
@@ -33,10 +32,6 @@ const (
 // importBatch is the number of quads written per transaction by Import and
 // removed per transaction when an import is dropped.
 const importBatch = 25_000
-
-// largeImport is the size, in items, from which an import into bolt first
-// creates Cayley's value buckets in order (prepareBuckets).
-const largeImport = 20_000
 
 // staleImport is how old an uncommitted import must be before a store that
 // other processes may share (PostgreSQL) rolls it back at open. A store
@@ -115,9 +110,9 @@ func (r reader) liveImport(ctx context.Context, source string) (quad.Value, impo
 
 // Import writes a bulk import; see graph.BulkStore.
 //
-// The quads are written in transactions of importBatch quads, each
-// labelled with a new import node that is registered (<cg:imports>
-// <cg:p/import> NODE) before the first batch. Readers ignore them until a
+// The quads, each labelled with a new import node that is registered
+// (<cg:imports> <cg:p/import> NODE) first, are written in transactions of
+// importBatch quads, or on bolt by writeBulk. Readers ignore them until a
 // last, small transaction adds the commit marker, merges the import's
 // ontology and source, and marks the source's previous import superseded.
 // The superseded import's quads are then dropped in batches. A process
@@ -149,11 +144,6 @@ func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.Bul
 		return sum, nil
 	}
 	if !opts.DryRun {
-		if total >= largeImport {
-			if err := s.prepareBuckets(); err != nil {
-				return graph.Summary{}, err
-			}
-		}
 		if err := s.write(im.startTx()); err != nil {
 			return graph.Summary{}, err
 		}
@@ -196,6 +186,10 @@ func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.Bul
 		return graph.Summary{}, err
 	}
 	committed = true
+	if err := s.dropJournal(im.node); err != nil {
+		// The import is committed; the next Open drops the journal.
+		s.log.Warn("dropping the journal of a committed import", "import", im.node, "err", err)
+	}
 	s.log.Info("import committed", "source", imp.Source.ID, "import", im.node, "added", sum.Added,
 		"changed", sum.Changed, "unchanged", sum.Unchanged, "removed", sum.Removed)
 	if im.prev != nil {
@@ -319,10 +313,27 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			problems = append(problems, graph.Problem{Kind: kind, Index: i, Claim: -1, Field: field, Message: fmt.Sprintf(format, args...)})
 		}
 	}
+	// On bolt the quads are kept (compactly) and written at the end by
+	// writeBulk; elsewhere they go in transactions of importBatch quads.
+	var bulk *bulkQuads
+	if im.s.backend == "bolt" && !im.s.noBulk && !opts.DryRun {
+		bulk = newBulkQuads()
+	}
 	flush := func() error {
 		if opts.DryRun || len(problems)+len(conflicts) > 0 {
 			im.batch = im.batch[:0]
+			bulk = nil
 			return ctx.Err()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if bulk != nil {
+			return im.s.writeBulk(ctx, im.node, bulk, func(written, quads int) {
+				if opts.Progress != nil {
+					opts.Progress(im.done*written/quads, total)
+				}
+			})
 		}
 		if len(im.batch) == 0 {
 			return nil
@@ -330,9 +341,6 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		tx := cgraph.NewTransaction()
 		for _, q := range im.batch {
 			tx.AddQuad(q)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
 		}
 		if err := im.s.write(tx); err != nil {
 			return err
@@ -344,6 +352,12 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		return nil
 	}
 	add := func(q quad.Quad) error {
+		if bulk != nil {
+			if len(problems)+len(conflicts) == 0 {
+				bulk.add(q)
+			}
+			return nil
+		}
 		im.batch = append(im.batch, q)
 		if len(im.batch) >= importBatch {
 			return flush()
@@ -379,6 +393,7 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		i++
 	}
 	i = 0
+	seen := map[string]struct{}{} // statement ids: each (subject, type, object) once
 	for st := range imp.Statements {
 		rt, ok := im.ont.RelationType(st.Type)
 		subjType, subjOK := im.types[st.Subject]
@@ -401,6 +416,10 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			}
 		}
 		id := graph.DefaultStatementID(st.Subject, st.Type, st.Object)
+		if _, dup := seen[id]; dup {
+			problem(graph.KindStatement, i, "object", "statement %s is given twice", id)
+		}
+		seen[id] = struct{}{}
 		im.count(prev.statements, id, attrKey(st.Attributes))
 		im.count(prev.claims, id, "")
 		im.done += 2
@@ -521,9 +540,40 @@ func attrKey(attrs map[string]string) string {
 // dropImport removes the quads of an import that is not live, in
 // delete-only batches, then its node and registry link. Readers ignore the
 // quads throughout, so a crash in the middle only leaves garbage that the
-// next Open drops.
+// next Open drops. The caller holds writeMu, or is Open.
+//
+// On bolt the quads are removed below Cayley (boltbulk.go): an import that
+// never committed is undone with its journal if it has one
+// (rollbackBulk), any other with dropBulk. Elsewhere Cayley deletes them,
+// found by their label.
 func (s *Store) dropImport(ctx context.Context, node quad.Value) error {
-	for {
+	bulk := false
+	if s.backend == "bolt" && !s.noBulk {
+		qs, err := s.rlock()
+		if err != nil {
+			return err
+		}
+		own, err := newReader(qs).rawQuads(ctx, quad.Subject, node)
+		s.mu.RUnlock()
+		if err != nil {
+			return err
+		}
+		if st := decodeImport(own); st.committed || st.superseded {
+			err = s.dropJournal(node)
+		} else {
+			bulk, err = s.rollbackBulk(ctx, node)
+		}
+		if err != nil {
+			return err
+		}
+		if !bulk {
+			if err := s.dropBulk(ctx, node); err != nil {
+				return err
+			}
+			bulk = true
+		}
+	}
+	for !bulk {
 		qs, err := s.rlock()
 		if err != nil {
 			return err
@@ -594,12 +644,14 @@ func (s *Store) recoverImports(ctx context.Context) error {
 	r := newReader(qs)
 	reg, err := r.rawQuads(ctx, quad.Subject, iriImports)
 	var drop []quad.Value
+	states := map[quad.Value]importState{}
 	for _, q := range reg {
 		if err != nil || q.Predicate != pImport {
 			continue
 		}
 		var st importState
 		st, err = r.importState(ctx, q.Object)
+		states[q.Object] = st
 		switch {
 		case err != nil:
 		case st.superseded, !st.committed && (s.exclusive || time.Since(st.started) > staleImport):
@@ -609,6 +661,24 @@ func (s *Store) recoverImports(ctx context.Context) error {
 	s.mu.RUnlock()
 	if err != nil {
 		return err
+	}
+	// Journals (see boltbulk.go): a committed import's is dropped, an
+	// uncommitted one's import rolled back.
+	journals, err := s.journals()
+	if err != nil {
+		return err
+	}
+	for _, node := range journals {
+		if slices.Contains(drop, node) {
+			continue
+		}
+		if st, ok := states[node]; ok && st.committed {
+			if err := s.dropJournal(node); err != nil {
+				return err
+			}
+			continue
+		}
+		drop = append(drop, node)
 	}
 	for _, node := range drop {
 		s.log.Warn("rolling back an import that never committed or was superseded", "import", node)
@@ -621,46 +691,4 @@ func (s *Store) recoverImports(ctx context.Context) error {
 
 func sortedMapKeys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
-}
-
-// prepareBuckets creates, on a bolt store, every value bucket of Cayley's
-// KV layout that does not exist yet, in key order: 'v' and 'n' followed by
-// the first two bytes of a value's hash, 2×65,536 buckets (what Cayley's
-// own "upfront" init option creates). Cayley creates them on demand, in
-// random order, and bbolt then moves the whole parent node for each bucket
-// inserted in the middle: the first large import into a new store ran
-// several times slower. Made once per store, before its first import, and
-// synced once at the end (the buckets are empty until then).
-func (s *Store) prepareBuckets() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	db := s.boltDB
-	if db == nil || s.broken != nil {
-		return nil
-	}
-	done := false
-	if err := db.View(func(tx *bolt.Tx) error {
-		done = tx.Bucket([]byte{'v', 0xff, 0xff}) != nil && tx.Bucket([]byte{'n', 0xff, 0xff}) != nil
-		return nil
-	}); err != nil || done {
-		return err
-	}
-	db.NoSync = true
-	defer func() { db.NoSync = false }()
-	for i := range 256 {
-		err := db.Update(func(tx *bolt.Tx) error {
-			for _, prefix := range []byte{'n', 'v'} {
-				for j := range 256 {
-					if _, err := tx.CreateBucketIfNotExists([]byte{prefix, byte(i), byte(j)}); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return db.Sync()
 }

@@ -81,6 +81,8 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 	if err != nil {
 		return sum, err
 	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	for _, node := range drops {
 		if err := s.dropImport(ctx, node); err != nil {
 			// Retracted already: the import is superseded, invisible, and

@@ -53,6 +53,15 @@ type Store struct {
 	// import found at Open has no writer left (see recoverImports).
 	exclusive bool
 
+	// For tests: noBulk makes imports on bolt go through Cayley's writer
+	// and be dropped by Cayley's deletes;
+	// bulkChunk, when not 0, is the values and quads per transaction of
+	// writeBulk; bulkStep is called after each of its transactions, and an
+	// error from it fails the import there.
+	noBulk    bool
+	bulkChunk int
+	bulkStep  func(step int) error
+
 	// writing serialises the transactions of write, and with them a
 	// failed write's replacement of the handle.
 	writing sync.Mutex
@@ -265,19 +274,42 @@ func (s *Store) write(tx *cgraph.Transaction) error {
 		return s.broken
 	}
 	s.log.Error("write failed; replacing the store handle", "backend", s.backend, "err", err)
+	if rerr := s.replaceLocked(err); rerr != nil {
+		return rerr
+	}
+	return fmt.Errorf("write %d quad changes: %w", len(tx.Deltas), err)
+}
+
+// replaceLocked replaces the Cayley handle by a fresh one, which forgets
+// what Cayley keeps in memory; a backend without durable storage cannot
+// be reopened, and its Store refuses further use. The caller holds
+// writing and mu; cause is the failed write, if any.
+func (s *Store) replaceLocked(cause error) error {
 	s.w.Close()
 	s.qs.Close()
 	s.qs, s.w = nil, nil
 	if !s.reopenable {
-		s.broken = graph.Errorf(graph.Unavailable, "the %s store failed a write and cannot be used any more: %v", s.backend, err)
+		s.broken = graph.Errorf(graph.Unavailable, "the %s store failed a write and cannot be used any more: %v", s.backend, cause)
 		return s.broken
 	}
-	if rerr := s.connect(); rerr != nil {
-		s.log.Error("reopen after failed write", "backend", s.backend, "err", rerr)
-		s.broken = graph.Errorf(graph.Unavailable, "the %s store failed a write and could not be reopened: %v", s.backend, rerr)
+	if err := s.connect(); err != nil {
+		s.log.Error("reopening the store", "backend", s.backend, "err", err)
+		s.broken = graph.Errorf(graph.Unavailable, "the %s store could not be reopened: %v", s.backend, err)
 		return s.broken
 	}
-	return fmt.Errorf("write %d quad changes: %w", len(tx.Deltas), err)
+	return nil
+}
+
+// reconnect replaces the Cayley handle by a fresh one (replaceLocked).
+func (s *Store) reconnect() error {
+	s.writing.Lock()
+	defer s.writing.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.broken != nil {
+		return s.broken
+	}
+	return s.replaceLocked(nil)
 }
 
 // applyLocked applies tx while holding mu: shared where the quad store

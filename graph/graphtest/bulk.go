@@ -224,13 +224,14 @@ func (s bulkSuite) testInvalid(t *testing.T) {
 	sts = append(sts,
 		graph.Statement{Subject: "curtiz", Type: "directed-by", Object: "casablanca"}, // Person → Film not allowed
 		graph.Statement{Subject: "bogart", Type: "acted-in", Object: "nowhere"},
-		graph.Statement{Subject: "bogart", Type: "acted-in", Object: "sabrina", Attributes: map[string]string{"salary": "1"}},
+		graph.Statement{Subject: "bergman", Type: "acted-in", Object: "sabrina", Attributes: map[string]string{"salary": "1"}},
+		graph.Statement{Subject: "casablanca", Type: "directed-by", Object: "curtiz"}, // given twice
 	)
 	_, err := st.Import(t.Context(), bulk(ents, sts, "d"), graph.BulkOptions{})
 	wantCode(t, err, graph.Invalid)
 	var ge *graph.Error
-	if !asError(err, &ge) || len(ge.Problems) != 5 {
-		t.Fatalf("problems = %v, want 5", err)
+	if !asError(err, &ge) || len(ge.Problems) != 6 {
+		t.Fatalf("problems = %v, want 6", err)
 	}
 	deepEqual(t, "store after a rejected import", snap(t, st), snap(t, s.fresh(t)))
 }
