@@ -31,10 +31,13 @@ const (
 // exported: opening must never fail, and the export must be the one before
 // the import or the one after a complete import, never anything between.
 //
-// The delays are spread uniformly over the length of an uninterrupted run
-// (measured first, process start to exit) and a little beyond, so that
-// kills land while the process starts and parses, while batches are being
-// written, around the commit, and after the process has finished. A store
+// Half the delays are spread uniformly over the length of an
+// uninterrupted run (measured first, process start to exit) and a little
+// beyond, so that kills land while the process starts and parses, while
+// the import is written, around the commit, and after the process has
+// finished; the other half over the time from the import's first write
+// (its "writing import" log line) to the end, since parsing takes most of
+// a run and the writes are fast. A store
 // left as it was is imported into again, so later processes also open (and
 // may be killed while rolling back) what earlier ones left; a store found
 // complete is replaced by a fresh copy of the starting store.
@@ -115,47 +118,56 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 	store := "bolt:" + path
 	args := []string{"seed", "--store", store, "--log-format", "json", "--mapping", mapping, data}
 
-	// The two references, and the length of an uninterrupted import.
+	// The two references, and the length of an uninterrupted import, from
+	// the process's start and from its first write.
 	copyFile(t, base, path)
 	before := stableExport(t, store)
-	start := time.Now()
-	if out, err := claimgraphProcess(args).CombinedOutput(); err != nil {
-		t.Fatalf("uninterrupted import: %v\n%s", err, out)
-	}
-	full := time.Since(start)
+	full, writing := timeImport(t, args)
 	complete := stableExport(t, store)
 	if complete == before {
 		t.Fatal("the complete import changed nothing")
 	}
-	t.Logf("uninterrupted import process: %s; export before %d bytes, complete %d bytes",
-		full.Round(time.Millisecond), len(before), len(complete))
+	t.Logf("uninterrupted import process: %s, writing for the last %s; export before %d bytes, complete %d bytes",
+		full.Round(time.Millisecond), writing.Round(time.Millisecond), len(before), len(complete))
 
 	copyFile(t, base, path)
-	var landed struct{ before, during, after int }
+	var landed struct{ before, writing, committed, after int }
 	var found struct{ before, complete int }
 	var slowest time.Duration
 	for i := range kills {
-		// Up to 20% past the measured length, so that some processes finish.
-		delay := time.Duration(rng.Int64N(int64(full) * 6 / 5))
+		// Every other kill is timed from the first write, so that many land
+		// while the import is written; the others from the start. Either
+		// way up to 20% past the measured length, so that some processes
+		// finish.
+		fromWrite := i%2 == 0
+		span := full
+		if fromWrite {
+			span = writing
+		}
+		delay := time.Duration(rng.Int64N(int64(span)*6/5 + 1))
 		cmd := claimgraphProcess(args)
 		stderr := &syncBuffer{}
 		cmd.Stderr = stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		timer := time.NewTimer(delay)
+		exited, done := make(chan error, 1), make(chan struct{})
+		go func() { exited <- cmd.Wait(); close(done) }()
+		var timer <-chan time.Time
+		if fromWrite {
+			timer = afterMarker(stderr, writingMarker, done, delay)
+		} else {
+			timer = time.After(delay)
+		}
 		moment := ""
 		select {
 		case err := <-exited:
-			timer.Stop()
 			if err != nil {
 				t.Fatalf("kill %d: the import failed on its own: %v\n%s", i, err, stderr.String())
 			}
 			moment = "after the process ended"
 			landed.after++
-		case <-timer.C:
+		case <-timer:
 			// The process may exit between the timer and the signal; then
 			// the kill landed after the import all the same.
 			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -164,7 +176,7 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 				landed.after++
 				break
 			}
-			wrote := strings.Contains(stderr.String(), `"msg":"importing"`)
+			logs := stderr.String()
 			err := <-exited
 			switch {
 			case !isKilled(err):
@@ -174,13 +186,19 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 				}
 				moment = "after the process ended"
 				landed.after++
-			case wrote:
-				moment = "after the first batch"
-				landed.during++
+			case strings.Contains(logs, `"msg":"import committed"`):
+				moment = "after the commit"
+				landed.committed++
+			case strings.Contains(logs, writingMarker):
+				moment = "while the import was written"
+				landed.writing++
 			default:
-				moment = "before the first batch"
+				moment = "before the first write"
 				landed.before++
 			}
+		}
+		if fromWrite {
+			moment += ", timed from the first write"
 		}
 
 		reopen := time.Now()
@@ -202,8 +220,61 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 				i, delay, moment, out.Len(), len(before), len(complete))
 		}
 	}
-	t.Logf("%d kills: %d before the first batch was written, %d after it, %d after the process ended; reopened %d times as before, %d times complete, never in between; slowest reopen+export %s",
-		kills, landed.before, landed.during, landed.after, found.before, found.complete, slowest.Round(time.Millisecond))
+	t.Logf("%d kills: %d before the first write, %d while the import was written, %d after its commit, %d after the process ended; reopened %d times as before, %d times complete, never in between; slowest reopen+export %s",
+		kills, landed.before, landed.writing, landed.committed, landed.after, found.before, found.complete, slowest.Round(time.Millisecond))
+}
+
+// writingMarker is in the log line a bulk import writes when it starts
+// writing to the store.
+const writingMarker = `"msg":"writing import"`
+
+// timeImport runs an import process to its end and returns how long it
+// ran, and for how long after it logged writingMarker.
+func timeImport(t *testing.T, args []string) (full, writing time.Duration) {
+	t.Helper()
+	cmd := claimgraphProcess(args)
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var wrote time.Time
+	for wrote.IsZero() {
+		select {
+		case err := <-exited:
+			t.Fatalf("the import ended (%v) without logging %s:\n%s", err, writingMarker, stderr.String())
+		case <-time.After(time.Millisecond):
+			if strings.Contains(stderr.String(), writingMarker) {
+				wrote = time.Now()
+			}
+		}
+	}
+	if err := <-exited; err != nil {
+		t.Fatalf("uninterrupted import: %v\n%s", err, stderr.String())
+	}
+	end := time.Now()
+	return end.Sub(start), end.Sub(wrote)
+}
+
+// afterMarker returns a channel that fires delay after buf first holds
+// marker, or never when done is closed first (the process exited).
+func afterMarker(buf *syncBuffer, marker string, done <-chan struct{}, delay time.Duration) <-chan time.Time {
+	fire := make(chan time.Time, 1)
+	go func() {
+		for !strings.Contains(buf.String(), marker) {
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+		time.Sleep(delay)
+		fire <- time.Now()
+	}()
+	return fire
 }
 
 // Parts of an export that differ between two runs of the same import: the

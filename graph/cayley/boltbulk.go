@@ -189,6 +189,7 @@ func (b *bulkQuads) sortValues() {
 // which must already be stored. progress is told the quads written so
 // far. See above.
 func (s *Store) writeBulk(ctx context.Context, node quad.Value, b *bulkQuads, progress func(written, total int)) error {
+	s.log.Info("writing import", "import", node, "values", len(b.vals), "quads", len(b.quads))
 	b.sortValues()
 	journal := journalName(node)
 	valueChunk, quadChunk := bulkValueChunk, bulkQuadChunk
