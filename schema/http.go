@@ -95,12 +95,28 @@ type Options struct {
 	ResultCacheBytes int64
 }
 
-// Importer reads facts in format ("yaml", "csv" or "nquads"; see package
-// seed) from r into the store as one change, or with dryRun only checks
-// and counts them. name names the input in error positions. A bad input is
-// an Invalid *graph.Error whose message lists every problem as
-// NAME:LINE:COL: message, one per line.
-type Importer func(ctx context.Context, format, name string, r io.Reader, dryRun bool) (graph.Summary, error)
+// ImportRequest is one import through the API.
+type ImportRequest struct {
+	// Format is "yaml", "csv" or "nquads" (see package seed); with a
+	// Mapping, "nquads" or "jsonld" read through it.
+	Format string
+	// Name names the input in error positions.
+	Name string
+	// Body is the input, gzip-compressed or not.
+	Body io.Reader
+	// Mapping, when not empty, is an ontology mapping file (see
+	// seed/examples/movie-mapping.yaml), named MappingName in error
+	// positions: the input is RDF read through it, as one bulk import.
+	Mapping     []byte
+	MappingName string
+	// DryRun only checks and counts.
+	DryRun bool
+}
+
+// Importer reads an import into the store as one change, or with DryRun
+// only checks and counts it. A bad input is an Invalid *graph.Error whose
+// message lists every problem as NAME:LINE:COL: message, one per line.
+type Importer func(ctx context.Context, req ImportRequest) (graph.Summary, error)
 
 func (o Options) withDefaults() Options {
 	o.Limits = o.Limits.withDefaults()
@@ -178,7 +194,11 @@ func (h *Handler) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := build(ont, h.store, h.log, h.opts.Import)
+	var imp Importer
+	if h.opts.Import != nil {
+		imp = h.importNow
+	}
+	s, err := build(ont, h.store, h.log, imp)
 	if err != nil {
 		return err
 	}
@@ -220,6 +240,28 @@ func (h *Handler) current(ctx context.Context) *built {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return h.cur
+}
+
+// importNow runs the configured importer and, when it wrote, rebuilds the
+// schema at once if the import changed the ontology: the importing client's
+// next query sees the new types, without waiting for the periodic check.
+func (h *Handler) importNow(ctx context.Context, req ImportRequest) (graph.Summary, error) {
+	sum, err := h.opts.Import(ctx, req)
+	if err != nil || req.DryRun {
+		return sum, err
+	}
+	h.reloading.Lock()
+	defer h.reloading.Unlock()
+	version, verr := h.store.OntologyVersion(ctx)
+	h.mu.RLock()
+	same := h.cur != nil && h.cur.version == version
+	h.mu.RUnlock()
+	if verr == nil && !same {
+		if rerr := h.reload(ctx); rerr != nil {
+			h.log.ErrorContext(ctx, "rebuild schema after an import", "err", rerr)
+		}
+	}
+	return sum, nil
 }
 
 // Request is a GraphQL request as the GraphQL-over-HTTP specification

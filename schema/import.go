@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,9 +17,13 @@ import (
 // ImportHandler serves POST /import: the request body is one fact file,
 // streamed to the importer, in the format the query names
 // (?format=yaml|csv|nquads, default yaml; ?dryRun=true only checks and
-// counts; ?name= names the input in error positions). It needs the same
-// bearer token as mutations. The answer is JSON: the summary, or an error
-// with its code and, for a bad file, every problem as NAME:LINE:COL.
+// counts; ?name= names the input in error positions). RDF through an
+// ontology mapping comes as multipart/form-data: a part "mapping" (the
+// mapping file) first, then a part "data" (?format=nquads or jsonld,
+// named by its file name), which is streamed. A gzip-compressed input is
+// read as such. It needs the same bearer token as mutations. The answer
+// is JSON: the summary, or an error with its code and, for a bad file,
+// every problem as NAME:LINE:COL.
 func (h *Handler) ImportHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -33,18 +40,21 @@ func (h *Handler) ImportHandler() http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		format := q.Get("format")
-		if format == "" {
-			format = "yaml"
-		}
-		dryRun, err := strconv.ParseBool(orDefault(q.Get("dryRun"), "false"))
-		if err != nil {
+		req := ImportRequest{Format: orDefault(q.Get("format"), "yaml"), Name: orDefault(q.Get("name"), "body")}
+		var err error
+		if req.DryRun, err = strconv.ParseBool(orDefault(q.Get("dryRun"), "false")); err != nil {
 			writeImportError(w, http.StatusBadRequest, CodeBadUserInput, "dryRun must be true or false", nil)
 			return
 		}
-		name := orDefault(q.Get("name"), "body")
 		body := http.MaxBytesReader(w, r.Body, h.opts.MaxImportBytes)
-		sum, err := h.opts.Import(r.Context(), format, name, body, dryRun)
+		req.Body = body
+		if ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+			if msg := mappedParts(multipart.NewReader(body, params["boundary"]), &req); msg != "" {
+				writeImportError(w, http.StatusBadRequest, CodeBadUserInput, msg, nil)
+				return
+			}
+		}
+		sum, err := h.importNow(r.Context(), req)
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
@@ -64,9 +74,35 @@ func (h *Handler) ImportHandler() http.Handler {
 			writeImportError(w, status, ce.code, ce.msg, problemLines(ce.msg))
 		default:
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			json.NewEncoder(w).Encode(importResult(sum, dryRun))
+			json.NewEncoder(w).Encode(importResult(sum, req.DryRun))
 		}
 	})
+}
+
+// mappedParts reads the "mapping" part of a multipart import into req and
+// points req's body at the "data" part that follows it. It returns what is
+// wrong with the parts, or "".
+func mappedParts(mr *multipart.Reader, req *ImportRequest) string {
+	const want = `send the parts "mapping" (the mapping file) and then "data" (the RDF file)`
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "mapping" {
+		return "the first part is not \"mapping\": " + want
+	}
+	req.MappingName = orDefault(part.FileName(), "mapping")
+	if req.Mapping, err = io.ReadAll(io.LimitReader(part, 1<<20+1)); err != nil {
+		return "reading the mapping: " + err.Error()
+	}
+	if len(req.Mapping) > 1<<20 {
+		return "the mapping is larger than 1 MiB"
+	}
+	if part, err = mr.NextPart(); err != nil || part.FormName() != "data" {
+		return "no \"data\" part after the mapping: " + want
+	}
+	if name := part.FileName(); name != "" {
+		req.Name = name
+	}
+	req.Body = part
+	return ""
 }
 
 // problemLines picks the FILE:LINE:COL lines out of an error message.

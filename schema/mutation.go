@@ -130,11 +130,12 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 					return retraction(r.store.RetractClaim(ctx, id))
 				})},
 			"importFacts": &graphql.Field{Type: graphql.NewNonNull(importSummary),
-				Description: "Imports a fact file, all or nothing: format yaml (seed/FORMAT.md), csv or nquads (claimgraph's own export). With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL.",
+				Description: "Imports a fact file, all or nothing: format yaml (seed/FORMAT.md), csv or nquads (claimgraph's own export); with a mapping, nquads or jsonld read through it (RDF from other tools). With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL (mapping:LINE:COL in the mapping).",
 				Args: graphql.FieldConfigArgument{
-					"format": &graphql.ArgumentConfig{Type: graphql.String, DefaultValue: "yaml"},
-					"data":   req(graphql.String),
-					"dryRun": &graphql.ArgumentConfig{Type: graphql.Boolean, DefaultValue: false},
+					"format":  &graphql.ArgumentConfig{Type: graphql.String, DefaultValue: "yaml"},
+					"data":    req(graphql.String),
+					"mapping": &graphql.ArgumentConfig{Type: graphql.String, Description: "An ontology mapping file (YAML, as seed/examples/movie-mapping.yaml) for nquads or jsonld data."},
+					"dryRun":  &graphql.ArgumentConfig{Type: graphql.Boolean, DefaultValue: false},
 				},
 				Resolve: r.write(r.importFacts)},
 			"retractSource": &graphql.Field{Type: graphql.NewNonNull(ts.retraction), Description: "Removes a source, its claims and the statements left without claims.",
@@ -339,7 +340,9 @@ func (r *resolver) importFacts(ctx context.Context, p graphql.ResolveParams) (an
 	}
 	format, _ := p.Args["format"].(string)
 	dryRun, _ := p.Args["dryRun"].(bool)
-	sum, err := r.importer(ctx, format, "input", strings.NewReader(p.Args["data"].(string)), dryRun)
+	mapping, _ := p.Args["mapping"].(string)
+	sum, err := r.importer(ctx, ImportRequest{Format: format, Name: "input", Body: strings.NewReader(p.Args["data"].(string)),
+		Mapping: []byte(mapping), MappingName: "mapping", DryRun: dryRun})
 	if err != nil {
 		return nil, err
 	}

@@ -116,6 +116,20 @@ func OpenInput(path string) (io.ReadCloser, error) {
 	return readCloser{gz, f}, nil
 }
 
+// Decompress returns r, decompressed when it starts as gzip data does.
+func Decompress(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReader(r)
+	magic, err := br.Peek(2)
+	if err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
+		return br, nil // too short to be gzip, or not gzip: read as it is
+	}
+	gz, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, fmt.Errorf("not gzip data: %w", err)
+	}
+	return gz, nil
+}
+
 type readCloser struct {
 	io.Reader
 	f *os.File

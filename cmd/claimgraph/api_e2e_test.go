@@ -14,7 +14,13 @@ import (
 // the error codes and the data.
 func postAs(tb testing.TB, url, token, q string) ([]string, string) {
 	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q})
+	return postVars(tb, url, token, q, nil)
+}
+
+// postVars is postAs with variables.
+func postVars(tb testing.TB, url, token, q string, vars map[string]any) ([]string, string) {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req, _ := http.NewRequestWithContext(tb.Context(), "POST", url+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {

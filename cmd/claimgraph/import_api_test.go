@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -99,3 +105,92 @@ func TestImportEndpoint(t *testing.T) {
 }
 
 func strconvQuoteJSON(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// postMapped posts a mapped import to /import as multipart/form-data: the
+// parts in the order given, each a file.
+func postMapped(t *testing.T, url, token string, parts ...[3]string) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, p := range parts { // form name, file name, content
+		w, err := mw.CreateFormFile(p[0], p[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(p[2]))
+	}
+	mw.Close()
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, url, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out)
+}
+
+func TestImportEndpointReadsRDFThroughAMapping(t *testing.T) {
+	const token = "t0ken"
+	s := startServer(t, "--store", "bolt:"+t.TempDir()+"/x.db", "--token", token)
+	testdata := filepath.Join("..", "..", "seed", "testdata")
+	read := func(parts ...string) string {
+		b, err := os.ReadFile(filepath.Join(append([]string{testdata}, parts...)...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	mapping, good, bad := read("nquads", "mapping.yaml"), read("nquads", "good.nq"), read("nquads", "bad.nq")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(good))
+	zw.Close()
+
+	if status, _ := postMapped(t, s.url+"/import?format=nquads", "", [3]string{"mapping", "m.yaml", mapping}, [3]string{"data", "good.nq", good}); status != http.StatusUnauthorized {
+		t.Errorf("without a token: %d, want 401", status)
+	}
+	status, out := postMapped(t, s.url+"/import?format=nquads", token, [3]string{"mapping", "m.yaml", mapping}, [3]string{"data", "bad.nq", bad})
+	if status != http.StatusBadRequest || !strings.Contains(out, "bad.nq:3:22: directed-by cannot connect") || !strings.Contains(out, "bad.nq:10:43:") {
+		t.Errorf("a bad file: %d %s", status, out)
+	}
+	if _, data := postAs(t, s.url, "", `{ entity(id:"casablanca") { id } }`); !strings.Contains(data, `"entity":null`) {
+		t.Errorf("a rejected import wrote: %s", data)
+	}
+	status, out = postMapped(t, s.url+"/import?format=nquads&dryRun=true", token, [3]string{"mapping", "m.yaml", mapping}, [3]string{"data", "good.nq.gz", gz.String()})
+	if status != http.StatusOK || !strings.Contains(out, `"dryRun":true`) || strings.Contains(out, `"added":0`) {
+		t.Errorf("a dry run of gzip-compressed N-Quads: %d %s", status, out)
+	}
+	status, out = postMapped(t, s.url+"/import?format=nquads", token, [3]string{"mapping", "m.yaml", mapping}, [3]string{"data", "good.nq.gz", gz.String()})
+	if status != http.StatusOK || strings.Contains(out, `"added":0`) {
+		t.Fatalf("the import: %d %s", status, out)
+	}
+	_, data := postAs(t, s.url, "", `{ entity(id:"humphrey-bogart") { name relations(types:["acted-in"]) { to { name } attributes { value } } } }`)
+	if !strings.Contains(data, `"Casablanca"`) || !strings.Contains(data, `Rick \"Richard\" Blaine`) {
+		t.Errorf("the imported films are not served: %s", data)
+	}
+	status, out = postMapped(t, s.url+"/import?format=nquads", token, [3]string{"data", "good.nq", good}, [3]string{"mapping", "m.yaml", mapping})
+	if status != http.StatusBadRequest || !strings.Contains(out, `\"mapping\"`) {
+		t.Errorf("data before the mapping: %d %s", status, out)
+	}
+	status, out = postMapped(t, s.url+"/import?format=nquads", token, [3]string{"mapping", "m.yaml", "mapping:\n  nmae: x\n"}, [3]string{"data", "good.nq", good})
+	if status != http.StatusBadRequest || !strings.Contains(out, "m.yaml:2:3:") {
+		t.Errorf("a bad mapping: %d %s", status, out)
+	}
+
+	// JSON-LD, through the importFacts mutation, into a new store.
+	s = startServer(t, "--store", "memory:", "--token", token)
+	const m = `mutation($data: String!, $mapping: String) { importFacts(format: "jsonld", data: $data, mapping: $mapping) { added } }`
+	codes, data := postVars(t, s.url, token, m, map[string]any{"data": read("jsonld", "good.jsonld"), "mapping": read("jsonld", "mapping.yaml")})
+	if len(codes) > 0 || !strings.Contains(data, `"added":15`) {
+		t.Errorf("importFacts of JSON-LD: %v %s", codes, data)
+	}
+	codes, data = postVars(t, s.url, token, m, map[string]any{"data": read("jsonld", "good.jsonld")})
+	if len(codes) == 0 || codes[0] != "BAD_USER_INPUT" {
+		t.Errorf("importFacts of JSON-LD without a mapping: %v %s", codes, data)
+	}
+}

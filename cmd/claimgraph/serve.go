@@ -193,19 +193,41 @@ func seedAtStart(ctx context.Context, st graph.Store, files []string, m *metrics
 // store itself (bulk imports need it; the read cache in front of it sees
 // the store's generation change).
 func importer(st graph.Store, m *metrics, log *slog.Logger) schema.Importer {
-	return func(ctx context.Context, format, name string, r io.Reader, dryRun bool) (graph.Summary, error) {
-		f := seed.Format(format)
-		if f != seed.FormatYAML && f != seed.FormatCSV && f != seed.FormatNQuads {
-			return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q: use yaml, csv or nquads", format)
-		}
-		sum, err := seed.Import(ctx, st, f, r, seed.ImportOptions{Name: name, DryRun: dryRun})
+	return func(ctx context.Context, req schema.ImportRequest) (graph.Summary, error) {
+		body, err := seed.Decompress(req.Body)
 		if err != nil {
-			return sum, err
+			return graph.Summary{}, graph.Errorf(graph.Invalid, "%s: %v", req.Name, err)
 		}
-		if !dryRun {
+		f := seed.Format(req.Format)
+		var sum graph.Summary
+		switch {
+		case len(req.Mapping) > 0:
+			if f != seed.FormatNQuads && f != seed.FormatJSONLD {
+				return graph.Summary{}, graph.Errorf(graph.Invalid, "format %q cannot be read through a mapping: use nquads or jsonld", req.Format)
+			}
+			mapping, err := seed.ParseMapping(seed.Input{Name: req.MappingName, Data: req.Mapping})
+			if err != nil {
+				return graph.Summary{}, err
+			}
+			sum, err = seed.ImportNQuads(ctx, st, mapping, []seed.NamedReader{{Name: req.Name, R: body, Format: f}},
+				seed.ImportOptions{DryRun: req.DryRun})
+			if err != nil {
+				return sum, err
+			}
+		case f == seed.FormatYAML || f == seed.FormatCSV || f == seed.FormatNQuads:
+			if sum, err = seed.Import(ctx, st, f, body, seed.ImportOptions{Name: req.Name, DryRun: req.DryRun}); err != nil {
+				return sum, err
+			}
+		case f == seed.FormatJSONLD:
+			return graph.Summary{}, graph.Errorf(graph.Invalid, "JSON-LD is read through an ontology mapping: send one with it")
+		default:
+			return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q: use yaml, csv or nquads, or nquads or jsonld with a mapping", req.Format)
+		}
+		if !req.DryRun {
 			m.countImport(sum)
 		}
-		log.InfoContext(ctx, "imported", "format", format, "dry_run", dryRun, "added", sum.Added, "changed", sum.Changed, "removed", sum.Removed)
+		log.InfoContext(ctx, "imported", "format", req.Format, "mapped", len(req.Mapping) > 0, "dry_run", req.DryRun,
+			"added", sum.Added, "changed", sum.Changed, "removed", sum.Removed)
 		return sum, nil
 	}
 }
