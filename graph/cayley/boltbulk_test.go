@@ -251,6 +251,24 @@ func TestBulkWritesAsCayley(t *testing.T) {
 
 var errStep = errors.New("stopped by the test")
 
+// baseStore writes dir/before.bolt holding the fixture and, withImport,
+// a committed bulk import, and returns its path.
+func baseStore(t *testing.T, dir string, withImport bool) string {
+	t.Helper()
+	before := filepath.Join(dir, "before.bolt")
+	s := openT(t, "bolt:"+before)
+	defer s.Close()
+	if _, err := s.Apply(t.Context(), graphtest.Fixture(), graph.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if withImport {
+		if _, err := s.Import(t.Context(), movieImport(false), graph.BulkOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return before
+}
+
 // TestBulkRollsBack stops an import after each transaction of writeBulk,
 // with one value or quad per transaction, twice: once as a failure (the
 // importing call rolls back) and once as a crash (a copy of the file at
@@ -259,15 +277,7 @@ var errStep = errors.New("stopped by the test")
 func TestBulkRollsBack(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
-	before := filepath.Join(dir, "before.bolt")
-	s := openT(t, "bolt:"+before)
-	if _, err := s.Apply(ctx, graphtest.Fixture(), graph.ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Import(ctx, movieImport(false), graph.BulkOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	before := baseStore(t, dir, true)
 	want := readKV(t, before)
 	for step := 1; ; step++ {
 		path := filepath.Join(dir, fmt.Sprintf("failed-%d.bolt", step))
@@ -327,12 +337,7 @@ func copyFile(t *testing.T, from, to string) {
 func TestBulkRollbackResumes(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
-	before := filepath.Join(dir, "before.bolt")
-	s := openT(t, "bolt:"+before)
-	if _, err := s.Apply(ctx, graphtest.Fixture(), graph.ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	before := baseStore(t, dir, false)
 	want := readKV(t, before)
 	for cut := 1; ; cut++ {
 		path := filepath.Join(dir, fmt.Sprintf("cut-%d.bolt", cut))
@@ -382,18 +387,10 @@ func TestBulkRollbackResumes(t *testing.T) {
 func TestBulkDropResumes(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
-	before := filepath.Join(dir, "before.bolt")
-	s := openT(t, "bolt:"+before)
-	if _, err := s.Apply(ctx, graphtest.Fixture(), graph.ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Import(ctx, movieImport(false), graph.BulkOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	before := baseStore(t, dir, true)
 	whole := filepath.Join(dir, "whole.bolt")
 	copyFile(t, before, whole)
-	s = openT(t, "bolt:"+whole)
+	s := openT(t, "bolt:"+whole)
 	if _, err := s.RetractSource(ctx, "movies"); err != nil {
 		t.Fatal(err)
 	}
