@@ -13,26 +13,20 @@ import (
 // It runs a depth-first search pruned by the distances to q.To (one backward
 // breadth-first search), so it only walks where q.To is still in reach.
 func AllSimplePaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
-	if err := q.normalize(); err != nil {
-		return nil, err
-	}
-	s, err := newSearch(ctx, n, q.Filter, q.From, q.To)
-	if err != nil {
-		return nil, err
-	}
-	defer s.done()
-	dst := s.ends[1]
-	if err := s.distancesTo(ctx, dst, q.MaxDepth-1); err != nil {
-		return nil, err
-	}
-	d := &dfs{s: s, q: q, dst: dst, paths: []Path{}}
-	s.sc.onPath.reset(len(s.ids))
-	s.sc.onPath.set(s.ends[0], true)
-	if err := d.visit(ctx, s.ends[0]); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(d.paths, compareByLength)
-	return d.paths, nil
+	return withSearch(ctx, n, &q, func(s *search) ([]Path, error) {
+		dst := s.ends[1]
+		if err := s.distancesTo(ctx, dst, q.MaxDepth-1); err != nil {
+			return nil, err
+		}
+		d := &dfs{s: s, q: q, dst: dst, paths: []Path{}}
+		s.sc.onPath.reset(len(s.ids))
+		s.sc.onPath.set(s.ends[0], true)
+		if err := d.visit(ctx, s.ends[0]); err != nil {
+			return nil, err
+		}
+		slices.SortFunc(d.paths, compareByLength)
+		return d.paths, nil
+	})
 }
 
 // distancesTo sets s.sc.dist to the distance to dst of every entity within

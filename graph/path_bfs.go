@@ -14,22 +14,16 @@ import (
 // Returns Invalid for a bad query or an exhausted budget, and NotFound when
 // an endpoint does not exist.
 func ShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
-	if err := q.normalize(); err != nil {
-		return nil, err
-	}
-	s, err := newSearch(ctx, n, q.Filter, q.From, q.To)
-	if err != nil {
-		return nil, err
-	}
-	defer s.done()
 	if q.K > 1 {
-		return s.yen(ctx, q, s.shortest, compareByLength)
+		return KShortestPaths(ctx, n, q)
 	}
-	hops, ok, err := s.shortest(ctx, s.ends[0], s.ends[1], q.MaxDepth, nil)
-	if err != nil || !ok {
-		return []Path{}, err
-	}
-	return []Path{newPath(hops)}, nil
+	return withSearch(ctx, n, &q, func(s *search) ([]Path, error) {
+		hops, ok, err := s.shortest(ctx, s.ends[0], s.ends[1], q.MaxDepth, nil)
+		if err != nil || !ok {
+			return []Path{}, err
+		}
+		return []Path{newPath(hops)}, nil
+	})
 }
 
 // KShortestPaths returns the q.K shortest simple paths from q.From to q.To
@@ -38,15 +32,9 @@ func ShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error
 // entities by different statements are different paths. Errors as
 // ShortestPaths.
 func KShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
-	if err := q.normalize(); err != nil {
-		return nil, err
-	}
-	s, err := newSearch(ctx, n, q.Filter, q.From, q.To)
-	if err != nil {
-		return nil, err
-	}
-	defer s.done()
-	return s.yen(ctx, q, s.shortest, compareByLength)
+	return withSearch(ctx, n, &q, func(s *search) ([]Path, error) {
+		return s.yen(ctx, q, s.shortest, compareByLength)
+	})
 }
 
 // shortest finds the first (by compareByLength) shortest path of at most

@@ -85,15 +85,9 @@ func gradeWeight(scale, grade string) int {
 // cheapest path within q.MaxDepth is found even when a cheaper longer one
 // exists. Errors as ShortestPaths.
 func MostCrediblePaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
-	if err := q.normalize(); err != nil {
-		return nil, err
-	}
-	s, err := newSearch(ctx, n, q.Filter, q.From, q.To)
-	if err != nil {
-		return nil, err
-	}
-	defer s.done()
-	return s.yen(ctx, q, s.cheapest, compareByCost)
+	return withSearch(ctx, n, &q, func(s *search) ([]Path, error) {
+		return s.yen(ctx, q, s.cheapest, compareByCost)
+	})
 }
 
 // state is an entity reached with a number of hops left to dst.

@@ -112,6 +112,21 @@ type search struct {
 	sc           *scratch
 }
 
+// withSearch normalizes q, starts a search between its ends and runs f on
+// it, giving the search's scratch space back when f returns. f sees q
+// normalized.
+func withSearch(ctx context.Context, n Neighbors, q *PathQuery, f func(s *search) ([]Path, error)) ([]Path, error) {
+	if err := q.normalize(); err != nil {
+		return nil, err
+	}
+	s, err := newSearch(ctx, n, q.Filter, q.From, q.To)
+	if err != nil {
+		return nil, err
+	}
+	defer s.done()
+	return f(s)
+}
+
 // newSearch starts a query from ends with filter f, walking n's Adjacency
 // when n is a DenseNeighbors that has one. It returns NotFound unless every
 // endpoint exists.
