@@ -538,9 +538,27 @@ func (w *kvTx) index(ind kv.QuadIndex, prims []*cproto.Primitive) error {
 	if err != nil {
 		return err
 	}
+	var buf [binary.MaxVarintLen64]byte
+	return eachKey(ind, prims, func(key []byte, group []indexEntry) error {
+		old := b.Get(key)
+		n := len(old)
+		for _, e := range group {
+			n += binary.PutUvarint(buf[:], e.id)
+		}
+		val := w.bytes(n)
+		off := copy(val, old)
+		for _, e := range group {
+			off += binary.PutUvarint(val[off:], e.id)
+		}
+		return b.Put(w.copy(key), val)
+	})
+}
+
+// eachKey calls f with every distinct key prims have in ind, in key order,
+// and the entries under it. The key's bytes are reused between calls.
+func eachKey(ind kv.QuadIndex, prims []*cproto.Primitive, f func(key []byte, group []indexEntry) error) error {
 	entries := indexEntries(ind, prims)
 	key := make([]byte, 8*len(ind.Dirs))
-	var buf [binary.MaxVarintLen64]byte
 	for i := 0; i < len(entries); {
 		j := i + 1
 		for j < len(entries) && entries[j].key == entries[i].key {
@@ -549,17 +567,7 @@ func (w *kvTx) index(ind kv.QuadIndex, prims []*cproto.Primitive) error {
 		for k := range ind.Dirs {
 			binary.BigEndian.PutUint64(key[8*k:], entries[i].key[k])
 		}
-		old := b.Get(key)
-		n := len(old)
-		for _, e := range entries[i:j] {
-			n += binary.PutUvarint(buf[:], e.id)
-		}
-		val := w.bytes(n)
-		off := copy(val, old)
-		for _, e := range entries[i:j] {
-			off += binary.PutUvarint(val[off:], e.id)
-		}
-		if err := b.Put(w.copy(key), val); err != nil {
+		if err := f(key, entries[i:j]); err != nil {
 			return err
 		}
 		i = j
@@ -875,18 +883,9 @@ func (w *kvTx) unindex(ind kv.QuadIndex, prims []*cproto.Primitive) error {
 	if err != nil {
 		return err
 	}
-	entries := indexEntries(ind, prims)
-	key := make([]byte, 8*len(ind.Dirs))
-	for i := 0; i < len(entries); {
-		j := i + 1
-		for j < len(entries) && entries[j].key == entries[i].key {
-			j++
-		}
-		for k := range ind.Dirs {
-			binary.BigEndian.PutUint64(key[8*k:], entries[i].key[k])
-		}
+	return eachKey(ind, prims, func(key []byte, group []indexEntry) error {
 		drop := map[uint64]bool{}
-		for _, e := range entries[i:j] {
+		for _, e := range group {
 			drop[e.id] = true
 		}
 		old := b.Get(key)
@@ -902,16 +901,10 @@ func (w *kvTx) unindex(ind kv.QuadIndex, prims []*cproto.Primitive) error {
 			old = old[n:]
 		}
 		if len(val) == 0 {
-			err = b.Delete(key)
-		} else {
-			err = b.Put(w.copy(key), val)
+			return b.Delete(key)
 		}
-		if err != nil {
-			return err
-		}
-		i = j
-	}
-	return nil
+		return b.Put(w.copy(key), val)
+	})
 }
 
 // releaseValues takes back up to chunk reference counts of the
