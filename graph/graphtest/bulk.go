@@ -27,16 +27,7 @@ type bulkSuite struct {
 	open func(t testing.TB) graph.BulkStore
 }
 
-func (s bulkSuite) fresh(t *testing.T) graph.BulkStore {
-	t.Helper()
-	st := s.open(t)
-	t.Cleanup(func() {
-		if err := st.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return st
-}
+func (s bulkSuite) fresh(t *testing.T) graph.BulkStore { return closedAtEnd(t, s.open(t)) }
 
 // MovieImport returns a small bulk import: films, people, who directed and
 // who acted in which film (with a character).

@@ -44,9 +44,11 @@ type suite struct {
 }
 
 // fresh opens an empty store that is closed when the test ends.
-func (s suite) fresh(t *testing.T) graph.Store {
+func (s suite) fresh(t *testing.T) graph.Store { return closedAtEnd(t, s.open(t)) }
+
+// closedAtEnd closes st when the test ends, failing it if Close fails.
+func closedAtEnd[S interface{ Close() error }](t *testing.T, st S) S {
 	t.Helper()
-	st := s.open(t)
 	t.Cleanup(func() {
 		if err := st.Close(); err != nil {
 			t.Errorf("Close: %v", err)
