@@ -547,59 +547,14 @@ func attrKey(attrs map[string]string) string {
 // (rollbackBulk), any other with dropBulk. Elsewhere Cayley deletes them,
 // found by their label.
 func (s *Store) dropImport(ctx context.Context, node quad.Value) error {
-	bulk := false
 	if s.backend == "bolt" && !s.noBulk {
-		qs, err := s.rlock()
-		if err != nil {
+		if err := s.dropImportBulk(ctx, node); err != nil {
 			return err
 		}
-		own, err := newReader(qs).rawQuads(ctx, quad.Subject, node)
-		s.mu.RUnlock()
-		if err != nil {
-			return err
-		}
-		if st := decodeImport(own); st.committed || st.superseded {
-			err = s.dropJournal(node)
-		} else {
-			bulk, err = s.rollbackBulk(ctx, node)
-		}
-		if err != nil {
-			return err
-		}
-		if !bulk {
-			if err := s.dropBulk(ctx, node); err != nil {
-				return err
-			}
-			bulk = true
-		}
-	}
-	for !bulk {
-		qs, err := s.rlock()
-		if err != nil {
-			return err
-		}
-		batch, err := labelled(ctx, qs, node, importBatch)
-		s.mu.RUnlock()
-		if err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			break
-		}
-		tx := cgraph.NewTransaction()
-		for _, q := range batch {
-			tx.RemoveQuad(q)
-		}
-		if err := s.write(tx); err != nil {
-			return err
-		}
-	}
-	qs, err := s.rlock()
-	if err != nil {
+	} else if err := s.dropLabelled(ctx, node); err != nil {
 		return err
 	}
-	own, err := newReader(qs).rawQuads(ctx, quad.Subject, node)
-	s.mu.RUnlock()
+	own, err := s.nodeQuads(ctx, node)
 	if err != nil {
 		return err
 	}
@@ -609,6 +564,57 @@ func (s *Store) dropImport(ctx context.Context, node quad.Value) error {
 	}
 	tx.RemoveQuad(quad.Make(iriImports, pImport, node, nil))
 	return s.write(tx)
+}
+
+// dropImportBulk removes an import's quads below Cayley: rolled back with
+// its journal when it never committed and has one, dropped otherwise.
+func (s *Store) dropImportBulk(ctx context.Context, node quad.Value) error {
+	own, err := s.nodeQuads(ctx, node)
+	if err != nil {
+		return err
+	}
+	if st := decodeImport(own); st.committed || st.superseded {
+		if err := s.dropJournal(node); err != nil {
+			return err
+		}
+	} else if rolledBack, err := s.rollbackBulk(ctx, node); err != nil || rolledBack {
+		return err
+	}
+	return s.dropBulk(ctx, node)
+}
+
+// dropLabelled removes the quads labelled node through Cayley, in
+// delete-only batches.
+func (s *Store) dropLabelled(ctx context.Context, node quad.Value) error {
+	for {
+		qs, err := s.rlock()
+		if err != nil {
+			return err
+		}
+		batch, err := labelled(ctx, qs, node, importBatch)
+		s.mu.RUnlock()
+		if err != nil || len(batch) == 0 {
+			return err
+		}
+		tx := cgraph.NewTransaction()
+		for _, q := range batch {
+			tx.RemoveQuad(q)
+		}
+		if err := s.write(tx); err != nil {
+			return err
+		}
+	}
+}
+
+// nodeQuads reads the quads with node as subject (an import's own quads),
+// whatever import they belong to.
+func (s *Store) nodeQuads(ctx context.Context, node quad.Value) ([]quad.Quad, error) {
+	qs, err := s.rlock()
+	if err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	return newReader(qs).rawQuads(ctx, quad.Subject, node)
 }
 
 // labelled returns up to n quads with the given label. On KV backends this
