@@ -5,7 +5,7 @@ import "context"
 // Snapshot is the whole graph of a store read in one pass, for building
 // in-memory indexes such as the adjacency index of graph/cache.
 type Snapshot struct {
-	// Generation is the store's generation token (see cache.Versioned)
+	// Generation is the store's generation token (see Versioned)
 	// read before the scan. The snapshot holds everything written under
 	// it; a write by another process during the scan may show in it too,
 	// which only makes the snapshot look older than it is, never newer.

@@ -158,6 +158,14 @@ const (
 	In   Direction = "IN"   // the entity is the object
 )
 
+// Versioned is implemented by stores that tell when what they hold has
+// changed: read caches compare the token before trusting what they hold.
+type Versioned interface {
+	// Generation returns a token that changes whenever the stored graph
+	// changes, whoever changed it.
+	Generation(ctx context.Context) (string, error)
+}
+
 // RelationsBatcher is a Store that reads the relations of many entities at
 // once, for less than a Relations call each.
 type RelationsBatcher interface {

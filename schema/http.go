@@ -91,7 +91,7 @@ type Options struct {
 	MaxImportBytes int64
 	// ResultCacheBytes bounds the response cache (see results.go; default
 	// 64 MiB; negative turns it off). It is used only on a store that
-	// implements Versioned.
+	// implements graph.Versioned.
 	ResultCacheBytes int64
 }
 
@@ -150,9 +150,9 @@ type Handler struct {
 	reloading sync.Mutex
 
 	// results is the response cache, nil when off; versioned is the store
-	// as Versioned.
+	// as graph.Versioned.
 	results   *resultCache
-	versioned Versioned
+	versioned graph.Versioned
 }
 
 // built is one generated schema with the version it was built from and
@@ -166,7 +166,7 @@ type built struct {
 // NewHandler builds the schema from st's ontology and returns the handler.
 func NewHandler(ctx context.Context, st graph.Store, log *slog.Logger, opts Options) (*Handler, error) {
 	h := &Handler{store: st, log: log, opts: opts.withDefaults()}
-	if v, ok := st.(Versioned); ok && h.opts.ResultCacheBytes > 0 {
+	if v, ok := st.(graph.Versioned); ok && h.opts.ResultCacheBytes > 0 {
 		h.results, h.versioned = newResultCache(h.opts.ResultCacheBytes), v
 	}
 	if err := h.Reload(ctx); err != nil {

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"container/list"
-	"context"
 	"encoding/json"
 	"sync"
 	"sync/atomic"
@@ -12,7 +11,7 @@ import (
 //
 // A query's result depends on nothing but the document, the operation, the
 // variables and the stored graph (reads need no token and nothing reads
-// the clock). So when the store tells when it changes (Versioned), the
+// the clock). So when the store tells when it changes (graph.Versioned), the
 // handler keeps the data of error-free query results, keyed by request and
 // labelled with the store generation they were read under: a request
 // under the same generation is answered from the cache, without
@@ -22,12 +21,6 @@ import (
 // write lands is filed under the older generation and never served after
 // it. Mutations and results with errors (a timeout, a missing entity
 // reported as an error) are never cached.
-
-// Versioned is a Store that tells when what it holds has changed; see
-// graph/cache and graph/cayley.
-type Versioned interface {
-	Generation(ctx context.Context) (string, error)
-}
 
 // resultCache is a bounded LRU of encoded result data, by size in bytes,
 // for one store generation.
@@ -121,8 +114,10 @@ func (c *resultCache) clear() {
 
 // ResultCacheStats describes the response cache of a Handler.
 type ResultCacheStats struct {
-	// Hits and Misses count the lookups of cacheable requests since the
-	// handler started.
+	// Hits and Misses count the lookups since the handler started. Over
+	// HTTP every request is looked up by its bytes before it is decoded, so
+	// a request that turns out not to be cacheable (a mutation, a bad
+	// document) counts as a miss too.
 	Hits, Misses int64
 	// Entries and Bytes are what it holds now.
 	Entries int

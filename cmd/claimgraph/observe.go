@@ -220,7 +220,7 @@ func (s instrumentedStore) observe(op string, start time.Time, err error) {
 // works behind the instrumentation; a store without one reports an error,
 // which turns the cache off for the request.
 func (s instrumentedStore) Generation(ctx context.Context) (string, error) {
-	if v, ok := s.Store.(schema.Versioned); ok {
+	if v, ok := s.Store.(graph.Versioned); ok {
 		return v.Generation(ctx)
 	}
 	return "", graph.Errorf(graph.Internal, "the store has no generation")

@@ -12,9 +12,7 @@ import (
 // Versioned is a Store that tells when what it holds has changed.
 type Versioned interface {
 	graph.Store
-	// Generation returns a token that changes whenever the stored graph
-	// changes, whoever changed it.
-	Generation(ctx context.Context) (string, error)
+	graph.Versioned
 }
 
 // DefaultMaxItems bounds the entries a Store keeps; past it, it starts
