@@ -90,3 +90,31 @@ func TestCORS(t *testing.T) {
 		})
 	}
 }
+
+func TestResponseCacheFlagAndMetrics(t *testing.T) {
+	metric := func(s *server, name string) float64 {
+		m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindStringSubmatch(get(t, s.url+"/metrics", http.StatusOK))
+		if m == nil {
+			t.Fatalf("/metrics lacks %s", name)
+		}
+		v, _ := strconv.ParseFloat(m[1], 64)
+		return v
+	}
+	for _, tc := range []struct {
+		args         []string
+		hits, misses float64
+	}{
+		{nil, 2, 1},
+		{[]string{"--response-cache", "0"}, 0, 0},
+	} {
+		s := startServer(t, append([]string{"--store", "memory:"}, tc.args...)...)
+		for range 3 {
+			s.query(t, `{ entity(id:"india") { name } }`, nil)
+		}
+		hits := metric(s, "claimgraph_graphql_response_cache_hits_total")
+		misses := metric(s, "claimgraph_graphql_response_cache_misses_total")
+		if hits != tc.hits || misses != tc.misses {
+			t.Errorf("serve %v, the same query three times: %v hits, %v misses; want %v and %v", tc.args, hits, misses, tc.hits, tc.misses)
+		}
+	}
+}
