@@ -487,11 +487,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := withAuth(r.Context(), h.authorize(r))
 	b := h.current(ctx)
 	var req Request
-	var raw, key, gen string
+	var key, gen string
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		raw = "GET\x00" + r.URL.RawQuery
-		if h.answerCached(w, ctx, b, media, raw, &key, &gen) {
+		if h.answerCached(w, ctx, b, media, http.MethodGet, []byte(r.URL.RawQuery), &key, &gen) {
 			return
 		}
 		q := r.URL.Query()
@@ -528,8 +527,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "reading the request body failed: "+err.Error(), http.StatusBadRequest)
 			return
 		}
-		raw = "POST\x00" + string(body)
-		if h.answerCached(w, ctx, b, media, raw, &key, &gen) {
+		if h.answerCached(w, ctx, b, media, http.MethodPost, body, &key, &gen) {
 			return
 		}
 		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&req); err != nil {
@@ -550,14 +548,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeResponse(w, media, h.runKeyed(ctx, b, req, c, key, gen))
 }
 
-// answerCached writes the cached response to the raw request raw, if
+// answerCached writes the cached response to the request whose method and
+// raw bytes (the body of a POST, the query string of a GET) are given, if
 // there is one, and reports whether it did; otherwise it sets key and gen
-// for the request's run.
-func (h *Handler) answerCached(w http.ResponseWriter, ctx context.Context, b *built, media, raw string, key, gen *string) bool {
+// for the request's run. With the cache off it does nothing.
+func (h *Handler) answerCached(w http.ResponseWriter, ctx context.Context, b *built, media, method string, raw []byte, key, gen *string) bool {
 	if h.results == nil {
 		return false
 	}
-	k := b.version + "\x00\x01" + raw // \x01: no operation name holds it
+	k := b.version + "\x00\x01" + method + "\x00" + string(raw) // \x01: no operation name holds it
 	g, data, hit := h.lookup(ctx, k)
 	if hit {
 		writeResponse(w, media, Response{Data: data})
