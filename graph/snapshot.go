@@ -14,6 +14,9 @@ type Snapshot struct {
 	Ontology Ontology
 	// EntityTypes maps the id of every entity to its type.
 	EntityTypes map[string]string
+	// Names maps the id of every entity to its name and its aliases' names
+	// (in no particular order), for a search index.
+	Names map[string][]string
 	// Statements holds every statement with its claims (ordered by claim
 	// id), ordered by statement id: the statements Store.Relations returns.
 	Statements []Statement

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/search"
 )
 
 // Versioned is a Store that tells when what it holds has changed.
@@ -289,7 +290,7 @@ func (c *Store) Entities(ctx context.Context, q graph.EntityQuery) ([]graph.Enti
 	if ok {
 		return slices.Clip(list), nil
 	}
-	if list, err = c.src.Entities(ctx, q); err != nil {
+	if list, err = c.listEntities(ctx, g, q); err != nil {
 		return nil, err
 	}
 	c.put(g, func() {
@@ -301,6 +302,30 @@ func (c *Store) Entities(ctx context.Context, q graph.EntityQuery) ([]graph.Enti
 		}
 	})
 	return slices.Clip(list), nil
+}
+
+// listEntities answers an entity query: a search from the name index when it
+// is current (see index.go), anything else from the store.
+func (c *Store) listEntities(ctx context.Context, g string, q graph.EntityQuery) ([]graph.Entity, error) {
+	if q.Search == "" {
+		return c.src.Entities(ctx, q)
+	}
+	x := c.currentIndex(g)
+	if x == nil {
+		return c.src.Entities(ctx, q)
+	}
+	ids := x.names.Search(search.Query{Search: q.Search, Type: q.Type, After: q.After, Limit: q.Limit})
+	found, err := c.src.EntitiesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]graph.Entity, 0, len(ids))
+	for _, id := range ids {
+		if e, ok := found[id]; ok {
+			list = append(list, e)
+		}
+	}
+	return list, nil
 }
 
 // EntitiesByID implements graph.Store from the cache, asking the store only

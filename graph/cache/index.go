@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/search"
 )
 
 // The adjacency index
@@ -46,6 +47,7 @@ type index struct {
 	gen       string
 	symmetric map[string]bool
 	adj       *graph.Adjacency
+	names     *search.Index
 }
 
 // IndexStats describes the adjacency index.
@@ -83,10 +85,32 @@ func (c *Store) BuildIndex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	x := &index{gen: snap.Generation, symmetric: snap.Ontology.SymmetricTypes(), adj: graph.NewAdjacency(snap)}
+	x := &index{gen: snap.Generation, symmetric: snap.Ontology.SymmetricTypes(), adj: graph.NewAdjacency(snap), names: nameIndex(snap)}
 	c.nb.mu.Lock()
 	c.nb.cur = x
 	c.nb.mu.Unlock()
+	return nil
+}
+
+// nameIndex builds the search index of a snapshot's entities.
+func nameIndex(snap graph.Snapshot) *search.Index {
+	entries := make([]search.Entry, 0, len(snap.EntityTypes))
+	for id, typ := range snap.EntityTypes {
+		entries = append(entries, search.Entry{ID: id, Type: typ, Names: snap.Names[id]})
+	}
+	return search.NewIndex(entries)
+}
+
+// currentIndex returns the index when it was built under the store's present
+// generation g, and otherwise starts a rebuild and returns nil.
+func (c *Store) currentIndex(g string) *index {
+	c.nb.mu.Lock()
+	x := c.nb.cur
+	c.nb.mu.Unlock()
+	if x != nil && x.gen == g {
+		return x
+	}
+	c.rebuild()
 	return nil
 }
 
@@ -177,16 +201,9 @@ func (n *indexedNeighbors) resolve(ctx context.Context) (*index, graph.Neighbors
 	if err != nil {
 		return nil, nil, err
 	}
-	n.c.nb.mu.Lock()
-	x := n.c.nb.cur
-	n.c.nb.mu.Unlock()
-	if x != nil && x.gen == g {
-		if maps.Equal(x.symmetric, n.ont.SymmetricTypes()) {
-			n.x = x
-			return x, nil, nil
-		}
-	} else {
-		n.c.rebuild()
+	if x := n.c.currentIndex(g); x != nil && maps.Equal(x.symmetric, n.ont.SymmetricTypes()) {
+		n.x = x
+		return x, nil, nil
 	}
 	n.fallback = graph.StoreNeighbors(n.c, n.ont)
 	return nil, n.fallback, nil

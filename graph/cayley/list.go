@@ -4,13 +4,8 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"unicode"
 
 	"github.com/cayleygraph/quad"
-	"golang.org/x/text/cases"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/claimgraph/claimgraph/graph"
 )
@@ -199,16 +194,4 @@ func (s *Store) Disputes(ctx context.Context, q graph.Page) (_ []graph.Statement
 		}
 	}
 	return out, nil
-}
-
-// fold returns s folded for search: decomposed, diacritics dropped, case
-// folded ("Quétta" and "QUETTA" both become "quetta", "ß" becomes "ss").
-// Transformers keep state, so each call builds its own chain.
-func fold(s string) string {
-	chain := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(chain, s)
-	if err != nil {
-		out = s
-	}
-	return cases.Fold().String(out)
 }

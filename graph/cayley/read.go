@@ -13,6 +13,7 @@ import (
 	"github.com/cayleygraph/quad"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/search"
 )
 
 // reader reads domain items from one quad store handle. Every read starts
@@ -499,7 +500,7 @@ func (s *Store) Entities(ctx context.Context, q graph.EntityQuery) (_ []graph.En
 	if err != nil {
 		return nil, err
 	}
-	search := fold(q.Search)
+	folded := search.Fold(q.Search)
 	var out []graph.Entity
 	for _, id := range ids {
 		if q.Limit > 0 && len(out) >= q.Limit {
@@ -512,21 +513,21 @@ func (s *Store) Entities(ctx context.Context, q graph.EntityQuery) (_ []graph.En
 		if err != nil {
 			return nil, err
 		}
-		if ok && matches(e, search) {
+		if ok && matches(e, folded) {
 			out = append(out, e)
 		}
 	}
 	return out, nil
 }
 
-// matches reports whether e's name or an alias contains search, which is
-// folded (see fold).
-func matches(e graph.Entity, search string) bool {
-	if search == "" || strings.Contains(fold(e.Name), search) {
+// matches reports whether e's name or an alias contains s, which is
+// folded (see search.Fold).
+func matches(e graph.Entity, s string) bool {
+	if s == "" || strings.Contains(search.Fold(e.Name), s) {
 		return true
 	}
 	return slices.ContainsFunc(e.Aliases, func(a graph.Alias) bool {
-		return strings.Contains(fold(a.Name), search)
+		return strings.Contains(search.Fold(a.Name), s)
 	})
 }
 

@@ -50,6 +50,7 @@ func (s *Store) Scan(ctx context.Context) (_ graph.Snapshot, err error) {
 	sc := &scanner{
 		r:          r,
 		types:      map[string]string{},
+		names:      map[string][]string{},
 		edges:      map[string]bool{},
 		implicit:   map[edgeEnds][]string{},
 		statements: map[string][]quad.Quad{},
@@ -60,6 +61,12 @@ func (s *Store) Scan(ctx context.Context) (_ graph.Snapshot, err error) {
 		return graph.Snapshot{}, err
 	}
 	snap.EntityTypes = sc.types
+	for id := range sc.names {
+		if _, ok := sc.types[id]; !ok {
+			delete(sc.names, id)
+		}
+	}
+	snap.Names = sc.names
 	snap.Statements, snap.Sources = sc.assemble()
 	return snap, nil
 }
@@ -71,6 +78,7 @@ type edgeEnds struct{ subject, typ, object string }
 type scanner struct {
 	r     reader
 	types map[string]string // entity id → type
+	names map[string][]string // entity id → its name and its aliases' names
 	// edges holds the ids of the statements that have a live edge, and
 	// implicit maps the ends of each live import edge to the sources of
 	// those imports.
@@ -166,6 +174,15 @@ func (sc *scanner) quad(ctx context.Context, q quad.Quad) error {
 			if typ, ok := idOf(q.Object, prefixType); ok && !strings.Contains(id, aliasMarker) {
 				sc.types[id] = typ
 			}
+		}
+		return nil
+	}
+	if q.Predicate == pName {
+		if id, ok := idOf(q.Subject, prefixEntity); ok {
+			if i := strings.LastIndex(id, aliasMarker); i >= 0 {
+				id = id[:i]
+			}
+			sc.names[id] = append(sc.names[id], text(q.Object))
 		}
 		return nil
 	}
