@@ -77,7 +77,7 @@ type edgeEnds struct{ subject, typ, object string }
 // scanner collects what Scan needs from the quads, keeping nothing else.
 type scanner struct {
 	r     reader
-	types map[string]string // entity id → type
+	types map[string]string   // entity id → type
 	names map[string][]string // entity id → its name and its aliases' names
 	// edges holds the ids of the statements that have a live edge, and
 	// implicit maps the ends of each live import edge to the sources of
