@@ -112,11 +112,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer raw.Close()
 	m := newMetrics()
-	st := instrumentedStore{Store: cache.New(raw, 0), m: m}
+	cached := cache.New(raw, 0)
+	st := instrumentedStore{Store: cached, m: m}
 	opts.Import = importer(raw, m, log)
 	if err := seedAtStart(ctx, st, cfg.seeds, m, log); err != nil {
 		return err
 	}
+	// The path and search index is built from the start, in the
+	// background: until it is, queries read the store.
+	cached.Warm()
 	h, err := schema.NewHandler(ctx, st, log.With("component", "graphql"), opts)
 	if err != nil {
 		return fmt.Errorf("build GraphQL schema: %w", err)

@@ -114,6 +114,10 @@ func (c *Store) currentIndex(g string) *index {
 	return nil
 }
 
+// Warm starts building the index in the background, unless a build is
+// running, the store cannot be scanned or the cache is closed.
+func (c *Store) Warm() { c.rebuild() }
+
 // rebuild starts a background BuildIndex unless one is running, the store
 // cannot be scanned or the cache is closed.
 func (c *Store) rebuild() {

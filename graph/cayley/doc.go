@@ -125,7 +125,9 @@
 // object lookup of <cg:class/Source>, a source's claims through the object
 // lookup of the source node, and disputes through the object lookup of the
 // literal "DENIES" (every denying claim; then their statements). Search
-// folds case and diacritics on both sides (golang.org/x/text).
+// reads every entity of the wanted types and folds case and diacritics on
+// both sides (graph/search.Fold); a served store answers searches from the
+// read cache's name index instead (graph/cache).
 //
 // RetractClaim and RetractSource remove claim quads, the statements' links
 // to them, and every statement left without a claim (its metadata and its

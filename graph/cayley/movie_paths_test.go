@@ -410,3 +410,47 @@ func BenchmarkMoviePaths(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkMovieSearch measures entity search (the first page of 20, as
+// the API asks) on the movie data in bolt, read from the store and from
+// the read cache's name index, with queries a typing user sends: short,
+// common, rare and absent. Metrics: p50-ms and max-ms of each way over
+// the queries. Run it with -benchtime 1x: a second round would find the
+// index's answers in the read cache.
+func BenchmarkMovieSearch(b *testing.B) {
+	if os.Getenv("CLAIMGRAPH_BENCH_MOVIES") == "" {
+		b.Skip("set CLAIMGRAPH_BENCH_MOVIES=1 to run the movie search benchmark")
+	}
+	st := movieStore(b)
+	ctx := b.Context()
+	indexed := cache.New(st, 0)
+	if err := indexed.BuildIndex(ctx); err != nil {
+		b.Fatal(err)
+	}
+	queries := []string{"zz", "z", "ge", "gene", "kelly", "gene kelly", "the three musketeers", "casablanca", "no such film at all", "é"}
+	for _, way := range []struct {
+		name   string
+		search func(q graph.EntityQuery) ([]graph.Entity, error)
+	}{
+		{"store", func(q graph.EntityQuery) ([]graph.Entity, error) { return st.Entities(ctx, q) }},
+		{"index", func(q graph.EntityQuery) ([]graph.Entity, error) { return indexed.Entities(ctx, q) }},
+	} {
+		b.Run(way.name, func(b *testing.B) {
+			var ds []time.Duration
+			for range b.N {
+				for _, q := range queries {
+					start := time.Now()
+					if _, err := way.search(graph.EntityQuery{Search: q, Limit: 20}); err != nil {
+						b.Fatal(err)
+					}
+					d := time.Since(start)
+					ds = append(ds, d)
+					b.Logf("%s %q: %s", way.name, q, d)
+				}
+			}
+			slices.Sort(ds)
+			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(ds[len(ds)-1].Microseconds())/1000, "max-ms")
+		})
+	}
+}
