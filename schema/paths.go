@@ -8,6 +8,7 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/path"
 )
 
 // pathFields returns the Query fields of path exploration: paths,
@@ -37,8 +38,8 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				}
 				return "BACKWARD", nil
 			}},
-			"cost": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: fmt.Sprintf("How weakly the evidence supports this hop, in units of %d (a statement one ungraded source reports).", graph.CostUnit),
-				Resolve: func(p graphql.ResolveParams) (any, error) { return graph.HopCost(p.Source.(hopValue).Hop), nil }},
+			"cost": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: fmt.Sprintf("How weakly the evidence supports this hop, in units of %d (a statement one ungraded source reports).", path.CostUnit),
+				Resolve: func(p graphql.ResolveParams) (any, error) { return path.HopCost(p.Source.(hopValue).Hop), nil }},
 			"explanation": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "One line: the hop and who reports, alleges and denies it.",
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					h := p.Source.(hopValue)
@@ -46,14 +47,14 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				})},
 		},
 	})
-	path := graphql.NewObject(graphql.ObjectConfig{
+	pathType := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Path",
 		Description: "A chain of relations from one entity to another, each hop with its evidence.",
 		Fields: graphql.Fields{
 			"length": &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
 			"cost":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "The sum of the hops' costs: lower is better supported."},
 			"hops": &graphql.Field{Type: nonNullList(hop), Resolve: func(p graphql.ResolveParams) (any, error) {
-				hops := p.Source.(graph.Path).Hops
+				hops := p.Source.(path.Path).Hops
 				out := make([]hopValue, len(hops))
 				for i, h := range hops {
 					out[i] = hopValue{h}
@@ -66,7 +67,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 		Name: "NeighborhoodNode",
 		Fields: graphql.Fields{
 			"entity": &graphql.Field{Type: graphql.NewNonNull(entity), Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				return r.entityThunk(ctx, p.Source.(graph.SubgraphNode).ID, false), nil
+				return r.entityThunk(ctx, p.Source.(path.SubgraphNode).ID, false), nil
 			})},
 			"depth": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Hops from the centre."},
 		},
@@ -77,7 +78,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 		Fields: graphql.Fields{
 			"nodes": &graphql.Field{Type: nonNullList(subgraphNode)},
 			"hops": &graphql.Field{Type: nonNullList(hop), Resolve: func(p graphql.ResolveParams) (any, error) {
-				hops := p.Source.(graph.Subgraph).Hops
+				hops := p.Source.(path.Subgraph).Hops
 				out := make([]hopValue, len(hops))
 				for i, h := range hops {
 					out[i] = hopValue{h}
@@ -98,16 +99,16 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			"source":      &graphql.ArgumentConfig{Type: graphql.ID, Description: "Walk only statements with a claim from this source."},
 			"asOf":        &graphql.ArgumentConfig{Type: graphql.String, Description: "Walk only statements valid at this date (YYYY, YYYY-MM or YYYY-MM-DD)."},
 			"maxDegree":   &graphql.ArgumentConfig{Type: graphql.Int, Description: "Do not pass through entities with more relations than this (hubs)."},
-			"maxExpanded": &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Work budget: entities the search may expand (default %d, at most %d).", graph.DefaultMaxExpanded, graph.MaxMaxExpanded)},
+			"maxExpanded": &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Work budget: entities the search may expand (default %d, at most %d).", path.DefaultMaxExpanded, path.MaxMaxExpanded)},
 		}
 	}
 	pathArgs := func(withK bool) graphql.FieldConfigArgument {
 		args := filterArgs()
 		args["from"] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}
 		args["to"] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}
-		args["maxDepth"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Longest path, in hops (default %d, at most %d).", graph.DefaultMaxDepth, graph.MaxMaxDepth)}
+		args["maxDepth"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Longest path, in hops (default %d, at most %d).", path.DefaultMaxDepth, path.MaxMaxDepth)}
 		if withK {
-			args["k"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("How many paths (default %d, at most %d).", graph.DefaultK, graph.MaxK)}
+			args["k"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("How many paths (default %d, at most %d).", path.DefaultK, path.MaxK)}
 		}
 		return args
 	}
@@ -118,14 +119,14 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 	})
 	allArgs := pathArgs(true)
 	allArgs["mode"] = &graphql.ArgumentConfig{Type: pathMode, DefaultValue: "SHORTEST"}
-	allArgs["limit"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("With mode ALL, the most paths to return (default %d, at most %d); more is an error.", graph.DefaultPathLimit, graph.MaxPathLimit)}
+	allArgs["limit"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("With mode ALL, the most paths to return (default %d, at most %d); more is an error.", path.DefaultPathLimit, path.MaxPathLimit)}
 	neighborhoodArgs := filterArgs()
 	neighborhoodArgs["id"] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}
 	neighborhoodArgs["depth"] = &graphql.ArgumentConfig{Type: graphql.Int, DefaultValue: 1}
-	neighborhoodArgs["maxNodes"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("The most entities to return (default %d, at most %d); more is an error.", graph.DefaultMaxNodes, graph.MaxMaxNodes)}
+	neighborhoodArgs["maxNodes"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("The most entities to return (default %d, at most %d); more is an error.", path.DefaultMaxNodes, path.MaxMaxNodes)}
 
 	return graphql.Fields{
-		"paths": &graphql.Field{Type: nonNullList(path), Description: "Paths between two entities, each hop with its evidence.", Args: allArgs,
+		"paths": &graphql.Field{Type: nonNullList(pathType), Description: "Paths between two entities, each hop with its evidence.", Args: allArgs,
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 				q, err := r.pathQuery(p.Args)
 				if err != nil {
@@ -134,31 +135,31 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				n := r.neighbors()
 				switch p.Args["mode"] {
 				case "CREDIBLE":
-					return graph.MostCrediblePaths(ctx, n, q)
+					return path.MostCrediblePaths(ctx, n, q)
 				case "ALL":
-					return graph.AllSimplePaths(ctx, n, q)
+					return path.AllSimplePaths(ctx, n, q)
 				}
-				return graph.ShortestPaths(ctx, n, q)
+				return path.ShortestPaths(ctx, n, q)
 			})},
-		"shortestPath": &graphql.Field{Type: path, Description: "A shortest path between two entities; null when there is none.", Args: pathArgs(false),
+		"shortestPath": &graphql.Field{Type: pathType, Description: "A shortest path between two entities; null when there is none.", Args: pathArgs(false),
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 				q, err := r.pathQuery(p.Args)
 				if err != nil {
 					return nil, err
 				}
-				paths, err := graph.ShortestPaths(ctx, r.neighbors(), q)
+				paths, err := path.ShortestPaths(ctx, r.neighbors(), q)
 				if err != nil || len(paths) == 0 {
 					return nil, err
 				}
 				return paths[0], nil
 			})},
-		"mostCrediblePaths": &graphql.Field{Type: nonNullList(path), Description: "The k best-supported paths, lowest evidence cost first.", Args: pathArgs(true),
+		"mostCrediblePaths": &graphql.Field{Type: nonNullList(pathType), Description: "The k best-supported paths, lowest evidence cost first.", Args: pathArgs(true),
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 				q, err := r.pathQuery(p.Args)
 				if err != nil {
 					return nil, err
 				}
-				return graph.MostCrediblePaths(ctx, r.neighbors(), q)
+				return path.MostCrediblePaths(ctx, r.neighbors(), q)
 			})},
 		"neighborhood": &graphql.Field{Type: graphql.NewNonNull(subgraph), Description: "The entities within depth hops of one entity, and the relations walked to reach them.", Args: neighborhoodArgs,
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -166,24 +167,24 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				if err != nil {
 					return nil, err
 				}
-				q := graph.NeighborhoodQuery{ID: p.Args["id"].(string), Filter: f}
+				q := path.NeighborhoodQuery{ID: p.Args["id"].(string), Filter: f}
 				q.Depth, _ = p.Args["depth"].(int)
 				q.MaxNodes, _ = p.Args["maxNodes"].(int)
-				return graph.Neighborhood(ctx, r.neighbors(), q)
+				return path.Neighborhood(ctx, r.neighbors(), q)
 			})},
 	}
 }
 
 // hopValue is a hop as the schema resolves it.
-type hopValue struct{ graph.Hop }
+type hopValue struct{ path.Hop }
 
 // pathQuery reads the arguments of a path field.
-func (r *resolver) pathQuery(args map[string]any) (graph.PathQuery, error) {
+func (r *resolver) pathQuery(args map[string]any) (path.PathQuery, error) {
 	f, err := r.filter(args)
 	if err != nil {
-		return graph.PathQuery{}, err
+		return path.PathQuery{}, err
 	}
-	q := graph.PathQuery{From: args["from"].(string), To: args["to"].(string), Filter: f}
+	q := path.PathQuery{From: args["from"].(string), To: args["to"].(string), Filter: f}
 	q.MaxDepth, _ = args["maxDepth"].(int)
 	q.K, _ = args["k"].(int)
 	q.Limit, _ = args["limit"].(int)
@@ -191,8 +192,8 @@ func (r *resolver) pathQuery(args map[string]any) (graph.PathQuery, error) {
 }
 
 // filter reads the filter arguments shared by the path fields.
-func (r *resolver) filter(args map[string]any) (graph.Filter, error) {
-	f := graph.Filter{
+func (r *resolver) filter(args map[string]any) (path.Filter, error) {
+	f := path.Filter{
 		Types:       asList(args["types"]),
 		EntityTypes: asList(args["entityTypes"]),
 		Exclude:     asList(args["exclude"]),
@@ -228,7 +229,7 @@ func (r *resolver) filter(args map[string]any) (graph.Filter, error) {
 }
 
 // explain writes a hop's one-line explanation with entity names.
-func (r *resolver) explain(ctx context.Context, h graph.Hop) (string, error) {
+func (r *resolver) explain(ctx context.Context, h path.Hop) (string, error) {
 	names := map[string]string{}
 	ids := []string{h.From, h.To}
 	for _, c := range h.Statement.Claims {
@@ -250,17 +251,17 @@ func (r *resolver) explain(ctx context.Context, h graph.Hop) (string, error) {
 	return h.Explain(func(id string) string { return names[id] }, r.label), nil
 }
 
-// NeighborsProvider is a Store that offers a faster graph.Neighbors than
-// graph.StoreNeighbors, such as the adjacency index of graph/cache. Path
+// NeighborsProvider is a Store that offers a faster path.Neighbors than
+// path.StoreNeighbors, such as the adjacency index of graph/cache. Path
 // fields use it when the store has it.
 type NeighborsProvider interface {
-	Neighbors(ont graph.Ontology) graph.Neighbors
+	Neighbors(ont graph.Ontology) path.Neighbors
 }
 
 // neighbors returns the Neighbors of one path query.
-func (r *resolver) neighbors() graph.Neighbors {
+func (r *resolver) neighbors() path.Neighbors {
 	if p, ok := r.store.(NeighborsProvider); ok {
 		return p.Neighbors(r.ont)
 	}
-	return graph.StoreNeighbors(r.store, r.ont)
+	return path.StoreNeighbors(r.store, r.ont)
 }

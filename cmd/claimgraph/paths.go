@@ -8,24 +8,25 @@ import (
 	"strings"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/path"
 )
 
 func runPaths(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg commonFlags
-	var q graph.PathQuery
+	var q path.PathQuery
 	var mode, types, status, direction, exclude string
 	fs := flag.NewFlagSet("paths", flag.ContinueOnError)
 	cfg.register(fs, getenv)
-	fs.IntVar(&q.MaxDepth, "max-depth", 0, fmt.Sprintf("longest path in hops (default %d)", graph.DefaultMaxDepth))
+	fs.IntVar(&q.MaxDepth, "max-depth", 0, fmt.Sprintf("longest path in hops (default %d)", path.DefaultMaxDepth))
 	fs.IntVar(&q.K, "k", 3, "how many paths (shortest and credible modes)")
-	fs.IntVar(&q.Limit, "limit", 0, fmt.Sprintf("most paths in mode all (default %d)", graph.DefaultPathLimit))
+	fs.IntVar(&q.Limit, "limit", 0, fmt.Sprintf("most paths in mode all (default %d)", path.DefaultPathLimit))
 	fs.StringVar(&mode, "mode", "shortest", "shortest, credible or all")
 	fs.StringVar(&types, "types", "", "comma-separated relation types to walk")
 	fs.StringVar(&status, "status", "", "comma-separated statuses to walk (REPORTED,ALLEGED,DISPUTED,DENIED)")
 	fs.StringVar(&direction, "direction", "both", "out, in or both")
 	fs.StringVar(&exclude, "exclude", "", "comma-separated entity ids not to pass through")
 	fs.StringVar((*string)(&q.AsOf), "as-of", "", "walk only statements valid at this date")
-	fs.IntVar(&q.MaxExpanded, "max-expanded", 0, fmt.Sprintf("work budget in expanded entities (default %d)", graph.DefaultMaxExpanded))
+	fs.IntVar(&q.MaxExpanded, "max-expanded", 0, fmt.Sprintf("work budget in expanded entities (default %d)", path.DefaultMaxExpanded))
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -45,10 +46,10 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 	if _, err := graph.ParseDate(string(q.AsOf)); err != nil {
 		return usageError{"--as-of: " + err.Error()}
 	}
-	search, ok := map[string]func(context.Context, graph.Neighbors, graph.PathQuery) ([]graph.Path, error){
-		"shortest": graph.ShortestPaths,
-		"credible": graph.MostCrediblePaths,
-		"all":      graph.AllSimplePaths,
+	search, ok := map[string]func(context.Context, path.Neighbors, path.PathQuery) ([]path.Path, error){
+		"shortest": path.ShortestPaths,
+		"credible": path.MostCrediblePaths,
+		"all":      path.AllSimplePaths,
 	}[mode]
 	if !ok {
 		return usageError{fmt.Sprintf("--mode %q: want shortest, credible or all", mode)}
@@ -66,12 +67,12 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 	// A one-shot command never finds a current adjacency index (it lives
 	// in memory, see graph/cache), and building one scans the whole store:
 	// it reads the store through the cache instead.
-	paths, err := search(ctx, graph.StoreNeighbors(st, ont), q)
+	paths, err := search(ctx, path.StoreNeighbors(st, ont), q)
 	if err != nil {
 		return err
 	}
 	if len(paths) == 0 {
-		fmt.Fprintf(stdout, "no path from %s to %s within %d hops with these filters\n", q.From, q.To, max(q.MaxDepth, graph.DefaultMaxDepth))
+		fmt.Fprintf(stdout, "no path from %s to %s within %d hops with these filters\n", q.From, q.To, max(q.MaxDepth, path.DefaultMaxDepth))
 		return nil
 	}
 	names := entityNames(ctx, st)
@@ -82,7 +83,7 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 		return t
 	}
 	for i, p := range paths {
-		fmt.Fprintf(stdout, "%d. %s  (%d hops, cost %.1f)\n", i+1, strings.Join(p.Nodes(), " → "), p.Length, float64(p.Cost)/graph.CostUnit)
+		fmt.Fprintf(stdout, "%d. %s  (%d hops, cost %.1f)\n", i+1, strings.Join(p.Nodes(), " → "), p.Length, float64(p.Cost)/path.CostUnit)
 		for _, h := range p.Hops {
 			fmt.Fprintf(stdout, "   %s\n", h.Explain(names, label))
 		}

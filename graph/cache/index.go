@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/path"
 	"github.com/claimgraph/claimgraph/graph/search"
 )
 
@@ -13,7 +14,7 @@ import (
 //
 // Path search asks for the hops of one entity after another; through the
 // store each ask is a Relations read (about a millisecond on bolt). The
-// adjacency index holds the whole graph in memory as a graph.Adjacency,
+// adjacency index holds the whole graph in memory as a path.Adjacency,
 // built from one graph.Snapshot (a single pass over the store, see
 // graph.Scanner): entities numbered in id order and their hops in arrays,
 // which path search walks without a map lookup or a string comparison per
@@ -24,7 +25,7 @@ import (
 // store's generation is still that one. Neighbors checks the generation
 // once, when a query first asks for hops (one query sees one state of the
 // graph); if the index is missing or stale, that query runs on the store
-// through the cache (graph.StoreNeighbors, always fresh) while a rebuild
+// through the cache (path.StoreNeighbors, always fresh) while a rebuild
 // runs in the background, one at a time. So a write, also one by another
 // process sharing a PostgreSQL store, is seen by the very next query, and
 // the fast path returns once the rebuild is done. BuildIndex builds
@@ -46,7 +47,7 @@ type neighborIndex struct {
 type index struct {
 	gen       string
 	symmetric map[string]bool
-	adj       *graph.Adjacency
+	adj       *path.Adjacency
 	names     *search.Index
 }
 
@@ -85,7 +86,7 @@ func (c *Store) BuildIndex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	x := &index{gen: snap.Generation, symmetric: snap.Ontology.SymmetricTypes(), adj: graph.NewAdjacency(snap), names: nameIndex(snap)}
+	x := &index{gen: snap.Generation, symmetric: snap.Ontology.SymmetricTypes(), adj: path.NewAdjacency(snap), names: nameIndex(snap)}
 	c.nb.mu.Lock()
 	c.nb.cur = x
 	c.nb.mu.Unlock()
@@ -173,29 +174,29 @@ func (c *Store) Close() error {
 	return c.Store.Close()
 }
 
-// Neighbors returns graph.Neighbors for path search with ont's relation
+// Neighbors returns path.Neighbors for path search with ont's relation
 // types. It uses the adjacency index when it is current (built under the
 // store's present generation, with the same symmetric relation types as
 // ont), and otherwise reads the store through the cache, as
-// graph.StoreNeighbors(c, ont), while the index is rebuilt in the
+// path.StoreNeighbors(c, ont), while the index is rebuilt in the
 // background. The choice is made once, on the first call of its methods:
 // use one Neighbors per query.
-func (c *Store) Neighbors(ont graph.Ontology) graph.Neighbors {
+func (c *Store) Neighbors(ont graph.Ontology) path.Neighbors {
 	return &indexedNeighbors{c: c, ont: ont}
 }
 
-// indexedNeighbors is the graph.Neighbors of Store.Neighbors.
+// indexedNeighbors is the path.Neighbors of Store.Neighbors.
 type indexedNeighbors struct {
 	c   *Store
 	ont graph.Ontology
 
 	mu       sync.Mutex
-	x        *index          // set when the index is used
-	fallback graph.Neighbors // set when the store is read
+	x        *index         // set when the index is used
+	fallback path.Neighbors // set when the store is read
 }
 
 // resolve picks the index or the store, once.
-func (n *indexedNeighbors) resolve(ctx context.Context) (*index, graph.Neighbors, error) {
+func (n *indexedNeighbors) resolve(ctx context.Context) (*index, path.Neighbors, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.x != nil || n.fallback != nil {
@@ -209,13 +210,13 @@ func (n *indexedNeighbors) resolve(ctx context.Context) (*index, graph.Neighbors
 		n.x = x
 		return x, nil, nil
 	}
-	n.fallback = graph.StoreNeighbors(n.c, n.ont)
+	n.fallback = path.StoreNeighbors(n.c, n.ont)
 	return nil, n.fallback, nil
 }
 
 // neighbors returns what serves the query: the index's Adjacency or the
 // store.
-func (n *indexedNeighbors) neighbors(ctx context.Context) (graph.Neighbors, error) {
+func (n *indexedNeighbors) neighbors(ctx context.Context) (path.Neighbors, error) {
 	x, fb, err := n.resolve(ctx)
 	if err != nil || fb != nil {
 		return fb, err
@@ -223,9 +224,9 @@ func (n *indexedNeighbors) neighbors(ctx context.Context) (graph.Neighbors, erro
 	return x.adj, nil
 }
 
-// Hops implements graph.Neighbors. The slice is shared: callers must not
+// Hops implements path.Neighbors. The slice is shared: callers must not
 // modify it.
-func (n *indexedNeighbors) Hops(ctx context.Context, id string) ([]graph.Hop, error) {
+func (n *indexedNeighbors) Hops(ctx context.Context, id string) ([]path.Hop, error) {
 	nb, err := n.neighbors(ctx)
 	if err != nil {
 		return nil, err
@@ -233,7 +234,7 @@ func (n *indexedNeighbors) Hops(ctx context.Context, id string) ([]graph.Hop, er
 	return nb.Hops(ctx, id)
 }
 
-// EntityType implements graph.Neighbors.
+// EntityType implements path.Neighbors.
 func (n *indexedNeighbors) EntityType(ctx context.Context, id string) (string, error) {
 	nb, err := n.neighbors(ctx)
 	if err != nil {
@@ -242,9 +243,9 @@ func (n *indexedNeighbors) EntityType(ctx context.Context, id string) (string, e
 	return nb.EntityType(ctx, id)
 }
 
-// Adjacency implements graph.DenseNeighbors: the index's Adjacency when the
+// Adjacency implements path.DenseNeighbors: the index's Adjacency when the
 // index serves the query, nil when the store does.
-func (n *indexedNeighbors) Adjacency(ctx context.Context) (*graph.Adjacency, error) {
+func (n *indexedNeighbors) Adjacency(ctx context.Context) (*path.Adjacency, error) {
 	x, _, err := n.resolve(ctx)
 	if err != nil || x == nil {
 		return nil, err

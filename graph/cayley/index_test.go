@@ -9,6 +9,7 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/graph/path"
 	"github.com/claimgraph/claimgraph/seed"
 )
 
@@ -37,11 +38,11 @@ func seededIndex(t *testing.T) (*cayley.Store, *cache.Store, graph.Ontology) {
 
 // adjacency returns the Adjacency a query through c's Neighbors walks, or
 // nil when it reads the store.
-func adjacency(t *testing.T, c *cache.Store, ont graph.Ontology) *graph.Adjacency {
+func adjacency(t *testing.T, c *cache.Store, ont graph.Ontology) *path.Adjacency {
 	t.Helper()
-	d, ok := c.Neighbors(ont).(graph.DenseNeighbors)
+	d, ok := c.Neighbors(ont).(path.DenseNeighbors)
 	if !ok {
-		t.Fatal("the cache's Neighbors is no graph.DenseNeighbors")
+		t.Fatal("the cache's Neighbors is no path.DenseNeighbors")
 	}
 	g, err := d.Adjacency(t.Context())
 	if err != nil {
@@ -51,7 +52,7 @@ func adjacency(t *testing.T, c *cache.Store, ont graph.Ontology) *graph.Adjacenc
 }
 
 // describe renders paths with their entities, statements, claims and cost.
-func describe(paths []graph.Path) string {
+func describe(paths []path.Path) string {
 	var b strings.Builder
 	for _, p := range paths {
 		fmt.Fprintf(&b, "%v cost %d:", p.Nodes(), p.Cost)
@@ -65,7 +66,7 @@ func describe(paths []graph.Path) string {
 
 // TestIndexNeighborsConformToStoreNeighbors runs every path algorithm on
 // every ordered pair of the built-in seed's entities through the adjacency
-// index and through graph.StoreNeighbors, and wants the same answers.
+// index and through path.StoreNeighbors, and wants the same answers.
 func TestIndexNeighborsConformToStoreNeighbors(t *testing.T) {
 	st, c, ont := seededIndex(t)
 	ctx := t.Context()
@@ -83,7 +84,7 @@ func TestIndexNeighborsConformToStoreNeighbors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain := graph.StoreNeighbors(st, ont)
+	plain := path.StoreNeighbors(st, ont)
 	for _, e := range ents {
 		want, err1 := plain.Hops(ctx, e.ID)
 		got, err2 := c.Neighbors(ont).Hops(ctx, e.ID)
@@ -94,25 +95,25 @@ func TestIndexNeighborsConformToStoreNeighbors(t *testing.T) {
 	if _, err := c.Neighbors(ont).Hops(ctx, "no-such-entity"); graph.ErrorCode(err) != graph.NotFound {
 		t.Errorf("hops of a missing entity: %v, want NotFound", err)
 	}
-	algos := map[string]func(graph.PathQuery) ([]graph.Path, error){}
-	for name, f := range map[string]func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error){
-		"shortest": func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error) {
-			return graph.ShortestPaths(ctx, n, q)
+	algos := map[string]func(path.PathQuery) ([]path.Path, error){}
+	for name, f := range map[string]func(n path.Neighbors, q path.PathQuery) ([]path.Path, error){
+		"shortest": func(n path.Neighbors, q path.PathQuery) ([]path.Path, error) {
+			return path.ShortestPaths(ctx, n, q)
 		},
-		"k3": func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error) {
+		"k3": func(n path.Neighbors, q path.PathQuery) ([]path.Path, error) {
 			q.K = 3
-			return graph.KShortestPaths(ctx, n, q)
+			return path.KShortestPaths(ctx, n, q)
 		},
-		"credible": func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error) {
+		"credible": func(n path.Neighbors, q path.PathQuery) ([]path.Path, error) {
 			q.K = 2
-			return graph.MostCrediblePaths(ctx, n, q)
+			return path.MostCrediblePaths(ctx, n, q)
 		},
-		"all": func(n graph.Neighbors, q graph.PathQuery) ([]graph.Path, error) {
-			q.MaxDepth, q.Limit = 3, graph.MaxPathLimit
-			return graph.AllSimplePaths(ctx, n, q)
+		"all": func(n path.Neighbors, q path.PathQuery) ([]path.Path, error) {
+			q.MaxDepth, q.Limit = 3, path.MaxPathLimit
+			return path.AllSimplePaths(ctx, n, q)
 		},
 	} {
-		algos[name] = func(q graph.PathQuery) ([]graph.Path, error) {
+		algos[name] = func(q path.PathQuery) ([]path.Path, error) {
 			want, err1 := f(plain, q)
 			got, err2 := f(c.Neighbors(ont), q)
 			if graph.ErrorCode(err1) != graph.ErrorCode(err2) {
@@ -132,7 +133,7 @@ func TestIndexNeighborsConformToStoreNeighbors(t *testing.T) {
 			}
 			for _, dir := range []graph.Direction{graph.Both, graph.Out} {
 				for name, run := range algos {
-					paths, err := run(graph.PathQuery{From: a.ID, To: z.ID, Filter: graph.Filter{Direction: dir}})
+					paths, err := run(path.PathQuery{From: a.ID, To: z.ID, Filter: path.Filter{Direction: dir}})
 					if err != nil {
 						t.Fatalf("%s %s → %s (%s): %v", name, a.ID, z.ID, dir, err)
 					}
@@ -193,7 +194,7 @@ func followWrites(t *testing.T, w graph.Store, st *cayley.Store, c *cache.Store,
 		t.Fatal(err)
 	}
 	// Two entities with no one-hop path that some relation type may link.
-	var q graph.PathQuery
+	var q path.PathQuery
 	var rel string
 	for _, rt := range ont.RelationTypes {
 		for _, a := range ents {
@@ -201,8 +202,8 @@ func followWrites(t *testing.T, w graph.Store, st *cayley.Store, c *cache.Store,
 				if rel != "" || a.ID == z.ID || !rt.Allows(a.Type, z.Type) {
 					continue
 				}
-				cand := graph.PathQuery{From: a.ID, To: z.ID, MaxDepth: 1, Filter: graph.Filter{Direction: graph.Both}}
-				if paths, err := graph.ShortestPaths(ctx, c.Neighbors(ont), cand); err == nil && len(paths) == 0 {
+				cand := path.PathQuery{From: a.ID, To: z.ID, MaxDepth: 1, Filter: path.Filter{Direction: graph.Both}}
+				if paths, err := path.ShortestPaths(ctx, c.Neighbors(ont), cand); err == nil && len(paths) == 0 {
 					q, rel = cand, rt.Name
 				}
 			}
@@ -224,7 +225,7 @@ func followWrites(t *testing.T, w graph.Store, st *cayley.Store, c *cache.Store,
 	if adjacency(t, c, ont) != nil {
 		t.Error("right after a write, the stale index was walked")
 	}
-	paths, err := graph.ShortestPaths(ctx, c.Neighbors(ont), q)
+	paths, err := path.ShortestPaths(ctx, c.Neighbors(ont), q)
 	if err != nil || len(paths) != 1 || paths[0].Hops[0].Statement.ID != id {
 		t.Fatalf("right after the write: %v, %v", describe(paths), err)
 	}
@@ -238,7 +239,7 @@ func followWrites(t *testing.T, w graph.Store, st *cayley.Store, c *cache.Store,
 	if adjacency(t, c, ont) == nil {
 		t.Fatal("the rebuilt index is not walked")
 	}
-	again, err := graph.ShortestPaths(ctx, c.Neighbors(ont), q)
+	again, err := path.ShortestPaths(ctx, c.Neighbors(ont), q)
 	if err != nil || describe(again) != describe(paths) {
 		t.Fatalf("rebuilt index: %v, %v; want %v", describe(again), err, describe(paths))
 	}

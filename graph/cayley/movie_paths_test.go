@@ -18,6 +18,7 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/graph/path"
 	"github.com/claimgraph/claimgraph/seed/movietest"
 )
 
@@ -190,9 +191,9 @@ func actedIn(snap graph.Snapshot) (edges [][2]string, actors []string) {
 }
 
 // movieQuery is the actor-to-actor query: acted-in either way.
-func movieQuery(from, to string, k int) graph.PathQuery {
-	return graph.PathQuery{From: from, To: to, K: k, MaxDepth: graph.MaxMaxDepth,
-		Filter: graph.Filter{Types: []string{"acted-in"}, Direction: graph.Both, MaxExpanded: graph.MaxMaxExpanded}}
+func movieQuery(from, to string, k int) path.PathQuery {
+	return path.PathQuery{From: from, To: to, K: k, MaxDepth: path.MaxMaxDepth,
+		Filter: path.Filter{Types: []string{"acted-in"}, Direction: graph.Both, MaxExpanded: path.MaxMaxExpanded}}
 }
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
@@ -301,8 +302,8 @@ func TestMoviePathsAgreeWithPlainBFS(t *testing.T) {
 	dist := make([]int32, len(ref.ids))
 	found := 0
 	for _, p := range actorPairs(actors, moviePairs) {
-		want := ref.bfs(ref.idx[p[0]], ref.idx[p[1]], graph.MaxMaxDepth, dist)
-		paths, err := graph.ShortestPaths(t.Context(), c.Neighbors(ont), movieQuery(p[0], p[1], 1))
+		want := ref.bfs(ref.idx[p[0]], ref.idx[p[1]], path.MaxMaxDepth, dist)
+		paths, err := path.ShortestPaths(t.Context(), c.Neighbors(ont), movieQuery(p[0], p[1], 1))
 		if err != nil {
 			t.Fatalf("%s → %s: %v", p[0], p[1], err)
 		}
@@ -315,7 +316,7 @@ func TestMoviePathsAgreeWithPlainBFS(t *testing.T) {
 			t.Errorf("%s → %s: ShortestPaths length %d, plain BFS %d", p[0], p[1], got, want)
 		}
 	}
-	t.Logf("%d pairs, %d connected within %d hops", moviePairs, found, graph.MaxMaxDepth)
+	t.Logf("%d pairs, %d connected within %d hops", moviePairs, found, path.MaxMaxDepth)
 	if found < moviePairs/2 {
 		t.Errorf("only %d of %d pairs connected: the test data looks wrong", found, moviePairs)
 	}
@@ -382,11 +383,11 @@ func BenchmarkMoviePaths(b *testing.B) {
 	var refP50, shortP50 time.Duration
 	b.Run("reference-bfs", func(b *testing.B) {
 		dist := make([]int32, len(ref.ids))
-		refP50 = p50(b, func(a, z string) { ref.bfs(ref.idx[a], ref.idx[z], graph.MaxMaxDepth, dist) })
+		refP50 = p50(b, func(a, z string) { ref.bfs(ref.idx[a], ref.idx[z], path.MaxMaxDepth, dist) })
 	})
 	b.Run("shortest", func(b *testing.B) {
 		shortP50 = p50(b, func(a, z string) {
-			if _, err := graph.ShortestPaths(ctx, c.Neighbors(ont), movieQuery(a, z, 1)); err != nil {
+			if _, err := path.ShortestPaths(ctx, c.Neighbors(ont), movieQuery(a, z, 1)); err != nil {
 				b.Fatal(err)
 			}
 		})
@@ -396,14 +397,14 @@ func BenchmarkMoviePaths(b *testing.B) {
 	})
 	b.Run("k10", func(b *testing.B) {
 		p50(b, func(a, z string) {
-			if _, err := graph.KShortestPaths(ctx, c.Neighbors(ont), movieQuery(a, z, 10)); err != nil {
+			if _, err := path.KShortestPaths(ctx, c.Neighbors(ont), movieQuery(a, z, 10)); err != nil {
 				b.Fatal(err)
 			}
 		})
 	})
 	b.Run("larry-fine-gene-kelly", func(b *testing.B) {
 		for range b.N {
-			paths, err := graph.ShortestPaths(ctx, c.Neighbors(ont), movieQuery("larry-fine-1902", "gene-kelly", 1))
+			paths, err := path.ShortestPaths(ctx, c.Neighbors(ont), movieQuery("larry-fine-1902", "gene-kelly", 1))
 			if err != nil || len(paths) == 0 {
 				b.Fatalf("larry-fine-1902 → gene-kelly: %v, %d paths", err, len(paths))
 			}

@@ -1,8 +1,10 @@
-package graph
+package path
 
 import (
 	"context"
 	"slices"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // AllSimplePaths returns every simple path from q.From to q.To of at most
@@ -116,7 +118,7 @@ func (d *dfs) visit(ctx context.Context, v int32) error {
 // found records the path d.hops + h, or fails when it is one too many.
 func (d *dfs) found(h Hop) error {
 	if len(d.paths) == d.q.Limit {
-		return Errorf(Invalid, "there are more than %d paths from %q to %q within %d hops (limit); narrow the query with types, status or a lower maxDepth, or raise limit (at most %d)",
+		return graph.Errorf(graph.Invalid, "there are more than %d paths from %q to %q within %d hops (limit); narrow the query with types, status or a lower maxDepth, or raise limit (at most %d)",
 			d.q.Limit, d.q.From, d.q.To, d.q.MaxDepth, MaxPathLimit)
 	}
 	d.paths = append(d.paths, newPath(append(slices.Clone(d.hops), h)))

@@ -1,9 +1,11 @@
-package graph
+package path
 
 import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // Adjacency is a whole graph's hops held in arrays, for path search to walk
@@ -57,7 +59,7 @@ type DenseNeighbors interface {
 // symmetric). A statement end that is no entity gets no hops, as
 // Store.Relations would give it none. Statements citing the same sources
 // share one Hop.Sources map.
-func NewAdjacency(snap Snapshot) *Adjacency {
+func NewAdjacency(snap graph.Snapshot) *Adjacency {
 	symmetric := snap.Ontology.SymmetricTypes()
 	ids := make([]string, 0, len(snap.EntityTypes))
 	for id := range snap.EntityTypes {
@@ -99,7 +101,7 @@ func NewAdjacency(snap Snapshot) *Adjacency {
 		n += count[v]
 	}
 	g.hops = make([]Hop, n)
-	shared := map[string]map[string]Source{}
+	shared := map[string]map[string]graph.Source{}
 	for i := range snap.Statements {
 		st := snap.Statements[i]
 		srcs := sourcesOf(st.Claims, snap.Sources, shared)
@@ -152,7 +154,7 @@ func hopFlags(h *Hop) uint8 {
 }
 
 // statementEnds returns the distinct ends of st: a self-loop has one.
-func statementEnds(st *Statement) []string {
+func statementEnds(st *graph.Statement) []string {
 	if st.Subject == st.Object {
 		return []string{st.Subject}
 	}
@@ -161,7 +163,7 @@ func statementEnds(st *Statement) []string {
 
 // sourcesOf returns the known sources claims cite, sharing one map per set
 // of source ids through shared.
-func sourcesOf(claims []Claim, known map[string]Source, shared map[string]map[string]Source) map[string]Source {
+func sourcesOf(claims []graph.Claim, known map[string]graph.Source, shared map[string]map[string]graph.Source) map[string]graph.Source {
 	ids := make([]string, 0, len(claims))
 	for _, c := range claims {
 		if _, ok := known[c.Source]; ok {
@@ -174,7 +176,7 @@ func sourcesOf(claims []Claim, known map[string]Source, shared map[string]map[st
 	if m, ok := shared[key]; ok {
 		return m
 	}
-	m := make(map[string]Source, len(ids))
+	m := make(map[string]graph.Source, len(ids))
 	for _, id := range ids {
 		m[id] = known[id]
 	}
@@ -191,7 +193,7 @@ func (g *Adjacency) entity(id string) (int32, error) {
 	if v, ok := g.num[id]; ok && g.lo[v] >= 0 {
 		return v, nil
 	}
-	return -1, Errorf(NotFound, "no entity %q", id)
+	return -1, graph.Errorf(graph.NotFound, "no entity %q", id)
 }
 
 // Hops implements Neighbors. The slice is shared: callers must not modify

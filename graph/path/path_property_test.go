@@ -1,4 +1,4 @@
-package graph
+package path
 
 import (
 	"cmp"
@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // The property tests compare the path algorithms with a brute-force
@@ -21,9 +23,9 @@ import (
 type randGraph struct {
 	ids       []string
 	types     map[string]string
-	sources   []Source
+	sources   []graph.Source
 	symmetric map[string]bool
-	sts       []Statement
+	sts       []graph.Statement
 	// n is the graph as a plain Neighbors, dense the same as an Adjacency.
 	n     *memNeighbors
 	dense *Adjacency
@@ -49,21 +51,21 @@ func newRandGraph(r *rand.Rand) randGraph {
 		g.types[id] = randEntityTypes()[r.IntN(2)]
 	}
 	for _, s := range randSources() {
-		g.sources = append(g.sources, Source{ID: s, Title: "title of " + s, Reliability: pick(r, "", "", "A", "B", "C", "D", "E", "F")})
+		g.sources = append(g.sources, graph.Source{ID: s, Title: "title of " + s, Reliability: pick(r, "", "", "A", "B", "C", "D", "E", "F")})
 	}
 	m := r.IntN(3 * n)
 	perm := r.Perm(m)
 	for i := range m {
 		s := r.IntN(n)
 		o := (s + 1 + r.IntN(n-1)) % n
-		st := Statement{
+		st := graph.Statement{
 			ID: fmt.Sprintf("st%02d", perm[i]), Subject: g.ids[s], Type: pick(r, randRelTypes()...), Object: g.ids[o],
 		}
 		st.ValidFrom, st.ValidUntil = randValidity(r)
 		for range r.IntN(4) {
-			st.Claims = append(st.Claims, Claim{
+			st.Claims = append(st.Claims, graph.Claim{
 				Source: pick(r, randSources()...), Claimant: pick(r, randClaimants()...),
-				Stance: pick(r, Asserts, Asserts, Denies), Credibility: pick(r, "", "", "1", "2", "3", "4", "5", "6"),
+				Stance: pick(r, graph.Asserts, graph.Asserts, graph.Denies), Credibility: pick(r, "", "", "1", "2", "3", "4", "5", "6"),
 			})
 		}
 		g.sts = append(g.sts, st)
@@ -75,7 +77,7 @@ func newRandGraph(r *rand.Rand) randGraph {
 
 func pick[T any](r *rand.Rand, xs ...T) T { return xs[r.IntN(len(xs))] }
 
-func randDate(r *rand.Rand) Date {
+func randDate(r *rand.Rand) graph.Date {
 	d := fmt.Sprintf("%d", 2018+r.IntN(5))
 	if r.IntN(2) == 0 {
 		d += fmt.Sprintf("-%02d", 1+r.IntN(12))
@@ -83,10 +85,10 @@ func randDate(r *rand.Rand) Date {
 			d += fmt.Sprintf("-%02d", 1+r.IntN(28))
 		}
 	}
-	return Date(d)
+	return graph.Date(d)
 }
 
-func randValidity(r *rand.Rand) (from, until Date) {
+func randValidity(r *rand.Rand) (from, until graph.Date) {
 	if r.IntN(3) == 0 {
 		from = randDate(r)
 	}
@@ -112,9 +114,9 @@ func randQuery(r *rand.Rand, g randGraph) PathQuery {
 	if r.IntN(4) == 0 {
 		f.Types = subset(r, randRelTypes())
 	}
-	f.Direction = pick(r, "", Out, In, Both, Both)
+	f.Direction = pick(r, "", graph.Out, graph.In, graph.Both, graph.Both)
 	if r.IntN(4) == 0 {
-		f.Status = subset(r, Statuses)
+		f.Status = subset(r, graph.Statuses)
 	}
 	if r.IntN(4) == 0 {
 		f.EntityTypes = []string{pick(r, randEntityTypes()...)}
@@ -174,20 +176,20 @@ func refByCost(a, b refPath) int { return cmp.Or(cmp.Compare(a.cost, b.cost), re
 
 // refStart and refEnd are the first and last day of a date's period, as
 // sortable strings.
-func refStart(d Date) string {
+func refStart(d graph.Date) string {
 	return string(d) + map[int]string{4: "-01-01", 7: "-01", 10: ""}[len(d)]
 }
 
-func refEnd(d Date) string {
+func refEnd(d graph.Date) string {
 	return string(d) + map[int]string{4: "-12-31", 7: "-31", 10: ""}[len(d)]
 }
 
 // refStatementOK is the reference reading of the statement filters.
-func refStatementOK(f Filter, st Statement) bool {
+func refStatementOK(f Filter, st graph.Statement) bool {
 	if len(f.Types) > 0 && !slices.Contains(f.Types, st.Type) {
 		return false
 	}
-	if len(f.Status) > 0 && !slices.Contains(f.Status, DeriveStatus(st.Claims)) {
+	if len(f.Status) > 0 && !slices.Contains(f.Status, graph.DeriveStatus(st.Claims)) {
 		return false
 	}
 	if f.AsOf != "" {
@@ -211,7 +213,7 @@ func refStatementOK(f Filter, st Statement) bool {
 // refEdge is a statement the reference may walk from an entity.
 type refEdge struct {
 	to string
-	st Statement
+	st graph.Statement
 }
 
 // refWalks returns the statements the reference may walk from v.
@@ -228,8 +230,8 @@ func (g randGraph) refWalks(f Filter, v string) []refEdge {
 			continue
 		}
 		forward := st.Subject == v
-		dirOK := g.symmetric[st.Type] || f.Direction == Both ||
-			(f.Direction == Out || f.Direction == "") && forward || f.Direction == In && !forward
+		dirOK := g.symmetric[st.Type] || f.Direction == graph.Both ||
+			(f.Direction == graph.Out || f.Direction == "") && forward || f.Direction == graph.In && !forward
 		if dirOK && refStatementOK(f, st) {
 			out = append(out, refEdge{to, st})
 		}
@@ -258,7 +260,7 @@ func (g randGraph) refHub(f Filter, v string) bool {
 	return deg > f.MaxDegree
 }
 
-func (g randGraph) refCost(st Statement) int {
+func (g randGraph) refCost(st graph.Statement) int {
 	return HopCost(Hop{Statement: st, Sources: g.n.sources})
 }
 
@@ -353,10 +355,10 @@ func forEachRandomQuery(t *testing.T, seed uint64, graphs, queries int, check fu
 	}
 }
 
-func describeStatements(sts []Statement) string {
+func describeStatements(sts []graph.Statement) string {
 	var b strings.Builder
 	for _, st := range sts {
-		fmt.Fprintf(&b, "  %s: %s %s %s %s [%s–%s] %v\n", st.ID, st.Subject, st.Type, st.Object, DeriveStatus(st.Claims), st.ValidFrom, st.ValidUntil, st.Claims)
+		fmt.Fprintf(&b, "  %s: %s %s %s %s [%s–%s] %v\n", st.ID, st.Subject, st.Type, st.Object, graph.DeriveStatus(st.Claims), st.ValidFrom, st.ValidUntil, st.Claims)
 	}
 	return b.String()
 }
@@ -413,7 +415,7 @@ func TestAllSimplePathsMatchBruteForce(t *testing.T) {
 			q.Limit = min(max(len(all), 1), MaxPathLimit)
 			got, err := AllSimplePaths(t.Context(), n, q)
 			if len(all) > MaxPathLimit {
-				if ErrorCode(err) != Invalid {
+				if graph.ErrorCode(err) != graph.Invalid {
 					t.Errorf("%s: %d paths over the cap: err = %v, want Invalid", way, len(all), err)
 				}
 				continue
@@ -424,7 +426,7 @@ func TestAllSimplePathsMatchBruteForce(t *testing.T) {
 			g.checkPaths(t, "AllSimplePaths "+way, q, got, all)
 			if len(all) > 1 {
 				q.Limit = len(all) - 1
-				if _, err := AllSimplePaths(t.Context(), n, q); ErrorCode(err) != Invalid {
+				if _, err := AllSimplePaths(t.Context(), n, q); graph.ErrorCode(err) != graph.Invalid {
 					t.Errorf("%s: limit %d of %d paths: err = %v, want Invalid", way, q.Limit, len(all), err)
 				}
 			}
@@ -472,7 +474,7 @@ func TestBudgetGivesAllOrError(t *testing.T) {
 				bq.MaxExpanded = budget
 				got, err := run(t.Context(), n, bq)
 				switch {
-				case ErrorCode(err) == Invalid:
+				case graph.ErrorCode(err) == graph.Invalid:
 					outcomes["error"]++
 				case err != nil:
 					t.Fatalf("%s %s with budget %d: %v", name, way, bq.MaxExpanded, err)
@@ -565,13 +567,13 @@ func TestAdjacencyAgreesWithHops(t *testing.T) {
 	outcomes := map[string]int{}
 	for i := range 300 {
 		g := newRandGraph(r)
-		claims := []Claim{{Source: "s1", Stance: Asserts}}
+		claims := []graph.Claim{{Source: "s1", Stance: graph.Asserts}}
 		for j := range r.IntN(3) {
 			v := pick(r, g.ids...)
-			g.n.add(Statement{ID: fmt.Sprintf("loop%d", j), Subject: v, Type: pick(r, randRelTypes()...), Object: v, Claims: claims})
+			g.n.add(graph.Statement{ID: fmt.Sprintf("loop%d", j), Subject: v, Type: pick(r, randRelTypes()...), Object: v, Claims: claims})
 		}
 		for j := range r.IntN(3) {
-			st := Statement{ID: fmt.Sprintf("gone%d", j), Subject: pick(r, g.ids...), Type: pick(r, randRelTypes()...), Object: "c-gone", Claims: claims}
+			st := graph.Statement{ID: fmt.Sprintf("gone%d", j), Subject: pick(r, g.ids...), Type: pick(r, randRelTypes()...), Object: "c-gone", Claims: claims}
 			if r.IntN(2) == 0 {
 				st.Subject, st.Object = st.Object, st.Subject
 			}
@@ -596,14 +598,14 @@ func TestAdjacencyAgreesWithHops(t *testing.T) {
 				}
 				switch {
 				case err1 != nil:
-					outcomes[ErrorCode(err1)]++
+					outcomes[graph.ErrorCode(err1)]++
 				case len(want) > 0 && len(want[0].Hops) > 0:
 					outcomes["paths"]++
 				}
 			}
 		}
 	}
-	if outcomes["paths"] < 1000 || outcomes[Invalid] < 100 || outcomes[NotFound] < 20 {
+	if outcomes["paths"] < 1000 || outcomes[graph.Invalid] < 100 || outcomes[graph.NotFound] < 20 {
 		t.Errorf("outcomes %v: the cases should often find paths, and fail both ways", outcomes)
 	}
 }

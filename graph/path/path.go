@@ -1,30 +1,19 @@
-package graph
+package path
 
 import (
 	"context"
 	"slices"
 	"strings"
-)
 
-// Path search
-//
-// The path algorithms (ShortestPaths, KShortestPaths, AllSimplePaths,
-// MostCrediblePaths, Neighborhood) run on Neighbors, not on Store, so that a
-// faster adjacency index can replace StoreNeighbors without touching them.
-// One that holds the whole graph offers it as an Adjacency (see
-// DenseNeighbors), which the algorithms walk as arrays of entity numbers;
-// any other Neighbors is read entity by entity. The results are the same.
-// Every search is bounded: MaxDepth bounds path length, MaxExpanded bounds
-// the work, and a search that hits a bound it cannot honour returns an
-// Invalid error naming the bound instead of a partial answer. Results are
-// deterministic: ties are broken by entity id, then statement id.
+	"github.com/claimgraph/claimgraph/graph"
+)
 
 // Hop is one step of a path: a statement walked from one end to the other.
 type Hop struct {
 	// From and To are the entity ids the hop walks from and to.
 	From, To string
 	// Statement is the statement walked, with its claims.
-	Statement Statement
+	Statement graph.Statement
 	// Forward reports whether the hop walks subject → object.
 	Forward bool
 	// Symmetric reports whether the statement's relation type is symmetric
@@ -33,7 +22,7 @@ type Hop struct {
 	// Sources holds the sources the statement's claims cite, by id, as far
 	// as the Neighbors knows them; it feeds reliability grades to HopCost
 	// and titles to Explain. It may be nil.
-	Sources map[string]Source
+	Sources map[string]graph.Source
 }
 
 // Reverse returns the hop walked the other way.
@@ -62,12 +51,12 @@ type Neighbors interface {
 // not know is left out). Nothing is cached between calls, so the result is
 // always as fresh as the store; the search functions cache hops for the
 // length of one query.
-func StoreNeighbors(st Store, ont Ontology) Neighbors {
+func StoreNeighbors(st graph.Store, ont graph.Ontology) Neighbors {
 	return storeNeighbors{st: st, symmetric: ont.SymmetricTypes()}
 }
 
 type storeNeighbors struct {
-	st        Store
+	st        graph.Store
 	symmetric map[string]bool
 }
 
@@ -80,11 +69,11 @@ func (n storeNeighbors) EntityType(ctx context.Context, id string) (string, erro
 }
 
 func (n storeNeighbors) Hops(ctx context.Context, id string) ([]Hop, error) {
-	sts, err := n.st.Relations(ctx, id, RelationQuery{Direction: Both})
+	sts, err := n.st.Relations(ctx, id, graph.RelationQuery{Direction: graph.Both})
 	if err != nil {
 		return nil, err
 	}
-	sources := map[string]Source{}
+	sources := map[string]graph.Source{}
 	hops := make([]Hop, 0, len(sts))
 	for _, st := range sts {
 		h := Hop{From: id, To: st.Object, Statement: st, Forward: true, Symmetric: n.symmetric[st.Type]}
@@ -101,15 +90,15 @@ func (n storeNeighbors) Hops(ctx context.Context, id string) ([]Hop, error) {
 
 // sources returns the sources claims cite, looked up once per Hops call
 // through memo.
-func (n storeNeighbors) sources(ctx context.Context, claims []Claim, memo map[string]Source) (map[string]Source, error) {
-	out := map[string]Source{}
+func (n storeNeighbors) sources(ctx context.Context, claims []graph.Claim, memo map[string]graph.Source) (map[string]graph.Source, error) {
+	out := map[string]graph.Source{}
 	for _, c := range claims {
 		if s, ok := memo[c.Source]; ok {
 			out[c.Source] = s
 			continue
 		}
 		s, err := n.st.Source(ctx, c.Source)
-		if ErrorCode(err) == NotFound {
+		if graph.ErrorCode(err) == graph.NotFound {
 			continue
 		}
 		if err != nil {
@@ -145,9 +134,9 @@ type Filter struct {
 	// walked either way whatever the direction. Unlike RelationQuery, the
 	// zero value means Out: a path reads as a chain of what was said, in the
 	// direction it was said; ask for Both to walk against it.
-	Direction Direction
+	Direction graph.Direction
 	// Status keeps only hops whose statement has one of these statuses.
-	Status []Status
+	Status []graph.Status
 	// EntityTypes keeps only intermediate entities of these types; the
 	// endpoints of a query may be of any type.
 	EntityTypes []string
@@ -163,7 +152,7 @@ type Filter struct {
 	// on or before it, and ValidUntil (when known) on or after it. Partial
 	// dates compare by their first day, except that a date within a partial
 	// ValidUntil ("2021-08-15" within "2021-08") is still valid.
-	AsOf Date
+	AsOf graph.Date
 	// MaxDegree guards against hubs: an entity with more hops than this
 	// (counting every statement it has, before filtering) is not walked
 	// through, though it may be an endpoint. 0 means no guard.

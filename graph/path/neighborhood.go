@@ -1,8 +1,10 @@
-package graph
+package path
 
 import (
 	"context"
 	"slices"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // NeighborhoodQuery asks for the entities around one entity.
@@ -85,7 +87,7 @@ func Neighborhood(ctx context.Context, n Neighbors, q NeighborhoodQuery) (Subgra
 						continue
 					}
 					if reached == q.MaxNodes {
-						return Subgraph{}, Errorf(Invalid, "the neighborhood of %q within %d hops has more than %d entities (maxNodes); narrow it with types, status or a lower depth, or raise maxNodes (at most %d)",
+						return Subgraph{}, graph.Errorf(graph.Invalid, "the neighborhood of %q within %d hops has more than %d entities (maxNodes); narrow it with types, status or a lower depth, or raise maxNodes (at most %d)",
 							q.ID, q.Depth, q.MaxNodes, MaxMaxNodes)
 					}
 					depth.set(w, int32(d))
@@ -108,10 +110,10 @@ func Neighborhood(ctx context.Context, n Neighbors, q NeighborhoodQuery) (Subgra
 // normalize fills the defaults of q and checks its bounds and values.
 func (q *NeighborhoodQuery) normalize() error {
 	if q.ID == "" {
-		return Errorf(Invalid, "a neighborhood query needs an entity id")
+		return graph.Errorf(graph.Invalid, "a neighborhood query needs an entity id")
 	}
 	if slices.Contains(q.Exclude, q.ID) {
-		return Errorf(Invalid, "exclude may not name the centre of the neighborhood")
+		return graph.Errorf(graph.Invalid, "exclude may not name the centre of the neighborhood")
 	}
 	var err error
 	if q.Depth, err = bounded("depth", q.Depth, 1, MaxMaxDepth); err != nil {

@@ -1,9 +1,11 @@
-package graph
+package path
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // Explain returns a one-line account of h with its evidence, for example
@@ -47,7 +49,7 @@ func (h Hop) evidence(name func(id string) string) string {
 			}
 		}
 		switch {
-		case c.Stance == Denies:
+		case c.Stance == graph.Denies:
 			denied = append(denied, who)
 		case c.Claimant == "":
 			reported = append(reported, who)

@@ -1,10 +1,12 @@
-package graph
+package path
 
 import (
 	"cmp"
 	"container/heap"
 	"context"
 	"strings"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // CostUnit is the cost of a hop with a single, ungraded source reporting it:
@@ -38,7 +40,7 @@ func HopCost(h Hop) int {
 	grade := 0 // the least rel × cred of an asserting claim
 	sources := map[string]bool{}
 	for _, c := range st.Claims {
-		if c.Stance != Asserts {
+		if c.Stance != graph.Asserts {
 			continue
 		}
 		sources[c.Source] = true
@@ -55,13 +57,13 @@ func HopCost(h Hop) int {
 }
 
 // statusBase is the base cost factor of a status.
-func statusBase(s Status) int {
+func statusBase(s graph.Status) int {
 	switch s {
-	case Reported:
+	case graph.Reported:
 		return 1
-	case Alleged:
+	case graph.Alleged:
 		return 2
-	case Disputed:
+	case graph.Disputed:
 		return 4
 	default:
 		return 8
@@ -214,5 +216,5 @@ func (s *search) cheapestStep(ctx context.Context, cur label, dst int32, settled
 		next.cost = c
 		return j, next, nil
 	}
-	return -1, label{}, Errorf(Internal, "cheapest path search lost its way at %q", s.ids[cur.node])
+	return -1, label{}, graph.Errorf(graph.Internal, "cheapest path search lost its way at %q", s.ids[cur.node])
 }

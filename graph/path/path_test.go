@@ -1,4 +1,4 @@
-package graph
+package path
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // memNeighbors is a tiny in-memory Neighbors for the path tests. It returns
@@ -14,13 +16,13 @@ import (
 type memNeighbors struct {
 	types     map[string]string // entity id → entity type
 	symmetric map[string]bool
-	sources   map[string]Source
+	sources   map[string]graph.Source
 	hops      map[string][]Hop
 	calls     int
 }
 
-func newMemNeighbors(types map[string]string, symmetric []string, sources []Source, sts []Statement) *memNeighbors {
-	g := &memNeighbors{types: types, symmetric: map[string]bool{}, sources: map[string]Source{}, hops: map[string][]Hop{}}
+func newMemNeighbors(types map[string]string, symmetric []string, sources []graph.Source, sts []graph.Statement) *memNeighbors {
+	g := &memNeighbors{types: types, symmetric: map[string]bool{}, sources: map[string]graph.Source{}, hops: map[string][]Hop{}}
 	for _, s := range symmetric {
 		g.symmetric[s] = true
 	}
@@ -33,8 +35,8 @@ func newMemNeighbors(types map[string]string, symmetric []string, sources []Sour
 	return g
 }
 
-func (g *memNeighbors) add(st Statement) {
-	srcs := map[string]Source{}
+func (g *memNeighbors) add(st graph.Statement) {
+	srcs := map[string]graph.Source{}
 	for _, c := range st.Claims {
 		if s, ok := g.sources[c.Source]; ok {
 			srcs[c.Source] = s
@@ -50,7 +52,7 @@ func (g *memNeighbors) add(st Statement) {
 func (g *memNeighbors) Hops(ctx context.Context, id string) ([]Hop, error) {
 	g.calls++
 	if _, ok := g.types[id]; !ok {
-		return nil, Errorf(NotFound, "no entity %q", id)
+		return nil, graph.Errorf(graph.NotFound, "no entity %q", id)
 	}
 	return g.hops[id], nil
 }
@@ -58,16 +60,16 @@ func (g *memNeighbors) Hops(ctx context.Context, id string) ([]Hop, error) {
 func (g *memNeighbors) EntityType(ctx context.Context, id string) (string, error) {
 	t, ok := g.types[id]
 	if !ok {
-		return "", Errorf(NotFound, "no entity %q", id)
+		return "", graph.Errorf(graph.NotFound, "no entity %q", id)
 	}
 	return t, nil
 }
 
 // adjacency returns g's graph as an Adjacency.
 func (g *memNeighbors) adjacency() *Adjacency {
-	snap := Snapshot{EntityTypes: g.types, Sources: g.sources}
+	snap := graph.Snapshot{EntityTypes: g.types, Sources: g.sources}
 	for t := range g.symmetric {
-		snap.Ontology.RelationTypes = append(snap.Ontology.RelationTypes, RelationType{Name: t, Symmetric: true})
+		snap.Ontology.RelationTypes = append(snap.Ontology.RelationTypes, graph.RelationType{Name: t, Symmetric: true})
 	}
 	seen := map[string]bool{}
 	for _, hops := range g.hops {
@@ -93,13 +95,13 @@ const articleTitle = "Pakistan warns it may block social media platforms for non
 // articleNeighbors is a fixture modelled on the first seed article.
 func articleNeighbors() *memNeighbors {
 	src := "article-0"
-	reported := func(id string) []Claim {
-		return []Claim{{ID: id + "~src", Source: src, Stance: Asserts}}
+	reported := func(id string) []graph.Claim {
+		return []graph.Claim{{ID: id + "~src", Source: src, Stance: graph.Asserts}}
 	}
-	contested := func(id, by, denier string) []Claim {
-		return []Claim{
-			{ID: id + "~" + by, Source: src, Claimant: by, Stance: Asserts},
-			{ID: id + "~" + denier, Source: src, Claimant: denier, Stance: Denies},
+	contested := func(id, by, denier string) []graph.Claim {
+		return []graph.Claim{
+			{ID: id + "~" + by, Source: src, Claimant: by, Stance: graph.Asserts},
+			{ID: id + "~" + denier, Source: src, Claimant: denier, Stance: graph.Denies},
 		}
 	}
 	types := map[string]string{
@@ -107,7 +109,7 @@ func articleNeighbors() *memNeighbors {
 		"ttp": "Group", "bla": "Group", "afghan-taliban": "Group",
 		"x": "Platform", "talal-chaudhry": "Official",
 	}
-	sts := []Statement{
+	sts := []graph.Statement{
 		{ID: "s1", Subject: "india", Type: "accused-of-backing", Object: "ttp", Claims: contested("s1", "pakistan", "india")},
 		{ID: "s2", Subject: "afghanistan", Type: "accused-of-backing", Object: "ttp", Claims: contested("s2", "pakistan", "afghanistan")},
 		{ID: "s3", Subject: "india", Type: "accused-of-backing", Object: "bla", Claims: contested("s3", "pakistan", "india")},
@@ -116,7 +118,7 @@ func articleNeighbors() *memNeighbors {
 		{ID: "s6", Subject: "ttp", Type: "operating-from", Object: "afghanistan", Claims: reported("s6")},
 		{ID: "s7", Subject: "talal-chaudhry", Type: "official-of", Object: "pakistan", Claims: reported("s7")},
 	}
-	return newMemNeighbors(types, []string{"allied-with"}, []Source{{ID: src, Title: articleTitle}}, sts)
+	return newMemNeighbors(types, []string{"allied-with"}, []graph.Source{{ID: src, Title: articleTitle}}, sts)
 }
 
 func articleName(id string) string {
@@ -158,16 +160,16 @@ func TestArticlePaths(t *testing.T) {
 			PathQuery{From: "india", To: "afghan-taliban"},
 			[]string{indiaTTP + "\n" + ttpTaliban}},
 		{"reported statements alone do not connect them", ShortestPaths,
-			PathQuery{From: "india", To: "afghan-taliban", Filter: Filter{Status: []Status{Reported}}},
+			PathQuery{From: "india", To: "afghan-taliban", Filter: Filter{Status: []graph.Status{graph.Reported}}},
 			[]string{}},
 		{"out of the afghan taliban there is no way back to india", ShortestPaths,
 			PathQuery{From: "afghan-taliban", To: "india"},
 			[]string{}},
 		{"both directions walk back against the accusation", ShortestPaths,
-			PathQuery{From: "afghan-taliban", To: "india", Filter: Filter{Direction: Both}},
+			PathQuery{From: "afghan-taliban", To: "india", Filter: Filter{Direction: graph.Both}},
 			[]string{talibanTTP + "\n" + ttpIndia}},
 		{"in walks object to subject", ShortestPaths,
-			PathQuery{From: "afghan-taliban", To: "india", Filter: Filter{Direction: In}},
+			PathQuery{From: "afghan-taliban", To: "india", Filter: Filter{Direction: graph.In}},
 			[]string{talibanTTP + "\n" + ttpIndia}},
 		{"k shortest ranks the direct route first", KShortestPaths,
 			PathQuery{From: "india", To: "afghanistan", K: 5},
@@ -230,12 +232,12 @@ func TestArticleCosts(t *testing.T) {
 }
 
 func TestExplainWithoutNamesUsesIDs(t *testing.T) {
-	h := Hop{From: "ttp", To: "india", Statement: Statement{ID: "s", Subject: "india", Type: "accused-of-backing", Object: "ttp",
-		Claims: []Claim{
-			{Source: "dawn", Stance: Denies},
-			{Source: "geo", Claimant: "pakistan", Stance: Asserts},
-			{Source: "dawn", Claimant: "pakistan", Stance: Asserts},
-			{Source: "dawn", Claimant: "afghanistan", Stance: Asserts},
+	h := Hop{From: "ttp", To: "india", Statement: graph.Statement{ID: "s", Subject: "india", Type: "accused-of-backing", Object: "ttp",
+		Claims: []graph.Claim{
+			{Source: "dawn", Stance: graph.Denies},
+			{Source: "geo", Claimant: "pakistan", Stance: graph.Asserts},
+			{Source: "dawn", Claimant: "pakistan", Stance: graph.Asserts},
+			{Source: "dawn", Claimant: "afghanistan", Stance: graph.Asserts},
 		}}}
 	want := "ttp ←accused-of-backing— india  [DISPUTED: alleged by afghanistan, pakistan; denied by dawn]"
 	if got := h.Explain(nil, nil); got != want {
@@ -244,37 +246,37 @@ func TestExplainWithoutNamesUsesIDs(t *testing.T) {
 }
 
 func TestHopCost(t *testing.T) {
-	claim := func(src, claimant string, stance Stance, cred string) Claim {
-		return Claim{Source: src, Claimant: claimant, Stance: stance, Credibility: cred}
+	claim := func(src, claimant string, stance graph.Stance, cred string) graph.Claim {
+		return graph.Claim{Source: src, Claimant: claimant, Stance: stance, Credibility: cred}
 	}
-	hop := func(sources map[string]Source, claims ...Claim) Hop {
-		return Hop{Statement: Statement{Claims: claims}, Sources: sources}
+	hop := func(sources map[string]graph.Source, claims ...graph.Claim) Hop {
+		return Hop{Statement: graph.Statement{Claims: claims}, Sources: sources}
 	}
-	graded := map[string]Source{"a": {ID: "a", Reliability: "A"}, "e": {ID: "e", Reliability: "E"}, "f": {ID: "f", Reliability: "F"}}
+	graded := map[string]graph.Source{"a": {ID: "a", Reliability: "A"}, "e": {ID: "e", Reliability: "E"}, "f": {ID: "f", Reliability: "F"}}
 	tests := []struct {
 		name string
 		hop  Hop
 		want int
 	}{
-		{"one ungraded report costs one unit", hop(nil, claim("s", "", Asserts, "")), 1000},
-		{"an allegation costs two", hop(nil, claim("s", "p", Asserts, "")), 2000},
-		{"a dispute costs four", hop(nil, claim("s", "p", Asserts, ""), claim("s", "q", Denies, "")), 4000},
-		{"a denial costs eight", hop(nil, claim("s", "q", Denies, "")), 8000},
+		{"one ungraded report costs one unit", hop(nil, claim("s", "", graph.Asserts, "")), 1000},
+		{"an allegation costs two", hop(nil, claim("s", "p", graph.Asserts, "")), 2000},
+		{"a dispute costs four", hop(nil, claim("s", "p", graph.Asserts, ""), claim("s", "q", graph.Denies, "")), 4000},
+		{"a denial costs eight", hop(nil, claim("s", "q", graph.Denies, "")), 8000},
 		{"no claims count as a denial", hop(nil), 8000},
-		{"two sources cost two thirds, rounded up", hop(nil, claim("s", "", Asserts, ""), claim("t", "", Asserts, "")), 667},
-		{"the same source twice is one source", hop(nil, claim("s", "", Asserts, ""), claim("s", "p", Asserts, "")), 1000},
+		{"two sources cost two thirds, rounded up", hop(nil, claim("s", "", graph.Asserts, ""), claim("t", "", graph.Asserts, "")), 667},
+		{"the same source twice is one source", hop(nil, claim("s", "", graph.Asserts, ""), claim("s", "p", graph.Asserts, "")), 1000},
 		{"more than five sources count five", hop(nil,
-			claim("1", "", Asserts, ""), claim("2", "", Asserts, ""), claim("3", "", Asserts, ""),
-			claim("4", "", Asserts, ""), claim("5", "", Asserts, ""), claim("6", "", Asserts, "")), 334},
-		{"a source graded A halves the cost", hop(graded, claim("a", "", Asserts, "")), 500},
-		{"A1 is a quarter", hop(graded, claim("a", "", Asserts, "1")), 250},
-		{"E5 is four times", hop(graded, claim("e", "", Asserts, "5")), 4000},
-		{"F and 6 cannot be judged and count as ungraded", hop(graded, claim("f", "", Asserts, "6")), 1000},
-		{"the best-graded assertion counts", hop(graded, claim("e", "", Asserts, "5"), claim("a", "", Asserts, "2")), 250},
-		{"denials do not grade", hop(graded, claim("s", "p", Asserts, ""), claim("a", "q", Denies, "1")), 4000},
-		{"the cheapest hop", hop(graded, claim("a", "", Asserts, "1"), claim("2", "", Asserts, "1"), claim("3", "", Asserts, "1"),
-			claim("4", "", Asserts, "1"), claim("5", "", Asserts, "1")), 84},
-		{"the dearest hop", hop(graded, claim("e", "p", Asserts, "5"), claim("e", "q", Denies, "")), 16000},
+			claim("1", "", graph.Asserts, ""), claim("2", "", graph.Asserts, ""), claim("3", "", graph.Asserts, ""),
+			claim("4", "", graph.Asserts, ""), claim("5", "", graph.Asserts, ""), claim("6", "", graph.Asserts, "")), 334},
+		{"a source graded A halves the cost", hop(graded, claim("a", "", graph.Asserts, "")), 500},
+		{"A1 is a quarter", hop(graded, claim("a", "", graph.Asserts, "1")), 250},
+		{"E5 is four times", hop(graded, claim("e", "", graph.Asserts, "5")), 4000},
+		{"F and 6 cannot be judged and count as ungraded", hop(graded, claim("f", "", graph.Asserts, "6")), 1000},
+		{"the best-graded assertion counts", hop(graded, claim("e", "", graph.Asserts, "5"), claim("a", "", graph.Asserts, "2")), 250},
+		{"denials do not grade", hop(graded, claim("s", "p", graph.Asserts, ""), claim("a", "q", graph.Denies, "1")), 4000},
+		{"the cheapest hop", hop(graded, claim("a", "", graph.Asserts, "1"), claim("2", "", graph.Asserts, "1"), claim("3", "", graph.Asserts, "1"),
+			claim("4", "", graph.Asserts, "1"), claim("5", "", graph.Asserts, "1")), 84},
+		{"the dearest hop", hop(graded, claim("e", "p", graph.Asserts, "5"), claim("e", "q", graph.Denies, "")), 16000},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -291,19 +293,19 @@ func TestPathQueryErrors(t *testing.T) {
 		q    PathQuery
 		code string
 	}{
-		{"an unknown start is not found", PathQuery{From: "nowhere", To: "ttp"}, NotFound},
-		{"an unknown end is not found", PathQuery{From: "ttp", To: "nowhere"}, NotFound},
-		{"a missing end is invalid", PathQuery{From: "ttp"}, Invalid},
-		{"the same start and end are invalid", PathQuery{From: "ttp", To: "ttp"}, Invalid},
-		{"a depth above the cap is invalid", PathQuery{From: "india", To: "ttp", MaxDepth: 13}, Invalid},
-		{"a negative depth is invalid", PathQuery{From: "india", To: "ttp", MaxDepth: -1}, Invalid},
-		{"k above the cap is invalid", PathQuery{From: "india", To: "ttp", K: 101}, Invalid},
-		{"a limit above the cap is invalid", PathQuery{From: "india", To: "ttp", Limit: 1001}, Invalid},
-		{"an unknown direction is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{Direction: "UP"}}, Invalid},
-		{"an unknown status is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{Status: []Status{"TRUE"}}}, Invalid},
-		{"a bad date is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{AsOf: "2021-13"}}, Invalid},
-		{"excluding an endpoint is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{Exclude: []string{"ttp"}}}, Invalid},
-		{"a budget above the cap is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{MaxExpanded: MaxMaxExpanded + 1}}, Invalid},
+		{"an unknown start is not found", PathQuery{From: "nowhere", To: "ttp"}, graph.NotFound},
+		{"an unknown end is not found", PathQuery{From: "ttp", To: "nowhere"}, graph.NotFound},
+		{"a missing end is invalid", PathQuery{From: "ttp"}, graph.Invalid},
+		{"the same start and end are invalid", PathQuery{From: "ttp", To: "ttp"}, graph.Invalid},
+		{"a depth above the cap is invalid", PathQuery{From: "india", To: "ttp", MaxDepth: 13}, graph.Invalid},
+		{"a negative depth is invalid", PathQuery{From: "india", To: "ttp", MaxDepth: -1}, graph.Invalid},
+		{"k above the cap is invalid", PathQuery{From: "india", To: "ttp", K: 101}, graph.Invalid},
+		{"a limit above the cap is invalid", PathQuery{From: "india", To: "ttp", Limit: 1001}, graph.Invalid},
+		{"an unknown direction is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{Direction: "UP"}}, graph.Invalid},
+		{"an unknown status is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{Status: []graph.Status{"TRUE"}}}, graph.Invalid},
+		{"a bad date is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{AsOf: "2021-13"}}, graph.Invalid},
+		{"excluding an endpoint is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{Exclude: []string{"ttp"}}}, graph.Invalid},
+		{"a budget above the cap is invalid", PathQuery{From: "india", To: "ttp", Filter: Filter{MaxExpanded: MaxMaxExpanded + 1}}, graph.Invalid},
 	}
 	algorithms := map[string]func(context.Context, Neighbors, PathQuery) ([]Path, error){
 		"ShortestPaths": ShortestPaths, "KShortestPaths": KShortestPaths,
@@ -314,7 +316,7 @@ func TestPathQueryErrors(t *testing.T) {
 			for way, n := range bothWays(articleNeighbors()) {
 				t.Run(tt.name+"/"+name+"/"+way, func(t *testing.T) {
 					_, err := run(t.Context(), n, tt.q)
-					if got := ErrorCode(err); got != tt.code {
+					if got := graph.ErrorCode(err); got != tt.code {
 						t.Errorf("code = %q (%v), want %q", got, err, tt.code)
 					}
 				})
@@ -345,12 +347,12 @@ func TestPathsStopWhenCanceled(t *testing.T) {
 // chainNeighbors is c00 → c01 → … → c(n-1), all reported.
 func chainNeighbors(n int) *memNeighbors {
 	types := map[string]string{}
-	var sts []Statement
+	var sts []graph.Statement
 	for i := range n {
 		types[chainID(i)] = "Group"
 		if i > 0 {
-			sts = append(sts, Statement{ID: "st" + chainID(i), Subject: chainID(i - 1), Type: "backs", Object: chainID(i),
-				Claims: []Claim{{Source: "s", Stance: Asserts}}})
+			sts = append(sts, graph.Statement{ID: "st" + chainID(i), Subject: chainID(i - 1), Type: "backs", Object: chainID(i),
+				Claims: []graph.Claim{{Source: "s", Stance: graph.Asserts}}})
 		}
 	}
 	return newMemNeighbors(types, nil, nil, sts)
@@ -370,7 +372,7 @@ func TestBudgetIsEnforced(t *testing.T) {
 				q := q
 				q.MaxExpanded = 6
 				_, err := run(t.Context(), n, q)
-				if ErrorCode(err) != Invalid || !strings.Contains(err.Error(), "maxExpanded") {
+				if graph.ErrorCode(err) != graph.Invalid || !strings.Contains(err.Error(), "maxExpanded") {
 					t.Errorf("err = %v, want Invalid naming maxExpanded", err)
 				}
 			})
@@ -385,7 +387,7 @@ func TestBudgetIsEnforced(t *testing.T) {
 		}
 		t.Run("Neighborhood/"+way+"/a small budget fails", func(t *testing.T) {
 			_, err := Neighborhood(t.Context(), n, NeighborhoodQuery{ID: chainID(0), Depth: 12, Filter: Filter{MaxExpanded: 6}})
-			if ErrorCode(err) != Invalid {
+			if graph.ErrorCode(err) != graph.Invalid {
 				t.Errorf("err = %v, want Invalid", err)
 			}
 		})
@@ -395,11 +397,11 @@ func TestBudgetIsEnforced(t *testing.T) {
 func TestLimitsAreErrorsNotTruncations(t *testing.T) {
 	for way, g := range bothWays(articleNeighbors()) {
 		_, err := AllSimplePaths(t.Context(), g, PathQuery{From: "india", To: "afghanistan", Limit: 1})
-		if ErrorCode(err) != Invalid || !strings.Contains(err.Error(), "limit") {
+		if graph.ErrorCode(err) != graph.Invalid || !strings.Contains(err.Error(), "limit") {
 			t.Errorf("AllSimplePaths over its limit (%s): err = %v, want Invalid naming the limit", way, err)
 		}
-		_, err = Neighborhood(t.Context(), g, NeighborhoodQuery{ID: "ttp", Depth: 2, MaxNodes: 3, Filter: Filter{Direction: Both}})
-		if ErrorCode(err) != Invalid || !strings.Contains(err.Error(), "maxNodes") {
+		_, err = Neighborhood(t.Context(), g, NeighborhoodQuery{ID: "ttp", Depth: 2, MaxNodes: 3, Filter: Filter{Direction: graph.Both}})
+		if graph.ErrorCode(err) != graph.Invalid || !strings.Contains(err.Error(), "maxNodes") {
 			t.Errorf("Neighborhood over its limit (%s): err = %v, want Invalid naming maxNodes", way, err)
 		}
 	}
@@ -408,10 +410,10 @@ func TestLimitsAreErrorsNotTruncations(t *testing.T) {
 // starNeighbors is a → hub → b, with the hub connected to three more.
 func starNeighbors() *memNeighbors {
 	types := map[string]string{"a": "G", "b": "G", "hub": "G", "c": "G", "d": "G", "e": "G"}
-	st := func(s, o string) Statement {
-		return Statement{ID: s + "-" + o, Subject: s, Type: "backs", Object: o, Claims: []Claim{{Source: "s", Stance: Asserts}}}
+	st := func(s, o string) graph.Statement {
+		return graph.Statement{ID: s + "-" + o, Subject: s, Type: "backs", Object: o, Claims: []graph.Claim{{Source: "s", Stance: graph.Asserts}}}
 	}
-	return newMemNeighbors(types, nil, nil, []Statement{st("a", "hub"), st("hub", "b"), st("hub", "c"), st("hub", "d"), st("hub", "e")})
+	return newMemNeighbors(types, nil, nil, []graph.Statement{st("a", "hub"), st("hub", "b"), st("hub", "c"), st("hub", "d"), st("hub", "e")})
 }
 
 func TestHubGuard(t *testing.T) {
@@ -451,7 +453,7 @@ func TestNeighborhoodOfTheTTP(t *testing.T) {
 }
 
 func testNeighborhoodOfTheTTP(t *testing.T, n Neighbors) {
-	g, err := Neighborhood(t.Context(), n, NeighborhoodQuery{ID: "ttp", Depth: 1, Filter: Filter{Direction: Both}})
+	g, err := Neighborhood(t.Context(), n, NeighborhoodQuery{ID: "ttp", Depth: 1, Filter: Filter{Direction: graph.Both}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,17 +482,17 @@ func TestNeighborhoodErrors(t *testing.T) {
 		q    NeighborhoodQuery
 		code string
 	}{
-		{"an unknown centre is not found", NeighborhoodQuery{ID: "nowhere"}, NotFound},
-		{"no centre is invalid", NeighborhoodQuery{}, Invalid},
-		{"a depth above the cap is invalid", NeighborhoodQuery{ID: "ttp", Depth: 13}, Invalid},
-		{"excluding the centre is invalid", NeighborhoodQuery{ID: "ttp", Filter: Filter{Exclude: []string{"ttp"}}}, Invalid},
-		{"too many nodes asked for is invalid", NeighborhoodQuery{ID: "ttp", MaxNodes: MaxMaxNodes + 1}, Invalid},
+		{"an unknown centre is not found", NeighborhoodQuery{ID: "nowhere"}, graph.NotFound},
+		{"no centre is invalid", NeighborhoodQuery{}, graph.Invalid},
+		{"a depth above the cap is invalid", NeighborhoodQuery{ID: "ttp", Depth: 13}, graph.Invalid},
+		{"excluding the centre is invalid", NeighborhoodQuery{ID: "ttp", Filter: Filter{Exclude: []string{"ttp"}}}, graph.Invalid},
+		{"too many nodes asked for is invalid", NeighborhoodQuery{ID: "ttp", MaxNodes: MaxMaxNodes + 1}, graph.Invalid},
 	}
 	for _, tt := range tests {
 		for way, n := range bothWays(articleNeighbors()) {
 			t.Run(tt.name+"/"+way, func(t *testing.T) {
 				_, err := Neighborhood(t.Context(), n, tt.q)
-				if got := ErrorCode(err); got != tt.code {
+				if got := graph.ErrorCode(err); got != tt.code {
 					t.Errorf("code = %q (%v), want %q", got, err, tt.code)
 				}
 			})
@@ -502,36 +504,36 @@ func TestNeighborhoodErrors(t *testing.T) {
 // relations, entities and sources; other methods are not used by
 // StoreNeighbors.
 type relationsStore struct {
-	Store
+	graph.Store
 	g *memNeighbors
 }
 
-func (s relationsStore) Relations(ctx context.Context, id string, q RelationQuery) ([]Statement, error) {
+func (s relationsStore) Relations(ctx context.Context, id string, q graph.RelationQuery) ([]graph.Statement, error) {
 	hops, err := s.g.Hops(ctx, id)
-	var sts []Statement
+	var sts []graph.Statement
 	for _, h := range hops {
 		sts = append(sts, h.Statement)
 	}
 	return sts, err
 }
 
-func (s relationsStore) Entity(ctx context.Context, id string) (Entity, error) {
+func (s relationsStore) Entity(ctx context.Context, id string) (graph.Entity, error) {
 	t, err := s.g.EntityType(ctx, id)
-	return Entity{ID: id, Type: t}, err
+	return graph.Entity{ID: id, Type: t}, err
 }
 
-func (s relationsStore) Source(ctx context.Context, id string) (Source, error) {
+func (s relationsStore) Source(ctx context.Context, id string) (graph.Source, error) {
 	if src, ok := s.g.sources[id]; ok {
 		return src, nil
 	}
-	return Source{}, Errorf(NotFound, "no source %q", id)
+	return graph.Source{}, graph.Errorf(graph.NotFound, "no source %q", id)
 }
 
 func TestStoreNeighbors(t *testing.T) {
 	g := articleNeighbors()
-	g.add(Statement{ID: "s8", Subject: "bla", Type: "operating-from", Object: "afghanistan",
-		Claims: []Claim{{Source: "unknown-source", Stance: Asserts}}})
-	ont := Ontology{RelationTypes: []RelationType{{Name: "allied-with", Symmetric: true}, {Name: "accused-of-backing"}}}
+	g.add(graph.Statement{ID: "s8", Subject: "bla", Type: "operating-from", Object: "afghanistan",
+		Claims: []graph.Claim{{Source: "unknown-source", Stance: graph.Asserts}}})
+	ont := graph.Ontology{RelationTypes: []graph.RelationType{{Name: "allied-with", Symmetric: true}, {Name: "accused-of-backing"}}}
 	n := StoreNeighbors(relationsStore{g: g}, ont)
 
 	tests := []struct {
@@ -539,10 +541,10 @@ func TestStoreNeighbors(t *testing.T) {
 		q    PathQuery
 		want []string
 	}{
-		{"an unknown source is cited by id", PathQuery{From: "afghan-taliban", To: "bla", Filter: Filter{Direction: Both}},
+		{"an unknown source is cited by id", PathQuery{From: "afghan-taliban", To: "bla", Filter: Filter{Direction: graph.Both}},
 			[]string{"Afghan Taliban —governs→ Afghanistan  [REPORTED: reported by “" + articleTitle + "”]\n" +
 				"Afghanistan ←operating-from— BLA  [REPORTED: reported by unknown-source]"}},
-		{"a symmetric relation is walked against its direction", PathQuery{From: "ttp", To: "afghan-taliban", Filter: Filter{Direction: In}},
+		{"a symmetric relation is walked against its direction", PathQuery{From: "ttp", To: "afghan-taliban", Filter: Filter{Direction: graph.In}},
 			[]string{"TTP —allied with— Afghan Taliban  [REPORTED: reported by “" + articleTitle + "”]"}},
 		{"a directed one is not", PathQuery{From: "afghanistan", To: "bla"},
 			[]string{}},
@@ -571,7 +573,7 @@ func TestStoreNeighbors(t *testing.T) {
 	if typ, err := n.EntityType(t.Context(), "bla"); typ != "Group" || err != nil {
 		t.Errorf("EntityType(bla) = %q, %v", typ, err)
 	}
-	if _, err := n.Hops(t.Context(), "nowhere"); ErrorCode(err) != NotFound {
+	if _, err := n.Hops(t.Context(), "nowhere"); graph.ErrorCode(err) != graph.NotFound {
 		t.Errorf("Hops(nowhere): err = %v, want NotFound", err)
 	}
 }

@@ -1,7 +1,9 @@
-package graph
+package path
 
 import (
 	"context"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // ShortestPaths returns the shortest path from q.From to q.To, or with
@@ -180,7 +182,7 @@ func (r *bidi) path(ctx context.Context, length int, best []int32) ([]Hop, error
 			return nil, err
 		}
 		if !ok {
-			return nil, Errorf(Internal, "path search lost its way at %q", s.ids[cur])
+			return nil, graph.Errorf(graph.Internal, "path search lost its way at %q", s.ids[cur])
 		}
 		hops, cur = append(hops, *s.hop(j)), s.to[j]
 	}
@@ -246,5 +248,5 @@ func (r *bidi) backwardStep(ctx context.Context, v, d int32) (int32, error) {
 			return j, nil
 		}
 	}
-	return -1, Errorf(Internal, "path search lost its way at %q", s.ids[v])
+	return -1, graph.Errorf(graph.Internal, "path search lost its way at %q", s.ids[v])
 }

@@ -1,22 +1,24 @@
-package graph
+package path
 
 import (
 	"cmp"
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // normalize fills the defaults of q and checks its bounds and values.
 func (q *PathQuery) normalize() error {
 	if q.From == "" || q.To == "" {
-		return Errorf(Invalid, "a path query needs both from and to")
+		return graph.Errorf(graph.Invalid, "a path query needs both from and to")
 	}
 	if q.From == q.To {
-		return Errorf(Invalid, "from and to are the same entity %q", q.From)
+		return graph.Errorf(graph.Invalid, "from and to are the same entity %q", q.From)
 	}
 	if slices.Contains(q.Exclude, q.From) || slices.Contains(q.Exclude, q.To) {
-		return Errorf(Invalid, "exclude may not name an endpoint of the query")
+		return graph.Errorf(graph.Invalid, "exclude may not name an endpoint of the query")
 	}
 	var err error
 	if q.MaxDepth, err = bounded("maxDepth", q.MaxDepth, DefaultMaxDepth, MaxMaxDepth); err != nil {
@@ -35,21 +37,21 @@ func (q *PathQuery) normalize() error {
 func (f *Filter) normalize() error {
 	switch f.Direction {
 	case "":
-		f.Direction = Out
-	case Out, In, Both:
+		f.Direction = graph.Out
+	case graph.Out, graph.In, graph.Both:
 	default:
-		return Errorf(Invalid, "direction %q must be OUT, IN or BOTH", f.Direction)
+		return graph.Errorf(graph.Invalid, "direction %q must be OUT, IN or BOTH", f.Direction)
 	}
 	for _, s := range f.Status {
 		if !s.Valid() {
-			return Errorf(Invalid, "status %q must be one of %v", s, Statuses)
+			return graph.Errorf(graph.Invalid, "status %q must be one of %v", s, graph.Statuses)
 		}
 	}
-	if _, err := ParseDate(string(f.AsOf)); err != nil {
-		return Errorf(Invalid, "asOf: %v", err)
+	if _, err := graph.ParseDate(string(f.AsOf)); err != nil {
+		return graph.Errorf(graph.Invalid, "asOf: %v", err)
 	}
 	if f.MaxDegree < 0 {
-		return Errorf(Invalid, "maxDegree must not be negative")
+		return graph.Errorf(graph.Invalid, "maxDegree must not be negative")
 	}
 	var err error
 	f.MaxExpanded, err = bounded("maxExpanded", f.MaxExpanded, DefaultMaxExpanded, MaxMaxExpanded)
@@ -62,7 +64,7 @@ func bounded(name string, v, def, limit int) (int, error) {
 		return def, nil
 	}
 	if v < 0 || v > limit {
-		return 0, Errorf(Invalid, "%s must be between 1 and %d, not %d", name, limit, v)
+		return 0, graph.Errorf(graph.Invalid, "%s must be between 1 and %d, not %d", name, limit, v)
 	}
 	return v, nil
 }
@@ -169,9 +171,9 @@ func newSearch(ctx context.Context, n Neighbors, f Filter, ends ...string) (*sea
 	for r, reverse := range []bool{false, true} {
 		for fl := range uint8(4) {
 			switch forward := fl&hopForward != 0; {
-			case fl&hopSymmetric != 0 || f.Direction == Both:
+			case fl&hopSymmetric != 0 || f.Direction == graph.Both:
 				s.walk[r][fl] = true
-			case f.Direction == In:
+			case f.Direction == graph.In:
 				s.walk[r][fl] = forward == reverse
 			default:
 				s.walk[r][fl] = forward != reverse
@@ -240,7 +242,7 @@ func (s *search) expand(ctx context.Context, v int32) (lo, hi int32, err error) 
 		return 0, 0, err
 	}
 	if s.expanded >= s.f.MaxExpanded {
-		return 0, 0, Errorf(Invalid, "search expanded %d entities (maxExpanded); narrow the query with types, status or a lower maxDepth, or raise maxExpanded (at most %d)",
+		return 0, 0, graph.Errorf(graph.Invalid, "search expanded %d entities (maxExpanded); narrow the query with types, status or a lower maxDepth, or raise maxExpanded (at most %d)",
 			s.expanded, MaxMaxExpanded)
 	}
 	s.expanded++
@@ -263,7 +265,7 @@ func (s *search) span(ctx context.Context, v int32) (lo, hi int32, err error) {
 func (s *search) fetch(ctx context.Context, v int32) error {
 	id := s.ids[v]
 	if s.g != nil {
-		return Errorf(NotFound, "no entity %q", id)
+		return graph.Errorf(graph.NotFound, "no entity %q", id)
 	}
 	raw, err := s.n.Hops(ctx, id)
 	if err != nil {
@@ -393,7 +395,7 @@ func (s *search) admits(ctx context.Context, v int32) (bool, error) {
 			return false, err
 		}
 	case s.lo[v] < 0:
-		return false, Errorf(NotFound, "no entity %q", s.ids[v])
+		return false, graph.Errorf(graph.NotFound, "no entity %q", s.ids[v])
 	default:
 		t = s.g.types[v]
 	}
@@ -403,7 +405,7 @@ func (s *search) admits(ctx context.Context, v int32) (bool, error) {
 }
 
 // keep reports whether st passes the filter's statement conditions.
-func (s *search) keep(st *Statement) bool {
+func (s *search) keep(st *graph.Statement) bool {
 	f := &s.f
 	if len(f.Types) > 0 && !slices.Contains(f.Types, st.Type) {
 		return false
@@ -417,13 +419,13 @@ func (s *search) keep(st *Statement) bool {
 	if f.Claimant == "" && f.Source == "" {
 		return true
 	}
-	return slices.ContainsFunc(st.Claims, func(c Claim) bool {
+	return slices.ContainsFunc(st.Claims, func(c graph.Claim) bool {
 		return (f.Claimant == "" || c.Claimant == f.Claimant) && (f.Source == "" || c.Source == f.Source)
 	})
 }
 
 // validAt reports whether st holds at date d; see Filter.AsOf.
-func validAt(st *Statement, d Date) bool {
+func validAt(st *graph.Statement, d graph.Date) bool {
 	if st.ValidFrom != "" && st.ValidFrom.Compare(d) > 0 {
 		return false
 	}

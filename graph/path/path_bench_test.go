@@ -1,10 +1,12 @@
-package graph
+package path
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // benchGraph is a random graph of about 100k entities of degree about 10,
@@ -23,13 +25,13 @@ func newBenchGraph(nodes, degree, pairs int) benchGraph {
 		types[id(int32(i))] = "Group"
 	}
 	g := benchGraph{n: newMemNeighbors(types, nil, nil, nil), adj: make([][]int32, nodes)}
-	claims := []Claim{{Source: "s", Stance: Asserts}}
+	claims := []graph.Claim{{Source: "s", Stance: graph.Asserts}}
 	for i := range nodes * degree / 2 {
 		s, o := int32(r.IntN(nodes)), int32(r.IntN(nodes))
 		if s == o {
 			continue
 		}
-		g.n.add(Statement{ID: fmt.Sprintf("st%07d", i), Subject: id(s), Type: "backs", Object: id(o), Claims: claims})
+		g.n.add(graph.Statement{ID: fmt.Sprintf("st%07d", i), Subject: id(s), Type: "backs", Object: id(o), Claims: claims})
 		g.adj[s] = append(g.adj[s], o)
 		g.adj[o] = append(g.adj[o], s)
 	}
@@ -79,7 +81,7 @@ func BenchmarkPath(b *testing.B) {
 	base := &bfs{adj: g.adj, seen: make([]uint32, nodes), dist: make([]int8, nodes), parent: make([]int32, nodes)}
 	query := func(p [2]int32) PathQuery {
 		return PathQuery{From: fmt.Sprintf("n%06d", p[0]), To: fmt.Sprintf("n%06d", p[1]), MaxDepth: MaxMaxDepth,
-			Filter: Filter{Direction: Both, MaxExpanded: MaxMaxExpanded}}
+			Filter: Filter{Direction: graph.Both, MaxExpanded: MaxMaxExpanded}}
 	}
 	dense := g.n.adjacency()
 	for _, p := range g.pairs {
