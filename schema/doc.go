@@ -1,6 +1,7 @@
 // Package schema is claimgraph's GraphQL transport: the schema generated
 // from the ontology, its resolvers, the mapping of domain errors to GraphQL
-// errors, the GraphQL-over-HTTP handler and the embedded playground.
+// errors and the GraphQL-over-HTTP handler. The pages people use in the
+// browser, the playground and the explorer, are package schema/web.
 //
 // The schema is generated, not written: every entity type of the ontology
 // becomes an object type implementing the Entity and Node interfaces, so an

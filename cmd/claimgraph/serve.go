@@ -19,6 +19,7 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/schema"
+	"github.com/claimgraph/claimgraph/schema/web"
 	"github.com/claimgraph/claimgraph/seed"
 )
 
@@ -248,10 +249,10 @@ func routes(gql *schema.Handler, st graph.Store, m *metrics, corsOrigins []strin
 	}).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", ready(st, log)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/metrics", m.handler()).Methods(http.MethodGet)
-	playground := schema.Playground()
+	playground := web.Playground()
 	r.Handle("/", playground)
 	r.PathPrefix("/assets/").Handler(playground)
-	explorer := schema.Explorer()
+	explorer := web.Explorer()
 	r.Handle("/explore", explorer)
 	r.PathPrefix("/explore/").Handler(explorer)
 	return observe(recoverPanics(r, log), m, log)

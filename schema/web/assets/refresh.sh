@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # refresh.sh — re-download the vendored playground and explorer assets.
 #
-# The playground (schema/playground.go) and the explorer (schema/explorer.go)
-# embed everything under schema/assets/vendor/ into the Go binary, so `go run` / `go build` never
+# The playground (schema/web/playground.go) and the explorer (schema/web/explorer.go)
+# embed everything under schema/web/assets/vendor/ into the Go binary, so `go run` / `go build` never
 # need npm or a network. Run this script only to update the pinned versions:
 # edit the versions below, run it, check the playground in a browser, commit.
 #
-# Usage: bash schema/assets/refresh.sh    (needs npm and tar)
+# Usage: bash schema/web/assets/refresh.sh    (needs npm and tar)
 set -euo pipefail
 
 GRAPHIQL_VERSION=3.9.0

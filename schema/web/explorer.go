@@ -1,4 +1,4 @@
-package schema
+package web
 
 import (
 	"embed"
@@ -38,7 +38,7 @@ const explorerCSP = "default-src 'none'; script-src 'self'; style-src 'self'; " 
 // 405. The handler reads the full request path, so mount it without
 // stripping a prefix. With a gorilla/mux router:
 //
-//	h := schema.Explorer()
+//	h := web.Explorer()
 //	r.Handle("/explore", h)
 //	r.PathPrefix("/explore/").Handler(h)
 func Explorer() http.Handler {

@@ -1,4 +1,4 @@
-package schema
+package web
 
 import (
 	"bytes"
@@ -41,7 +41,7 @@ type asset struct {
 func readAsset(fsys fs.FS, name, cacheControl string) *asset {
 	body, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		panic("schema: asset missing from embed: " + name)
+		panic("web: asset missing from embed: " + name)
 	}
 	sum := sha256.Sum256(body)
 	return &asset{
@@ -72,7 +72,7 @@ var loadPlaygroundAssets = sync.OnceValue(func() map[string]*asset {
 		return nil
 	})
 	if err != nil {
-		panic("schema: reading embedded playground assets: " + err.Error())
+		panic("web: reading embedded playground assets: " + err.Error())
 	}
 	return assets
 })
@@ -114,7 +114,7 @@ func playgroundContentType(name string) string {
 // reads the full request path, so mount it without stripping a prefix. With a
 // gorilla/mux router:
 //
-//	h := schema.Playground()
+//	h := web.Playground()
 //	r.Handle("/", h)
 //	r.PathPrefix("/assets/").Handler(h)
 func Playground() http.Handler {

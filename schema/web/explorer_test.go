@@ -1,4 +1,4 @@
-package schema
+package web
 
 import (
 	"net/http"
