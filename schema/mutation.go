@@ -2,7 +2,7 @@ package schema
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/graphql-go/graphql"
@@ -164,9 +164,17 @@ func retraction(sum graph.Summary, err error) (any, error) {
 	return map[string]any{"removed": sum.Removed}, nil
 }
 
-func (r *resolver) apply(ctx context.Context, b graph.Batch) error {
-	_, err := r.store.Apply(ctx, b, graph.ApplyOptions{})
+func (r *resolver) apply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions) error {
+	_, err := r.store.Apply(ctx, b, opts)
 	return err
+}
+
+// create returns the options of an Apply that creates the items refs name:
+// the store refuses it as Conflict when one is there already, checked
+// atomically with the write, so that of concurrent creates of one id
+// exactly one succeeds.
+func create(refs ...graph.Ref) graph.ApplyOptions {
+	return graph.ApplyOptions{Create: refs}
 }
 
 func (r *resolver) addSource(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -178,10 +186,7 @@ func (r *resolver) addSource(ctx context.Context, p graphql.ResolveParams) (any,
 		Published:   graph.Date(argString(p, "published")),
 		Reliability: argString(p, "reliability"),
 	}
-	if err := absent(r.store.Source(ctx, src.ID)); err != nil {
-		return nil, err
-	}
-	if err := r.apply(ctx, graph.Batch{Sources: []graph.Source{src}}); err != nil {
+	if err := r.apply(ctx, graph.Batch{Sources: []graph.Source{src}}, create(graph.Ref{Kind: graph.KindSource, ID: src.ID})); err != nil {
 		return nil, err
 	}
 	return r.store.Source(ctx, src.ID)
@@ -195,33 +200,49 @@ func (r *resolver) addEntity(ctx context.Context, p graphql.ResolveParams) (any,
 		Aliases:     aliases(p.Args["aliases"]),
 		Description: argString(p, "description"),
 	}
-	if err := absent(r.store.Entity(ctx, e.ID)); err != nil {
-		return nil, err
-	}
-	if err := r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}); err != nil {
+	if err := r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}, create(graph.Ref{Kind: graph.KindEntity, ID: e.ID})); err != nil {
 		return nil, err
 	}
 	return r.store.Entity(ctx, e.ID)
 }
 
+// updateAttempts bounds how often updateEntity reads and writes again when
+// other writes change the entity in between.
+const updateAttempts = 50
+
+// updateEntity changes the fields given and leaves the others as they are,
+// last writer wins field by field: it writes what it read with its fields
+// changed, on condition that the entity is still as read (compare and set),
+// and when another write came between it reads again and retries, so that
+// no field another update set in the meantime is undone.
 func (r *resolver) updateEntity(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	e, err := r.store.Entity(ctx, p.Args["id"].(string))
-	if err != nil {
+	id := p.Args["id"].(string)
+	for range updateAttempts {
+		before, err := r.store.Entity(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		e := before
+		e.Aliases = slices.Clone(before.Aliases)
+		if v, ok := p.Args["name"].(string); ok {
+			e.Name = v
+		}
+		if v, ok := p.Args["description"].(string); ok {
+			e.Description = v
+		}
+		if _, ok := p.Args["aliases"]; ok {
+			e.Aliases = aliases(p.Args["aliases"])
+		}
+		err = r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}, graph.ApplyOptions{IfUnchanged: []graph.Entity{before}})
+		switch graph.ErrorCode(err) {
+		case "":
+			return r.store.Entity(ctx, id)
+		case graph.Conflict:
+			continue // changed since it was read: read it again
+		}
 		return nil, err
 	}
-	if v, ok := p.Args["name"].(string); ok {
-		e.Name = v
-	}
-	if v, ok := p.Args["description"].(string); ok {
-		e.Description = v
-	}
-	if _, ok := p.Args["aliases"]; ok {
-		e.Aliases = aliases(p.Args["aliases"])
-	}
-	if err := r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}); err != nil {
-		return nil, err
-	}
-	return r.store.Entity(ctx, e.ID)
+	return nil, graph.Errorf(graph.Conflict, "entity %q kept changing under %d attempts to update it; try again", id, updateAttempts)
 }
 
 func (r *resolver) addStatement(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -246,60 +267,29 @@ func (r *resolver) addStatement(ctx context.Context, p graphql.ResolveParams) (a
 	b := graph.Batch{Statements: []graph.Statement{st}}
 	graph.NormalizeBatch(&b)
 	st = b.Statements[0]
-	if err := absent(r.store.Statement(ctx, st.ID)); err != nil {
-		return nil, err
-	}
-	if err := r.apply(ctx, b); err != nil {
+	opts := create(graph.Ref{Kind: graph.KindStatement, ID: st.ID}, graph.Ref{Kind: graph.KindClaim, ID: st.Claims[0].ID})
+	if err := r.apply(ctx, b, opts); err != nil {
 		return nil, err
 	}
 	return r.store.Statement(ctx, st.ID)
 }
 
+// addClaim adds a claim to a stored statement. The store checks, atomically
+// with the write, that the statement is there (NotFound) and that the
+// claim id is free (Conflict); the statement keeps what is stored of it
+// (ClaimsOnly), so the claim changes nothing else.
 func (r *resolver) addClaim(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	st, err := r.store.Statement(ctx, strings.TrimPrefix(p.Args["relation"].(string), relationPrefix))
-	if err != nil {
-		return nil, err
-	}
+	st := graph.Statement{ID: strings.TrimPrefix(p.Args["relation"].(string), relationPrefix)}
 	c := claimArg(p.Args["claim"])
 	if c.ID == "" {
 		c.ID = graph.DefaultClaimID(st.ID, c.Source, c.Claimant)
 	}
-	for _, have := range st.Claims {
-		if have.ID == c.ID {
-			return nil, graph.Errorf(graph.Conflict, "statement %q already has a claim %q", st.ID, c.ID)
-		}
-	}
-	// Apply keeps the stored claims the batch does not name, and replaces
-	// attributes and valid time with the batch's: give it the stored ones.
 	st.Claims = []graph.Claim{c}
-	if err := r.apply(ctx, graph.Batch{Statements: []graph.Statement{st}}); err != nil {
+	opts := graph.ApplyOptions{ClaimsOnly: true, Create: []graph.Ref{{Kind: graph.KindClaim, ID: c.ID}}}
+	if err := r.apply(ctx, graph.Batch{Statements: []graph.Statement{st}}, opts); err != nil {
 		return nil, err
 	}
 	return r.store.Statement(ctx, st.ID)
-}
-
-// absent returns nil when a lookup found nothing, and Conflict when it
-// found the item.
-func absent[T any](v T, err error) error {
-	switch graph.ErrorCode(err) {
-	case graph.NotFound:
-		return nil
-	case "":
-		return graph.Errorf(graph.Conflict, "%s already exists", describe(v))
-	}
-	return err
-}
-
-func describe(v any) string {
-	switch v := v.(type) {
-	case graph.Entity:
-		return fmt.Sprintf("entity %q", v.ID)
-	case graph.Source:
-		return fmt.Sprintf("source %q", v.ID)
-	case graph.Statement:
-		return fmt.Sprintf("statement %q", v.ID)
-	}
-	return "the item"
 }
 
 func argString(p graphql.ResolveParams, name string) string {
