@@ -98,26 +98,26 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 	return graphql.NewObject(graphql.ObjectConfig{
 		Name: "Mutation",
 		Fields: graphql.Fields{
-			"addSource": &graphql.Field{Type: graphql.NewNonNull(ts.source), Description: "Adds a source; CONFLICT when the id is taken.",
+			"addSource": &graphql.Field{Type: graphql.NewNonNull(ts.source), Description: "Adds a source; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "title": req(graphql.String), "publisher": str(""), "url": str(""),
 					"published": str("YYYY, YYYY-MM or YYYY-MM-DD."), "reliability": str("A to F.")},
 				Resolve: r.write(r.addSource)},
-			"addEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Adds an entity; CONFLICT when the id is taken.",
+			"addEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Adds an entity; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "type": req(graphql.String), "name": req(graphql.String),
 					"aliases": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(aliasInput))}, "description": str("")},
 				Resolve: r.write(r.addEntity)},
-			"updateEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Changes the given fields of an entity; the others keep their values.",
+			"updateEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Changes the given fields of an entity; the others keep their values. " + updateContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "name": str(""),
 					"aliases":     &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(aliasInput)), Description: "Replaces every alias."},
 					"description": str("")},
 				Resolve: r.write(r.updateEntity)},
-			"addStatement": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a statement with its first claim; CONFLICT when the id is taken.",
+			"addStatement": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a statement with its first claim; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.ID, Description: "Defaults to SUBJECT.TYPE.OBJECT."},
 					"subject": req(graphql.ID), "type": req(graphql.String), "object": req(graphql.ID),
 					"attributes": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(attributeInput))},
 					"validFrom":  str(""), "validUntil": str(""), "claim": req(claimInput)},
 				Resolve: r.write(r.addStatement)},
-			"addClaim": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a claim to a statement; CONFLICT when the claim id is taken.",
+			"addClaim": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a claim to a statement, which keeps everything else it has; NOT_FOUND when there is no such statement, CONFLICT when the claim id is taken. " + createContract,
 				Args:    graphql.FieldConfigArgument{"relation": req(graphql.ID), "claim": req(claimInput)},
 				Resolve: r.write(r.addClaim)},
 			"retractClaim": &graphql.Field{Type: graphql.NewNonNull(ts.retraction), Description: "Removes a claim, and its statement when no claim is left.",
@@ -130,7 +130,7 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 					return retraction(r.store.RetractClaim(ctx, id))
 				})},
 			"importFacts": &graphql.Field{Type: graphql.NewNonNull(importSummary),
-				Description: "Imports a fact file, all or nothing: format yaml (seed/FORMAT.md), csv or nquads (claimgraph's own export); with a mapping, nquads or jsonld read through it (RDF from other tools). With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL (mapping:LINE:COL in the mapping).",
+				Description: "Imports a fact file, all or nothing; each item replaces the stored item of its id (the last import to write an item wins): format yaml (seed/FORMAT.md), csv or nquads (claimgraph's own export); with a mapping, nquads or jsonld read through it (RDF from other tools). With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL (mapping:LINE:COL in the mapping).",
 				Args: graphql.FieldConfigArgument{
 					"format":  &graphql.ArgumentConfig{Type: graphql.String, DefaultValue: "yaml"},
 					"data":    req(graphql.String),
@@ -146,6 +146,14 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 		},
 	})
 }
+
+// The write contract, stated in the API's descriptions: every ok answer
+// means the write is committed and read by every later request, on every
+// instance sharing the store.
+const (
+	createContract = "Creates of one id at the same time, also through other instances sharing the store: exactly one is ok, the others CONFLICT, and what is stored is what the ok'd one wrote."
+	updateContract = "Concurrent updates are last writer wins field by field: each ok'd update is stored, and a field holds the value of the last ok'd update that set it, never an older value an update read before another's write."
+)
 
 // write wraps a mutation resolver: it refuses unauthorised requests.
 func (r *resolver) write(fn func(ctx context.Context, p graphql.ResolveParams) (any, error)) graphql.FieldResolveFn {

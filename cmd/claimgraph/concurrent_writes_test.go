@@ -121,7 +121,9 @@ func testConcurrentWrites(t *testing.T, token string, urls []string) {
 				claim:{source:"src-86013d487e35f14f", stance: ASSERTS, quote:"quote %d"}) { id } }`, i)
 		})
 		winner := oneOK(t, codes)
-		var stored struct{ Relation struct{ Claims []struct{ Quote string } } }
+		var stored struct {
+			Relation struct{ Claims []struct{ Quote string } }
+		}
 		read(t, `{ relation(id:"race-a.allied-with.race-b") { claims { quote } } }`, &stored)
 		if want := fmt.Sprintf("quote %d", winner); len(stored.Relation.Claims) != 1 || stored.Relation.Claims[0].Quote != want {
 			t.Errorf("stored claims %+v, want one with the ok'd quote %q", stored.Relation.Claims, want)
@@ -142,7 +144,9 @@ func testConcurrentWrites(t *testing.T, token string, urls []string) {
 				t.Errorf("update %d answered %v", i, c)
 			}
 		}
-		var stored struct{ Entity struct{ Name, Description string } }
+		var stored struct {
+			Entity struct{ Name, Description string }
+		}
 		read(t, `{ entity(id:"race-u") { name description } }`, &stored)
 		if stored.Entity.Name != "After" || stored.Entity.Description != "Described" {
 			t.Errorf("stored %+v after the updates of name and description all answered ok", stored.Entity)
