@@ -91,11 +91,12 @@ func (p Problem) String() string {
 	return loc + ": " + p.Message
 }
 
-// Item kinds named by Problem.Kind.
+// Item kinds named by Problem.Kind and Ref.Kind.
 const (
 	KindEntityType   = "entityType"
 	KindRelationType = "relationType"
 	KindSource       = "source"
 	KindEntity       = "entity"
 	KindStatement    = "statement"
+	KindClaim        = "claim" // in a Ref only: a problem with a claim names its statement
 )

@@ -25,6 +25,15 @@ type Store interface {
 	// merged with b's), and Conflict when a statement would change its
 	// subject, relation type or object. With opts.DryRun it validates and
 	// counts but writes nothing.
+	//
+	// Applies are serialisable: each reads what it checks and writes its
+	// change as if no other write ran at the same time, also when other
+	// processes share the storage. The conditions of opts (Create,
+	// IfUnchanged, ClaimsOnly) are checked in that same step, atomically
+	// with the write: of concurrent Applies that create one id, exactly one
+	// succeeds and the others return Conflict. Without conditions the last
+	// Apply to write an item wins. A nil error means the change is
+	// committed and visible to every later read.
 	Apply(ctx context.Context, b Batch, opts ApplyOptions) (Summary, error)
 
 	// Entity returns the entity with the given id, or NotFound.
@@ -106,6 +115,37 @@ func (b *Batch) Empty() bool {
 type ApplyOptions struct {
 	// DryRun validates and counts what would change, and writes nothing.
 	DryRun bool
+
+	// Create names the items b creates: none of them may be stored when b
+	// is written, or Apply returns Conflict ("entity "x" already exists")
+	// and writes nothing. A claim counts as stored when any statement
+	// has a claim of its id, an implicit one included.
+	Create []Ref
+
+	// IfUnchanged makes the write conditional (compare and set): each
+	// entity must still be stored exactly as given, as the caller read it,
+	// or Apply returns Conflict, and NotFound when it is gone.
+	IfUnchanged []Entity
+
+	// ClaimsOnly adds the claims of b's statements to statements that are
+	// stored: each statement keeps its stored ends, attributes and valid
+	// time, whatever b gives, and only its claims are written. A statement
+	// of b that is not stored is NotFound.
+	ClaimsOnly bool
+}
+
+// Ref names an item by its kind (KindEntity, KindSource, KindStatement or
+// KindClaim) and id.
+type Ref struct {
+	Kind string
+	ID   string
+}
+
+// SameEntity reports whether a and b hold the same values, with no alias
+// and an empty alias list alike.
+func SameEntity(a, b Entity) bool {
+	return a.ID == b.ID && a.Type == b.Type && a.Name == b.Name && a.Description == b.Description &&
+		slices.Equal(a.Aliases, b.Aliases)
 }
 
 // Summary counts what Store.Apply, RetractClaim and RetractSource did, in

@@ -2,7 +2,7 @@ package schema
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/graphql-go/graphql"
@@ -98,26 +98,26 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 	return graphql.NewObject(graphql.ObjectConfig{
 		Name: "Mutation",
 		Fields: graphql.Fields{
-			"addSource": &graphql.Field{Type: graphql.NewNonNull(ts.source), Description: "Adds a source; CONFLICT when the id is taken.",
+			"addSource": &graphql.Field{Type: graphql.NewNonNull(ts.source), Description: "Adds a source; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "title": req(graphql.String), "publisher": str(""), "url": str(""),
 					"published": str("YYYY, YYYY-MM or YYYY-MM-DD."), "reliability": str("A to F.")},
 				Resolve: r.write(r.addSource)},
-			"addEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Adds an entity; CONFLICT when the id is taken.",
+			"addEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Adds an entity; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "type": req(graphql.String), "name": req(graphql.String),
 					"aliases": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(aliasInput))}, "description": str("")},
 				Resolve: r.write(r.addEntity)},
-			"updateEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Changes the given fields of an entity; the others keep their values.",
+			"updateEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Changes the given fields of an entity; the others keep their values. " + updateContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "name": str(""),
 					"aliases":     &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(aliasInput)), Description: "Replaces every alias."},
 					"description": str("")},
 				Resolve: r.write(r.updateEntity)},
-			"addStatement": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a statement with its first claim; CONFLICT when the id is taken.",
+			"addStatement": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a statement with its first claim; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.ID, Description: "Defaults to SUBJECT.TYPE.OBJECT."},
 					"subject": req(graphql.ID), "type": req(graphql.String), "object": req(graphql.ID),
 					"attributes": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(attributeInput))},
 					"validFrom":  str(""), "validUntil": str(""), "claim": req(claimInput)},
 				Resolve: r.write(r.addStatement)},
-			"addClaim": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a claim to a statement; CONFLICT when the claim id is taken.",
+			"addClaim": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a claim to a statement, which keeps everything else it has; NOT_FOUND when there is no such statement, CONFLICT when the claim id is taken. " + createContract,
 				Args:    graphql.FieldConfigArgument{"relation": req(graphql.ID), "claim": req(claimInput)},
 				Resolve: r.write(r.addClaim)},
 			"retractClaim": &graphql.Field{Type: graphql.NewNonNull(ts.retraction), Description: "Removes a claim, and its statement when no claim is left.",
@@ -130,7 +130,7 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 					return retraction(r.store.RetractClaim(ctx, id))
 				})},
 			"importFacts": &graphql.Field{Type: graphql.NewNonNull(importSummary),
-				Description: "Imports a fact file, all or nothing: format yaml (seed/FORMAT.md), csv or nquads (claimgraph's own export); with a mapping, nquads or jsonld read through it (RDF from other tools). With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL (mapping:LINE:COL in the mapping).",
+				Description: "Imports a fact file, all or nothing; each item replaces the stored item of its id (the last import to write an item wins): format yaml (seed/FORMAT.md), csv or nquads (claimgraph's own export); with a mapping, nquads or jsonld read through it (RDF from other tools). With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL (mapping:LINE:COL in the mapping).",
 				Args: graphql.FieldConfigArgument{
 					"format":  &graphql.ArgumentConfig{Type: graphql.String, DefaultValue: "yaml"},
 					"data":    req(graphql.String),
@@ -146,6 +146,14 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 		},
 	})
 }
+
+// The write contract, stated in the API's descriptions: every ok answer
+// means the write is committed and read by every later request, on every
+// instance sharing the store.
+const (
+	createContract = "Creates of one id at the same time, also through other instances sharing the store: exactly one is ok, the others CONFLICT, and what is stored is what the ok'd one wrote."
+	updateContract = "Concurrent updates are last writer wins field by field: each ok'd update is stored, and a field holds the value of the last ok'd update that set it, never an older value an update read before another's write."
+)
 
 // write wraps a mutation resolver: it refuses unauthorised requests.
 func (r *resolver) write(fn func(ctx context.Context, p graphql.ResolveParams) (any, error)) graphql.FieldResolveFn {
@@ -164,9 +172,17 @@ func retraction(sum graph.Summary, err error) (any, error) {
 	return map[string]any{"removed": sum.Removed}, nil
 }
 
-func (r *resolver) apply(ctx context.Context, b graph.Batch) error {
-	_, err := r.store.Apply(ctx, b, graph.ApplyOptions{})
+func (r *resolver) apply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions) error {
+	_, err := r.store.Apply(ctx, b, opts)
 	return err
+}
+
+// create returns the options of an Apply that creates the items refs name:
+// the store refuses it as Conflict when one is there already, checked
+// atomically with the write, so that of concurrent creates of one id
+// exactly one succeeds.
+func create(refs ...graph.Ref) graph.ApplyOptions {
+	return graph.ApplyOptions{Create: refs}
 }
 
 func (r *resolver) addSource(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -178,10 +194,7 @@ func (r *resolver) addSource(ctx context.Context, p graphql.ResolveParams) (any,
 		Published:   graph.Date(argString(p, "published")),
 		Reliability: argString(p, "reliability"),
 	}
-	if err := absent(r.store.Source(ctx, src.ID)); err != nil {
-		return nil, err
-	}
-	if err := r.apply(ctx, graph.Batch{Sources: []graph.Source{src}}); err != nil {
+	if err := r.apply(ctx, graph.Batch{Sources: []graph.Source{src}}, create(graph.Ref{Kind: graph.KindSource, ID: src.ID})); err != nil {
 		return nil, err
 	}
 	return r.store.Source(ctx, src.ID)
@@ -195,33 +208,49 @@ func (r *resolver) addEntity(ctx context.Context, p graphql.ResolveParams) (any,
 		Aliases:     aliases(p.Args["aliases"]),
 		Description: argString(p, "description"),
 	}
-	if err := absent(r.store.Entity(ctx, e.ID)); err != nil {
-		return nil, err
-	}
-	if err := r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}); err != nil {
+	if err := r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}, create(graph.Ref{Kind: graph.KindEntity, ID: e.ID})); err != nil {
 		return nil, err
 	}
 	return r.store.Entity(ctx, e.ID)
 }
 
+// updateAttempts bounds how often updateEntity reads and writes again when
+// other writes change the entity in between.
+const updateAttempts = 50
+
+// updateEntity changes the fields given and leaves the others as they are,
+// last writer wins field by field: it writes what it read with its fields
+// changed, on condition that the entity is still as read (compare and set),
+// and when another write came between it reads again and retries, so that
+// no field another update set in the meantime is undone.
 func (r *resolver) updateEntity(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	e, err := r.store.Entity(ctx, p.Args["id"].(string))
-	if err != nil {
+	id := p.Args["id"].(string)
+	for range updateAttempts {
+		before, err := r.store.Entity(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		e := before
+		e.Aliases = slices.Clone(before.Aliases)
+		if v, ok := p.Args["name"].(string); ok {
+			e.Name = v
+		}
+		if v, ok := p.Args["description"].(string); ok {
+			e.Description = v
+		}
+		if _, ok := p.Args["aliases"]; ok {
+			e.Aliases = aliases(p.Args["aliases"])
+		}
+		err = r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}, graph.ApplyOptions{IfUnchanged: []graph.Entity{before}})
+		switch graph.ErrorCode(err) {
+		case "":
+			return r.store.Entity(ctx, id)
+		case graph.Conflict:
+			continue // changed since it was read: read it again
+		}
 		return nil, err
 	}
-	if v, ok := p.Args["name"].(string); ok {
-		e.Name = v
-	}
-	if v, ok := p.Args["description"].(string); ok {
-		e.Description = v
-	}
-	if _, ok := p.Args["aliases"]; ok {
-		e.Aliases = aliases(p.Args["aliases"])
-	}
-	if err := r.apply(ctx, graph.Batch{Entities: []graph.Entity{e}}); err != nil {
-		return nil, err
-	}
-	return r.store.Entity(ctx, e.ID)
+	return nil, graph.Errorf(graph.Conflict, "entity %q kept changing under %d attempts to update it; try again", id, updateAttempts)
 }
 
 func (r *resolver) addStatement(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -246,60 +275,29 @@ func (r *resolver) addStatement(ctx context.Context, p graphql.ResolveParams) (a
 	b := graph.Batch{Statements: []graph.Statement{st}}
 	graph.NormalizeBatch(&b)
 	st = b.Statements[0]
-	if err := absent(r.store.Statement(ctx, st.ID)); err != nil {
-		return nil, err
-	}
-	if err := r.apply(ctx, b); err != nil {
+	opts := create(graph.Ref{Kind: graph.KindStatement, ID: st.ID}, graph.Ref{Kind: graph.KindClaim, ID: st.Claims[0].ID})
+	if err := r.apply(ctx, b, opts); err != nil {
 		return nil, err
 	}
 	return r.store.Statement(ctx, st.ID)
 }
 
+// addClaim adds a claim to a stored statement. The store checks, atomically
+// with the write, that the statement is there (NotFound) and that the
+// claim id is free (Conflict); the statement keeps what is stored of it
+// (ClaimsOnly), so the claim changes nothing else.
 func (r *resolver) addClaim(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	st, err := r.store.Statement(ctx, strings.TrimPrefix(p.Args["relation"].(string), relationPrefix))
-	if err != nil {
-		return nil, err
-	}
+	st := graph.Statement{ID: strings.TrimPrefix(p.Args["relation"].(string), relationPrefix)}
 	c := claimArg(p.Args["claim"])
 	if c.ID == "" {
 		c.ID = graph.DefaultClaimID(st.ID, c.Source, c.Claimant)
 	}
-	for _, have := range st.Claims {
-		if have.ID == c.ID {
-			return nil, graph.Errorf(graph.Conflict, "statement %q already has a claim %q", st.ID, c.ID)
-		}
-	}
-	// Apply keeps the stored claims the batch does not name, and replaces
-	// attributes and valid time with the batch's: give it the stored ones.
 	st.Claims = []graph.Claim{c}
-	if err := r.apply(ctx, graph.Batch{Statements: []graph.Statement{st}}); err != nil {
+	opts := graph.ApplyOptions{ClaimsOnly: true, Create: []graph.Ref{{Kind: graph.KindClaim, ID: c.ID}}}
+	if err := r.apply(ctx, graph.Batch{Statements: []graph.Statement{st}}, opts); err != nil {
 		return nil, err
 	}
 	return r.store.Statement(ctx, st.ID)
-}
-
-// absent returns nil when a lookup found nothing, and Conflict when it
-// found the item.
-func absent[T any](v T, err error) error {
-	switch graph.ErrorCode(err) {
-	case graph.NotFound:
-		return nil
-	case "":
-		return graph.Errorf(graph.Conflict, "%s already exists", describe(v))
-	}
-	return err
-}
-
-func describe(v any) string {
-	switch v := v.(type) {
-	case graph.Entity:
-		return fmt.Sprintf("entity %q", v.ID)
-	case graph.Source:
-		return fmt.Sprintf("source %q", v.ID)
-	case graph.Statement:
-		return fmt.Sprintf("statement %q", v.ID)
-	}
-	return "the item"
 }
 
 func argString(p graphql.ResolveParams, name string) string {

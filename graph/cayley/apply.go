@@ -14,23 +14,31 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 )
 
-// Apply writes b as one atomic change; see graph.Store. It validates b
-// against the stored ontology merged with b's, computes the exact quads to
-// add and remove item by item (re-applying a batch writes nothing), and
-// writes them with one ApplyDeltas: one transaction on KV and SQL backends.
+// Apply writes b as one atomic change; see graph.Store. Holding the write
+// lock (lockWrites: across processes on PostgreSQL), it checks the
+// conditions of opts, validates b against the stored ontology merged with
+// b's, computes the exact quads to add and remove item by item
+// (re-applying a batch writes nothing), and writes them with one
+// ApplyDeltas: one transaction on KV and SQL backends.
 func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "apply batch")
 	b = cloneBatch(b)
 	graph.NormalizeBatch(&b)
 
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	defer unlock()
 	qs, err := s.rlock()
 	if err != nil {
 		return graph.Summary{}, err
 	}
 	p := planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
-	err = p.plan(ctx, b)
+	err = p.conditions(ctx, &b, opts)
+	if err == nil {
+		err = p.plan(ctx, b)
+	}
 	s.mu.RUnlock()
 	if err != nil {
 		return graph.Summary{}, err
@@ -47,6 +55,85 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 	s.log.Debug("batch applied", "added", p.sum.Added, "changed", p.sum.Changed,
 		"unchanged", p.sum.Unchanged, "quads", len(p.tx.Deltas))
 	return p.sum, nil
+}
+
+// conditions checks the conditions of opts against what is stored (see
+// graph.ApplyOptions); with ClaimsOnly it gives b's statements their
+// stored ends, attributes and valid time.
+func (p *planner) conditions(ctx context.Context, b *graph.Batch, opts graph.ApplyOptions) error {
+	var taken []string
+	for _, ref := range opts.Create {
+		found, err := p.exists(ctx, *b, ref)
+		if err != nil {
+			return err
+		}
+		if found {
+			taken = append(taken, fmt.Sprintf("%s %q already exists", ref.Kind, ref.ID))
+		}
+	}
+	if len(taken) > 0 {
+		return graph.Errorf(graph.Conflict, "%s", strings.Join(taken, "; "))
+	}
+	for _, want := range opts.IfUnchanged {
+		have, ok, err := p.r.entity(ctx, want.ID)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return graph.Errorf(graph.NotFound, "no entity %q", want.ID)
+		case !graph.SameEntity(have, want):
+			return graph.Errorf(graph.Conflict, "entity %q was changed by another write since it was read", want.ID)
+		}
+	}
+	if opts.ClaimsOnly {
+		for i, st := range b.Statements {
+			stored, ok, err := p.r.statement(ctx, st.ID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return graph.Errorf(graph.NotFound, "no statement %q", st.ID)
+			}
+			stored.Claims = st.Claims
+			b.Statements[i] = stored
+		}
+	}
+	return nil
+}
+
+// exists reports whether the item ref names is stored. A claim is looked
+// up by its own node and, when b gives it to a statement, among that
+// statement's claims too (an imported statement's claim is implicit).
+func (p *planner) exists(ctx context.Context, b graph.Batch, ref graph.Ref) (bool, error) {
+	switch ref.Kind {
+	case graph.KindEntity:
+		_, ok, err := p.r.entity(ctx, ref.ID)
+		return ok, err
+	case graph.KindSource:
+		_, ok, err := p.r.source(ctx, ref.ID)
+		return ok, err
+	case graph.KindStatement:
+		_, ok, err := p.r.statement(ctx, ref.ID)
+		return ok, err
+	case graph.KindClaim:
+		if _, ok, err := p.r.claim(ctx, ref.ID); err != nil || ok {
+			return ok, err
+		}
+		for _, st := range b.Statements {
+			if !slices.ContainsFunc(st.Claims, func(c graph.Claim) bool { return c.ID == ref.ID }) {
+				continue
+			}
+			stored, ok, err := p.r.statement(ctx, st.ID)
+			if err != nil {
+				return false, err
+			}
+			if ok && slices.ContainsFunc(stored.Claims, func(c graph.Claim) bool { return c.ID == ref.ID }) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	return false, graph.Errorf(graph.Invalid, "unknown item kind %q to create", ref.Kind)
 }
 
 // cloneBatch copies the parts of b that NormalizeBatch writes to, so that

@@ -830,7 +830,7 @@ func (w *kvTx) release(prims []*cproto.Primitive) error {
 // (the import's quads were written after it) and deletes, a chunk of log
 // entries per transaction, the quads, their index entries and their
 // values' references, each transaction whole, as Cayley would have. The
-// caller holds writeMu, so that no write goes through the Cayley handle
+// caller holds the write lock, so that no write goes through the Cayley handle
 // until dropBulk has replaced it (its IRI cache may name deleted values).
 func (s *Store) dropBulk(ctx context.Context, node quad.Value) error {
 	hash := sha1.Sum([]byte(quad.StringOf(node)))

@@ -136,7 +136,10 @@
 // Apply validates the batch first, then compares, item by item, the quads
 // the batch wants with the quads stored for that item, and writes only the
 // difference with one ApplyDeltas (one transaction on KV and SQL). Writes
-// are serialised by the Store. A failed write may leave Cayley's in-memory
+// are serialised, from their first read to their last write: in a process
+// by the Store, and across the processes sharing a PostgreSQL store by an
+// advisory lock (lock.go), so the conditions of graph.ApplyOptions (an id
+// to create is free, an entity is unchanged) hold when the write commits. A failed write may leave Cayley's in-memory
 // IRI→id cache wrong, so the handle is closed and reopened (bolt, postgres);
 // a memory store cannot be reopened and refuses further use as Unavailable.
 package cayley

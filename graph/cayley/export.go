@@ -187,8 +187,11 @@ func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 	if len(tx.Deltas) == 0 {
 		return nil
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	return s.write(tx)
 }
 

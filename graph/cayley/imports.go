@@ -120,8 +120,11 @@ func (r reader) liveImport(ctx context.Context, source string) (quad.Value, impo
 // Open drops.
 func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.BulkOptions) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "import source %q", imp.Source.ID)
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	defer unlock()
 
 	im, err := s.prepareImport(ctx, imp)
 	if err != nil {
@@ -540,7 +543,7 @@ func attrKey(attrs map[string]string) string {
 // dropImport removes the quads of an import that is not live, in
 // delete-only batches, then its node and registry link. Readers ignore the
 // quads throughout, so a crash in the middle only leaves garbage that the
-// next Open drops. The caller holds writeMu, or is Open.
+// next Open drops. The caller holds the write lock (lockWrites).
 //
 // On bolt the quads are removed below Cayley (boltbulk.go): an import that
 // never committed is undone with its journal if it has one
@@ -686,6 +689,14 @@ func (s *Store) recoverImports(ctx context.Context) error {
 		}
 		drop = append(drop, node)
 	}
+	if len(drop) == 0 {
+		return nil
+	}
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	for _, node := range drop {
 		s.log.Warn("rolling back an import that never committed or was superseded", "import", node)
 		if err := s.dropImport(ctx, node); err != nil {

@@ -81,8 +81,17 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 	if err != nil {
 		return sum, err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	if len(drops) == 0 {
+		return sum, nil
+	}
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		// Retracted already: the import is superseded, invisible, and
+		// dropped at the next Open.
+		s.log.Warn("dropping a retracted import", "err", err)
+		return sum, nil
+	}
+	defer unlock()
 	for _, node := range drops {
 		if err := s.dropImport(ctx, node); err != nil {
 			// Retracted already: the import is superseded, invisible, and
@@ -96,8 +105,11 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 // retract plans a removal with plan, then removes the statements the
 // planned claims leave empty, and writes it all as one transaction.
 func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (graph.Summary, error) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	defer unlock()
 	qs, err := s.rlock()
 	if err != nil {
 		return graph.Summary{}, err

@@ -66,9 +66,14 @@ type Store struct {
 	// failed write's replacement of the handle.
 	writing sync.Mutex
 
-	// writeMu serialises Apply, so that the read-diff-write of one call
-	// cannot interleave with another's.
-	writeMu sync.Mutex
+	// writeSem is the write lock of this process (see lockWrites): Apply,
+	// retractions, imports and restores hold it from their first read to
+	// their last write, so that the read-diff-write of one call cannot
+	// interleave with another's.
+	writeSem chan struct{}
+	// pgLock extends the write lock to every process sharing a PostgreSQL
+	// store; nil on other backends.
+	pgLock *pgLock
 
 	// mu guards the fields below. Readers hold it shared for a whole read,
 	// and so do writes on bolt and PostgreSQL (see applyLocked); memstore
@@ -105,7 +110,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log}
+	s := &Store{log: log, writeSem: make(chan struct{}, 1)}
 	switch {
 	case strings.HasPrefix(url, "bolt:"):
 		path := strings.TrimPrefix(url, "bolt:")
@@ -128,10 +133,16 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		s.backend, s.reopenable, s.shared = "postgres", true, true
 		s.open = func() (cgraph.QuadStore, error) { return openPostgres(url) }
+		if s.pgLock, err = openPgLock(url, s); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, graph.Errorf(graph.Invalid, "unknown store URL %q; use %s", redact(url), urlForms)
 	}
 	if err := s.connect(); err != nil {
+		if s.pgLock != nil {
+			s.pgLock.close()
+		}
 		return nil, err
 	}
 	if err := s.recoverImports(ctx); err != nil {
@@ -226,10 +237,15 @@ func redact(url string) string {
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.qs == nil {
-		return nil
-	}
 	var errs []error
+	if s.pgLock != nil {
+		if err := s.pgLock.close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.qs == nil {
+		return wrapErr("close", errors.Join(errs...))
+	}
 	if err := s.w.Close(); err != nil {
 		errs = append(errs, err)
 	}

@@ -22,6 +22,16 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// TestSharedStore races writers on two handles of one PostgreSQL store,
+// opened apart as two processes would open them.
+func TestSharedStore(t *testing.T) {
+	dsn := postgresDSN(t)
+	graphtest.TestSharedStore(t, func(tb testing.TB) []graph.Store {
+		url := freshSchema(tb, dsn)
+		return []graph.Store{open(tb, url), open(tb, url)}
+	})
+}
+
 func TestBulkStore(t *testing.T) {
 	t.Run("memory", func(t *testing.T) {
 		graphtest.TestBulkStore(t, func(tb testing.TB) graph.BulkStore { return open(tb, "memory:") })
