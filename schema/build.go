@@ -356,7 +356,9 @@ func (r *resolver) entityFields(ts *types) graphql.Fields {
 				return func() (any, error) {
 					rels, err := list()
 					if err != nil {
-						return nil, toClient(ctx, r.log, err)
+						// As in entityThunk: graphql-go keeps the code of
+						// an error a thunk panics with, not of one it returns.
+						panic(toClient(ctx, r.log, err))
 					}
 					return rels, nil
 				}, nil

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +46,15 @@ type Limits struct {
 	// and with it every store read, is cancelled when it runs out
 	// (default 10s).
 	Timeout time.Duration
+	// MaxResultItems caps the entities and relations one request's result
+	// may hold (default 50,000; the two-hop of a prolific actor of the
+	// movie data holds about 2,000): the memory of a request follows the
+	// size of its result.
+	MaxResultItems int
+	// MaxConcurrent caps the requests executed at once (default four per
+	// core); others wait for a turn within their time budget, then get
+	// SERVICE_UNAVAILABLE. Answers from the response cache do not wait.
+	MaxConcurrent int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -62,6 +72,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.Timeout <= 0 {
 		l.Timeout = 10 * time.Second
+	}
+	if l.MaxResultItems <= 0 {
+		l.MaxResultItems = 50_000
+	}
+	if l.MaxConcurrent <= 0 {
+		l.MaxConcurrent = 4 * runtime.GOMAXPROCS(0)
 	}
 	return l
 }
@@ -153,6 +169,9 @@ type Handler struct {
 	// as graph.Versioned.
 	results   *resultCache
 	versioned graph.Versioned
+
+	// turns admits Limits.MaxConcurrent executions at once (see execute).
+	turns chan struct{}
 }
 
 // built is one generated schema with the version it was built from and
@@ -166,6 +185,7 @@ type built struct {
 // NewHandler builds the schema from st's ontology and returns the handler.
 func NewHandler(ctx context.Context, st graph.Store, log *slog.Logger, opts Options) (*Handler, error) {
 	h := &Handler{store: st, log: log, opts: opts.withDefaults()}
+	h.turns = make(chan struct{}, h.opts.MaxConcurrent)
 	if v, ok := st.(graph.Versioned); ok && h.opts.ResultCacheBytes > 0 {
 		h.results, h.versioned = newResultCache(h.opts.ResultCacheBytes), v
 	}
@@ -421,12 +441,20 @@ func (h *Handler) prepare(b *built, req Request, queryOnly bool) (*cached, *requ
 func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached) Response {
 	ctx, cancel := context.WithTimeout(ctx, h.opts.Timeout)
 	defer cancel()
+	select {
+	case h.turns <- struct{}{}:
+		defer func() { <-h.turns }()
+	case <-ctx.Done():
+		return Response{Data: json.RawMessage("null"), Errors: []gqlerrors.FormattedError{{
+			Message:    fmt.Sprintf("the server is busy: no turn to run this request within its time budget (limit %s, %d at once)", h.opts.Timeout, h.opts.MaxConcurrent),
+			Extensions: map[string]any{"code": CodeServiceUnavailable}}}}
+	}
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        b.schema,
 		AST:           c.doc,
 		OperationName: req.OperationName,
 		Args:          req.Variables,
-		Context:       withLoader(ctx, h.store),
+		Context:       withLoader(ctx, h.store, h.opts.MaxResultItems),
 	})
 	if err := ctx.Err(); err != nil {
 		// graphql-go returns as soon as the context ends, while its

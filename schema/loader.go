@@ -30,6 +30,10 @@ type loader struct {
 	// relations batches the relation lists of entities by query (see
 	// relations).
 	relBatches map[string]*relationBatch
+
+	// budget is how many more items (entities and relations) the request's
+	// result may hold; see charge. Zero or less at start means no bound.
+	budget, limit int
 }
 
 // relationBatch is the relation lists of one query: ids registered and not
@@ -42,9 +46,29 @@ type relationBatch struct {
 
 type loaderKey struct{}
 
-// withLoader returns ctx carrying a new loader on st.
-func withLoader(ctx context.Context, st graph.Store) context.Context {
-	return context.WithValue(ctx, loaderKey{}, newLoader(st))
+// withLoader returns ctx carrying a new loader on st whose request may
+// put at most maxItems entities and relations in its result (no bound when
+// maxItems ≤ 0).
+func withLoader(ctx context.Context, st graph.Store, maxItems int) context.Context {
+	l := newLoader(st)
+	l.budget, l.limit = maxItems, maxItems
+	return context.WithValue(ctx, loaderKey{}, l)
+}
+
+// charge takes n items from the request's budget, or returns the Invalid
+// error that says the result would be too large. Once the budget is spent
+// every later charge fails too, so the request stops growing its result.
+// The caller holds mu.
+func (l *loader) charge(n int) error {
+	if l.limit <= 0 {
+		return nil
+	}
+	l.budget -= n
+	if l.budget < 0 {
+		return graph.Errorf(graph.Invalid, "the result would hold more than %d entities and relations, the limit of one request: "+
+			"ask for less (filter by type or status, page with relationsConnection, lower the depth)", l.limit)
+	}
+	return nil
 }
 
 func newLoader(st graph.Store) *loader {
@@ -87,7 +111,10 @@ func (l *loader) relations(ctx context.Context, id string, q graph.RelationQuery
 	return func() ([]graph.Statement, error) {
 		l.mu.Lock()
 		if rels, done := b.lists[id]; done {
-			l.mu.Unlock()
+			defer l.mu.Unlock()
+			if err := l.charge(len(rels)); err != nil {
+				return nil, err
+			}
 			return rels, nil
 		}
 		ids := slices.Clone(b.pending)
@@ -104,6 +131,9 @@ func (l *loader) relations(ctx context.Context, id string, q graph.RelationQuery
 		defer l.mu.Unlock()
 		for _, x := range ids {
 			b.lists[x] = read[x] // nil for an entity that is gone
+		}
+		if err := l.charge(len(b.lists[id])); err != nil {
+			return nil, err
 		}
 		return b.lists[id], nil
 	}
@@ -122,6 +152,10 @@ func (l *loader) want(id string) {
 // every id registered so far; ok is false when there is none.
 func (l *loader) entity(ctx context.Context, id string) (graph.Entity, bool, error) {
 	l.mu.Lock()
+	if err := l.charge(1); err != nil {
+		l.mu.Unlock()
+		return graph.Entity{}, false, err
+	}
 	if l.tried[id] {
 		e, ok := l.entities[id]
 		l.mu.Unlock()

@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,6 +43,15 @@ var seedMix = []query{
 // another: the person, the films at the ends of their relations and
 // everyone at both ends of those films' relations.
 const movieTwoHop = `query($id: ID!) { entity(id: $id) { name relations { type status to { id name relations { type status from { name } to { name } } } } } }`
+
+// The heavy mix asks the movie data what costs a server most: k=10 paths
+// between two people, two-hop neighbourhoods, short searches and the
+// two-hop query, in turn.
+const (
+	moviePathsK10    = `query($a: ID!, $b: ID!) { paths(from: $a, to: $b, k: 10, types: ["acted-in"]) { length hops { from { id } to { id } relation { status } } } }`
+	movieNeighbors   = `query($id: ID!) { neighborhood(id: $id, depth: 2) { nodes { depth entity { id name } } hops { relation { type status } } } }`
+	movieShortSearch = `query($s: String!) { entities(search: $s, first: 20) { nodes { id name aliases } } }`
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -74,7 +85,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long to run (at most 10m)")
 	fs.IntVar(&cfg.requests, "requests", 1_000_000, "stop after this many requests")
 	fs.IntVar(&cfg.people, "people", 200, "how many people the movies mix asks about (at most 2000)")
-	fs.StringVar(&cfg.mix, "mix", "seed", "what to ask: seed (the built-in seed's read mix) or movies (two-hop queries on people of the movie data)")
+	fs.StringVar(&cfg.mix, "mix", "seed", "what to ask: seed (the built-in seed's read mix), movies (two-hop queries on people of the movie data) or heavy (k=10 paths, neighbourhoods, searches and two-hops on the movie data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -121,6 +132,79 @@ type result struct {
 	failed     int
 	firstError string
 	elapsed    time.Duration
+	// refused counts the answers of each kind that refused the request
+	// for a limit (they have latencies too).
+	refused      map[string]int
+	firstRefusal string
+	mem          memory
+}
+
+// memory is what the server's /metrics said of its memory during a run.
+type memory struct {
+	samples            int
+	peakRSS, lastRSS   float64
+	peakHeap, lastHeap float64
+}
+
+// sampleMemory reads the server's resident memory and heap in use from
+// its /metrics twice a second until ctx ends.
+func sampleMemory(ctx context.Context, graphqlURL string) memory {
+	u, err := url.Parse(graphqlURL)
+	if err != nil {
+		return memory{}
+	}
+	u.Path, u.RawQuery = "/metrics", ""
+	var m memory
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if rss, heap, ok := readMemory(ctx, u.String()); ok {
+			m.samples++
+			m.lastRSS, m.lastHeap = rss, heap
+			m.peakRSS, m.peakHeap = max(m.peakRSS, rss), max(m.peakHeap, heap)
+		}
+		select {
+		case <-ctx.Done():
+			return m
+		case <-tick.C:
+		}
+	}
+}
+
+// readMemory reads process_resident_memory_bytes and
+// go_memstats_heap_inuse_bytes from a Prometheus text page.
+func readMemory(ctx context.Context, u string) (rss, heap float64, ok bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, 0, false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0, false
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return 0, 0, false
+	}
+	var found int
+	for _, line := range strings.Split(string(body), "\n") {
+		name, value, _ := strings.Cut(line, " ")
+		var into *float64
+		switch name {
+		case "process_resident_memory_bytes":
+			into = &rss
+		case "go_memstats_heap_inuse_bytes":
+			into = &heap
+		default:
+			continue
+		}
+		if v, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
+			*into = v
+			found++
+		}
+	}
+	return rss, heap, found == 2
 }
 
 func (r *result) total() int {
@@ -152,8 +236,26 @@ func requests(ctx context.Context, cfg config) ([]request, error) {
 			out = append(out, request{"two-hop", body})
 		}
 		return out, nil
+	case "heavy":
+		people, err := findPeople(ctx, cfg.url, cfg.people)
+		if err != nil {
+			return nil, err
+		}
+		var out []request
+		add := func(name, q string, vars map[string]string) {
+			body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+			out = append(out, request{name, body})
+		}
+		for i, id := range people {
+			other := people[(i*7+3)%len(people)]
+			add("paths-k10", moviePathsK10, map[string]string{"a": id, "b": other})
+			add("neighbors", movieNeighbors, map[string]string{"id": id})
+			add("search", movieShortSearch, map[string]string{"s": id[:min(2+i%2, len(id))]})
+			add("two-hop", movieTwoHop, map[string]string{"id": id})
+		}
+		return out, nil
 	}
-	return nil, fmt.Errorf("unknown --mix %q: want seed or movies", cfg.mix)
+	return nil, fmt.Errorf("unknown --mix %q: want seed, movies or heavy", cfg.mix)
 }
 
 // findPeople returns n people of the served graph, picked with a fixed
@@ -203,7 +305,13 @@ func load(ctx context.Context, cfg config, reqs []request) (*result, error) {
 		Timeout:   10 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: cfg.clients, MaxConnsPerHost: cfg.clients},
 	}
-	res := &result{latencies: map[string][]time.Duration{}}
+	res := &result{latencies: map[string][]time.Duration{}, refused: map[string]int{}}
+	memDone := make(chan struct{})
+	go func() {
+		defer close(memDone)
+		res.mem = sampleMemory(ctx, cfg.url)
+	}()
+	defer func() { cancel(); <-memDone }()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -223,6 +331,14 @@ func load(ctx context.Context, cfg config, reqs []request) (*result, error) {
 					return // the run ended mid-request: not a failure of the server
 				}
 				res.mu.Lock()
+				var refused refusal
+				if errors.As(err, &refused) {
+					res.refused[r.name]++
+					if res.firstRefusal == "" {
+						res.firstRefusal = refused.msg
+					}
+					err = nil
+				}
 				if err != nil {
 					res.failed++
 					if res.firstError == "" {
@@ -237,6 +353,8 @@ func load(ctx context.Context, cfg config, reqs []request) (*result, error) {
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	cancel()
+	<-memDone
 	return res, nil
 }
 
@@ -273,20 +391,29 @@ func do(ctx context.Context, client *http.Client, u string, body []byte, buf *by
 		// A key "errors" cannot hide in a string: its quotes would be
 		// escaped.
 		b := buf.Bytes()
-		if !bytes.HasPrefix(b, []byte(`{"data":`)) || bytes.Contains(b, []byte(`"errors":`)) {
-			return d, fmt.Errorf("GraphQL errors or no data: %.200s", b)
+		if bytes.HasPrefix(b, []byte(`{"data":`)) && !bytes.Contains(b, []byte(`"errors":`)) {
+			return d, nil
 		}
-		return d, nil
 	}
 	var r struct {
-		Data   json.RawMessage   `json:"data"`
-		Errors []json.RawMessage `json:"errors"`
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message    string `json:"message"`
+			Extensions struct {
+				Code string `json:"code"`
+			} `json:"extensions"`
+		} `json:"errors"`
 	}
 	switch err := json.Unmarshal(buf.Bytes(), &r); {
 	case err != nil:
 		return d, fmt.Errorf("decode: %w", err)
 	case len(r.Errors) > 0:
-		return d, fmt.Errorf("GraphQL errors: %s", r.Errors[0])
+		for _, e := range r.Errors {
+			if e.Extensions.Code != "BAD_USER_INPUT" {
+				return d, fmt.Errorf("GraphQL error %s: %.200s", e.Extensions.Code, e.Message)
+			}
+		}
+		return d, refusal{r.Errors[0].Message}
 	case len(r.Data) == 0 || string(r.Data) == "null":
 		return d, errors.New("no data")
 	case data != nil:
@@ -294,6 +421,12 @@ func do(ctx context.Context, client *http.Client, u string, body []byte, buf *by
 	}
 	return d, nil
 }
+
+// refusal is an answer that refuses the request as too large for a limit
+// of the server (BAD_USER_INPUT): the server's answer, not its failure.
+type refusal struct{ msg string }
+
+func (r refusal) Error() string { return "refused: " + r.msg }
 
 func (r *result) print(w io.Writer, cfg config) {
 	if cfg.mix == "movies" {
@@ -311,6 +444,13 @@ func (r *result) print(w io.Writer, cfg config) {
 		printRow(w, name, l)
 	}
 	printRow(w, "all", all)
+	for _, name := range slices.Sorted(maps.Keys(r.refused)) {
+		fmt.Fprintf(w, "refused for a limit: %d %s (first: %.160s)\n", r.refused[name], name, r.firstRefusal)
+	}
+	if m := r.mem; m.samples > 0 {
+		fmt.Fprintf(w, "server memory (%d samples of /metrics): RSS peak %.0f MiB, at the end %.0f MiB; heap in use peak %.0f MiB, at the end %.0f MiB\n",
+			m.samples, m.peakRSS/(1<<20), m.lastRSS/(1<<20), m.peakHeap/(1<<20), m.lastHeap/(1<<20))
+	}
 }
 
 func printRow(w io.Writer, name string, l []time.Duration) {

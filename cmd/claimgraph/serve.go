@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +50,8 @@ func (c *serveConfig) api(fs *flag.FlagSet, getenv func(string) string) {
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body", 1<<20, "largest request body in `bytes`")
 	fs.IntVar(&c.limits.MaxDepth, "max-depth", 20, "deepest selection a query may make")
 	fs.IntVar(&c.limits.MaxFields, "max-fields", 1000, "most fields (and aliases) a query may select, fragments expanded")
+	fs.IntVar(&c.limits.MaxResultItems, "max-result-items", 50_000, "most entities and relations one query's result may hold")
+	fs.IntVar(&c.limits.MaxConcurrent, "max-concurrent", 4*runtime.GOMAXPROCS(0), "most queries run at once; others wait their turn within --timeout")
 	fs.Int64Var(&c.resultCache, "response-cache", 64<<20,
 		"`bytes` of query results to keep for repeated queries until the graph changes; 0 turns it off")
 }
