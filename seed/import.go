@@ -3,7 +3,6 @@ package seed
 import (
 	"bufio"
 	"cmp"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -60,9 +59,9 @@ func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opt
 	}
 	switch format {
 	case FormatYAML, FormatCSV:
-		data, err := io.ReadAll(r)
+		data, err := readWhole(r, name, MaxWholeBytes, true)
 		if err != nil {
-			return graph.Summary{}, graph.Errorf(graph.Invalid, "%s: read: %v", name, err)
+			return graph.Summary{}, err
 		}
 		if format == FormatCSV && !strings.HasSuffix(strings.ToLower(name), ".csv") {
 			name += ".csv" // Parse tells the format by the name
@@ -98,9 +97,9 @@ func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOption
 	return graph.Summary{}, rs.ReadNQuads(ctx, r)
 }
 
-// OpenInput opens a file for ImportNQuads, decompressing it when its name
-// ends in .gz. The caller closes it.
-func OpenInput(path string) (io.ReadCloser, error) {
+// OpenInput opens a file for ImportNQuads, decompressing it within lim
+// when its name ends in .gz. The caller closes it.
+func OpenInput(path string, lim Limits) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, readError(err)
@@ -108,26 +107,24 @@ func OpenInput(path string) (io.ReadCloser, error) {
 	if !strings.HasSuffix(strings.ToLower(path), ".gz") {
 		return f, nil
 	}
-	gz, err := gzip.NewReader(f)
+	gz, err := guardGzip(f, path, lim)
 	if err != nil {
 		f.Close()
-		return nil, graph.Errorf(graph.Invalid, "%s: not gzip data: %v", path, err)
+		return nil, err
 	}
 	return readCloser{gz, f}, nil
 }
 
-// Decompress returns r, decompressed when it starts as gzip data does.
-func Decompress(r io.Reader) (io.Reader, error) {
+// Decompress returns r, decompressed within lim when it starts as gzip
+// data does. name names the input in errors. Reading past a limit fails
+// with a graph.TooLarge error that names the limit.
+func Decompress(r io.Reader, name string, lim Limits) (io.Reader, error) {
 	br := bufio.NewReader(r)
 	magic, err := br.Peek(2)
 	if err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
 		return br, nil // too short to be gzip, or not gzip: read as it is
 	}
-	gz, err := gzip.NewReader(br)
-	if err != nil {
-		return nil, fmt.Errorf("not gzip data: %w", err)
-	}
-	return gz, nil
+	return guardGzip(br, name, lim)
 }
 
 type readCloser struct {
@@ -243,7 +240,7 @@ func (g *rdfGraph) pos(p place) Position {
 }
 
 func (g *rdfGraph) add(p place, format string, args ...any) {
-	if len(g.diags) < 1000 {
+	if len(g.diags) < maxCollected {
 		g.diags = append(g.diags, diagnostic{pos: g.pos(p), fileIndex: int(p.file), msg: fmt.Sprintf(format, args...)})
 	}
 }
@@ -265,7 +262,7 @@ func (g *rdfGraph) read(ctx context.Context, index int, in NamedReader) error {
 	g.files = append(g.files, in.Name)
 	g.digest.Write([]byte("\x00" + in.Name + "\x00"))
 	sc := bufio.NewScanner(io.TeeReader(in.R, g.digest))
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	sc.Buffer(make([]byte, 0, 64*1024), MaxLineBytes)
 	joinsBy := map[string][]int{} // predicate → joins using it
 	for j, jn := range g.m.joins {
 		joinsBy[jn.subject.pred] = append(joinsBy[jn.subject.pred], j)
@@ -305,10 +302,9 @@ func (g *rdfGraph) read(ctx context.Context, index int, in NamedReader) error {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			g.add(place{int32(index), line + 1, 1}, "line longer than 16 MiB")
-			return nil
+			return lineTooLong(in.Name, int(line)+1)
 		}
-		return graph.Errorf(graph.Invalid, "%s: read: %v", in.Name, err)
+		return inputReadError(in.Name, err)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // An N-Quads line holds a subject, a predicate, an object and an optional
@@ -38,6 +40,17 @@ type nquad struct {
 // parseNQuad parses one line, which is neither blank nor a comment. It
 // returns the column and message of the first error.
 func parseNQuad(line string) (nquad, int, error) {
+	if !utf8.ValidString(line) {
+		i := 0
+		for i < len(line) {
+			r, size := utf8.DecodeRuneInString(line[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			i += size
+		}
+		return nquad{}, utf8.RuneCountInString(line[:i]) + 1, fmt.Errorf("the line is not valid UTF-8")
+	}
 	p := nqParser{line: line}
 	var q nquad
 	var err error
@@ -102,6 +115,10 @@ func (p *nqParser) term(what string, allowed ...termKind) (term, error) {
 	case c == '<':
 		t.kind = termIRI
 		t.value, err = p.iri()
+		if err == nil && len(t.value) > graph.MaxURLBytes {
+			p.i = start
+			return t, fmt.Errorf("the IRI is %d bytes long; at most %d are allowed", len(t.value), graph.MaxURLBytes)
+		}
 		if err == nil && p.i-start == len(t.value)+2 {
 			t.key = p.line[start:p.i] // as written: no escapes
 		} else {

@@ -615,7 +615,7 @@ func (r *reader) errorf(n *yaml.Node, format string, args ...any) {
 }
 
 func (r *reader) add(p Position, msg string) {
-	*r.diags = append(*r.diags, diagnostic{pos: p, fileIndex: r.fileIndex, msg: msg})
+	addDiag(r.diags, diagnostic{pos: p, fileIndex: r.fileIndex, msg: msg})
 }
 
 func isNull(n *yaml.Node) bool {
