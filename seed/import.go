@@ -81,22 +81,6 @@ func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opt
 	return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q; use yaml, csv, nquads or jsonld", format)
 }
 
-// restorer is a store that can restore claimgraph's own N-Quads export.
-type restorer interface {
-	ReadNQuads(ctx context.Context, r io.Reader) error
-}
-
-func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOptions) (graph.Summary, error) {
-	rs, ok := st.(restorer)
-	if !ok {
-		return graph.Summary{}, graph.Errorf(graph.Invalid, "this store cannot restore N-Quads; give a mapping to import foreign data")
-	}
-	if opts.DryRun {
-		return graph.Summary{}, nil
-	}
-	return graph.Summary{}, rs.ReadNQuads(ctx, r)
-}
-
 // OpenInput opens a file for ImportNQuads, decompressing it within lim
 // when its name ends in .gz. The caller closes it.
 func OpenInput(path string, lim Limits) (io.ReadCloser, error) {
