@@ -605,10 +605,13 @@ func (d *dump) text(f *dField, o term, what string, at func(int) Position) bool 
 	return d.set(f, strings.Clone(o.value), what, at(o.col))
 }
 
-// set sets a single-valued field; a second, different value is a problem.
+// set sets a single-valued field; a second, different value is a problem,
+// and the same value again a quad not to write twice.
 func (d *dump) set(f *dField, v, what string, at Position) bool {
-	if f.set && f.value != v {
-		d.add(at, "%s is given twice, as %s and as %s (line %d)", what, graph.Quote(v), graph.Quote(f.value), f.at.Line)
+	if f.set {
+		if f.value != v {
+			d.add(at, "%s is given twice, as %s and as %s (line %d)", what, graph.Quote(v), graph.Quote(f.value), f.at.Line)
+		}
 		return false
 	}
 	*f = dField{value: v, at: at, set: true}
