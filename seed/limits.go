@@ -38,11 +38,11 @@ const (
 	// MaxLineBytes bounds one line of YAML, CSV and N-Quads.
 	MaxLineBytes = 1 << 20
 	// MaxWholeBytes bounds an input of a format read whole (YAML, CSV
-	// through Import).
-	MaxWholeBytes = 256 << 20
+	// through Import): parsed, it takes several times its size.
+	MaxWholeBytes = 64 << 20
 	// MaxJSONLDBytes bounds a JSON-LD input, which the JSON-LD processor
-	// reads whole and expands several times over in memory.
-	MaxJSONLDBytes = 64 << 20
+	// reads whole and expands many times over in memory.
+	MaxJSONLDBytes = 16 << 20
 )
 
 // tooLarge returns the error of an input refused for its size.
