@@ -47,11 +47,14 @@ type NamedReader struct {
 // the entry point of the transports (a request body, an upload). YAML and
 // CSV are read whole and loaded as by Load. N-Quads with opts.Mapping are
 // streamed into a bulk import (ImportNQuads), and so is JSON-LD, which
-// needs a mapping. N-Quads without a mapping must be claimgraph's export
-// and st must be able to restore it.
+// needs a mapping. N-Quads without a mapping must be claimgraph's export,
+// which is decoded into its items and validated before st restores it
+// (see restore.go). YAML and CSV are read whole up to MaxWholeBytes, with
+// lines of at most MaxLineBytes; r is decompressed already (Decompress).
 //
 // Errors are *graph.Error values; problems of the input are listed one
-// "NAME:LINE:COL: message" line each, and nothing is written.
+// "NAME:LINE:COL: message" line each, and nothing is written. An input
+// past a size limit is graph.TooLarge.
 func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opts ImportOptions) (graph.Summary, error) {
 	name := opts.Name
 	if name == "" {
