@@ -13,6 +13,7 @@ const (
 	NotFound     = "not_found"    // the thing asked for does not exist
 	Conflict     = "conflict"     // the input contradicts what is stored or itself
 	Unauthorized = "unauthorized" // the caller may not do this
+	TooLarge     = "too_large"    // the input is larger than a limit allows
 	Unavailable  = "unavailable"  // the store cannot be reached or is locked
 	Internal     = "internal"     // anything else; details are not for clients
 )

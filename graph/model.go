@@ -325,8 +325,11 @@ var (
 // CheckEntityID reports whether id is a valid entity id: lower-case letters
 // and digits in words joined by single hyphens ("afghan-taliban").
 func CheckEntityID(id string) error {
+	if len(id) > MaxIDBytes {
+		return fmt.Errorf("entity id %s is %d bytes long; at most %d are allowed", Quote(id), len(id), MaxIDBytes)
+	}
 	if !entityIDRE.MatchString(id) {
-		return fmt.Errorf("entity id %q must be lower-case letters and digits joined by hyphens", id)
+		return fmt.Errorf("entity id %s must be lower-case letters and digits joined by hyphens", Quote(id))
 	}
 	return nil
 }
@@ -334,8 +337,11 @@ func CheckEntityID(id string) error {
 // CheckItemID reports whether id is a valid id for a source, statement or
 // claim: letters, digits and _ . ~ : - , starting with a letter or digit.
 func CheckItemID(id string) error {
-	if !itemIDRE.MatchString(id) || len(id) > 200 {
-		return fmt.Errorf("id %q must start with a letter or digit and use only letters, digits and _ . ~ : -", id)
+	if len(id) > MaxIDBytes {
+		return fmt.Errorf("id %s is %d bytes long; at most %d are allowed", Quote(id), len(id), MaxIDBytes)
+	}
+	if !itemIDRE.MatchString(id) {
+		return fmt.Errorf("id %s must start with a letter or digit and use only letters, digits and _ . ~ : -", Quote(id))
 	}
 	return nil
 }

@@ -44,10 +44,14 @@ func ValidateBatch(ctx context.Context, ont Ontology, b Batch, known Known) erro
 		return nil
 	}
 	noun := "problems"
-	if len(v.problems) == 1 {
+	if v.found == 1 {
 		noun = "problem"
 	}
-	return &Error{Code: Invalid, Message: fmt.Sprintf("%d %s in the input", len(v.problems), noun), Problems: v.problems}
+	msg := fmt.Sprintf("%d %s in the input", v.found, noun)
+	if v.found > len(v.problems) {
+		msg += fmt.Sprintf(" (the first %d listed)", len(v.problems))
+	}
+	return &Error{Code: Invalid, Message: msg, Problems: v.problems}
 }
 
 // ReservedTypeNames are names an entity type may not take: claimgraph's
@@ -68,48 +72,64 @@ type validator struct {
 	entities map[string]string // id → type, of the batch
 	sources  map[string]bool
 	problems []Problem
+	found    int // problems found, also those not listed
 	err      error
 }
 
+// MaxProblems is the number of problems ValidateBatch lists; it counts
+// the others.
+const MaxProblems = 1000
+
 func (v *validator) add(kind string, index, claim int, field, format string, args ...any) {
-	v.problems = append(v.problems, Problem{Kind: kind, Index: index, Claim: claim, Field: field, Message: fmt.Sprintf(format, args...)})
+	v.found++
+	if len(v.problems) < MaxProblems {
+		v.problems = append(v.problems, Problem{Kind: kind, Index: index, Claim: claim, Field: field, Message: fmt.Sprintf(format, args...)})
+	}
 }
 
 func (v *validator) run(ctx context.Context, b Batch) {
 	seenET := map[string]int{}
 	for i, t := range b.Ontology.EntityTypes {
-		if !typeNameRE.MatchString(t.Name) {
-			v.add(KindEntityType, i, -1, "name", "entity type %q must start with a capital letter and use only letters and digits", t.Name)
+		if len(t.Name) > MaxNameBytes {
+			v.add(KindEntityType, i, -1, "name", "entity type %s is %d bytes long; at most %d are allowed", Quote(t.Name), len(t.Name), MaxNameBytes)
+		} else if !typeNameRE.MatchString(t.Name) {
+			v.add(KindEntityType, i, -1, "name", "entity type %s must start with a capital letter and use only letters and digits", Quote(t.Name))
 		} else if slices.Contains(ReservedTypeNames, t.Name) {
-			v.add(KindEntityType, i, -1, "name", "entity type name %q is reserved for claimgraph's own types", t.Name)
+			v.add(KindEntityType, i, -1, "name", "entity type name %s is reserved for claimgraph's own types", Quote(t.Name))
 		}
 		if j, dup := seenET[t.Name]; dup && !reflect.DeepEqual(b.Ontology.EntityTypes[j], t) {
-			v.add(KindEntityType, i, -1, "name", "entity type %q is declared twice with different content", t.Name)
+			v.add(KindEntityType, i, -1, "name", "entity type %s is declared twice with different content", Quote(t.Name))
 		}
 		seenET[t.Name] = i
+		v.checkText(KindEntityType, i, -1, "description", t.Description, MaxTextBytes, Paragraphs)
 	}
 	seenRT := map[string]int{}
 	for i, t := range b.Ontology.RelationTypes {
-		if !relationRE.MatchString(t.Name) {
-			v.add(KindRelationType, i, -1, "name", "relation type %q must be lower-case words joined by hyphens", t.Name)
+		if len(t.Name) > MaxNameBytes {
+			v.add(KindRelationType, i, -1, "name", "relation type %s is %d bytes long; at most %d are allowed", Quote(t.Name), len(t.Name), MaxNameBytes)
+		} else if !relationRE.MatchString(t.Name) {
+			v.add(KindRelationType, i, -1, "name", "relation type %s must be lower-case words joined by hyphens", Quote(t.Name))
 		}
 		if j, dup := seenRT[t.Name]; dup && !reflect.DeepEqual(b.Ontology.RelationTypes[j], t) {
-			v.add(KindRelationType, i, -1, "name", "relation type %q is declared twice with different content", t.Name)
+			v.add(KindRelationType, i, -1, "name", "relation type %s is declared twice with different content", Quote(t.Name))
 		}
 		seenRT[t.Name] = i
+		v.checkText(KindRelationType, i, -1, "label", t.Label, MaxNameBytes, Line)
+		v.checkText(KindRelationType, i, -1, "inverse", t.Inverse, MaxNameBytes, Line)
+		v.checkText(KindRelationType, i, -1, "description", t.Description, MaxTextBytes, Paragraphs)
 		for _, f := range []struct {
 			field string
 			types []string
 		}{{"subject", t.Subject}, {"object", t.Object}} {
 			for _, et := range f.types {
 				if _, ok := v.ont.EntityType(et); !ok {
-					v.add(KindRelationType, i, -1, f.field, "unknown entity type %q", et)
+					v.add(KindRelationType, i, -1, f.field, "unknown entity type %s", Quote(et))
 				}
 			}
 		}
 		for _, a := range t.Attributes {
-			if !attributeRE.MatchString(a) {
-				v.add(KindRelationType, i, -1, "attributes", "attribute %q must be a lower-case word (letters and digits)", a)
+			if !attributeRE.MatchString(a) || len(a) > MaxNameBytes {
+				v.add(KindRelationType, i, -1, "attributes", "attribute %s must be a lower-case word (letters and digits)", Quote(a))
 			}
 		}
 	}
@@ -120,18 +140,21 @@ func (v *validator) run(ctx context.Context, b Batch) {
 			v.add(KindSource, i, -1, "id", "%v", err)
 		}
 		if j, dup := seenSrc[s.ID]; dup && b.Sources[j] != s {
-			v.add(KindSource, i, -1, "id", "source %q is given twice with different content", s.ID)
+			v.add(KindSource, i, -1, "id", "source %s is given twice with different content", Quote(s.ID))
 		}
 		seenSrc[s.ID] = i
 		v.sources[s.ID] = true
 		if s.Title == "" {
 			v.add(KindSource, i, -1, "title", "a source needs a title")
 		}
+		v.checkText(KindSource, i, -1, "title", s.Title, MaxTitleBytes, Line)
+		v.checkText(KindSource, i, -1, "publisher", s.Publisher, MaxNameBytes, Line)
+		v.checkText(KindSource, i, -1, "url", s.URL, MaxURLBytes, Line)
 		if _, err := ParseDate(string(s.Published)); err != nil {
 			v.add(KindSource, i, -1, "published", "%v", err)
 		}
 		if s.Reliability != "" && !reliabilityRE.MatchString(s.Reliability) {
-			v.add(KindSource, i, -1, "reliability", "reliability %q must be a grade from A to F", s.Reliability)
+			v.add(KindSource, i, -1, "reliability", "reliability %s must be a grade from A to F", Quote(s.Reliability))
 		}
 	}
 
@@ -141,16 +164,18 @@ func (v *validator) run(ctx context.Context, b Batch) {
 			v.add(KindEntity, i, -1, "id", "%v", err)
 		}
 		if j, dup := seenEnt[e.ID]; dup && !reflect.DeepEqual(b.Entities[j], e) {
-			v.add(KindEntity, i, -1, "id", "entity %q is given twice with different content", e.ID)
+			v.add(KindEntity, i, -1, "id", "entity %s is given twice with different content", Quote(e.ID))
 		}
 		seenEnt[e.ID] = i
 		v.entities[e.ID] = e.Type
 		if _, ok := v.ont.EntityType(e.Type); !ok {
-			v.add(KindEntity, i, -1, "type", "unknown entity type %q", e.Type)
+			v.add(KindEntity, i, -1, "type", "unknown entity type %s", Quote(e.Type))
 		}
 		if e.Name == "" {
 			v.add(KindEntity, i, -1, "name", "an entity needs a name")
 		}
+		v.checkText(KindEntity, i, -1, "name", e.Name, MaxNameBytes, Line)
+		v.checkText(KindEntity, i, -1, "description", e.Description, MaxTextBytes, Paragraphs)
 	}
 	// Aliases may name any entity, so check them once all are known.
 	for i, e := range b.Entities {
@@ -158,9 +183,12 @@ func (v *validator) run(ctx context.Context, b Batch) {
 			if a.Name == "" {
 				v.add(KindEntity, i, -1, "aliases", "an alias needs a name")
 			}
+			if err := CheckText(a.Name, MaxNameBytes, Line); err != nil {
+				v.add(KindEntity, i, -1, "aliases", "alias %s %v", Quote(a.Name), err)
+			}
 			if a.UsedBy != "" {
 				if _, ok := v.entity(ctx, a.UsedBy); !ok {
-					v.add(KindEntity, i, -1, "aliases", "alias %q is used by unknown entity %q", a.Name, a.UsedBy)
+					v.add(KindEntity, i, -1, "aliases", "alias %s is used by unknown entity %s", Quote(a.Name), Quote(a.UsedBy))
 				}
 			}
 		}
@@ -171,12 +199,12 @@ func (v *validator) run(ctx context.Context, b Batch) {
 	for i, st := range b.Statements {
 		v.statement(ctx, i, st)
 		if j, dup := seenSt[st.ID]; dup && !sameStatement(b.Statements[j], st) {
-			v.add(KindStatement, i, -1, "id", "statement %q is given twice with different subject, relation, object, attributes or valid time", st.ID)
+			v.add(KindStatement, i, -1, "id", "statement %s is given twice with different subject, relation, object, attributes or valid time", Quote(st.ID))
 		}
 		seenSt[st.ID] = i
 		for j, c := range st.Claims {
 			if other, ok := claimOf[c.ID]; ok && other != st.ID {
-				v.add(KindStatement, i, j, "id", "claim %q is also given for statement %q; a claim belongs to one statement", c.ID, other)
+				v.add(KindStatement, i, j, "id", "claim %s is also given for statement %s; a claim belongs to one statement", Quote(c.ID), Quote(other))
 			}
 			claimOf[c.ID] = st.ID
 		}
@@ -229,18 +257,18 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 	}
 	rt, rtOK := v.ont.RelationType(st.Type)
 	if !rtOK {
-		v.add(KindStatement, i, -1, "type", "unknown relation type %q", st.Type)
+		v.add(KindStatement, i, -1, "type", "unknown relation type %s", Quote(st.Type))
 	}
 	subjType, subjOK := v.entity(ctx, st.Subject)
 	if !subjOK {
-		v.add(KindStatement, i, -1, "subject", "unknown entity %q", st.Subject)
+		v.add(KindStatement, i, -1, "subject", "unknown entity %s", Quote(st.Subject))
 	}
 	objType, objOK := v.entity(ctx, st.Object)
 	if !objOK {
-		v.add(KindStatement, i, -1, "object", "unknown entity %q", st.Object)
+		v.add(KindStatement, i, -1, "object", "unknown entity %s", Quote(st.Object))
 	}
 	if st.Subject == st.Object && subjOK {
-		v.add(KindStatement, i, -1, "object", "a statement cannot relate %q to itself", st.Subject)
+		v.add(KindStatement, i, -1, "object", "a statement cannot relate %s to itself", Quote(st.Subject))
 	}
 	if rtOK && subjOK && objOK && !rt.Allows(subjType, objType) {
 		v.add(KindStatement, i, -1, "type", "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s",
@@ -248,8 +276,11 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 	}
 	if rtOK {
 		for _, k := range slices.Sorted(maps.Keys(st.Attributes)) {
+			if err := CheckText(st.Attributes[k], MaxTextBytes, Paragraphs); err != nil {
+				v.add(KindStatement, i, -1, "attributes", "attribute %s %v", Quote(k), err)
+			}
 			if !slices.Contains(rt.Attributes, k) {
-				v.add(KindStatement, i, -1, "attributes", "relation %s has no attribute %q (declared: %s)", st.Type, k, anyOf(rt.Attributes))
+				v.add(KindStatement, i, -1, "attributes", "relation %s has no attribute %s (declared: %s)", st.Type, Quote(k), anyOf(rt.Attributes))
 			}
 		}
 	}
@@ -273,27 +304,28 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 			v.add(KindStatement, i, j, "id", "%v", err)
 		}
 		if seen[c.ID] {
-			v.add(KindStatement, i, j, "id", "claim %q is given twice in this statement; give the claims distinct ids", c.ID)
+			v.add(KindStatement, i, j, "id", "claim %s is given twice in this statement; give the claims distinct ids", Quote(c.ID))
 		}
 		seen[c.ID] = true
 		if c.Source == "" {
 			v.add(KindStatement, i, j, "source", "a claim needs a source")
 		} else if !v.source(ctx, c.Source) {
-			v.add(KindStatement, i, j, "source", "unknown source %q", c.Source)
+			v.add(KindStatement, i, j, "source", "unknown source %s", Quote(c.Source))
 		}
 		if c.Claimant != "" {
 			if _, ok := v.entity(ctx, c.Claimant); !ok {
-				v.add(KindStatement, i, j, "claimant", "unknown entity %q", c.Claimant)
+				v.add(KindStatement, i, j, "claimant", "unknown entity %s", Quote(c.Claimant))
 			}
 		}
 		if !c.Stance.Valid() {
-			v.add(KindStatement, i, j, "stance", "stance %q must be ASSERTS or DENIES", c.Stance)
+			v.add(KindStatement, i, j, "stance", "stance %s must be ASSERTS or DENIES", Quote(string(c.Stance)))
 		}
 		if _, err := ParseDate(string(c.Said)); err != nil {
 			v.add(KindStatement, i, j, "said", "%v", err)
 		}
+		v.checkText(KindStatement, i, j, "quote", c.Quote, MaxTextBytes, Paragraphs)
 		if c.Credibility != "" && !credibilityRE.MatchString(c.Credibility) {
-			v.add(KindStatement, i, j, "credibility", "credibility %q must be a grade from 1 to 6", c.Credibility)
+			v.add(KindStatement, i, j, "credibility", "credibility %s must be a grade from 1 to 6", Quote(c.Credibility))
 		}
 	}
 }

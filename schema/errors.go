@@ -16,6 +16,7 @@ const (
 	CodeUnauthenticated    = "UNAUTHENTICATED"
 	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
 	CodeInternal           = "INTERNAL_SERVER_ERROR"
+	CodeTooLarge           = "PAYLOAD_TOO_LARGE"
 	CodeParseFailed        = "GRAPHQL_PARSE_FAILED"
 	CodeValidationFailed   = "GRAPHQL_VALIDATION_FAILED"
 )
@@ -57,6 +58,8 @@ func toClient(ctx context.Context, log *slog.Logger, err error) error {
 		return &clientError{msg: graph.ErrorMessage(err), code: CodeUnauthenticated}
 	case graph.Unavailable:
 		return &clientError{msg: graph.ErrorMessage(err), code: CodeServiceUnavailable}
+	case graph.TooLarge:
+		return &clientError{msg: graph.ErrorMessage(err), code: CodeTooLarge}
 	}
 	log.ErrorContext(ctx, "resolver failed", "err", err)
 	return &clientError{msg: "internal error", code: CodeInternal}

@@ -3,7 +3,6 @@ package schema
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -46,7 +45,7 @@ func (h *Handler) ImportHandler() http.Handler {
 			writeImportError(w, http.StatusBadRequest, CodeBadUserInput, "dryRun must be true or false", nil)
 			return
 		}
-		body := http.MaxBytesReader(w, r.Body, h.opts.MaxImportBytes)
+		body := bodyLimit{http.MaxBytesReader(w, r.Body, h.opts.MaxImportBytes), h.opts.MaxImportBytes}
 		req.Body = body
 		if ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
 			if msg := mappedParts(multipart.NewReader(body, params["boundary"]), &req); msg != "" {
@@ -55,10 +54,7 @@ func (h *Handler) ImportHandler() http.Handler {
 			}
 		}
 		sum, err := h.importNow(r.Context(), req)
-		var tooBig *http.MaxBytesError
 		switch {
-		case errors.As(err, &tooBig):
-			writeImportError(w, http.StatusRequestEntityTooLarge, CodeBadUserInput, fmt.Sprintf("the body is larger than %d bytes", h.opts.MaxImportBytes), nil)
 		case err != nil:
 			var ce *clientError
 			errors.As(toClient(r.Context(), h.log, err), &ce)
@@ -70,6 +66,8 @@ func (h *Handler) ImportHandler() http.Handler {
 				status = http.StatusConflict
 			case CodeServiceUnavailable:
 				status = http.StatusServiceUnavailable
+			case CodeTooLarge:
+				status = http.StatusRequestEntityTooLarge
 			}
 			writeImportError(w, status, ce.code, ce.msg, problemLines(ce.msg))
 		default:
@@ -77,6 +75,22 @@ func (h *Handler) ImportHandler() http.Handler {
 			json.NewEncoder(w).Encode(importResult(sum, req.DryRun))
 		}
 	})
+}
+
+// bodyLimit reads an import's body and turns the error of reading past
+// its limit into a graph.TooLarge error that says which limit it is.
+type bodyLimit struct {
+	r   io.Reader
+	max int64
+}
+
+func (b bodyLimit) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = graph.Errorf(graph.TooLarge, "the body is larger than %d bytes, the most an import may send (serve --max-import-body)", b.max)
+	}
+	return n, err
 }
 
 // mappedParts reads the "mapping" part of a multipart import into req and

@@ -56,7 +56,15 @@ type csvReader struct {
 	// statements merges rows of one statement: statement id → index in
 	// parsed.Batch.Statements and the line of its first row.
 	statements map[string]stmtRow
+	// asciiLine caches whether line asciiAt is ASCII, where a byte column
+	// is a character column (up to the end of the line).
+	asciiAt   int
+	asciiLine bool
+	asciiLen  int // its length, without the line feed
 }
+
+// MaxCSVColumns bounds the columns of a CSV file.
+const MaxCSVColumns = 1000
 
 type stmtRow struct {
 	index, line int
@@ -91,6 +99,10 @@ func (r *csvReader) read() {
 		r.syntaxError(err)
 		return
 	}
+	if len(header) > MaxCSVColumns {
+		r.add(Position{File: r.file, Line: 1, Column: 1}, fmt.Sprintf("the header has %d columns; at most %d are allowed", len(header), MaxCSVColumns))
+		return
+	}
 	kind, ok := r.readHeader(cr, header)
 	if !ok {
 		return
@@ -109,6 +121,10 @@ func (r *csvReader) read() {
 			continue // a blank line
 		}
 		if len(rec) != len(header) {
+			if len(rec) > MaxCSVColumns {
+				r.add(r.charPos(line, 1), fmt.Sprintf("row has %d cells, the header %d", len(rec), len(header)))
+				continue
+			}
 			r.add(r.cellPos(cr, min(len(rec), len(header))-1, line),
 				fmt.Sprintf("row has %d cells, the header %d", len(rec), len(header)))
 			continue
@@ -150,7 +166,7 @@ func (r *csvReader) readHeader(cr *csv.Reader, header []string) (csvKind, bool) 
 			continue
 		case kind.name == csvStatements.name && strings.HasPrefix(name, csvAttrPrefix):
 			if strings.TrimPrefix(name, csvAttrPrefix) == "" {
-				r.add(r.header[i], fmt.Sprintf("column %q names no attribute; write attr.KEY", name))
+				r.add(r.header[i], fmt.Sprintf("column %s names no attribute; write attr.KEY", graph.Quote(name)))
 				ok = false
 				continue
 			}
@@ -159,12 +175,12 @@ func (r *csvReader) readHeader(cr *csv.Reader, header []string) (csvKind, bool) 
 			if hint == "" {
 				hint = " (expected: " + strings.Join(known, ", ") + ")"
 			}
-			r.add(r.header[i], fmt.Sprintf("unknown column %q in a %s file%s", name, kind.name, hint))
+			r.add(r.header[i], fmt.Sprintf("unknown column %s in a %s file%s", graph.Quote(name), kind.name, hint))
 			ok = false
 			continue
 		}
 		if j, dup := r.cols[name]; dup {
-			r.add(r.header[i], fmt.Sprintf("column %q is given twice (first as column %d)", name, j+1))
+			r.add(r.header[i], fmt.Sprintf("column %s is given twice (first as column %d)", graph.Quote(name), j+1))
 			ok = false
 			continue
 		}
@@ -318,8 +334,8 @@ func (r *csvReader) statement(w csvRow) {
 	if prev, ok := r.statements[id]; ok {
 		first := &r.parsed.Batch.Statements[prev.index]
 		if !sameStatement(*first, st) {
-			r.add(w.pos(""), fmt.Sprintf("statement %q differs from its row on line %d in subject, relation, object, valid time or attributes; repeat them exactly",
-				id, prev.line))
+			r.add(w.pos(""), fmt.Sprintf("statement %s differs from its row on line %d in subject, relation, object, valid time or attributes; repeat them exactly",
+				graph.Quote(id), prev.line))
 			return
 		}
 		first.Claims = append(first.Claims, c)
@@ -361,20 +377,51 @@ func (r *csvReader) cellPos(cr *csv.Reader, i, line int) Position {
 // column.
 func (r *csvReader) charPos(line, byteCol int) Position {
 	p := Position{File: r.file, Line: max(line, 1), Column: max(byteCol, 1)}
-	if line >= 1 && line <= len(r.lineStart) {
-		start := r.lineStart[line-1]
-		if start < 0 { // the first line after a byte order mark
-			start = 3
-		}
-		end := min(start+byteCol-1, len(r.data))
-		if nl := bytes.IndexByte(r.data[start:end], '\n'); nl >= 0 {
-			end = start + nl // a place past the end of the line is its end
-		}
-		if end >= start {
-			p.Column = utf8.RuneCount(r.data[start:end]) + 1
-		}
+	if line < 1 || line > len(r.lineStart) {
+		return p
+	}
+	if r.ascii(line) {
+		p.Column = min(p.Column, r.asciiLen+1)
+		return p
+	}
+	start := r.lineStart[line-1]
+	if start < 0 { // the first line after a byte order mark
+		start = 3
+	}
+	end := min(start+byteCol-1, len(r.data))
+	if nl := bytes.IndexByte(r.data[start:end], '\n'); nl >= 0 {
+		end = start + nl // a place past the end of the line is its end
+	}
+	if end >= start {
+		p.Column = utf8.RuneCount(r.data[start:end]) + 1
 	}
 	return p
+}
+
+// ascii reports whether a line is ASCII text, remembering the answer for
+// the line last asked about: the cells of one row are placed one after
+// the other.
+func (r *csvReader) ascii(line int) bool {
+	if r.asciiAt == line {
+		return r.asciiLine
+	}
+	start := max(r.lineStart[line-1], 0)
+	end := len(r.data)
+	if line < len(r.lineStart) {
+		end = r.lineStart[line]
+	}
+	r.asciiAt, r.asciiLine = line, true
+	r.asciiLen = bytes.IndexByte(r.data[start:end], '\n')
+	if r.asciiLen < 0 {
+		r.asciiLen = end - start
+	}
+	for _, b := range r.data[start:end] {
+		if b >= utf8.RuneSelf {
+			r.asciiLine = false
+			break
+		}
+	}
+	return r.asciiLine
 }
 
 // syntaxError reports an error of encoding/csv at the place it names.
@@ -388,5 +435,5 @@ func (r *csvReader) syntaxError(err error) {
 }
 
 func (r *csvReader) add(p Position, msg string) {
-	*r.diags = append(*r.diags, diagnostic{pos: p, fileIndex: r.fileIndex, msg: msg})
+	addDiag(r.diags, diagnostic{pos: p, fileIndex: r.fileIndex, msg: msg})
 }

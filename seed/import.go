@@ -3,7 +3,6 @@ package seed
 import (
 	"bufio"
 	"cmp"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -48,11 +47,14 @@ type NamedReader struct {
 // the entry point of the transports (a request body, an upload). YAML and
 // CSV are read whole and loaded as by Load. N-Quads with opts.Mapping are
 // streamed into a bulk import (ImportNQuads), and so is JSON-LD, which
-// needs a mapping. N-Quads without a mapping must be claimgraph's export
-// and st must be able to restore it.
+// needs a mapping. N-Quads without a mapping must be claimgraph's export,
+// which is decoded into its items and validated before st restores it
+// (see restore.go). YAML and CSV are read whole up to MaxWholeBytes, with
+// lines of at most MaxLineBytes; r is decompressed already (Decompress).
 //
 // Errors are *graph.Error values; problems of the input are listed one
-// "NAME:LINE:COL: message" line each, and nothing is written.
+// "NAME:LINE:COL: message" line each, and nothing is written. An input
+// past a size limit is graph.TooLarge.
 func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opts ImportOptions) (graph.Summary, error) {
 	name := opts.Name
 	if name == "" {
@@ -60,9 +62,9 @@ func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opt
 	}
 	switch format {
 	case FormatYAML, FormatCSV:
-		data, err := io.ReadAll(r)
+		data, err := readWhole(r, name, MaxWholeBytes, true)
 		if err != nil {
-			return graph.Summary{}, graph.Errorf(graph.Invalid, "%s: read: %v", name, err)
+			return graph.Summary{}, err
 		}
 		if format == FormatCSV && !strings.HasSuffix(strings.ToLower(name), ".csv") {
 			name += ".csv" // Parse tells the format by the name
@@ -82,25 +84,9 @@ func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opt
 	return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q; use yaml, csv, nquads or jsonld", format)
 }
 
-// restorer is a store that can restore claimgraph's own N-Quads export.
-type restorer interface {
-	ReadNQuads(ctx context.Context, r io.Reader) error
-}
-
-func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOptions) (graph.Summary, error) {
-	rs, ok := st.(restorer)
-	if !ok {
-		return graph.Summary{}, graph.Errorf(graph.Invalid, "this store cannot restore N-Quads; give a mapping to import foreign data")
-	}
-	if opts.DryRun {
-		return graph.Summary{}, nil
-	}
-	return graph.Summary{}, rs.ReadNQuads(ctx, r)
-}
-
-// OpenInput opens a file for ImportNQuads, decompressing it when its name
-// ends in .gz. The caller closes it.
-func OpenInput(path string) (io.ReadCloser, error) {
+// OpenInput opens a file for ImportNQuads, decompressing it within lim
+// when its name ends in .gz. The caller closes it.
+func OpenInput(path string, lim Limits) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, readError(err)
@@ -108,26 +94,24 @@ func OpenInput(path string) (io.ReadCloser, error) {
 	if !strings.HasSuffix(strings.ToLower(path), ".gz") {
 		return f, nil
 	}
-	gz, err := gzip.NewReader(f)
+	gz, err := guardGzip(f, path, lim)
 	if err != nil {
 		f.Close()
-		return nil, graph.Errorf(graph.Invalid, "%s: not gzip data: %v", path, err)
+		return nil, err
 	}
 	return readCloser{gz, f}, nil
 }
 
-// Decompress returns r, decompressed when it starts as gzip data does.
-func Decompress(r io.Reader) (io.Reader, error) {
+// Decompress returns r, decompressed within lim when it starts as gzip
+// data does. name names the input in errors. Reading past a limit fails
+// with a graph.TooLarge error that names the limit.
+func Decompress(r io.Reader, name string, lim Limits) (io.Reader, error) {
 	br := bufio.NewReader(r)
 	magic, err := br.Peek(2)
 	if err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
 		return br, nil // too short to be gzip, or not gzip: read as it is
 	}
-	gz, err := gzip.NewReader(br)
-	if err != nil {
-		return nil, fmt.Errorf("not gzip data: %w", err)
-	}
-	return gz, nil
+	return guardGzip(br, name, lim)
 }
 
 type readCloser struct {
@@ -243,7 +227,7 @@ func (g *rdfGraph) pos(p place) Position {
 }
 
 func (g *rdfGraph) add(p place, format string, args ...any) {
-	if len(g.diags) < 1000 {
+	if len(g.diags) < maxCollected {
 		g.diags = append(g.diags, diagnostic{pos: g.pos(p), fileIndex: int(p.file), msg: fmt.Sprintf(format, args...)})
 	}
 }
@@ -265,7 +249,7 @@ func (g *rdfGraph) read(ctx context.Context, index int, in NamedReader) error {
 	g.files = append(g.files, in.Name)
 	g.digest.Write([]byte("\x00" + in.Name + "\x00"))
 	sc := bufio.NewScanner(io.TeeReader(in.R, g.digest))
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	sc.Buffer(make([]byte, 0, 64*1024), MaxLineBytes)
 	joinsBy := map[string][]int{} // predicate → joins using it
 	for j, jn := range g.m.joins {
 		joinsBy[jn.subject.pred] = append(joinsBy[jn.subject.pred], j)
@@ -305,10 +289,9 @@ func (g *rdfGraph) read(ctx context.Context, index int, in NamedReader) error {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			g.add(place{int32(index), line + 1, 1}, "line longer than 16 MiB")
-			return nil
+			return lineTooLong(in.Name, int(line)+1)
 		}
-		return graph.Errorf(graph.Invalid, "%s: read: %v", in.Name, err)
+		return inputReadError(in.Name, err)
 	}
 	return nil
 }

@@ -13,8 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/piprate/json-gold/ld"
-
-	"github.com/claimgraph/claimgraph/graph"
 )
 
 // JSON-LD is read whole and turned into RDF quads by json-gold's JSON-LD
@@ -39,9 +37,9 @@ func (l *noRemote) LoadDocument(u string) (*ld.RemoteDocument, error) {
 
 // readJSONLD reads one JSON-LD input.
 func (g *rdfGraph) readJSONLD(ctx context.Context, index int, in NamedReader, joinsBy map[string][]int) (err error) {
-	data, err := io.ReadAll(io.TeeReader(in.R, g.digest))
+	data, err := readWhole(io.TeeReader(in.R, g.digest), in.Name, MaxJSONLDBytes, false)
 	if err != nil {
-		return graph.Errorf(graph.Invalid, "%s: read: %v", in.Name, err)
+		return err
 	}
 	top := place{int32(index), 1, 1}
 	lines := newLineIndex(data)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/claimgraph/claimgraph/graph"
 )
 
 // An N-Quads line holds a subject, a predicate, an object and an optional
@@ -28,6 +30,9 @@ type term struct {
 	// key identifies the node: "<IRI>" or "_:label"; literals have none.
 	key string
 	col int // 1-based column, in characters
+	// datatype and lang are a literal's datatype IRI and language tag,
+	// when it has one.
+	datatype, lang string
 }
 
 // nquad is one parsed N-Quads line.
@@ -38,6 +43,17 @@ type nquad struct {
 // parseNQuad parses one line, which is neither blank nor a comment. It
 // returns the column and message of the first error.
 func parseNQuad(line string) (nquad, int, error) {
+	if !utf8.ValidString(line) {
+		i := 0
+		for i < len(line) {
+			r, size := utf8.DecodeRuneInString(line[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			i += size
+		}
+		return nquad{}, utf8.RuneCountInString(line[:i]) + 1, fmt.Errorf("the line is not valid UTF-8")
+	}
 	p := nqParser{line: line}
 	var q nquad
 	var err error
@@ -102,6 +118,10 @@ func (p *nqParser) term(what string, allowed ...termKind) (term, error) {
 	case c == '<':
 		t.kind = termIRI
 		t.value, err = p.iri()
+		if err == nil && len(t.value) > graph.MaxURLBytes {
+			p.i = start
+			return t, fmt.Errorf("the IRI is %d bytes long; at most %d are allowed", len(t.value), graph.MaxURLBytes)
+		}
 		if err == nil && p.i-start == len(t.value)+2 {
 			t.key = p.line[start:p.i] // as written: no escapes
 		} else {
@@ -121,7 +141,7 @@ func (p *nqParser) term(what string, allowed ...termKind) (term, error) {
 		}
 	case c == '"':
 		t.kind = termLiteral
-		t.value, err = p.literal()
+		t.value, t.datatype, t.lang, err = p.literal()
 	default:
 		return t, fmt.Errorf("expected the %s (<IRI>, _:blank or \"literal\"), found %q", what, p.rest())
 	}
@@ -195,11 +215,11 @@ func iriByte(c byte) bool {
 }
 
 // literal reads "..." with an optional @lang or ^^<datatype>, and returns
-// the text.
-func (p *nqParser) literal() (string, error) {
+// the text, the datatype and the language tag.
+func (p *nqParser) literal() (text, datatype, lang string, err error) {
 	p.i++ // '"'
 	// Most literals have no escapes: the text is a part of the line.
-	text, plain := "", false
+	plain := false
 	if end := strings.IndexAny(p.line[p.i:], "\"\\"); end >= 0 && p.line[p.i+end] == '"' {
 		text, plain = p.line[p.i:p.i+end], true
 		p.i += end + 1
@@ -207,7 +227,7 @@ func (p *nqParser) literal() (string, error) {
 	var b strings.Builder
 	for !plain {
 		if p.i >= len(p.line) {
-			return "", fmt.Errorf("unterminated literal: missing '\"'")
+			return "", "", "", fmt.Errorf("unterminated literal: missing '\"'")
 		}
 		c := p.line[p.i]
 		if c == '"' {
@@ -217,7 +237,7 @@ func (p *nqParser) literal() (string, error) {
 		if c == '\\' {
 			r, err := p.escape(true)
 			if err != nil {
-				return "", err
+				return "", "", "", err
 			}
 			b.WriteRune(r)
 			continue
@@ -233,21 +253,22 @@ func (p *nqParser) literal() (string, error) {
 			p.i++
 		}
 		if p.i == start {
-			return "", fmt.Errorf("empty language tag")
+			return "", "", "", fmt.Errorf("empty language tag")
 		}
+		lang = p.line[start:p.i]
 	case strings.HasPrefix(p.line[p.i:], "^^"):
 		p.i += 2
 		if p.i >= len(p.line) || p.line[p.i] != '<' {
-			return "", fmt.Errorf("a datatype must be an <IRI>")
+			return "", "", "", fmt.Errorf("a datatype must be an <IRI>")
 		}
-		if _, err := p.iri(); err != nil {
-			return "", err
+		if datatype, err = p.iri(); err != nil {
+			return "", "", "", err
 		}
 	}
-	if plain {
-		return text, nil
+	if !plain {
+		text = b.String()
 	}
-	return b.String(), nil
+	return text, datatype, lang, nil
 }
 
 func isAlnum(c byte) bool {

@@ -138,10 +138,14 @@ func splitYAMLError(err error) (int, string) {
 
 // syntaxErrorLine finds the first line at which data fails to parse as it
 // does in err: the smallest k such that the first k lines give the same
-// message, found by binary search. When that fails it falls back to the
+// message, found by binary search. When that fails, or data is too large
+// to parse again and again (over maxSearchBytes), it falls back to the
 // line yaml.v3 names, or 1.
 func syntaxErrorLine(data []byte, err error) int {
 	yamlLine, msg := splitYAMLError(err)
+	if len(data) > maxSearchBytes {
+		return max(1, yamlLine)
+	}
 	var ends []int // ends[k-1] is the end of line k, its newline included
 	for i, b := range data {
 		if b == '\n' {
@@ -160,6 +164,10 @@ func syntaxErrorLine(data []byte, err error) int {
 	}
 	return max(1, yamlLine)
 }
+
+// maxSearchBytes is the largest input whose syntax error line is searched
+// for: the search parses the input about log2(lines) times.
+const maxSearchBytes = 4 << 20
 
 // decodeAll decodes every document of data and returns the first error, or
 // an error with an empty message when there is none.
@@ -615,7 +623,7 @@ func (r *reader) errorf(n *yaml.Node, format string, args ...any) {
 }
 
 func (r *reader) add(p Position, msg string) {
-	*r.diags = append(*r.diags, diagnostic{pos: p, fileIndex: r.fileIndex, msg: msg})
+	addDiag(r.diags, diagnostic{pos: p, fileIndex: r.fileIndex, msg: msg})
 }
 
 func isNull(n *yaml.Node) bool {

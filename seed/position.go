@@ -85,11 +85,48 @@ func diagError(code string, diags []diagnostic) *graph.Error {
 			cmp.Compare(a.pos.Column, b.pos.Column),
 		)
 	})
-	lines := make([]string, len(diags))
-	for i, d := range diags {
-		lines[i] = d.String()
+	shown := diags[:min(len(diags), MaxReported)]
+	lines := make([]string, len(shown), len(shown)+1)
+	for i, d := range shown {
+		lines[i] = clip(d.String(), maxMessageBytes)
+	}
+	switch more := len(diags) - len(shown); {
+	case more > 0 && len(diags) >= maxCollected:
+		lines = append(lines, fmt.Sprintf("… and at least %d more problems", more))
+	case more > 0:
+		lines = append(lines, fmt.Sprintf("… and %d more problems", more))
 	}
 	return &graph.Error{Code: code, Message: strings.Join(lines, "\n")}
+}
+
+// MaxReported is the number of problems an error lists; it counts the
+// others.
+const MaxReported = 100
+
+// maxCollected is the number of problems a reader collects before it
+// stops keeping them, and maxMessageBytes the length a problem's line is
+// cut to.
+const (
+	maxCollected    = 1000
+	maxMessageBytes = 600
+)
+
+// addDiag adds a problem to a list unless it holds maxCollected already.
+func addDiag(diags *[]diagnostic, d diagnostic) {
+	if len(*diags) < maxCollected {
+		*diags = append(*diags, d)
+	}
+}
+
+// clip cuts s to at most n bytes, at a character boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // Locate maps the problems of err, a *graph.Error that graph.ValidateBatch
@@ -105,8 +142,11 @@ func (p *Parsed) Locate(err error) error {
 		return err
 	}
 	diags := make([]diagnostic, 0, len(ge.Problems))
-	for _, pr := range ge.Problems {
-		msg := pr.Message + p.hint(pr)
+	for i, pr := range ge.Problems {
+		msg := pr.Message
+		if i < MaxReported { // a hint compares with every name of the batch
+			msg += p.hint(pr)
+		}
 		pos, fileIndex, ok := p.position(pr)
 		if !ok {
 			pr.Message = msg

@@ -21,7 +21,9 @@
 // message and nothing is written. Without files it loads the built-in
 // seed. With --mapping it imports N-Quads files (.nq, .nq.gz) through an
 // ontology mapping as one bulk import, all or nothing even if the process
-// is killed; without, an .nq file is claimgraph's own export, restored.
+// is killed; without, an .nq file is claimgraph's own export, checked
+// item by item and restored. Compressed files are read within
+// --max-decompressed and --max-ratio.
 //
 // retract removes a source, the claims it reports and the statements left
 // without claims, in one atomic step.

@@ -15,32 +15,37 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	var cfg commonFlags
 	var dryRun bool
 	var mappingFile string
+	var lim seed.Limits
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	cfg.register(fs, getenv)
 	fs.BoolVar(&dryRun, "dry-run", false, "validate and count what would change, write nothing")
+	fs.Int64Var(&lim.MaxDecompressed, "max-decompressed", 0, "most `bytes` a .gz file may expand to; 0 sets no cap")
+	fs.Int64Var(&lim.MaxRatio, "max-ratio", seed.DefaultMaxRatio,
+		"most times its compressed size a .gz file may expand to (checked after its first 8 MiB); 0 sets no cap")
 	fs.StringVar(&mappingFile, "mapping", "", "read the FILEs as N-Quads (.nq, .nq.gz) or JSON-LD (.jsonld) through this ontology mapping `FILE`")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if mappingFile != "" {
-		return seedMapped(ctx, cfg, mappingFile, files, dryRun, stdout, stderr)
+		return seedMapped(ctx, cfg, mappingFile, files, lim, dryRun, stdout, stderr)
 	}
-	inputs := seed.Builtin()
+	// N-Quads files are streamed, not read whole.
+	var dumps, factFiles []string
+	for _, f := range files {
+		switch seed.FormatOf(f) {
+		case seed.FormatJSONLD:
+			return usageError{fmt.Sprintf("%s is JSON-LD, which is read through a mapping: give --mapping FILE", f)}
+		case seed.FormatNQuads:
+			dumps = append(dumps, f)
+		default:
+			factFiles = append(factFiles, f)
+		}
+	}
+	facts := seed.Builtin()
 	if len(files) > 0 {
-		if inputs, err = seed.ReadFiles(files...); err != nil {
+		if facts, err = seed.ReadFiles(factFiles...); err != nil {
 			return err
-		}
-	}
-	var facts, dumps []seed.Input
-	for _, in := range inputs {
-		if seed.FormatOf(in.Name) == seed.FormatJSONLD {
-			return usageError{fmt.Sprintf("%s is JSON-LD, which is read through a mapping: give --mapping FILE", in.Name)}
-		}
-		if seed.FormatOf(in.Name) == seed.FormatNQuads {
-			dumps = append(dumps, in)
-		} else {
-			facts = append(facts, in)
 		}
 	}
 	st, _, err := cfg.start(ctx, stderr)
@@ -48,18 +53,18 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer st.Close()
-	for _, in := range dumps {
-		// claimgraph's own export: restored as it is.
-		f, err := seed.OpenInput(in.Name)
+	for _, name := range dumps {
+		// claimgraph's own export, checked as every other input is.
+		f, err := seed.OpenInput(name, lim)
 		if err != nil {
 			return err
 		}
-		_, err = seed.Import(ctx, st, seed.FormatNQuads, f, seed.ImportOptions{Name: in.Name, DryRun: dryRun})
+		sum, err := seed.Import(ctx, st, seed.FormatNQuads, f, seed.ImportOptions{Name: name, DryRun: dryRun})
 		f.Close()
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "restored %s\n", in.Name)
+		printSummary(stdout, "restore of "+name, sum, dryRun)
 	}
 	if len(facts) == 0 {
 		return nil
@@ -73,7 +78,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 // seedMapped imports N-Quads files through a mapping, as one bulk import.
-func seedMapped(ctx context.Context, cfg commonFlags, mappingFile string, files []string, dryRun bool, stdout, stderr io.Writer) error {
+func seedMapped(ctx context.Context, cfg commonFlags, mappingFile string, files []string, lim seed.Limits, dryRun bool, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
 		return usageError{"seed --mapping needs N-Quads or JSON-LD files to read"}
 	}
@@ -90,7 +95,7 @@ func seedMapped(ctx context.Context, cfg commonFlags, mappingFile string, files 
 		if format := seed.FormatOf(f); format != seed.FormatNQuads && format != seed.FormatJSONLD {
 			return usageError{fmt.Sprintf("%s is neither N-Quads (.nq, .nq.gz) nor JSON-LD (.jsonld): with --mapping every file must be", f)}
 		}
-		r, err := seed.OpenInput(f)
+		r, err := seed.OpenInput(f, lim)
 		if err != nil {
 			return err
 		}

@@ -35,6 +35,8 @@ type serveConfig struct {
 	introspection bool
 	limits        schema.Limits
 	resultCache   int64
+	importLimits  seed.Limits
+	maxImportBody int64
 }
 
 // api registers the flags of the GraphQL API.
@@ -54,11 +56,17 @@ func (c *serveConfig) api(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.limits.MaxConcurrent, "max-concurrent", 4*runtime.GOMAXPROCS(0), "most queries run at once; others wait their turn within --timeout")
 	fs.Int64Var(&c.resultCache, "response-cache", 64<<20,
 		"`bytes` of query results to keep for repeated queries until the graph changes; 0 turns it off")
+	fs.Int64Var(&c.maxImportBody, "max-import-body", 256<<20, "largest body of POST /import in `bytes`, as sent (compressed or not)")
+	fs.Int64Var(&c.importLimits.MaxDecompressed, "max-decompressed", seed.DefaultAPIMaxDecompressed,
+		"most `bytes` a gzip-compressed import may expand to; 0 sets no cap")
+	fs.Int64Var(&c.importLimits.MaxRatio, "max-ratio", seed.DefaultMaxRatio,
+		"most times its compressed size a gzip-compressed import may expand to (checked after its first 8 MiB); 0 sets no cap")
 }
 
 // options returns the GraphQL handler's options, reading the token file.
 func (c *serveConfig) options() (schema.Options, error) {
-	opts := schema.Options{Limits: c.limits, Token: c.token, NoIntrospection: !c.introspection, ResultCacheBytes: c.resultCache}
+	opts := schema.Options{Limits: c.limits, Token: c.token, NoIntrospection: !c.introspection, ResultCacheBytes: c.resultCache,
+		MaxImportBytes: c.maxImportBody}
 	if c.resultCache <= 0 {
 		opts.ResultCacheBytes = -1
 	}
@@ -118,7 +126,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	m := newMetrics()
 	cached := cache.New(raw, 0)
 	st := instrumentedStore{Store: cached, m: m}
-	opts.Import = importer(raw, m, log)
+	opts.Import = importer(raw, cfg.importLimits, m, log)
 	if err := seedAtStart(ctx, st, cfg.seeds, m, log); err != nil {
 		return err
 	}
@@ -200,11 +208,11 @@ func seedAtStart(ctx context.Context, st graph.Store, files []string, m *metrics
 // importer serves importFacts and POST /import with seed.Import on the
 // store itself (bulk imports need it; the read cache in front of it sees
 // the store's generation change).
-func importer(st graph.Store, m *metrics, log *slog.Logger) schema.Importer {
+func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) schema.Importer {
 	return func(ctx context.Context, req schema.ImportRequest) (graph.Summary, error) {
-		body, err := seed.Decompress(req.Body)
+		body, err := seed.Decompress(req.Body, req.Name, lim)
 		if err != nil {
-			return graph.Summary{}, graph.Errorf(graph.Invalid, "%s: %v", req.Name, err)
+			return graph.Summary{}, err
 		}
 		f := seed.Format(req.Format)
 		var sum graph.Summary

@@ -160,9 +160,11 @@ func (c *collector) entity(ctx context.Context, id string) error {
 }
 
 // ReadNQuads adds the quads of an N-Quads stream, as WriteNQuads writes
-// it, in one transaction and without validation: it restores a backup
-// into an empty store. Quads outside claimgraph's layout are refused as
-// Invalid.
+// it, in one transaction: it restores a backup. The caller checks the
+// items the quads encode (seed decodes and validates them); here quads
+// outside claimgraph's layout are refused as Invalid, and a bulk import
+// of a source that already has another live import as Conflict (two live
+// imports of one source would both be read).
 func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 	defer deferWrap(&err, "import N-Quads")
 	tx := cgraph.NewTransaction()
@@ -192,7 +194,43 @@ func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 		return err
 	}
 	defer unlock()
+	if err := s.checkRestoredImports(ctx, tx); err != nil {
+		return err
+	}
 	return s.write(tx)
+}
+
+// checkRestoredImports refuses import nodes of tx that are new to the
+// store when their source has another live import.
+func (s *Store) checkRestoredImports(ctx context.Context, tx *cgraph.Transaction) error {
+	qs, err := s.rlock()
+	if err != nil {
+		return err
+	}
+	defer s.mu.RUnlock()
+	r := newReader(qs)
+	for _, d := range tx.Deltas {
+		q := d.Quad
+		if !isImport(q.Subject) || q.Predicate != pSource {
+			continue
+		}
+		stored, err := r.rawQuads(ctx, quad.Subject, q.Subject)
+		if err != nil {
+			return err
+		}
+		if len(stored) > 0 {
+			continue // the same import: its quads are there already
+		}
+		src, _ := idOf(q.Object, prefixSource)
+		live, _, err := r.liveImport(ctx, src)
+		if err != nil {
+			return err
+		}
+		if live != nil {
+			return graph.Errorf(graph.Conflict, "source %s already has a bulk import in the store (%v); retract it before restoring another", graph.Quote(src), live)
+		}
+	}
+	return nil
 }
 
 // inLayout reports whether q has a cg: subject and predicate (rdf:type

@@ -373,7 +373,9 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		if err := graph.CheckEntityID(e.ID); err != nil {
 			problem(graph.KindEntity, i, "id", "%v", err)
 		} else if _, ok := im.ont.EntityType(e.Type); !ok {
-			problem(graph.KindEntity, i, "type", "unknown entity type %q", e.Type)
+			problem(graph.KindEntity, i, "type", "unknown entity type %s", graph.Quote(e.Type))
+		} else if err := graph.CheckText(e.Name, graph.MaxNameBytes, graph.Line); err != nil {
+			problem(graph.KindEntity, i, "name", "name %v", err)
 		} else if _, dup := im.types[e.ID]; dup {
 			problem(graph.KindEntity, i, "id", "entity %q is given twice", e.ID)
 		} else if owner, ok := im.owners[e.ID]; ok && (owner == nil || owner != im.prev) {
@@ -403,19 +405,21 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		objType, objOK := im.types[st.Object]
 		switch {
 		case !ok:
-			problem(graph.KindStatement, i, "type", "unknown relation type %q", st.Type)
+			problem(graph.KindStatement, i, "type", "unknown relation type %s", graph.Quote(st.Type))
 		case !subjOK:
-			problem(graph.KindStatement, i, "subject", "unknown entity %q", st.Subject)
+			problem(graph.KindStatement, i, "subject", "unknown entity %s", graph.Quote(st.Subject))
 		case !objOK:
-			problem(graph.KindStatement, i, "object", "unknown entity %q", st.Object)
+			problem(graph.KindStatement, i, "object", "unknown entity %s", graph.Quote(st.Object))
 		case st.Subject == st.Object:
 			problem(graph.KindStatement, i, "object", "a statement cannot relate %q to itself", st.Subject)
 		case !rt.Allows(subjType, objType):
 			problem(graph.KindStatement, i, "type", "%s cannot connect a %s (%s) to a %s (%s)", st.Type, subjType, st.Subject, objType, st.Object)
 		}
-		for k := range st.Attributes {
+		for k, v := range st.Attributes {
 			if ok && !slices.Contains(rt.Attributes, k) {
-				problem(graph.KindStatement, i, "attributes", "relation %s has no attribute %q", st.Type, k)
+				problem(graph.KindStatement, i, "attributes", "relation %s has no attribute %s", st.Type, graph.Quote(k))
+			} else if err := graph.CheckText(v, graph.MaxTextBytes, graph.Paragraphs); err != nil {
+				problem(graph.KindStatement, i, "attributes", "attribute %s %v", graph.Quote(k), err)
 			}
 		}
 		id := graph.DefaultStatementID(st.Subject, st.Type, st.Object)

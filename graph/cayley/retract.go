@@ -2,6 +2,7 @@ package cayley
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -65,6 +66,7 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 			}
 			x.tx.AddQuad(quad.Make(node, pSuperseded, quad.String(time.Now().UTC().Format(time.RFC3339Nano)), nil))
 			drops = append(drops, node)
+			x.imported = node
 			x.sum.Removed += st.items
 		}
 		claims, err := x.r.claimsCiting(ctx, id)
@@ -119,6 +121,9 @@ func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (grap
 	if err == nil {
 		err = x.statements(ctx)
 	}
+	if err == nil && x.imported != nil {
+		err = x.keptReferences(ctx)
+	}
 	s.mu.RUnlock()
 	if err != nil {
 		return graph.Summary{}, err
@@ -142,6 +147,69 @@ type retraction struct {
 	sum    graph.Summary
 	claims map[string][]quad.Value // statement id → its claims being removed
 	order  []string                // statement ids, in the order first met
+	// imported is the import whose entities go with the retraction, or nil.
+	imported quad.Value
+}
+
+// keptReferences refuses, as Conflict, a retraction that would remove
+// entities of an import that something staying still names: an alias
+// used by it, a claim it makes, a statement of a fact file about it.
+// Removing them would leave references to nothing, which no backup could
+// restore.
+func (x *retraction) keptReferences(ctx context.Context) error {
+	removed := map[string]bool{}
+	for _, d := range x.tx.Deltas {
+		if d.Action == cgraph.Delete {
+			removed[d.Quad.NQuad()] = true
+		}
+	}
+	ont, err := x.r.ontology(ctx)
+	if err != nil {
+		return err
+	}
+	var problems []graph.Problem
+	for _, t := range ont.EntityTypes {
+		typed, err := x.r.rawQuads(ctx, quad.Object, typeIRI(t.Name))
+		if err != nil {
+			return err
+		}
+		for _, tq := range typed {
+			id, ok := idOf(tq.Subject, prefixEntity)
+			if !ok || tq.Predicate != iriRDFType || tq.Label != x.imported {
+				continue
+			}
+			refs, err := x.r.quads(ctx, quad.Object, tq.Subject)
+			if err != nil {
+				return err
+			}
+			own, err := x.r.quads(ctx, quad.Subject, tq.Subject)
+			if err != nil {
+				return err
+			}
+			for _, q := range own {
+				if isRelation(q.Predicate) {
+					refs = append(refs, q)
+				}
+			}
+			for _, q := range refs {
+				if q.Label == x.imported || removed[q.NQuad()] {
+					continue
+				}
+				problems = append(problems, graph.Problem{Kind: graph.KindEntity, Index: -1, Claim: -1,
+					Message: fmt.Sprintf("entity %s of the import is still named by %v %v", graph.Quote(id), q.Subject, q.Predicate)})
+				break
+			}
+			if len(problems) >= 100 {
+				break
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return &graph.Error{Code: graph.Conflict, Message: fmt.Sprintf(
+			"retracting the source would remove %d entities of its import that other items still name; retract or change those first", len(problems)),
+			Problems: problems}
+	}
+	return nil
 }
 
 // claim removes a claim's own quads and notes its statement; it reports

@@ -63,7 +63,7 @@ func ImportFile(ctx context.Context, path, data string) (graph.Summary, error) {
 		return graph.Summary{}, err
 	}
 	defer st.Close()
-	r, err := seed.OpenInput(data)
+	r, err := seed.OpenInput(data, seed.Limits{MaxRatio: seed.DefaultMaxRatio})
 	if err != nil {
 		return graph.Summary{}, err
 	}
