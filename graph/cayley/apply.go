@@ -25,18 +25,19 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	qs, err := s.rlock()
-	if err != nil {
-		return graph.Summary{}, err
-	}
-	p := planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
-	err = p.plan(ctx, b)
-	s.mu.RUnlock()
+	var p planner
+	err = s.read(func(qs cgraph.QuadStore) error {
+		p = planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
+		return p.plan(ctx, b)
+	})
 	if err != nil {
 		return graph.Summary{}, err
 	}
 	if opts.DryRun || len(p.tx.Deltas) == 0 {
 		return p.sum, nil
+	}
+	if err := s.writable(ctx); err != nil {
+		return graph.Summary{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return graph.Summary{}, err

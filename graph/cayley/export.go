@@ -20,12 +20,11 @@ import (
 // claims, and the sources (through their class node). No full scan.
 func (s *Store) WriteNQuads(ctx context.Context, w io.Writer) (err error) {
 	defer deferWrap(&err, "export N-Quads")
-	qs, err := s.rlock()
-	if err != nil {
+	var all []quad.Quad
+	err = s.read(func(qs cgraph.QuadStore) (err error) {
+		all, err = collect(ctx, newReader(qs))
 		return err
-	}
-	all, err := collect(ctx, newReader(qs))
-	s.mu.RUnlock()
+	})
 	if err != nil {
 		return err
 	}
@@ -186,6 +185,9 @@ func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 	}
 	if len(tx.Deltas) == 0 {
 		return nil
+	}
+	if err := s.writable(ctx); err != nil {
+		return err
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()

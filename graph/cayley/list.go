@@ -23,7 +23,7 @@ func (s *Store) OntologyVersion(ctx context.Context) (_ string, err error) {
 	if err != nil {
 		return "", err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	root, err := newReader(qs).subject(ctx, iriOntology)
 	if err != nil {
 		return "", err
@@ -38,7 +38,7 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (_ map[string]gr
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	out := make(map[string]graph.Entity, len(ids))
 	for _, id := range ids {
@@ -63,7 +63,7 @@ func (s *Store) Sources(ctx context.Context, q graph.Page) (_ []graph.Source, er
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	in, err := r.object(ctx, iriSourceClass)
 	if err != nil {
@@ -104,7 +104,7 @@ func (s *Store) ClaimsBySource(ctx context.Context, sourceID string) (_ []graph.
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	if _, ok, err := r.source(ctx, sourceID); err != nil {
 		return nil, err
@@ -160,7 +160,7 @@ func (s *Store) Disputes(ctx context.Context, q graph.Page) (_ []graph.Statement
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	denials, err := r.object(ctx, quad.String(graph.Denies))
 	if err != nil {

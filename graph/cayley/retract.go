@@ -98,16 +98,14 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (graph.Summary, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	qs, err := s.rlock()
-	if err != nil {
-		return graph.Summary{}, err
-	}
-	x := &retraction{r: newReader(qs), tx: cgraph.NewTransaction(), claims: map[string][]quad.Value{}}
-	err = plan(x)
-	if err == nil {
-		err = x.statements(ctx)
-	}
-	s.mu.RUnlock()
+	var x *retraction
+	err := s.read(func(qs cgraph.QuadStore) error {
+		x = &retraction{r: newReader(qs), tx: cgraph.NewTransaction(), claims: map[string][]quad.Value{}}
+		if err := plan(x); err != nil {
+			return err
+		}
+		return x.statements(ctx)
+	})
 	if err != nil {
 		return graph.Summary{}, err
 	}
@@ -115,6 +113,9 @@ func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (grap
 		return graph.Summary{}, err
 	}
 	if len(x.tx.Deltas) > 0 {
+		if err := s.writable(ctx); err != nil {
+			return graph.Summary{}, err
+		}
 		if err := s.write(x.tx); err != nil {
 			return graph.Summary{}, err
 		}
