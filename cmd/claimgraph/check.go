@@ -33,7 +33,7 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	what := "store " + cfg.store
+	what := "the " + rep.Backend + " store"
 	if rep.File != "" {
 		what = "bolt file " + rep.File
 	}

@@ -324,3 +324,30 @@ func TestServeStopsBeingReadyWhenAReadMeetsADamagedPage(t *testing.T) {
 		t.Errorf("stop: %v", err)
 	}
 }
+
+// TestCheckReadsEverythingBack: on a sound store of each backend check
+// passes and says how much it read back.
+func TestCheckReadsEverythingBack(t *testing.T) {
+	for name, store := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			url := store(t)
+			if err := run(t.Context(), []string{"seed", "--store", url}, noEnv, io.Discard, io.Discard); err != nil {
+				t.Fatalf("seed: %v", err)
+			}
+			var out strings.Builder
+			if err := runBounded(t, []string{"check", "--store", url}, &out); err != nil {
+				t.Fatalf("check: %v\n%s", err, out.String())
+			}
+			if !regexp.MustCompile(`read back [1-9]\d* quads \(export\), [1-9]\d* entities, [1-9]\d* statements`).MatchString(out.String()) ||
+				!strings.Contains(out.String(), "is sound") {
+				t.Errorf("check said:\n%s", out.String())
+			}
+		})
+	}
+	t.Run("memory", func(t *testing.T) {
+		var out strings.Builder
+		if err := runBounded(t, []string{"check", "--store", "memory:"}, &out); err != nil || !strings.Contains(out.String(), "the memory store is sound") {
+			t.Errorf("check: %v\n%s", err, out.String())
+		}
+	})
+}
