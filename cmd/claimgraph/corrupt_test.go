@@ -117,19 +117,23 @@ func copyTo(tb testing.TB, from, dir string) string {
 	return to
 }
 
-// runBounded runs a command under a context that ends after
-// commandBound, and fails tb if it has not returned a little later.
-func runBounded(tb testing.TB, args []string, stdout io.Writer) error {
+// workBound is how long a command may take on a sound file (a full
+// export under the race detector on two busy cores).
+const workBound = 2 * time.Minute
+
+// runBounded runs a command under a context that ends after bound, and
+// fails tb if it has not returned a little later.
+func runBounded(tb testing.TB, bound time.Duration, args []string, stdout io.Writer) error {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(tb.Context(), commandBound)
+	ctx, cancel := context.WithTimeout(tb.Context(), bound)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, noEnv, stdout, io.Discard) }()
 	select {
 	case err := <-done:
 		return err
-	case <-time.After(commandBound + 5*time.Second):
-		tb.Fatalf("%v did not return within %s", args, commandBound+5*time.Second)
+	case <-time.After(bound + 5*time.Second):
+		tb.Fatalf("%v did not return within %s", args, bound+5*time.Second)
 		return nil
 	}
 }
@@ -145,8 +149,8 @@ type serveOutcome struct {
 }
 
 // serveOn runs claimgraph serve on store with a write token; when it
-// starts, it asks /readyz and tries addEntity, then stops it.
-func serveOn(tb testing.TB, store string) serveOutcome {
+// starts within bound, it asks /readyz and tries addEntity, then stops it.
+func serveOn(tb testing.TB, store string, bound time.Duration) serveOutcome {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(tb.Context())
 	defer cancel()
@@ -182,13 +186,13 @@ func serveOn(tb testing.TB, store string) serveOutcome {
 		resp.Body.Close()
 		out.ready = resp.StatusCode
 		out.writeCodes, _ = postAs(tb, url, "t0k", `mutation { addEntity(id: "new-one", type: "Group", name: "New") { id } }`)
-	case <-time.After(commandBound):
+	case <-time.After(bound):
 		out.stopDeadline = true
 	}
 	cancel()
 	select {
 	case <-done:
-	case <-time.After(commandBound):
+	case <-time.After(bound):
 		out.stopDeadline = true
 	}
 	return out
@@ -236,7 +240,7 @@ func TestEveryCommandOnACorruptBoltFileFailsNamingIt(t *testing.T) {
 			for _, c := range commands {
 				t.Run(c.name+" fails naming the file", func(t *testing.T) {
 					start := time.Now()
-					err := runBounded(t, append(c.args, "--store", "bolt:"+path), io.Discard)
+					err := runBounded(t, commandBound, append(c.args, "--store", "bolt:"+path), io.Discard)
 					if err == nil || !strings.Contains(err.Error(), path) {
 						t.Errorf("err = %v, want an error naming %s", err, path)
 					}
@@ -246,7 +250,7 @@ func TestEveryCommandOnACorruptBoltFileFailsNamingIt(t *testing.T) {
 				})
 			}
 			t.Run("serve refuses the file", func(t *testing.T) {
-				out := serveOn(t, "bolt:"+path)
+				out := serveOn(t, "bolt:"+path, commandBound)
 				switch {
 				case out.stopDeadline:
 					t.Errorf("serve neither refused nor stopped within %s", commandBound)
@@ -265,13 +269,13 @@ func TestEveryCommandOnACorruptBoltFileFailsNamingIt(t *testing.T) {
 		flipBytes(t, path, int64(free[len(free)/2]*pageSize), 4096)
 		for _, c := range commands {
 			t.Run(c.name+" works", func(t *testing.T) {
-				if err := runBounded(t, append(c.args, "--store", "bolt:"+path), io.Discard); err != nil {
+				if err := runBounded(t, workBound, append(c.args, "--store", "bolt:"+path), io.Discard); err != nil {
 					t.Errorf("err = %v", err)
 				}
 			})
 		}
 		t.Run("serve starts, ready, and writes", func(t *testing.T) {
-			out := serveOn(t, "bolt:"+path)
+			out := serveOn(t, "bolt:"+path, workBound)
 			if !out.started || out.ready != http.StatusOK || len(out.writeCodes) != 0 {
 				t.Errorf("serve: started %v (err %v), /readyz %d, addEntity error codes %v", out.started, out.err, out.ready, out.writeCodes)
 			}
@@ -279,7 +283,7 @@ func TestEveryCommandOnACorruptBoltFileFailsNamingIt(t *testing.T) {
 	})
 	t.Run("the sound file passes check", func(t *testing.T) {
 		var out strings.Builder
-		if err := runBounded(t, []string{"check", "--store", "bolt:" + orig}, &out); err != nil {
+		if err := runBounded(t, workBound, []string{"check", "--store", "bolt:" + orig}, &out); err != nil {
 			t.Fatalf("check: %v\n%s", err, out.String())
 		}
 		if !strings.Contains(out.String(), "is sound") {
@@ -335,7 +339,7 @@ func TestCheckReadsEverythingBack(t *testing.T) {
 				t.Fatalf("seed: %v", err)
 			}
 			var out strings.Builder
-			if err := runBounded(t, []string{"check", "--store", url}, &out); err != nil {
+			if err := runBounded(t, workBound, []string{"check", "--store", url}, &out); err != nil {
 				t.Fatalf("check: %v\n%s", err, out.String())
 			}
 			if !regexp.MustCompile(`read back [1-9]\d* quads \(export\), [1-9]\d* entities, [1-9]\d* statements`).MatchString(out.String()) ||
@@ -346,7 +350,7 @@ func TestCheckReadsEverythingBack(t *testing.T) {
 	}
 	t.Run("memory", func(t *testing.T) {
 		var out strings.Builder
-		if err := runBounded(t, []string{"check", "--store", "memory:"}, &out); err != nil || !strings.Contains(out.String(), "the memory store is sound") {
+		if err := runBounded(t, workBound, []string{"check", "--store", "memory:"}, &out); err != nil || !strings.Contains(out.String(), "the memory store is sound") {
 			t.Errorf("check: %v\n%s", err, out.String())
 		}
 	})
