@@ -75,7 +75,7 @@ func TestReadsUnderLoadDuringImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(routes(h, st, m, nil, log))
+	srv := httptest.NewServer(routes(h, st, nil, m, nil, log))
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}, Timeout: time.Minute}
 

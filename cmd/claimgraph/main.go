@@ -9,6 +9,7 @@
 //	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
 //	claimgraph retract [--store URL] --source ID
 //	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
+//	claimgraph check  [--store URL]
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the
@@ -37,6 +38,11 @@
 // export writes the whole graph with its claims and sources: as N-Quads
 // (the store's own quads), as a JSON fact file that seed reads back (a
 // backup a person can read), or as GraphML for Gephi and yEd.
+//
+// check verifies a store: on bolt every page of the file and every key,
+// then everything read back through the store; it fails, naming the file,
+// when the store is damaged. Every command refuses a bolt file that fails
+// the same page check when it opens the store.
 //
 // --store (environment CLAIMGRAPH_STORE) chooses the store: bolt:PATH (the
 // default, bolt:claimgraph.db, an embedded file), memory: (gone on exit) or

@@ -144,7 +144,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	srv := &http.Server{
-		Handler:           routes(h, st, m, splitList(cfg.corsOrigins), log),
+		Handler:           routes(h, st, raw.Err, m, splitList(cfg.corsOrigins), log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -249,7 +249,9 @@ func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) sch
 }
 
 // routes is the HTTP surface of claimgraph serve.
-func routes(gql *schema.Handler, st graph.Store, m *metrics, corsOrigins []string, log *slog.Logger) http.Handler {
+// health reports why the store must not serve, if it must not (see
+// cayley.Store.Err); it may be nil.
+func routes(gql *schema.Handler, st graph.Store, health func() error, m *metrics, corsOrigins []string, log *slog.Logger) http.Handler {
 	r := mux.NewRouter()
 	r.Use(nameRoute)
 	r.Handle("/graphql", cors(gql, corsOrigins))
@@ -258,7 +260,7 @@ func routes(gql *schema.Handler, st graph.Store, m *metrics, corsOrigins []strin
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	}).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/readyz", ready(st, log)).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", ready(st, health, log)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/metrics", m.handler()).Methods(http.MethodGet)
 	playground := web.Playground()
 	r.Handle("/", playground)
@@ -269,14 +271,23 @@ func routes(gql *schema.Handler, st graph.Store, m *metrics, corsOrigins []strin
 	return observe(recoverPanics(r, log), m, log)
 }
 
-// ready answers 200 when the store answers a read within two seconds, and
-// 503 otherwise: a load balancer takes the instance out until it does.
-func ready(st graph.Store, log *slog.Logger) http.HandlerFunc {
+// ready answers 200 when the store is sound (health) and answers a read
+// within two seconds, and 503 otherwise: a load balancer takes the
+// instance out until it does. A bolt file found corrupt stays not ready.
+func ready(st graph.Store, health func() error, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		if health != nil {
+			if err := health(); err != nil {
+				log.WarnContext(r.Context(), "not ready: the store is unusable", "err", err)
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintln(w, "store unusable")
+				return
+			}
+		}
 		if _, err := st.Ontology(ctx); err != nil {
 			log.WarnContext(r.Context(), "not ready: the store does not answer", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)

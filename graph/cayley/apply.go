@@ -30,21 +30,22 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 		return graph.Summary{}, err
 	}
 	defer unlock()
-	qs, err := s.rlock()
-	if err != nil {
-		return graph.Summary{}, err
-	}
-	p := planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
-	err = p.conditions(ctx, &b, opts)
-	if err == nil {
-		err = p.plan(ctx, b)
-	}
-	s.mu.RUnlock()
+	var p planner
+	err = s.read(func(qs cgraph.QuadStore) error {
+		p = planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
+		if err := p.conditions(ctx, &b, opts); err != nil {
+			return err
+		}
+		return p.plan(ctx, b)
+	})
 	if err != nil {
 		return graph.Summary{}, err
 	}
 	if opts.DryRun || len(p.tx.Deltas) == 0 {
 		return p.sum, nil
+	}
+	if err := s.writable(ctx); err != nil {
+		return graph.Summary{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return graph.Summary{}, err

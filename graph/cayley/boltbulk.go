@@ -257,7 +257,10 @@ func (s *Store) boltUpdate(fn func(*bolt.Tx) error) error {
 	if s.broken != nil {
 		return s.broken
 	}
-	return s.boltDB.Update(fn)
+	if err := s.refuseWrite(); err != nil {
+		return err
+	}
+	return s.guard(func() error { return s.boltDB.Update(fn) })
 }
 
 // parallel runs fn over [0,n) in as many parts as there are processors.
@@ -620,7 +623,7 @@ func (s *Store) boltView(fn func(*bolt.Tx) error) error {
 	if s.broken != nil {
 		return s.broken
 	}
-	return s.boltDB.View(fn)
+	return s.guard(func() error { return s.boltDB.View(fn) })
 }
 
 // dropJournal deletes the journal of a committed import.

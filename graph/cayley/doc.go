@@ -133,6 +133,15 @@
 // to them, and every statement left without a claim (its metadata and its
 // edge) in one transaction, under the same write lock as Apply.
 //
+// # Damaged bolt files
+//
+// A bolt file damaged below the store (bbolt asserts or faults on such
+// pages instead of returning errors) never crashes or hangs a caller:
+// Open checks the file first, bounded in time, and every use of the
+// storage turns a panic into an Internal error naming the file, after
+// which writes are refused and Err reports it (corrupt.go). Check
+// verifies a store for claimgraph check.
+//
 // Apply validates the batch first, then compares, item by item, the quads
 // the batch wants with the quads stored for that item, and writes only the
 // difference with one ApplyDeltas (one transaction on KV and SQL). Writes

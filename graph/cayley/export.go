@@ -20,12 +20,11 @@ import (
 // claims, and the sources (through their class node). No full scan.
 func (s *Store) WriteNQuads(ctx context.Context, w io.Writer) (err error) {
 	defer deferWrap(&err, "export N-Quads")
-	qs, err := s.rlock()
-	if err != nil {
+	var all []quad.Quad
+	err = s.read(func(qs cgraph.QuadStore) (err error) {
+		all, err = collect(ctx, newReader(qs))
 		return err
-	}
-	all, err := collect(ctx, newReader(qs))
-	s.mu.RUnlock()
+	})
 	if err != nil {
 		return err
 	}
@@ -189,6 +188,9 @@ func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 	if len(tx.Deltas) == 0 {
 		return nil
 	}
+	if err := s.writable(ctx); err != nil {
+		return err
+	}
 	unlock, err := s.lockWrites(ctx)
 	if err != nil {
 		return err
@@ -202,12 +204,12 @@ func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 
 // checkRestoredImports refuses import nodes of tx that are new to the
 // store when their source has another live import.
-func (s *Store) checkRestoredImports(ctx context.Context, tx *cgraph.Transaction) error {
+func (s *Store) checkRestoredImports(ctx context.Context, tx *cgraph.Transaction) (err error) {
 	qs, err := s.rlock()
 	if err != nil {
 		return err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	for _, d := range tx.Deltas {
 		q := d.Quad

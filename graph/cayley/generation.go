@@ -42,7 +42,7 @@ func (s *Store) Generation(ctx context.Context) (_ string, err error) {
 	if err != nil {
 		return "", err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	tokens, err := generationTokens(ctx, newReader(qs))
 	if err != nil {
 		return "", err

@@ -120,6 +120,11 @@ func (r reader) liveImport(ctx context.Context, source string) (quad.Value, impo
 // Open drops.
 func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.BulkOptions) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "import source %q", imp.Source.ID)
+	if !opts.DryRun {
+		if err := s.writable(ctx); err != nil {
+			return graph.Summary{}, err
+		}
+	}
 	unlock, err := s.lockWrites(ctx)
 	if err != nil {
 		return graph.Summary{}, err
@@ -207,12 +212,12 @@ func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.Bul
 
 // planMeta plans the ontology and source of an import as Apply would, and
 // counts them.
-func (s *Store) planMeta(ctx context.Context, imp graph.BulkImport) (graph.Summary, *cgraph.Transaction, error) {
+func (s *Store) planMeta(ctx context.Context, imp graph.BulkImport) (_ graph.Summary, _ *cgraph.Transaction, err error) {
 	qs, err := s.rlock()
 	if err != nil {
 		return graph.Summary{}, nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	p := planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
 	b := graph.Batch{Ontology: imp.Ontology, Sources: []graph.Source{imp.Source}}
 	if err := p.plan(ctx, b); err != nil {
@@ -240,7 +245,7 @@ type importer struct {
 
 // prepareImport reads what an import needs to know of the store: the
 // ontology, the source's live import, and who owns each stored entity.
-func (s *Store) prepareImport(ctx context.Context, imp graph.BulkImport) (*importer, error) {
+func (s *Store) prepareImport(ctx context.Context, imp graph.BulkImport) (_ *importer, err error) {
 	if err := graph.CheckItemID(imp.Source.ID); err != nil {
 		return nil, graph.Errorf(graph.Invalid, "source: %v", err)
 	}
@@ -248,7 +253,7 @@ func (s *Store) prepareImport(ctx context.Context, imp graph.BulkImport) (*impor
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	stored, err := r.ontology(ctx)
 	if err != nil {
@@ -480,7 +485,7 @@ func (p previous) left() int { return len(p.entities) + len(p.statements) + len(
 // readPrevious reads the items of the source's previous import: one
 // subject lookup per entity and per statement with attributes. Only an
 // import that replaces an earlier one with other content pays for this.
-func (im *importer) readPrevious(ctx context.Context) (previous, error) {
+func (im *importer) readPrevious(ctx context.Context) (_ previous, err error) {
 	p := previous{entities: map[string]string{}, statements: map[string]string{}, claims: map[string]string{}}
 	if im.prev == nil {
 		return p, nil
@@ -489,7 +494,7 @@ func (im *importer) readPrevious(ctx context.Context) (previous, error) {
 	if err != nil {
 		return p, err
 	}
-	defer im.s.mu.RUnlock()
+	defer im.s.runlock(&err)
 	r := newReader(qs)
 	for id, label := range im.owners {
 		if label != im.prev {
@@ -594,12 +599,11 @@ func (s *Store) dropImportBulk(ctx context.Context, node quad.Value) error {
 // delete-only batches.
 func (s *Store) dropLabelled(ctx context.Context, node quad.Value) error {
 	for {
-		qs, err := s.rlock()
-		if err != nil {
+		var batch []quad.Quad
+		err := s.read(func(qs cgraph.QuadStore) (err error) {
+			batch, err = labelled(ctx, qs, node, importBatch)
 			return err
-		}
-		batch, err := labelled(ctx, qs, node, importBatch)
-		s.mu.RUnlock()
+		})
 		if err != nil || len(batch) == 0 {
 			return err
 		}
@@ -615,12 +619,12 @@ func (s *Store) dropLabelled(ctx context.Context, node quad.Value) error {
 
 // nodeQuads reads the quads with node as subject (an import's own quads),
 // whatever import they belong to.
-func (s *Store) nodeQuads(ctx context.Context, node quad.Value) ([]quad.Quad, error) {
+func (s *Store) nodeQuads(ctx context.Context, node quad.Value) (_ []quad.Quad, err error) {
 	qs, err := s.rlock()
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	return newReader(qs).rawQuads(ctx, quad.Subject, node)
 }
 
@@ -650,28 +654,29 @@ func labelled(ctx context.Context, qs cgraph.QuadStore, label quad.Value, n int)
 // were superseded: every uncommitted one on a store that only this process
 // can open, and those older than staleImport on a shared one.
 func (s *Store) recoverImports(ctx context.Context) error {
-	qs, err := s.rlock()
-	if err != nil {
-		return err
-	}
-	r := newReader(qs)
-	reg, err := r.rawQuads(ctx, quad.Subject, iriImports)
 	var drop []quad.Value
 	states := map[quad.Value]importState{}
-	for _, q := range reg {
-		if err != nil || q.Predicate != pImport {
-			continue
+	err := s.read(func(qs cgraph.QuadStore) error {
+		r := newReader(qs)
+		reg, err := r.rawQuads(ctx, quad.Subject, iriImports)
+		if err != nil {
+			return err
 		}
-		var st importState
-		st, err = r.importState(ctx, q.Object)
-		states[q.Object] = st
-		switch {
-		case err != nil:
-		case st.superseded, !st.committed && (s.exclusive || time.Since(st.started) > staleImport):
-			drop = append(drop, q.Object)
+		for _, q := range reg {
+			if q.Predicate != pImport {
+				continue
+			}
+			st, err := r.importState(ctx, q.Object)
+			if err != nil {
+				return err
+			}
+			states[q.Object] = st
+			if st.superseded || !st.committed && (s.exclusive || time.Since(st.started) > staleImport) {
+				drop = append(drop, q.Object)
+			}
 		}
-	}
-	s.mu.RUnlock()
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -680,6 +685,11 @@ func (s *Store) recoverImports(ctx context.Context) error {
 	journals, err := s.journals()
 	if err != nil {
 		return err
+	}
+	if len(drop) > 0 || len(journals) > 0 {
+		if err := s.writable(ctx); err != nil {
+			return err
+		}
 	}
 	for _, node := range journals {
 		if slices.Contains(drop, node) {

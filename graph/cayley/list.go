@@ -18,7 +18,7 @@ func (s *Store) OntologyVersion(ctx context.Context) (_ string, err error) {
 	if err != nil {
 		return "", err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	root, err := newReader(qs).subject(ctx, iriOntology)
 	if err != nil {
 		return "", err
@@ -33,7 +33,7 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (_ map[string]gr
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	out := make(map[string]graph.Entity, len(ids))
 	for _, id := range ids {
@@ -58,7 +58,7 @@ func (s *Store) Sources(ctx context.Context, q graph.Page) (_ []graph.Source, er
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	in, err := r.object(ctx, iriSourceClass)
 	if err != nil {
@@ -99,7 +99,7 @@ func (s *Store) ClaimsBySource(ctx context.Context, sourceID string) (_ []graph.
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	if _, ok, err := r.source(ctx, sourceID); err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (s *Store) Disputes(ctx context.Context, q graph.Page) (_ []graph.Statement
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	denials, err := r.object(ctx, quad.String(graph.Denies))
 	if err != nil {

@@ -453,7 +453,7 @@ func (s *Store) Ontology(ctx context.Context) (_ graph.Ontology, err error) {
 	if err != nil {
 		return graph.Ontology{}, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	return newReader(qs).ontology(ctx)
 }
 
@@ -464,7 +464,7 @@ func (s *Store) Entity(ctx context.Context, id string) (_ graph.Entity, err erro
 	if err != nil {
 		return graph.Entity{}, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	e, ok, err := newReader(qs).entity(ctx, id)
 	if err != nil {
 		return graph.Entity{}, err
@@ -483,7 +483,7 @@ func (s *Store) Entities(ctx context.Context, q graph.EntityQuery) (_ []graph.En
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	types := []string{q.Type}
 	if q.Type == "" {
@@ -538,7 +538,7 @@ func (s *Store) Source(ctx context.Context, id string) (_ graph.Source, err erro
 	if err != nil {
 		return graph.Source{}, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	src, ok, err := newReader(qs).source(ctx, id)
 	if err != nil {
 		return graph.Source{}, err
@@ -557,7 +557,7 @@ func (s *Store) Statement(ctx context.Context, id string) (_ graph.Statement, er
 	if err != nil {
 		return graph.Statement{}, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	st, ok, err := newReader(qs).statement(ctx, id)
 	if err != nil {
 		return graph.Statement{}, err
@@ -578,7 +578,7 @@ func (s *Store) Relations(ctx context.Context, entityID string, q graph.Relation
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	out, ok, err := newReader(qs).entityRelations(ctx, entityID, q)
 	if err == nil && !ok {
 		err = graph.Errorf(graph.NotFound, "no entity %q", entityID)
@@ -595,7 +595,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, q graph.RelationQ
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	out := make(map[string][]graph.Statement, len(ids))
 	for _, id := range ids {

@@ -112,19 +112,20 @@ func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (grap
 		return graph.Summary{}, err
 	}
 	defer unlock()
-	qs, err := s.rlock()
-	if err != nil {
-		return graph.Summary{}, err
-	}
-	x := &retraction{r: newReader(qs), tx: cgraph.NewTransaction(), claims: map[string][]quad.Value{}}
-	err = plan(x)
-	if err == nil {
-		err = x.statements(ctx)
-	}
-	if err == nil && x.imported != nil {
-		err = x.keptReferences(ctx)
-	}
-	s.mu.RUnlock()
+	var x *retraction
+	err = s.read(func(qs cgraph.QuadStore) error {
+		x = &retraction{r: newReader(qs), tx: cgraph.NewTransaction(), claims: map[string][]quad.Value{}}
+		if err := plan(x); err != nil {
+			return err
+		}
+		if err := x.statements(ctx); err != nil {
+			return err
+		}
+		if x.imported != nil {
+			return x.keptReferences(ctx)
+		}
+		return nil
+	})
 	if err != nil {
 		return graph.Summary{}, err
 	}
@@ -132,6 +133,9 @@ func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (grap
 		return graph.Summary{}, err
 	}
 	if len(x.tx.Deltas) > 0 {
+		if err := s.writable(ctx); err != nil {
+			return graph.Summary{}, err
+		}
 		if err := s.write(x.tx); err != nil {
 			return graph.Summary{}, err
 		}

@@ -32,7 +32,7 @@ func (s *Store) Scan(ctx context.Context) (_ graph.Snapshot, err error) {
 	if err != nil {
 		return graph.Snapshot{}, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	var snap graph.Snapshot
 	if s.shared {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,11 @@ type Options struct {
 	// LockTimeout bounds how long Open waits for a bolt file that another
 	// process holds open; 0 means one second.
 	LockTimeout time.Duration
+	// CheckTimeout bounds how long Open checks the consistency of a bolt
+	// file before it returns: a check not done by then goes on in the
+	// background, and writes wait for it. 0 means five seconds; a negative
+	// value skips the check (reads still detect a damaged page).
+	CheckTimeout time.Duration
 }
 
 // Store is a graph.Store on a Cayley quad store. It is safe for concurrent
@@ -52,6 +58,16 @@ type Store struct {
 	// exclusive backends admit one process at a time, so an uncommitted
 	// import found at Open has no writer left (see recoverImports).
 	exclusive bool
+	// file is the bolt file, on the bolt backend.
+	file string
+	// corrupt is set once the bolt file is found damaged (see corrupt.go):
+	// writes are refused from then on.
+	corrupt atomic.Pointer[graph.Error]
+	// checked is closed when Open's check of the bolt file, gone on in the
+	// background, is done; stopCheck cancels it and waits. Both are nil
+	// when Open finished the check itself.
+	checked   chan struct{}
+	stopCheck func()
 
 	// For tests: noBulk makes imports on bolt go through Cayley's writer
 	// and be dropped by Cayley's deletes;
@@ -61,6 +77,9 @@ type Store struct {
 	noBulk    bool
 	bulkChunk int
 	bulkStep  func(step int) error
+	// checkHook, when set, is called by Open's check of the bolt file
+	// before it starts.
+	checkHook func()
 
 	// writing serialises the transactions of write, and with them a
 	// failed write's replacement of the handle.
@@ -122,6 +141,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 			timeout = time.Second
 		}
 		s.backend, s.reopenable, s.pinned, s.exclusive = "bolt", true, true, true
+		s.file = path
 		s.open = func() (cgraph.QuadStore, error) {
 			qs, db, err := openBolt(path, timeout)
 			s.boltDB = db
@@ -145,6 +165,16 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		}
 		return nil, err
 	}
+	if s.backend == "bolt" && opts.CheckTimeout >= 0 {
+		timeout := opts.CheckTimeout
+		if timeout == 0 {
+			timeout = defaultCheckTimeout
+		}
+		if err := s.startCheck(ctx, timeout); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	if err := s.recoverImports(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -154,7 +184,9 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 }
 
 // connect opens the quad store and its writer. The caller holds mu or owns s.
-func (s *Store) connect() error {
+func (s *Store) connect() (err error) {
+	defer s.recoverStorage(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	qs, err := s.open()
 	if err != nil {
 		return err
@@ -233,8 +265,19 @@ func redact(url string) string {
 	return url
 }
 
-// Close releases the storage. Later calls return Unavailable.
+// closeWait bounds how long Close waits for the storage of a store found
+// corrupt to close: a failing call below it may have left bbolt's own
+// locks held.
+const closeWait = 5 * time.Second
+
+// Close releases the storage. Later calls return Unavailable. Close stops
+// a consistency check still running. It never hangs on a store found
+// corrupt: when the storage does not close within closeWait, Close
+// returns an error and leaves it to the end of the process.
 func (s *Store) Close() error {
+	if s.stopCheck != nil {
+		s.stopCheck()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var errs []error
@@ -246,21 +289,35 @@ func (s *Store) Close() error {
 	if s.qs == nil {
 		return wrapErr("close", errors.Join(errs...))
 	}
-	if err := s.w.Close(); err != nil {
-		errs = append(errs, err)
-	}
-	if err := s.qs.Close(); err != nil {
-		errs = append(errs, err)
-	}
+	qs, w := s.qs, s.w
 	s.qs, s.w = nil, nil
 	if s.broken == nil {
 		s.broken = graph.Errorf(graph.Unavailable, "the store is closed")
 	}
-	return wrapErr("close", errors.Join(errs...))
+	closed := make(chan error, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				closed <- fmt.Errorf("panic: %v", v)
+			}
+		}()
+		closed <- errors.Join(append(errs, w.Close(), qs.Close())...)
+	}()
+	if s.corrupt.Load() == nil {
+		return wrapErr("close", <-closed)
+	}
+	select {
+	case err := <-closed:
+		return wrapErr("close", err)
+	case <-time.After(closeWait):
+		s.log.Error("the corrupt bolt file did not close; leaving it open", "file", s.file, "after", closeWait)
+		return graph.Errorf(graph.Internal, "bolt file %s is corrupt and did not close within %s", s.file, closeWait)
+	}
 }
 
 // rlock takes mu shared and returns the quad store, or the reason it
-// cannot be used. The caller must call s.mu.RUnlock when err is nil.
+// cannot be used. When err is nil the caller must defer runlock(&err)
+// at once: together they are the one way reads reach the storage.
 func (s *Store) rlock() (cgraph.QuadStore, error) {
 	s.mu.RLock()
 	if s.broken != nil {
@@ -268,7 +325,19 @@ func (s *Store) rlock() (cgraph.QuadStore, error) {
 		s.mu.RUnlock()
 		return nil, err
 	}
+	debug.SetPanicOnFault(true)
 	return s.qs, nil
+}
+
+// runlock, deferred right after a successful rlock, releases mu and turns
+// a panic of the storage during the read into *errp (see recoverStorage):
+// a failing read can neither crash the process nor leave mu held.
+func (s *Store) runlock(errp *error) {
+	defer s.mu.RUnlock()
+	debug.SetPanicOnFault(false)
+	if v := recover(); v != nil {
+		*errp = s.panicked(v)
+	}
 }
 
 // write applies one transaction with a single ApplyDeltas. A failed write
@@ -344,10 +413,38 @@ func (s *Store) applyLocked(tx *cgraph.Transaction) (broken bool, err error) {
 	if s.broken != nil {
 		return true, s.broken
 	}
-	if err := s.bumpGeneration(tx); err != nil {
-		return false, err
+	if err := s.refuseWrite(); err != nil {
+		return true, err
 	}
-	return false, s.apply(tx)
+	err = s.guard(func() error {
+		if err := s.bumpGeneration(tx); err != nil {
+			return err
+		}
+		return s.apply(tx)
+	})
+	// A corrupt file is not repaired by a new handle.
+	return s.corrupt.Load() != nil, err
+}
+
+// guard runs fn, which uses the storage, turning a panic below it into an
+// error (see recoverStorage).
+func (s *Store) guard(fn func() error) (err error) {
+	defer s.recoverStorage(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	return fn()
+}
+
+// refuseWrite returns why nothing may be written now: the bolt file was
+// found corrupt, or its check is still running (callers wait for it with
+// writable first).
+func (s *Store) refuseWrite() error {
+	if e := s.corrupt.Load(); e != nil {
+		return e
+	}
+	if !s.checkDone() {
+		return graph.Errorf(graph.Unavailable, "bolt file %s is still being checked; nothing is written before the check is done", s.file)
+	}
+	return nil
 }
 
 // apply writes tx. On a pinned backend it first adds pin quads to tx, so
