@@ -113,9 +113,9 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 		return args
 	}
 	pathMode := enum("PathMode", "How paths is to search.", map[string]string{
-		"SHORTEST": "The k shortest loopless paths, fewest hops first.",
+		"SHORTEST": "The k shortest loopless paths, fewest hops first, then the cheapest (lowest cost).",
 		"CREDIBLE": "The k best-supported paths, lowest evidence cost first.",
-		"ALL":      "Every simple path up to maxDepth (an error when there are more than limit).",
+		"ALL":      "Every simple path up to maxDepth, fewest hops first, then the cheapest (an error when there are more than limit).",
 	})
 	allArgs := pathArgs(true)
 	allArgs["mode"] = &graphql.ArgumentConfig{Type: pathMode, DefaultValue: "SHORTEST"}
@@ -191,8 +191,18 @@ func (r *resolver) pathQuery(args map[string]any) (path.PathQuery, error) {
 	return q, nil
 }
 
+// countArgs are the path arguments that count something (paths, hops,
+// entities): given, they must be at least 1. Left out, they take their
+// defaults; an explicit 0 is a mistake, not a request for the default.
+var countArgs = []string{"k", "maxDepth", "limit", "maxExpanded", "maxNodes"}
+
 // filter reads the filter arguments shared by the path fields.
 func (r *resolver) filter(args map[string]any) (path.Filter, error) {
+	for _, name := range countArgs {
+		if n, ok := args[name].(int); ok && n < 1 {
+			return path.Filter{}, badInput(fmt.Sprintf("%s must be at least 1, not %d", name, n))
+		}
+	}
 	f := path.Filter{
 		Types:       asList(args["types"]),
 		EntityTypes: asList(args["entityTypes"]),
