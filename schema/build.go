@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -33,6 +34,7 @@ func build(ont graph.Ontology, st graph.Store, log *slog.Logger, imp Importer) (
 	if err != nil {
 		return s, err
 	}
+	orderSchema(s)
 	warmEnums(s)
 	return s, nil
 }
@@ -56,21 +58,18 @@ func (r *resolver) build() (graphql.Schema, error) {
 		}
 	}
 	var ts types
-	ts.status = enum("Status", "How well a statement is supported by its claims.", map[string]string{
-		string(graph.Reported): "A source states it as fact, and nobody denies it.",
-		string(graph.Alleged):  "Only parties assert it, and nobody denies it.",
-		string(graph.Disputed): "It is both asserted and denied.",
-		string(graph.Denied):   "There are only denials.",
-	})
-	ts.stance = enum("Stance", "Whether a claim asserts or denies its statement.", map[string]string{
-		string(graph.Asserts): "The claimant says the statement is true.",
-		string(graph.Denies):  "The claimant says the statement is false.",
-	})
-	ts.direction = enum("Direction", "Which way relations are followed from an entity.", map[string]string{
-		string(graph.Out):  "The entity is the subject.",
-		string(graph.In):   "The entity is the object.",
-		string(graph.Both): "Either end.",
-	})
+	ts.status = enum("Status", "How well a statement is supported by its claims.",
+		enumValue{string(graph.Reported), "A source states it as fact, and nobody denies it."},
+		enumValue{string(graph.Alleged), "Only parties assert it, and nobody denies it."},
+		enumValue{string(graph.Disputed), "It is both asserted and denied."},
+		enumValue{string(graph.Denied), "There are only denials."})
+	ts.stance = enum("Stance", "Whether a claim asserts or denies its statement.",
+		enumValue{string(graph.Asserts), "The claimant says the statement is true."},
+		enumValue{string(graph.Denies), "The claimant says the statement is false."})
+	ts.direction = enum("Direction", "Which way relations are followed from an entity.",
+		enumValue{string(graph.Out), "The entity is the subject."},
+		enumValue{string(graph.In), "The entity is the object."},
+		enumValue{string(graph.Both), "Either end."})
 	ts.node = graphql.NewInterface(graphql.InterfaceConfig{
 		Name:        "Node",
 		Description: "An object with a global id.",
@@ -716,12 +715,23 @@ func optional[T any](get func(T) string) graphql.FieldResolveFn {
 	}
 }
 
-func enum(name, desc string, values map[string]string) *graphql.Enum {
+// enumValue is a value of an enum type and its description.
+type enumValue struct{ name, desc string }
+
+// enum makes an enum type whose values keep the order given: graphql-go
+// keeps them in the order of a Go map, which it gets them in, so they are
+// sorted back in place.
+func enum(name, desc string, values ...enumValue) *graphql.Enum {
 	cfg := graphql.EnumValueConfigMap{}
-	for v, d := range values {
-		cfg[v] = &graphql.EnumValueConfig{Value: v, Description: d}
+	for _, v := range values {
+		cfg[v.name] = &graphql.EnumValueConfig{Value: v.name, Description: v.desc}
 	}
-	return graphql.NewEnum(graphql.EnumConfig{Name: name, Description: desc, Values: cfg})
+	e := graphql.NewEnum(graphql.EnumConfig{Name: name, Description: desc, Values: cfg})
+	index := func(d *graphql.EnumValueDefinition) int {
+		return slices.IndexFunc(values, func(v enumValue) bool { return v.name == d.Name })
+	}
+	slices.SortFunc(e.Values(), func(a, b *graphql.EnumValueDefinition) int { return cmp.Compare(index(a), index(b)) })
+	return e
 }
 
 func nonNullList(t graphql.Type) graphql.Output {

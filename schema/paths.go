@@ -15,10 +15,9 @@ import (
 // shortestPath, mostCrediblePaths and neighborhood. entity, relation,
 // status and direction are the schema's own types.
 func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, status *graphql.Enum, direction *graphql.Enum) graphql.Fields {
-	hopDirection := enum("HopDirection", "Which way a hop walks its statement.", map[string]string{
-		"FORWARD":  "From the statement's subject to its object.",
-		"BACKWARD": "From the statement's object to its subject.",
-	})
+	hopDirection := enum("HopDirection", "Which way a hop walks its statement.",
+		enumValue{"FORWARD", "From the statement's subject to its object."},
+		enumValue{"BACKWARD", "From the statement's object to its subject."})
 	hop := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Hop",
 		Description: "One step of a path: a relation walked from one entity to the next.",
@@ -112,11 +111,10 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 		}
 		return args
 	}
-	pathMode := enum("PathMode", "How paths is to search.", map[string]string{
-		"SHORTEST": "The k shortest loopless paths, fewest hops first, then the cheapest (lowest cost).",
-		"CREDIBLE": "The k best-supported paths, lowest evidence cost first.",
-		"ALL":      "Every simple path up to maxDepth, fewest hops first, then the cheapest (an error when there are more than limit).",
-	})
+	pathMode := enum("PathMode", "How paths is to search.",
+		enumValue{"SHORTEST", "The k shortest loopless paths, fewest hops first, then the cheapest (lowest cost)."},
+		enumValue{"CREDIBLE", "The k best-supported paths, lowest evidence cost first."},
+		enumValue{"ALL", "Every simple path up to maxDepth, fewest hops first, then the cheapest (an error when there are more than limit)."})
 	allArgs := pathArgs(true)
 	allArgs["mode"] = &graphql.ArgumentConfig{Type: pathMode, DefaultValue: "SHORTEST"}
 	allArgs["limit"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("With mode ALL, the most paths to return (default %d, at most %d); more is an error.", path.DefaultPathLimit, path.MaxPathLimit)}

@@ -9,6 +9,7 @@
 //	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
 //	claimgraph retract [--store URL] --source ID
 //	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
+//	claimgraph schema [--store URL]
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the
@@ -35,6 +36,9 @@
 // export writes the whole graph with its claims and sources: as N-Quads
 // (the store's own quads), as a JSON fact file that seed reads back (a
 // backup a person can read), or as GraphML for Gephi and yEd.
+//
+// schema prints the GraphQL schema generated from the store's ontology in
+// the schema definition language; the same ontology always prints the same.
 //
 // --store (environment CLAIMGRAPH_STORE) chooses the store: bolt:PATH (the
 // default, bolt:claimgraph.db, an embedded file), memory: (gone on exit) or
