@@ -76,10 +76,15 @@ func (r *resolver) build() (graphql.Schema, error) {
 		Fields:      graphql.Fields{"id": &graphql.Field{Type: graphql.NewNonNull(graphql.ID)}},
 	})
 	ts.pageInfo = graphql.NewObject(graphql.ObjectConfig{
-		Name: "PageInfo",
+		Name:        "PageInfo",
+		Description: "Where a page of a connection lies in the whole list (Relay cursor connections).",
 		Fields: graphql.Fields{
-			"hasNextPage": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean)},
-			"endCursor":   &graphql.Field{Type: graphql.String},
+			"hasPreviousPage": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean),
+				Description: "With last: whether items precede the page within the cursors. Otherwise, with after: whether items precede after."},
+			"hasNextPage": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean),
+				Description: "With first: whether items follow the page within the cursors. Otherwise, with before: whether items follow before."},
+			"startCursor": &graphql.Field{Type: graphql.String, Description: "The cursor of the page's first item; null when the page is empty."},
+			"endCursor":   &graphql.Field{Type: graphql.String, Description: "The cursor of the page's last item; null when the page is empty."},
 		},
 	})
 	ts.alias = graphql.NewObject(graphql.ObjectConfig{
@@ -136,10 +141,10 @@ func (r *resolver) build() (graphql.Schema, error) {
 		IsTypeOf:    func(p graphql.IsTypeOfParams) bool { _, ok := p.Value.(claimValue); return ok },
 		Fields:      graphql.Fields{},
 	})
-	ts.entityConn = connectionType("Entity", "A page of entities, ordered by id.", ts.entity, ts.pageInfo)
-	ts.relationConn = connectionType("Relation", "A page of relations.", ts.relation, ts.pageInfo)
-	ts.claimConn = connectionType("Claim", "A page of claims.", ts.claim, ts.pageInfo)
-	ts.sourceConn = connectionType("Source", "A page of sources, ordered by id.", ts.source, ts.pageInfo)
+	ts.entityConn = r.connectionType("Entity", "A page of entities, ordered by id.", ts.entity, ts.pageInfo)
+	ts.relationConn = r.connectionType("Relation", "A page of relations.", ts.relation, ts.pageInfo)
+	ts.claimConn = r.connectionType("Claim", "A page of claims.", ts.claim, ts.pageInfo)
+	ts.sourceConn = r.connectionType("Source", "A page of sources, ordered by id.", ts.source, ts.pageInfo)
 
 	r.claimFields(&ts)
 	r.relationFields(&ts)
@@ -284,11 +289,11 @@ func (r *resolver) relationFields(ts *types) {
 		"claimsConnection": &graphql.Field{Type: graphql.NewNonNull(ts.claimConn), Args: pagingArgs(stanceArg),
 			Description: "The claims a page at a time, ordered by claim id.",
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				first, after, err := page(p, cursorClaim)
+				a, err := page(p, cursorClaim)
 				if err != nil {
 					return nil, err
 				}
-				return pageOf(claimsOf(p), first, after, cursorClaim, func(c claimValue) string { return c.ID }), nil
+				return pageOf(claimsOf(p), a, cursorClaim, func(c claimValue) string { return c.ID }), nil
 			})},
 		"assertedBy": &graphql.Field{Type: nonNullList(ts.entity),
 			Description: "The claimants asserting the statement, in claim order (a source stating it itself has no claimant).",
@@ -431,7 +436,7 @@ func relationKey(st graph.Statement) string {
 }
 
 func (r *resolver) relationPage(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	first, after, err := page(p, cursorRelation)
+	a, err := page(p, cursorRelation)
 	if err != nil {
 		return nil, err
 	}
@@ -443,11 +448,11 @@ func (r *resolver) relationPage(ctx context.Context, p graphql.ResolveParams) (a
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(list, first, after, cursorRelation, relationKey), nil
+	return pageOf(list, a, cursorRelation, relationKey), nil
 }
 
 func (r *resolver) sourceClaims(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	first, after, err := page(p, cursorClaim)
+	a, err := page(p, cursorClaim)
 	if err != nil {
 		return nil, err
 	}
@@ -459,7 +464,7 @@ func (r *resolver) sourceClaims(ctx context.Context, p graphql.ResolveParams) (a
 	for i, c := range list {
 		claims[i] = claimValue{Claim: c.Claim, statement: c.Statement}
 	}
-	return pageOf(claims, first, after, cursorClaim, func(c claimValue) string { return c.statement + "\x00" + c.ID }), nil
+	return pageOf(claims, a, cursorClaim, func(c claimValue) string { return c.statement + "\x00" + c.ID }), nil
 }
 
 func (r *resolver) queryType(ts *types) *graphql.Object {
@@ -485,15 +490,13 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 			"sources": &graphql.Field{Type: graphql.NewNonNull(ts.sourceConn), Description: "Sources ordered by id, a page at a time.",
 				Args: pagingArgs(nil),
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					first, after, err := page(p, cursorSource)
+					a, err := page(p, cursorSource)
 					if err != nil {
 						return nil, err
 					}
-					list, err := r.store.Sources(ctx, graph.Page{After: after, Limit: first + 1})
-					if err != nil {
-						return nil, err
-					}
-					return firstOf(list, first, cursorSource, func(s graph.Source) string { return s.ID }), nil
+					return storePage(a, cursorSource, func(s graph.Source) string { return s.ID }, func(after string, limit int) ([]graph.Source, error) {
+						return r.store.Sources(ctx, graph.Page{After: after, Limit: limit})
+					})
 				})},
 			"relation": &graphql.Field{Type: ts.relation, Description: "A relation by its id (relation:ID or ID); null when there is none.", Args: idArg,
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -503,15 +506,13 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 				Description: "Relations that are both asserted and denied, ordered by id; assertedBy and deniedBy tell who is on each side.",
 				Args:        pagingArgs(nil),
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					first, after, err := page(p, cursorDispute)
+					a, err := page(p, cursorDispute)
 					if err != nil {
 						return nil, err
 					}
-					list, err := r.store.Disputes(ctx, graph.Page{After: after, Limit: first + 1})
-					if err != nil {
-						return nil, err
-					}
-					return firstOf(list, first, cursorDispute, func(s graph.Statement) string { return s.ID }), nil
+					return storePage(a, cursorDispute, func(s graph.Statement) string { return s.ID }, func(after string, limit int) ([]graph.Statement, error) {
+						return r.store.Disputes(ctx, graph.Page{After: after, Limit: limit})
+					})
 				})},
 			"entityTypes": &graphql.Field{Type: nonNullList(graphql.String), Description: "The entity types of the ontology.",
 				Resolve: func(graphql.ResolveParams) (any, error) {
@@ -531,16 +532,6 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 				}},
 		},
 	})
-}
-
-// firstOf makes a connection of a page read with Limit first+1: the extra
-// item only tells that there is a next page.
-func firstOf[T any](list []T, first int, kind string, key func(T) string) map[string]any {
-	more := len(list) > first
-	if more {
-		list = list[:first]
-	}
-	return connection(list, more, kind, key)
 }
 
 // resolve wraps a resolver so that its errors reach the client mapped by
@@ -617,11 +608,11 @@ func (r *resolver) label(relType string) string {
 }
 
 func (r *resolver) entities(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	first, after, err := page(p, cursorEntity)
+	a, err := page(p, cursorEntity)
 	if err != nil {
 		return nil, err
 	}
-	q := graph.EntityQuery{Limit: first + 1, After: after}
+	var q graph.EntityQuery
 	if t, ok := p.Args["type"].(string); ok {
 		if _, known := r.ont.EntityType(t); !known {
 			return nil, badInput(fmt.Sprintf("unknown entity type %q", t))
@@ -629,11 +620,11 @@ func (r *resolver) entities(ctx context.Context, p graphql.ResolveParams) (any, 
 		q.Type = t
 	}
 	q.Search, _ = p.Args["search"].(string)
-	list, err := r.store.Entities(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return firstOf(list, first, cursorEntity, func(e graph.Entity) string { return e.ID }), nil
+	return storePage(a, cursorEntity, func(e graph.Entity) string { return e.ID }, func(after string, limit int) ([]graph.Entity, error) {
+		q := q
+		q.After, q.Limit = after, limit
+		return r.store.Entities(ctx, q)
+	})
 }
 
 func (r *resolver) node(ctx context.Context, p graphql.ResolveParams) (any, error) {

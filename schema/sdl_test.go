@@ -87,7 +87,7 @@ func TestIntrospectionArgumentOrderIsStable(t *testing.T) {
 	if got := first["Query.paths"]; len(got) < 3 || !slices.Equal(got[:2], []string{"from", "to"}) {
 		t.Errorf("paths args = %v, want from and to first", got)
 	}
-	if got := first["Query.entities"]; !slices.Equal(got[len(got)-2:], []string{"first", "after"}) {
+	if got := first["Query.entities"]; !slices.Equal(got[len(got)-4:], []string{"first", "after", "last", "before"}) {
 		t.Errorf("entities args = %v, want the paging arguments last", got)
 	}
 }
