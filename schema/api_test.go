@@ -365,7 +365,7 @@ func TestDisputesAndSources(t *testing.T) {
 		var d struct {
 			Entities struct{ Nodes []struct{ ID string } }
 		}
-		mustDo(t, h, `{ entities(search: "PÂKÎSTÁN", type: "Country") { nodes { id } } }`, &d)
+		mustDo(t, h, `{ entities(search: "PÂKÎSTÁN", type: Country) { nodes { id } } }`, &d)
 		if len(d.Entities.Nodes) != 1 || d.Entities.Nodes[0].ID != "pakistan" {
 			t.Errorf("got %+v", d.Entities.Nodes)
 		}

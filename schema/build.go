@@ -49,6 +49,7 @@ type types struct {
 	entityConn, relationConn   *graphql.Object
 	claimConn, sourceConn      *graphql.Object
 	objects                    map[string]*graphql.Object // entity types
+	typeName                   graphql.Input              // EntityTypeName
 }
 
 func (r *resolver) build() (graphql.Schema, error) {
@@ -58,6 +59,7 @@ func (r *resolver) build() (graphql.Schema, error) {
 		}
 	}
 	var ts types
+	ts.typeName = r.entityTypeNameType()
 	ts.status = enum("Status", "How well a statement is supported by its claims.",
 		enumValue{string(graph.Reported), "A source states it as fact, and nobody denies it."},
 		enumValue{string(graph.Alleged), "Only parties assert it, and nobody denies it."},
@@ -208,7 +210,10 @@ func (r *resolver) build() (graphql.Schema, error) {
 	}
 
 	query := r.queryType(&ts)
-	for name, f := range r.pathFields(ts.entity, ts.relation, ts.status, ts.direction) {
+	for name, f := range r.pathFields(ts.entity, ts.relation, ts.status, ts.direction, ts.typeName) {
+		query.AddFieldConfig(name, f)
+	}
+	for name, f := range r.ontologyFields(ts.typeName) {
 		query.AddFieldConfig(name, f)
 	}
 	return graphql.NewSchema(graphql.SchemaConfig{
@@ -479,7 +484,7 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 				})},
 			"entities": &graphql.Field{Type: graphql.NewNonNull(ts.entityConn), Description: "Entities ordered by id, a page at a time.",
 				Args: pagingArgs(graphql.FieldConfigArgument{
-					"type":   &graphql.ArgumentConfig{Type: graphql.String, Description: "Only entities of this type."},
+					"type":   &graphql.ArgumentConfig{Type: ts.typeName, Description: "Only entities of this type."},
 					"search": &graphql.ArgumentConfig{Type: graphql.String, Description: "Only entities whose name or an alias contains this, ignoring case and diacritics."},
 				}),
 				Resolve: r.resolve(r.entities)},
@@ -514,22 +519,6 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 						return r.store.Disputes(ctx, graph.Page{After: after, Limit: limit})
 					})
 				})},
-			"entityTypes": &graphql.Field{Type: nonNullList(graphql.String), Description: "The entity types of the ontology.",
-				Resolve: func(graphql.ResolveParams) (any, error) {
-					names := []string{}
-					for _, t := range r.ont.EntityTypes {
-						names = append(names, t.Name)
-					}
-					return names, nil
-				}},
-			"relationTypes": &graphql.Field{Type: nonNullList(graphql.String), Description: "The relation types of the ontology.",
-				Resolve: func(graphql.ResolveParams) (any, error) {
-					names := []string{}
-					for _, t := range r.ont.RelationTypes {
-						names = append(names, t.Name)
-					}
-					return names, nil
-				}},
 		},
 	})
 }

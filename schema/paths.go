@@ -13,8 +13,9 @@ import (
 
 // pathFields returns the Query fields of path exploration: paths,
 // shortestPath, mostCrediblePaths and neighborhood. entity, relation,
-// status and direction are the schema's own types.
-func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, status *graphql.Enum, direction *graphql.Enum) graphql.Fields {
+// status, direction and typeName (EntityTypeName) are the schema's own
+// types.
+func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, status, direction *graphql.Enum, typeName graphql.Input) graphql.Fields {
 	hopDirection := enum("HopDirection", "Which way a hop walks its statement.",
 		enumValue{"FORWARD", "From the statement's subject to its object."},
 		enumValue{"BACKWARD", "From the statement's object to its subject."})
@@ -92,7 +93,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			"types":       &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Walk only these relation types."},
 			"status":      &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(status)), Description: "Walk only statements with these statuses."},
 			"direction":   &graphql.ArgumentConfig{Type: direction, DefaultValue: string(graph.Both), Description: "OUT follows statements subject → object, IN against, BOTH either way. Symmetric relations are walked either way."},
-			"entityTypes": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Pass only through entities of these types."},
+			"entityTypes": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(typeName)), Description: "Pass only through entities of these types."},
 			"exclude":     &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.ID)), Description: "Never pass through these entities."},
 			"claimant":    &graphql.ArgumentConfig{Type: graphql.ID, Description: "Walk only statements with a claim by this entity."},
 			"source":      &graphql.ArgumentConfig{Type: graphql.ID, Description: "Walk only statements with a claim from this source."},
