@@ -64,6 +64,8 @@ var ReservedTypeNames = []string{
 	// The GraphQL API's connections, inputs and payloads.
 	"AliasInput", "AttributeInput", "ClaimConnection", "ClaimEdge", "ClaimInput",
 	"ImportSummary", "RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
+	// The ontology as the GraphQL API describes it.
+	"EntityType", "EntityTypeName", "Ontology", "RelationType",
 }
 
 type validator struct {
@@ -133,6 +135,7 @@ func (v *validator) run(ctx context.Context, b Batch) {
 			}
 		}
 	}
+	v.relationFields(b)
 
 	seenSrc := map[string]int{}
 	for i, s := range b.Sources {

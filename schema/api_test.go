@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -84,21 +85,6 @@ func handlerOn(tb testing.TB, st graph.Store, opts Options) *Handler {
 }
 
 func TestRelationFieldNames(t *testing.T) {
-	for _, tc := range []struct{ relation, forward, inverse string }{
-		{"accused-of-backing", "accusedOfBacking", "accusedOfBackingBy"},
-		{"governs", "governs", "governsBy"},
-		{"official-of", "officialOf", "officialOfBy"},
-		{"a-b2-c", "aB2C", "aB2CBy"},
-	} {
-		t.Run(tc.relation+" becomes "+tc.forward+" and "+tc.inverse, func(t *testing.T) {
-			if got := relationFieldName(tc.relation); got != tc.forward {
-				t.Errorf("forward = %q", got)
-			}
-			if got := inverseFieldName(tc.relation); got != tc.inverse {
-				t.Errorf("inverse = %q", got)
-			}
-		})
-	}
 	t.Run("clashing names are left out, others kept", func(t *testing.T) {
 		ont := graph.Ontology{RelationTypes: []graph.RelationType{
 			{Name: "relations"}, {Name: "knows"}, {Name: "knows-by", Symmetric: true},
@@ -113,6 +99,21 @@ func TestRelationFieldNames(t *testing.T) {
 		}
 		if want := []string{"relations", "knowsBy"}; !slices.Equal(clashes, want) {
 			t.Errorf("clashes = %v, want %v", clashes, want)
+		}
+	})
+	t.Run("the fixed entity fields are the reserved field names", func(t *testing.T) {
+		h := newHandler(t)
+		var d struct {
+			Type struct{ Fields []struct{ Name string } } `json:"__type"`
+		}
+		mustDo(t, h, `{ __type(name: "Entity") { fields { name } } }`, &d)
+		names := []string{"aliasDetails"}
+		for _, f := range d.Type.Fields {
+			names = append(names, f.Name)
+		}
+		slices.Sort(names)
+		if !slices.Equal(names, graph.ReservedFieldNames) {
+			t.Errorf("Entity fields and aliasDetails = %v, graph.ReservedFieldNames = %v", names, graph.ReservedFieldNames)
 		}
 	})
 }
@@ -138,11 +139,13 @@ func TestTypedRelationFields(t *testing.T) {
 	}{
 		{"forward field on the subject type", `{ entity(id:"india") { ... on Country { r: accusedOfBacking { nodes { from { id } to { id } status } } } } }`,
 			[]string{"india>bla DISPUTED", "india>ttp DISPUTED"}},
-		{"inverse field on the object type", `{ entity(id:"ttp") { ... on Group { r: accusedOfBackingBy { nodes { from { id } to { id } status } } } } }`,
+		{"inverse field on the object type, named from the declared inverse", `{ entity(id:"ttp") { ... on Group { r: saidToBeBackedBy { nodes { from { id } to { id } status } } } } }`,
 			[]string{"afghanistan>ttp DISPUTED", "india>ttp DISPUTED"}},
+		{"governs reads governedBy from the object", `{ entity(id:"afghanistan") { ... on Country { r: governedBy { nodes { from { id } to { id } status } } } } }`,
+			[]string{"afghan-taliban>afghanistan REPORTED"}},
 		{"symmetric field reads both ways", `{ entity(id:"afghan-taliban") { ... on Group { r: alliedWith { nodes { from { id } to { id } status } } } } }`,
 			[]string{"ttp>afghan-taliban REPORTED"}},
-		{"filters apply to typed fields", `{ entity(id:"ttp") { ... on Group { r: accusedOfBackingBy(claimant: "afghanistan") { nodes { from { id } to { id } status } } } } }`,
+		{"filters apply to typed fields", `{ entity(id:"ttp") { ... on Group { r: saidToBeBackedBy(claimant: "afghanistan") { nodes { from { id } to { id } status } } } } }`,
 			[]string{"afghanistan>ttp DISPUTED"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -154,11 +157,58 @@ func TestTypedRelationFields(t *testing.T) {
 		})
 	}
 	t.Run("a field exists only on the types the relation allows", func(t *testing.T) {
-		codes := do(t, h, `{ entity(id:"india") { ... on Country { accusedOfBackingBy { nodes { id } } } } }`, nil)
+		codes := do(t, h, `{ entity(id:"india") { ... on Country { saidToBeBackedBy { nodes { id } } } } }`, nil)
 		if !slices.Equal(codes, []string{CodeValidationFailed}) {
 			t.Errorf("codes = %v, want a validation failure", codes)
 		}
 	})
+}
+
+// TestInverseFieldsAnswerAsRelationsIn compares every inverse field of the
+// built-in seed's ontology, on every entity that has it, with
+// relations(types, direction: IN).
+func TestInverseFieldsAnswerAsRelationsIn(t *testing.T) {
+	st := seeded(t)
+	h := handlerOn(t, st, Options{})
+	ont, err := st.Ontology(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Entities struct{ Nodes []struct{ ID, Type string } }
+	}
+	mustDo(t, h, `{ entities(first: 100) { nodes { id type } } }`, &d)
+	var checked []string
+	for _, e := range d.Entities.Nodes {
+		fields, _ := ont.RelationFields(e.Type)
+		for _, f := range fields {
+			if f.Direction != graph.In {
+				continue
+			}
+			q := fmt.Sprintf(`{ entity(id: %q) { ... on %s { typed: %s(first: 100) { nodes { id } } }
+				relations(types: [%q], direction: IN) { id } } }`, e.ID, e.Type, f.Name, f.Relation.Name)
+			var r struct {
+				Entity struct {
+					Typed     struct{ Nodes []struct{ ID string } }
+					Relations []struct{ ID string }
+				}
+			}
+			mustDo(t, h, q, &r)
+			if !slices.Equal(r.Entity.Typed.Nodes, r.Entity.Relations) {
+				t.Errorf("%s.%s = %v, relations IN = %v", e.ID, f.Name, r.Entity.Typed.Nodes, r.Entity.Relations)
+			}
+			if len(r.Entity.Relations) > 0 {
+				checked = append(checked, e.Type+"."+f.Name)
+			}
+		}
+	}
+	slices.Sort(checked)
+	checked = slices.Compact(checked)
+	for _, want := range []string{"Country.governedBy", "Country.hosts", "Group.saidToBeBackedBy"} {
+		if !slices.Contains(checked, want) {
+			t.Errorf("no entity has relations through %s; checked %v", want, checked)
+		}
+	}
 }
 
 func TestRelationFiltersAndConnections(t *testing.T) {
@@ -315,7 +365,7 @@ func TestDisputesAndSources(t *testing.T) {
 		var d struct {
 			Entities struct{ Nodes []struct{ ID string } }
 		}
-		mustDo(t, h, `{ entities(search: "PÂKÎSTÁN", type: "Country") { nodes { id } } }`, &d)
+		mustDo(t, h, `{ entities(search: "PÂKÎSTÁN", type: Country) { nodes { id } } }`, &d)
 		if len(d.Entities.Nodes) != 1 || d.Entities.Nodes[0].ID != "pakistan" {
 			t.Errorf("got %+v", d.Entities.Nodes)
 		}

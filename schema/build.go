@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -33,6 +34,7 @@ func build(ont graph.Ontology, st graph.Store, log *slog.Logger, imp Importer) (
 	if err != nil {
 		return s, err
 	}
+	orderSchema(s)
 	warmEnums(s)
 	return s, nil
 }
@@ -47,6 +49,7 @@ type types struct {
 	entityConn, relationConn   *graphql.Object
 	claimConn, sourceConn      *graphql.Object
 	objects                    map[string]*graphql.Object // entity types
+	typeName                   graphql.Input              // EntityTypeName
 }
 
 func (r *resolver) build() (graphql.Schema, error) {
@@ -56,31 +59,34 @@ func (r *resolver) build() (graphql.Schema, error) {
 		}
 	}
 	var ts types
-	ts.status = enum("Status", "How well a statement is supported by its claims.", map[string]string{
-		string(graph.Reported): "A source states it as fact, and nobody denies it.",
-		string(graph.Alleged):  "Only parties assert it, and nobody denies it.",
-		string(graph.Disputed): "It is both asserted and denied.",
-		string(graph.Denied):   "There are only denials.",
-	})
-	ts.stance = enum("Stance", "Whether a claim asserts or denies its statement.", map[string]string{
-		string(graph.Asserts): "The claimant says the statement is true.",
-		string(graph.Denies):  "The claimant says the statement is false.",
-	})
-	ts.direction = enum("Direction", "Which way relations are followed from an entity.", map[string]string{
-		string(graph.Out):  "The entity is the subject.",
-		string(graph.In):   "The entity is the object.",
-		string(graph.Both): "Either end.",
-	})
+	ts.typeName = r.entityTypeNameType()
+	ts.status = enum("Status", "How well a statement is supported by its claims.",
+		enumValue{string(graph.Reported), "A source states it as fact, and nobody denies it."},
+		enumValue{string(graph.Alleged), "Only parties assert it, and nobody denies it."},
+		enumValue{string(graph.Disputed), "It is both asserted and denied."},
+		enumValue{string(graph.Denied), "There are only denials."})
+	ts.stance = enum("Stance", "Whether a claim asserts or denies its statement.",
+		enumValue{string(graph.Asserts), "The claimant says the statement is true."},
+		enumValue{string(graph.Denies), "The claimant says the statement is false."})
+	ts.direction = enum("Direction", "Which way relations are followed from an entity.",
+		enumValue{string(graph.Out), "The entity is the subject."},
+		enumValue{string(graph.In), "The entity is the object."},
+		enumValue{string(graph.Both), "Either end."})
 	ts.node = graphql.NewInterface(graphql.InterfaceConfig{
 		Name:        "Node",
 		Description: "An object with a global id.",
 		Fields:      graphql.Fields{"id": &graphql.Field{Type: graphql.NewNonNull(graphql.ID)}},
 	})
 	ts.pageInfo = graphql.NewObject(graphql.ObjectConfig{
-		Name: "PageInfo",
+		Name:        "PageInfo",
+		Description: "Where a page of a connection lies in the whole list (Relay cursor connections).",
 		Fields: graphql.Fields{
-			"hasNextPage": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean)},
-			"endCursor":   &graphql.Field{Type: graphql.String},
+			"hasPreviousPage": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean),
+				Description: "With last: whether items precede the page within the cursors. Otherwise, with after: whether items precede after."},
+			"hasNextPage": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean),
+				Description: "With first: whether items follow the page within the cursors. Otherwise, with before: whether items follow before."},
+			"startCursor": &graphql.Field{Type: graphql.String, Description: "The cursor of the page's first item; null when the page is empty."},
+			"endCursor":   &graphql.Field{Type: graphql.String, Description: "The cursor of the page's last item; null when the page is empty."},
 		},
 	})
 	ts.alias = graphql.NewObject(graphql.ObjectConfig{
@@ -137,10 +143,10 @@ func (r *resolver) build() (graphql.Schema, error) {
 		IsTypeOf:    func(p graphql.IsTypeOfParams) bool { _, ok := p.Value.(claimValue); return ok },
 		Fields:      graphql.Fields{},
 	})
-	ts.entityConn = connectionType("Entity", "A page of entities, ordered by id.", ts.entity, ts.pageInfo)
-	ts.relationConn = connectionType("Relation", "A page of relations.", ts.relation, ts.pageInfo)
-	ts.claimConn = connectionType("Claim", "A page of claims.", ts.claim, ts.pageInfo)
-	ts.sourceConn = connectionType("Source", "A page of sources, ordered by id.", ts.source, ts.pageInfo)
+	ts.entityConn = r.connectionType("Entity", "A page of entities, ordered by id.", ts.entity, ts.pageInfo)
+	ts.relationConn = r.connectionType("Relation", "A page of relations.", ts.relation, ts.pageInfo)
+	ts.claimConn = r.connectionType("Claim", "A page of claims.", ts.claim, ts.pageInfo)
+	ts.sourceConn = r.connectionType("Source", "A page of sources, ordered by id.", ts.source, ts.pageInfo)
 
 	r.claimFields(&ts)
 	r.relationFields(&ts)
@@ -204,7 +210,10 @@ func (r *resolver) build() (graphql.Schema, error) {
 	}
 
 	query := r.queryType(&ts)
-	for name, f := range r.pathFields(ts.entity, ts.relation, ts.status, ts.direction) {
+	for name, f := range r.pathFields(ts.entity, ts.relation, ts.status, ts.direction, ts.typeName) {
+		query.AddFieldConfig(name, f)
+	}
+	for name, f := range r.ontologyFields(ts.typeName) {
 		query.AddFieldConfig(name, f)
 	}
 	return graphql.NewSchema(graphql.SchemaConfig{
@@ -285,11 +294,11 @@ func (r *resolver) relationFields(ts *types) {
 		"claimsConnection": &graphql.Field{Type: graphql.NewNonNull(ts.claimConn), Args: pagingArgs(stanceArg),
 			Description: "The claims a page at a time, ordered by claim id.",
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				first, after, err := page(p, cursorClaim)
+				a, err := page(p, cursorClaim)
 				if err != nil {
 					return nil, err
 				}
-				return pageOf(claimsOf(p), first, after, cursorClaim, func(c claimValue) string { return c.ID }), nil
+				return pageOf(claimsOf(p), a, cursorClaim, func(c claimValue) string { return c.ID }), nil
 			})},
 		"assertedBy": &graphql.Field{Type: nonNullList(ts.entity),
 			Description: "The claimants asserting the statement, in claim order (a source stating it itself has no claimant).",
@@ -434,7 +443,7 @@ func relationKey(st graph.Statement) string {
 }
 
 func (r *resolver) relationPage(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	first, after, err := page(p, cursorRelation)
+	a, err := page(p, cursorRelation)
 	if err != nil {
 		return nil, err
 	}
@@ -446,11 +455,11 @@ func (r *resolver) relationPage(ctx context.Context, p graphql.ResolveParams) (a
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(list, first, after, cursorRelation, relationKey), nil
+	return pageOf(list, a, cursorRelation, relationKey), nil
 }
 
 func (r *resolver) sourceClaims(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	first, after, err := page(p, cursorClaim)
+	a, err := page(p, cursorClaim)
 	if err != nil {
 		return nil, err
 	}
@@ -462,7 +471,7 @@ func (r *resolver) sourceClaims(ctx context.Context, p graphql.ResolveParams) (a
 	for i, c := range list {
 		claims[i] = claimValue{Claim: c.Claim, statement: c.Statement}
 	}
-	return pageOf(claims, first, after, cursorClaim, func(c claimValue) string { return c.statement + "\x00" + c.ID }), nil
+	return pageOf(claims, a, cursorClaim, func(c claimValue) string { return c.statement + "\x00" + c.ID }), nil
 }
 
 func (r *resolver) queryType(ts *types) *graphql.Object {
@@ -477,7 +486,7 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 				})},
 			"entities": &graphql.Field{Type: graphql.NewNonNull(ts.entityConn), Description: "Entities ordered by id, a page at a time.",
 				Args: pagingArgs(graphql.FieldConfigArgument{
-					"type":   &graphql.ArgumentConfig{Type: graphql.String, Description: "Only entities of this type."},
+					"type":   &graphql.ArgumentConfig{Type: ts.typeName, Description: "Only entities of this type."},
 					"search": &graphql.ArgumentConfig{Type: graphql.String, Description: "Only entities whose name or an alias contains this, ignoring case and diacritics."},
 				}),
 				Resolve: r.resolve(r.entities)},
@@ -488,15 +497,13 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 			"sources": &graphql.Field{Type: graphql.NewNonNull(ts.sourceConn), Description: "Sources ordered by id, a page at a time.",
 				Args: pagingArgs(nil),
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					first, after, err := page(p, cursorSource)
+					a, err := page(p, cursorSource)
 					if err != nil {
 						return nil, err
 					}
-					list, err := r.store.Sources(ctx, graph.Page{After: after, Limit: first + 1})
-					if err != nil {
-						return nil, err
-					}
-					return firstOf(list, first, cursorSource, func(s graph.Source) string { return s.ID }), nil
+					return storePage(a, cursorSource, func(s graph.Source) string { return s.ID }, func(after string, limit int) ([]graph.Source, error) {
+						return r.store.Sources(ctx, graph.Page{After: after, Limit: limit})
+					})
 				})},
 			"relation": &graphql.Field{Type: ts.relation, Description: "A relation by its id (relation:ID or ID); null when there is none.", Args: idArg,
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -506,44 +513,16 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 				Description: "Relations that are both asserted and denied, ordered by id; assertedBy and deniedBy tell who is on each side.",
 				Args:        pagingArgs(nil),
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					first, after, err := page(p, cursorDispute)
+					a, err := page(p, cursorDispute)
 					if err != nil {
 						return nil, err
 					}
-					list, err := r.store.Disputes(ctx, graph.Page{After: after, Limit: first + 1})
-					if err != nil {
-						return nil, err
-					}
-					return firstOf(list, first, cursorDispute, func(s graph.Statement) string { return s.ID }), nil
+					return storePage(a, cursorDispute, func(s graph.Statement) string { return s.ID }, func(after string, limit int) ([]graph.Statement, error) {
+						return r.store.Disputes(ctx, graph.Page{After: after, Limit: limit})
+					})
 				})},
-			"entityTypes": &graphql.Field{Type: nonNullList(graphql.String), Description: "The entity types of the ontology.",
-				Resolve: func(graphql.ResolveParams) (any, error) {
-					names := []string{}
-					for _, t := range r.ont.EntityTypes {
-						names = append(names, t.Name)
-					}
-					return names, nil
-				}},
-			"relationTypes": &graphql.Field{Type: nonNullList(graphql.String), Description: "The relation types of the ontology.",
-				Resolve: func(graphql.ResolveParams) (any, error) {
-					names := []string{}
-					for _, t := range r.ont.RelationTypes {
-						names = append(names, t.Name)
-					}
-					return names, nil
-				}},
 		},
 	})
-}
-
-// firstOf makes a connection of a page read with Limit first+1: the extra
-// item only tells that there is a next page.
-func firstOf[T any](list []T, first int, kind string, key func(T) string) map[string]any {
-	more := len(list) > first
-	if more {
-		list = list[:first]
-	}
-	return connection(list, more, kind, key)
 }
 
 // resolve wraps a resolver so that its errors reach the client mapped by
@@ -620,11 +599,11 @@ func (r *resolver) label(relType string) string {
 }
 
 func (r *resolver) entities(ctx context.Context, p graphql.ResolveParams) (any, error) {
-	first, after, err := page(p, cursorEntity)
+	a, err := page(p, cursorEntity)
 	if err != nil {
 		return nil, err
 	}
-	q := graph.EntityQuery{Limit: first + 1, After: after}
+	var q graph.EntityQuery
 	if t, ok := p.Args["type"].(string); ok {
 		if _, known := r.ont.EntityType(t); !known {
 			return nil, badInput(fmt.Sprintf("unknown entity type %q", t))
@@ -632,11 +611,11 @@ func (r *resolver) entities(ctx context.Context, p graphql.ResolveParams) (any, 
 		q.Type = t
 	}
 	q.Search, _ = p.Args["search"].(string)
-	list, err := r.store.Entities(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return firstOf(list, first, cursorEntity, func(e graph.Entity) string { return e.ID }), nil
+	return storePage(a, cursorEntity, func(e graph.Entity) string { return e.ID }, func(after string, limit int) ([]graph.Entity, error) {
+		q := q
+		q.After, q.Limit = after, limit
+		return r.store.Entities(ctx, q)
+	})
 }
 
 func (r *resolver) node(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -718,12 +697,23 @@ func optional[T any](get func(T) string) graphql.FieldResolveFn {
 	}
 }
 
-func enum(name, desc string, values map[string]string) *graphql.Enum {
+// enumValue is a value of an enum type and its description.
+type enumValue struct{ name, desc string }
+
+// enum makes an enum type whose values keep the order given: graphql-go
+// keeps them in the order of a Go map, which it gets them in, so they are
+// sorted back in place.
+func enum(name, desc string, values ...enumValue) *graphql.Enum {
 	cfg := graphql.EnumValueConfigMap{}
-	for v, d := range values {
-		cfg[v] = &graphql.EnumValueConfig{Value: v, Description: d}
+	for _, v := range values {
+		cfg[v.name] = &graphql.EnumValueConfig{Value: v.name, Description: v.desc}
 	}
-	return graphql.NewEnum(graphql.EnumConfig{Name: name, Description: desc, Values: cfg})
+	e := graphql.NewEnum(graphql.EnumConfig{Name: name, Description: desc, Values: cfg})
+	index := func(d *graphql.EnumValueDefinition) int {
+		return slices.IndexFunc(values, func(v enumValue) bool { return v.name == d.Name })
+	}
+	slices.SortFunc(e.Values(), func(a, b *graphql.EnumValueDefinition) int { return cmp.Compare(index(a), index(b)) })
+	return e
 }
 
 func nonNullList(t graphql.Type) graphql.Output {

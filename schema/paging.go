@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -23,11 +24,14 @@ const (
 	cursorDispute  = "dispute"
 )
 
-// pagingArgs are the arguments of every connection field.
+// pagingArgs are the arguments of every connection field: Relay's first
+// and after to page forwards, last and before to page backwards.
 func pagingArgs(extra graphql.FieldConfigArgument) graphql.FieldConfigArgument {
 	args := graphql.FieldConfigArgument{
-		"first": &graphql.ArgumentConfig{Type: graphql.Int, DefaultValue: defaultFirst, Description: fmt.Sprintf("Page size, at most %d.", maxFirst)},
-		"after": &graphql.ArgumentConfig{Type: graphql.String, Description: "The endCursor of the previous page."},
+		"first":  &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Return the first n items (after after), at most %d; %d when neither first nor last is given.", maxFirst, defaultFirst)},
+		"after":  &graphql.ArgumentConfig{Type: graphql.String, Description: "Only items after this cursor (the endCursor of the previous page)."},
+		"last":   &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Return the last n items (before before), at most %d.", maxFirst)},
+		"before": &graphql.ArgumentConfig{Type: graphql.String, Description: "Only items before this cursor (the startCursor of the next page)."},
 	}
 	for k, v := range extra {
 		args[k] = v
@@ -35,18 +39,55 @@ func pagingArgs(extra graphql.FieldConfigArgument) graphql.FieldConfigArgument {
 	return args
 }
 
-// page reads first and after; after is returned decoded to its key.
-func page(p graphql.ResolveParams, kind string) (first int, after string, err error) {
-	first, _ = p.Args["first"].(int)
-	if first < 0 || first > maxFirst {
-		return 0, "", badInput(fmt.Sprintf("first must be between 0 and %d", maxFirst))
-	}
-	if c, ok := p.Args["after"].(string); ok {
-		if after, err = decodeCursor(kind, c); err != nil {
-			return 0, "", err
+// pageArgs are the paging arguments of one connection field, cursors
+// decoded to their sort keys. first and last are -1 when not given.
+type pageArgs struct {
+	first, last         int
+	firstGiven          bool
+	after, before       string
+	hasAfter, hasBefore bool
+}
+
+// forward reports whether the page is read forwards from after alone: no
+// last and no before.
+func (a pageArgs) forward() bool { return a.last < 0 && !a.hasBefore }
+
+// page reads the paging arguments. With neither first nor last, first is
+// defaultFirst; both may be given, as the Relay specification allows
+// (first applies, then last).
+func page(p graphql.ResolveParams, kind string) (pageArgs, error) {
+	a := pageArgs{first: -1, last: -1}
+	for _, n := range []struct {
+		name string
+		to   *int
+	}{{"first", &a.first}, {"last", &a.last}} {
+		v, ok := p.Args[n.name].(int)
+		if !ok {
+			continue
 		}
+		if v < 0 || v > maxFirst {
+			return a, badInput(fmt.Sprintf("%s must be between 0 and %d, not %d", n.name, maxFirst, v))
+		}
+		*n.to = v
 	}
-	return first, after, nil
+	a.firstGiven = a.first >= 0
+	if a.first < 0 && a.last < 0 {
+		a.first = defaultFirst
+	}
+	var err error
+	if c, ok := p.Args["after"].(string); ok {
+		if a.after, err = decodeCursor(kind, c); err != nil {
+			return a, err
+		}
+		a.hasAfter = true
+	}
+	if c, ok := p.Args["before"].(string); ok {
+		if a.before, err = decodeCursor(kind, c); err != nil {
+			return a, err
+		}
+		a.hasBefore = true
+	}
+	return a, nil
 }
 
 // encodeCursor makes an opaque cursor from an item's sort key.
@@ -65,42 +106,112 @@ func decodeCursor(kind, c string) (string, error) {
 }
 
 // connection is the value of a Relay connection: its edges, its nodes (a
-// shortcut for edges { node }) and its page info.
-func connection[T any](items []T, more bool, kind string, key func(T) string) map[string]any {
+// shortcut for edges { node }), its page info and its total count, which
+// count resolves when asked for.
+func connection[T any](items []T, hasPrevious, hasNext bool, kind string, key func(T) string, count func() (int, error)) map[string]any {
 	edges := make([]map[string]any, len(items))
-	var end any
+	var start, end any
 	for i, it := range items {
 		c := encodeCursor(kind, key(it))
 		edges[i] = map[string]any{"cursor": c, "node": it}
+		if i == 0 {
+			start = c
+		}
 		end = c
 	}
 	return map[string]any{
-		"edges":    edges,
-		"nodes":    items,
-		"pageInfo": map[string]any{"hasNextPage": more, "endCursor": end},
+		"edges": edges,
+		"nodes": items,
+		"pageInfo": map[string]any{"hasPreviousPage": hasPrevious, "hasNextPage": hasNext,
+			"startCursor": start, "endCursor": end},
+		"totalCount": count,
 	}
 }
 
-// pageOf pages a list already sorted by key: the first items whose keys
-// sort after after.
-func pageOf[T any](items []T, first int, after string, kind string, key func(T) string) map[string]any {
-	start := 0
-	if after != "" {
-		for start < len(items) && key(items[start]) <= after {
-			start++
+// pageOf pages a whole list sorted by key as the Relay cursor connections
+// specification says: the items between after and before (by key, so a
+// cursor stays valid when its item is gone), then the first first of
+// them, then the last last. hasPreviousPage tells whether items precede
+// the page (before it within the cursors with last; before after
+// otherwise), hasNextPage likewise after it. first taken by default (when
+// neither first nor last is given) cuts the page as a given one does, but
+// when it does not, items after before still make a next page.
+func pageOf[T any](items []T, a pageArgs, kind string, key func(T) string) map[string]any {
+	lo, hi := 0, len(items)
+	if a.hasAfter {
+		for lo < hi && key(items[lo]) <= a.after {
+			lo++
 		}
 	}
-	items = items[start:]
-	more := len(items) > first
-	if more {
-		items = items[:first]
+	if a.hasBefore {
+		for hi > lo && key(items[hi-1]) >= a.before {
+			hi--
+		}
 	}
-	return connection(items, more, kind, key)
+	within := items[lo:hi]
+	var hasPrevious, hasNext bool
+	switch {
+	case a.last >= 0:
+		hasPrevious = len(within) > a.last
+	case a.hasAfter:
+		hasPrevious = lo > 0
+	}
+	switch {
+	case a.first >= 0 && (a.firstGiven || len(within) > a.first):
+		hasNext = len(within) > a.first
+	case a.hasBefore:
+		hasNext = hi < len(items)
+	}
+	if a.first >= 0 && len(within) > a.first {
+		within = within[:a.first]
+	}
+	if a.last >= 0 && len(within) > a.last {
+		within = within[len(within)-a.last:]
+	}
+	n := len(items)
+	return connection(within, hasPrevious, hasNext, kind, key, func() (int, error) { return n, nil })
+}
+
+// storePage pages a list the store reads a page at a time, ordered by key:
+// read(after, limit) returns the items after after (all with limit 0).
+// Paging forwards reads one item more than the page (to tell whether there
+// is a next page) and, after a cursor, the list's first item (to tell
+// whether there is a previous one); paging backwards, and the total count,
+// read the whole list.
+func storePage[T any](a pageArgs, kind string, key func(T) string, read func(after string, limit int) ([]T, error)) (map[string]any, error) {
+	count := func() (int, error) {
+		all, err := read("", 0)
+		return len(all), err
+	}
+	if !a.forward() {
+		all, err := read("", 0)
+		if err != nil {
+			return nil, err
+		}
+		return pageOf(all, a, kind, key), nil
+	}
+	list, err := read(a.after, a.first+1)
+	if err != nil {
+		return nil, err
+	}
+	hasNext := len(list) > a.first
+	if hasNext {
+		list = list[:a.first]
+	}
+	hasPrevious := false
+	if a.hasAfter {
+		head, err := read("", 1)
+		if err != nil {
+			return nil, err
+		}
+		hasPrevious = len(head) > 0 && key(head[0]) <= a.after
+	}
+	return connection(list, hasPrevious, hasNext, kind, key, count), nil
 }
 
 // connectionType returns the NameConnection and NameEdge types of a node
 // type.
-func connectionType(name, desc string, node graphql.Output, pageInfo *graphql.Object) *graphql.Object {
+func (r *resolver) connectionType(name, desc string, node graphql.Output, pageInfo *graphql.Object) *graphql.Object {
 	edge := graphql.NewObject(graphql.ObjectConfig{
 		Name: name + "Edge",
 		Fields: graphql.Fields{
@@ -115,6 +226,14 @@ func connectionType(name, desc string, node graphql.Output, pageInfo *graphql.Ob
 			"edges":    &graphql.Field{Type: nonNullList(edge)},
 			"nodes":    &graphql.Field{Type: nonNullList(node)},
 			"pageInfo": &graphql.Field{Type: graphql.NewNonNull(pageInfo)},
+			"totalCount": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "How many items the whole list has, whatever the page.",
+				Resolve: r.resolve(func(_ context.Context, p graphql.ResolveParams) (any, error) {
+					count, _ := p.Source.(map[string]any)["totalCount"].(func() (int, error))
+					if count == nil {
+						return 0, nil
+					}
+					return count()
+				})},
 		},
 	})
 }

@@ -13,12 +13,12 @@ import (
 
 // pathFields returns the Query fields of path exploration: paths,
 // shortestPath, mostCrediblePaths and neighborhood. entity, relation,
-// status and direction are the schema's own types.
-func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, status *graphql.Enum, direction *graphql.Enum) graphql.Fields {
-	hopDirection := enum("HopDirection", "Which way a hop walks its statement.", map[string]string{
-		"FORWARD":  "From the statement's subject to its object.",
-		"BACKWARD": "From the statement's object to its subject.",
-	})
+// status, direction and typeName (EntityTypeName) are the schema's own
+// types.
+func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, status, direction *graphql.Enum, typeName graphql.Input) graphql.Fields {
+	hopDirection := enum("HopDirection", "Which way a hop walks its statement.",
+		enumValue{"FORWARD", "From the statement's subject to its object."},
+		enumValue{"BACKWARD", "From the statement's object to its subject."})
 	hop := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Hop",
 		Description: "One step of a path: a relation walked from one entity to the next.",
@@ -93,7 +93,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			"types":       &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Walk only these relation types."},
 			"status":      &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(status)), Description: "Walk only statements with these statuses."},
 			"direction":   &graphql.ArgumentConfig{Type: direction, DefaultValue: string(graph.Both), Description: "OUT follows statements subject → object, IN against, BOTH either way. Symmetric relations are walked either way."},
-			"entityTypes": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Pass only through entities of these types."},
+			"entityTypes": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(typeName)), Description: "Pass only through entities of these types."},
 			"exclude":     &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.ID)), Description: "Never pass through these entities."},
 			"claimant":    &graphql.ArgumentConfig{Type: graphql.ID, Description: "Walk only statements with a claim by this entity."},
 			"source":      &graphql.ArgumentConfig{Type: graphql.ID, Description: "Walk only statements with a claim from this source."},
@@ -112,11 +112,10 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 		}
 		return args
 	}
-	pathMode := enum("PathMode", "How paths is to search.", map[string]string{
-		"SHORTEST": "The k shortest loopless paths, fewest hops first.",
-		"CREDIBLE": "The k best-supported paths, lowest evidence cost first.",
-		"ALL":      "Every simple path up to maxDepth (an error when there are more than limit).",
-	})
+	pathMode := enum("PathMode", "How paths is to search.",
+		enumValue{"SHORTEST", "The k shortest loopless paths, fewest hops first, then the cheapest (lowest cost)."},
+		enumValue{"CREDIBLE", "The k best-supported paths, lowest evidence cost first."},
+		enumValue{"ALL", "Every simple path up to maxDepth, fewest hops first, then the cheapest (an error when there are more than limit)."})
 	allArgs := pathArgs(true)
 	allArgs["mode"] = &graphql.ArgumentConfig{Type: pathMode, DefaultValue: "SHORTEST"}
 	allArgs["limit"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("With mode ALL, the most paths to return (default %d, at most %d); more is an error.", path.DefaultPathLimit, path.MaxPathLimit)}
@@ -191,8 +190,18 @@ func (r *resolver) pathQuery(args map[string]any) (path.PathQuery, error) {
 	return q, nil
 }
 
+// countArgs are the path arguments that count something (paths, hops,
+// entities): given, they must be at least 1. Left out, they take their
+// defaults; an explicit 0 is a mistake, not a request for the default.
+var countArgs = []string{"k", "maxDepth", "limit", "maxExpanded", "maxNodes"}
+
 // filter reads the filter arguments shared by the path fields.
 func (r *resolver) filter(args map[string]any) (path.Filter, error) {
+	for _, name := range countArgs {
+		if n, ok := args[name].(int); ok && n < 1 {
+			return path.Filter{}, badInput(fmt.Sprintf("%s must be at least 1, not %d", name, n))
+		}
+	}
 	f := path.Filter{
 		Types:       asList(args["types"]),
 		EntityTypes: asList(args["entityTypes"]),

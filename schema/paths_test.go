@@ -70,8 +70,11 @@ func TestPathFilters(t *testing.T) {
 		want  [][]string
 	}{
 		{"only reported statements leave no path", `paths(from:"india", to:"afghan-taliban", status:[REPORTED])`, nil},
-		{"k shortest lists the longer detours after", `paths(from:"india", to:"afghan-taliban", k: 3)`,
-			[][]string{{"india", "ttp", "afghan-taliban"}, {"india", "bla", "afghanistan", "afghan-taliban"}, {"india", "ttp", "afghanistan", "afghan-taliban"}}},
+		{"k shortest lists the longer detours after, cheaper first", `paths(from:"india", to:"afghan-taliban", k: 3)`,
+			[][]string{{"india", "ttp", "afghan-taliban"}, {"india", "ttp", "afghanistan", "afghan-taliban"}, {"india", "bla", "afghanistan", "afghan-taliban"}}},
+		{"all paths are ordered by length, then cost", `paths(from:"india", to:"afghan-taliban", mode: ALL, maxDepth: 3)`,
+			[][]string{{"india", "ttp", "afghan-taliban"}, {"india", "ttp", "afghanistan", "afghan-taliban"},
+				{"india", "bla", "afghanistan", "afghan-taliban"}, {"india", "ttp", "afghanistan", "afghan-taliban"}}},
 		{"excluding the TTP forces a detour", `paths(from:"india", to:"afghan-taliban", exclude:["ttp"])`,
 			[][]string{{"india", "bla", "afghanistan", "afghan-taliban"}}},
 		{"following statements one way only", `paths(from:"afghan-taliban", to:"india", direction: OUT)`, nil},
@@ -81,8 +84,11 @@ func TestPathFilters(t *testing.T) {
 			var d struct{ Paths []pathData }
 			mustDo(t, h, `{ `+tt.query+` `+pathSelection+` }`, &d)
 			var got [][]string
-			for _, p := range d.Paths {
+			for i, p := range d.Paths {
 				got = append(got, p.nodes())
+				if i > 0 && p.Length == d.Paths[i-1].Length && p.Cost < d.Paths[i-1].Cost {
+					t.Errorf("path %d costs %d, after one of the same length that costs %d", i, p.Cost, d.Paths[i-1].Cost)
+				}
 			}
 			if !slices.EqualFunc(got, tt.want, slices.Equal) {
 				t.Errorf("paths = %v, want %v", got, tt.want)
@@ -146,6 +152,12 @@ func TestPathErrors(t *testing.T) {
 		{"unknown relation type", `{ paths(from:"india", to:"ttp", types:["funds"]) { length } }`, CodeBadUserInput},
 		{"budget exceeded", `{ paths(from:"india", to:"afghan-taliban", mode: ALL, maxDepth: 8, maxExpanded: 2) { length } }`, CodeBadUserInput},
 		{"k over the cap", `{ paths(from:"india", to:"ttp", k: 100000) { length } }`, CodeBadUserInput},
+		{"k zero", `{ paths(from:"india", to:"ttp", k: 0) { length } }`, CodeBadUserInput},
+		{"k negative", `{ mostCrediblePaths(from:"india", to:"ttp", k: -1) { length } }`, CodeBadUserInput},
+		{"maxDepth zero", `{ shortestPath(from:"india", to:"ttp", maxDepth: 0) { length } }`, CodeBadUserInput},
+		{"limit zero", `{ paths(from:"india", to:"ttp", mode: ALL, limit: 0) { length } }`, CodeBadUserInput},
+		{"maxExpanded zero", `{ paths(from:"india", to:"ttp", maxExpanded: 0) { length } }`, CodeBadUserInput},
+		{"maxNodes zero", `{ neighborhood(id:"india", maxNodes: 0) { nodes { depth } } }`, CodeBadUserInput},
 		{"bad date", `{ paths(from:"india", to:"ttp", asOf: "last week") { length } }`, CodeBadUserInput},
 	}
 	for _, tt := range tests {

@@ -204,7 +204,7 @@ func TestEntitiesPaging(t *testing.T) {
 	var typed struct {
 		Entities struct{ Nodes []struct{ ID string } }
 	}
-	mustDo(t, h, `{ entities(type: "Country") { nodes { id } } }`, &typed)
+	mustDo(t, h, `{ entities(type: Country) { nodes { id } } }`, &typed)
 	if len(typed.Entities.Nodes) != 3 {
 		t.Errorf("countries = %v", typed.Entities.Nodes)
 	}
@@ -224,7 +224,9 @@ func TestErrorsCarryStableCodes(t *testing.T) {
 	}{
 		{"first over the cap", `{ entities(first: 1000000) { nodes { id } } }`, CodeBadUserInput},
 		{"unknown relation type", `{ entity(id:"india") { relations(types:["invented"]) { id } } }`, CodeBadUserInput},
-		{"unknown entity type filter", `{ entities(type: "Planet") { nodes { id } } }`, CodeBadUserInput},
+		{"unknown entity type filter", `{ entities(type: Planet) { nodes { id } } }`, CodeValidationFailed},
+		{"entity type filter given as a string", `{ entities(type: "Country") { nodes { id } } }`, CodeValidationFailed},
+		{"unknown entity type in a path filter", `{ paths(from: "india", to: "ttp", entityTypes: [Planet]) { length } }`, CodeValidationFailed},
 		{"bad cursor", `{ entities(after: "!!") { nodes { id } } }`, CodeBadUserInput},
 		{"syntax error", `{ entity(id:"india") { name }`, CodeParseFailed},
 		{"unknown field", `{ entity(id:"india") { nickname } }`, CodeValidationFailed},

@@ -265,7 +265,7 @@ func findPeople(ctx context.Context, u string, n int) ([]string, error) {
 	var after any // null: the first page
 	for range 20 {
 		body, _ := json.Marshal(map[string]any{
-			"query":     `query($after: String) { entities(type: "Person", first: 100, after: $after) { nodes { id } pageInfo { endCursor hasNextPage } } }`,
+			"query":     `query($after: String) { entities(type: Person, first: 100, after: $after) { nodes { id } pageInfo { endCursor hasNextPage } } }`,
 			"variables": map[string]any{"after": after},
 		})
 		var page struct {

@@ -86,7 +86,7 @@ func TestReadsUnderLoadDuringImport(t *testing.T) {
 		fmt.Sprintf(`{ entity(id:"film-%d") { name relations { type to { id } } } }`, oldFilms),
 		fmt.Sprintf(`{ entity(id:"film-%d") { name } }`, newFilms-1),
 		fmt.Sprintf(`{ entity(id:"film-%d") { relations(types:["directed-by"]) { to { id } } } }`, oldFilms-1),
-		`{ entities(type:"Person", first: 30) { nodes { id name } } }`,
+		`{ entities(type: Person, first: 30) { nodes { id name } } }`,
 		`{ entity(id:"person-5") { relations(types:["acted-in"]) { to { id } attributes { key value } status } } }`, // the same in both
 	}
 	ask := func(probe int) (string, error) {

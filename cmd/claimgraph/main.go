@@ -10,6 +10,7 @@
 //	claimgraph retract [--store URL] --source ID
 //	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
 //	claimgraph check  [--store URL]
+//	claimgraph schema [--store URL]
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the
@@ -43,6 +44,9 @@
 // then everything read back through the store; it fails, naming the file,
 // when the store is damaged. Every command refuses a bolt file that fails
 // the same page check when it opens the store.
+//
+// schema prints the GraphQL schema generated from the store's ontology in
+// the schema definition language; the same ontology always prints the same.
 //
 // --store (environment CLAIMGRAPH_STORE) chooses the store: bolt:PATH (the
 // default, bolt:claimgraph.db, an embedded file), memory: (gone on exit) or

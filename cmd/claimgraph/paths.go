@@ -35,6 +35,9 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError{"paths takes two entity ids: claimgraph paths india afghan-taliban"}
 	}
 	q.From, q.To = rest[0], rest[1]
+	if q.K < 1 {
+		return usageError{fmt.Sprintf("--k %d: want at least 1", q.K)}
+	}
 	q.Types, q.Exclude = splitList(types), splitList(exclude)
 	for _, s := range splitList(status) {
 		q.Status = append(q.Status, graph.Status(strings.ToUpper(s)))

@@ -31,6 +31,7 @@ const usage = `usage:
   claimgraph retract [--store URL] --source ID
   claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
   claimgraph check  [--store URL]
+  claimgraph schema [--store URL]
 
 --store URL (env CLAIMGRAPH_STORE): bolt:PATH (default bolt:claimgraph.db),
 memory:, or postgres://...
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runExport(ctx, args, getenv, stdout, stderr)
 	case "check":
 		return runCheck(ctx, args, getenv, stdout, stderr)
+	case "schema":
+		return runSchema(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

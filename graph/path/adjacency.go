@@ -31,6 +31,7 @@ type Adjacency struct {
 	flags  []uint8 // hopForward, hopSymmetric of hops[j]
 	rel    []int32 // the number of hops[j]'s relation type in rels
 	rels   []string
+	cost   []int32 // HopCost(hops[j])
 	// entities counts the numbered ids that are entities.
 	entities int
 }
@@ -120,7 +121,7 @@ func NewAdjacency(snap graph.Snapshot) *Adjacency {
 		}
 	}
 	relNum := map[string]int32{}
-	g.to, g.flags, g.rel = make([]int32, n), make([]uint8, n), make([]int32, n)
+	g.to, g.flags, g.rel, g.cost = make([]int32, n), make([]uint8, n), make([]int32, n), make([]int32, n)
 	for v := range ids {
 		if g.lo[v] < 0 {
 			continue
@@ -128,7 +129,7 @@ func NewAdjacency(snap graph.Snapshot) *Adjacency {
 		slices.SortFunc(g.hops[g.lo[v]:g.hi[v]], compareHops)
 		for j := g.lo[v]; j < g.hi[v]; j++ {
 			h := &g.hops[j]
-			g.to[j], g.flags[j] = g.num[h.To], hopFlags(h)
+			g.to[j], g.flags[j], g.cost[j] = g.num[h.To], hopFlags(h), int32(HopCost(*h))
 			r, ok := relNum[h.Statement.Type]
 			if !ok {
 				r = int32(len(g.rels))

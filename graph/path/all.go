@@ -8,8 +8,8 @@ import (
 )
 
 // AllSimplePaths returns every simple path from q.From to q.To of at most
-// q.MaxDepth hops, ordered by length, then entity ids along the path, then
-// statement ids. When there are more than q.Limit, it returns Invalid rather
+// q.MaxDepth hops, ordered by length, then cost, then entity ids along the
+// path, then statement ids. When there are more than q.Limit, it returns Invalid rather
 // than a partial list. Other errors as ShortestPaths.
 //
 // It runs a depth-first search pruned by the distances to q.To (one backward

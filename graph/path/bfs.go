@@ -8,7 +8,8 @@ import (
 
 // ShortestPaths returns the shortest path from q.From to q.To, or with
 // q.K > 1 the q.K shortest (see KShortestPaths). Among paths of equal length
-// it returns the first by entity ids along the path, then statement ids. No
+// it returns the cheapest (by HopCost), then the first by entity ids along
+// the path, then statement ids. No
 // path within q.MaxDepth is an empty result, not an error.
 //
 // A single path is found by a bidirectional breadth-first search, which
@@ -29,8 +30,8 @@ func ShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error
 }
 
 // KShortestPaths returns the q.K shortest simple paths from q.From to q.To
-// by Yen's algorithm, ordered by length, then by entity ids along the path,
-// then statement ids; fewer when fewer exist. Two paths through the same
+// by Yen's algorithm, ordered by length, then cost, then by entity ids
+// along the path, then statement ids; fewer when fewer exist. Two paths through the same
 // entities by different statements are different paths. Errors as
 // ShortestPaths.
 func KShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
@@ -39,8 +40,9 @@ func KShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, erro
 	})
 }
 
-// shortest finds the first (by compareByLength) shortest path of at most
-// maxLen hops from src to dst avoiding b, by bidirectional BFS.
+// shortest finds the first (by compareByLength: cost, then ids) shortest
+// path of at most maxLen hops from src to dst avoiding b, by bidirectional
+// BFS.
 func (s *search) shortest(ctx context.Context, src, dst int32, maxLen int, b *blocks) ([]Hop, bool, error) {
 	sc := s.sc
 	r := &bidi{s: s, src: src, dst: dst, b: b, fwd: &sc.sides[0], bwd: &sc.sides[1]}
@@ -48,7 +50,6 @@ func (s *search) shortest(ctx context.Context, src, dst int32, maxLen int, b *bl
 	r.fwd.start(src, false, n)
 	r.bwd.start(dst, true, n)
 	sc.dead.reset(n)
-	sc.good.reset(n)
 	sc.meets.reset(n)
 	for r.fwd.depth+r.bwd.depth < maxLen && len(r.fwd.frontier) > 0 && len(r.bwd.frontier) > 0 {
 		side, other := r.fwd, r.bwd
@@ -73,8 +74,8 @@ func (s *search) shortest(ctx context.Context, src, dst int32, maxLen int, b *bl
 
 // bidi is the state of one bidirectional BFS. Its marks live in the
 // query's scratch: dead holds the hubs a side declined to expand, meets the
-// meets on shortest paths, good the entities path found to lie on one (or
-// not).
+// meets on shortest paths, costF and costB the cheapest cost on to dst of
+// the entities path met before and after the meets.
 type bidi struct {
 	s        *search
 	src, dst int32
@@ -168,85 +169,120 @@ func (r *bidi) bestMeets(ctx context.Context, meets []int32) (int, []int32, erro
 	return length, best, nil
 }
 
-// path returns the first (by entity ids, then statement ids) path of the
-// given length through one of the meets: greedily the least next hop that
-// still lies on a shortest path.
+// path returns the best path of the given length through one of the
+// meets: the cheapest (by HopCost), and among those the first by entity
+// ids, then statement ids. The cheapest cost on from each entity of the
+// shortest-path graph is computed first (costOn); then each step takes the
+// least hop, in hop order (by To, then statement id), that keeps to it.
 func (r *bidi) path(ctx context.Context, length int, best []int32) ([]Hop, error) {
 	s := r.s
 	pos, _ := r.fwd.dist.get(best[0])
+	s.sc.costF.reset(len(s.ids))
+	s.sc.costB.reset(len(s.ids))
+	want, err := r.costFrom(ctx, r.src, int32(length), pos, 0)
+	if err != nil {
+		return nil, err
+	}
+	if want < 0 {
+		return nil, graph.Errorf(graph.Internal, "path search lost its way at %q", s.ids[r.src])
+	}
 	hops := make([]Hop, 0, length)
 	cur := r.src
-	for range pos {
-		j, ok, err := r.forwardStep(ctx, cur, pos)
+	for i := range int32(length) {
+		j, rest, err := r.cheapestStep(ctx, cur, int32(length), pos, i, want)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
+		if j < 0 {
 			return nil, graph.Errorf(graph.Internal, "path search lost its way at %q", s.ids[cur])
 		}
-		hops, cur = append(hops, *s.hop(j)), s.to[j]
-	}
-	for i := int(pos); i < length; i++ {
-		j, err := r.backwardStep(ctx, cur, int32(length-i-1))
-		if err != nil {
-			return nil, err
-		}
-		hops, cur = append(hops, *s.hop(j)), s.to[j]
+		hops, cur, want = append(hops, *s.hop(j)), s.to[j], rest
 	}
 	return hops, nil
 }
 
-// onPath reports whether a shortest path through the meets at distance pos
-// from src goes on from v.
-func (r *bidi) onPath(ctx context.Context, v, pos int32) (bool, error) {
+// costFrom returns the cost of the cheapest way on from v, at position i
+// of a path of the given length through the meets at position pos, to dst;
+// -1 when there is none. Before pos the way goes by the forward side's
+// distances (v is at forward distance i), from pos on by the backward
+// side's (v is at backward distance length-i).
+func (r *bidi) costFrom(ctx context.Context, v, length, pos, i int32) (int, error) {
 	sc := r.s.sc
-	if d, _ := r.fwd.dist.get(v); d == pos {
-		return sc.meets.has(v), nil
+	memo := &sc.costF
+	if i >= pos {
+		memo = &sc.costB
+		if i == pos && !sc.meets.has(v) {
+			return -1, nil
+		}
+		if i == length {
+			if v == r.dst {
+				return 0, nil
+			}
+			return -1, nil
+		}
 	}
-	if g, ok := sc.good.get(v); ok {
-		return g, nil
+	if c, ok := memo.get(v); ok {
+		return c, nil
 	}
-	_, g, err := r.forwardStep(ctx, v, pos)
-	sc.good.set(v, g)
-	return g, err
+	best := -1
+	err := r.steps(ctx, v, length, pos, i, func(j int32, rest int) bool {
+		if c := r.s.cost(j) + rest; best < 0 || c < best {
+			best = c
+		}
+		return true
+	})
+	if err != nil {
+		return 0, err
+	}
+	memo.set(v, best)
+	return best, nil
 }
 
-// forwardStep returns the least hop from v, an entity the forward side
-// expanded, to an entity one layer further that is on a path (onPath).
-func (r *bidi) forwardStep(ctx context.Context, v, pos int32) (int32, bool, error) {
+// steps calls yield, in hop order, with each hop j from v (at position i)
+// that lies on a path through the meets, and the cheapest cost on from its
+// To; it stops when yield returns false.
+func (r *bidi) steps(ctx context.Context, v, length, pos, i int32, yield func(j int32, rest int) bool) error {
 	s := r.s
-	if s.sc.dead.has(v) {
-		return -1, false, nil
+	if i < pos && s.sc.dead.has(v) {
+		return nil
 	}
 	lo, hi, err := s.span(ctx, v)
 	if err != nil {
-		return -1, false, err
-	}
-	dv, _ := r.fwd.dist.get(v)
-	for j := lo; j < hi; j++ {
-		if d, ok := r.fwd.dist.get(s.to[j]); !ok || d != dv+1 || !s.usable(v, j, false, r.b) {
-			continue
-		}
-		if ok, err := r.onPath(ctx, s.to[j], pos); err != nil || ok {
-			return j, ok, err
-		}
-	}
-	return -1, false, nil
-}
-
-// backwardStep returns the least hop from v to an entity the backward side
-// reached at distance d from dst and could walk through.
-func (r *bidi) backwardStep(ctx context.Context, v, d int32) (int32, error) {
-	s := r.s
-	lo, hi, err := s.span(ctx, v)
-	if err != nil {
-		return -1, err
+		return err
 	}
 	for j := lo; j < hi; j++ {
 		w := s.to[j]
-		if dd, ok := r.bwd.dist.get(w); ok && dd == d && !s.sc.dead.has(w) && s.usable(v, j, false, r.b) {
-			return j, nil
+		if i < pos {
+			if d, ok := r.fwd.dist.get(w); !ok || d != i+1 {
+				continue
+			}
+		} else if d, ok := r.bwd.dist.get(w); !ok || d != length-i-1 || s.sc.dead.has(w) {
+			continue
+		}
+		if !s.usable(v, j, false, r.b) {
+			continue
+		}
+		rest, err := r.costFrom(ctx, w, length, pos, i+1)
+		if err != nil {
+			return err
+		}
+		if rest >= 0 && !yield(j, rest) {
+			return nil
 		}
 	}
-	return -1, graph.Errorf(graph.Internal, "path search lost its way at %q", s.ids[v])
+	return nil
+}
+
+// cheapestStep returns the first hop from v, at position i, on a way of
+// cost want, and the cost of the way on from its To; -1 when there is none.
+func (r *bidi) cheapestStep(ctx context.Context, v, length, pos, i int32, want int) (int32, int, error) {
+	found, rest := int32(-1), 0
+	err := r.steps(ctx, v, length, pos, i, func(j int32, c int) bool {
+		if r.s.cost(j)+c == want {
+			found, rest = j, c
+			return false
+		}
+		return true
+	})
+	return found, rest, err
 }

@@ -249,10 +249,13 @@ func compareLex(a, b Path) int {
 	return len(a.Hops) - len(b.Hops)
 }
 
-// compareByLength orders paths by length, then compareLex.
+// compareByLength orders paths by length, then cost, then compareLex.
 func compareByLength(a, b Path) int {
 	if a.Length != b.Length {
 		return a.Length - b.Length
+	}
+	if a.Cost != b.Cost {
+		return a.Cost - b.Cost
 	}
 	return compareLex(a, b)
 }

@@ -169,7 +169,7 @@ func (p refPath) String() string {
 }
 
 func refByLength(a, b refPath) int {
-	return cmp.Or(cmp.Compare(len(a.stmts), len(b.stmts)), slices.Compare(a.nodes, b.nodes), slices.Compare(a.stmts, b.stmts))
+	return cmp.Or(cmp.Compare(len(a.stmts), len(b.stmts)), cmp.Compare(a.cost, b.cost), slices.Compare(a.nodes, b.nodes), slices.Compare(a.stmts, b.stmts))
 }
 
 func refByCost(a, b refPath) int { return cmp.Or(cmp.Compare(a.cost, b.cost), refByLength(a, b)) }
@@ -264,7 +264,8 @@ func (g randGraph) refCost(st graph.Statement) int {
 	return HopCost(Hop{Statement: st, Sources: g.n.sources})
 }
 
-// refPaths enumerates every simple path q allows, sorted by length.
+// refPaths enumerates every simple path q allows, sorted by length, then
+// cost, then ids.
 func (g randGraph) refPaths(q PathQuery) []refPath {
 	var out []refPath
 	onPath := map[string]bool{q.From: true}

@@ -64,8 +64,9 @@ type scratch struct {
 	kept marks[bool]
 	// sides are the two sides of a bidirectional BFS.
 	sides [2]bfsSide
-	// dead, good and meets: see bidi.
-	dead, good, meets marks[bool]
+	// dead, meets, costF and costB: see bidi.
+	dead, meets  marks[bool]
+	costF, costB marks[int]
 	// dist holds the distances of a one-sided BFS (distancesTo,
 	// Neighborhood), onPath the entities on the path of the depth-first
 	// search of AllSimplePaths.

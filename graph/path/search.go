@@ -342,6 +342,9 @@ func (s *search) usable(v, j int32, reverse bool, b *blocks) bool {
 
 // cost returns the HopCost of hop j.
 func (s *search) cost(j int32) int {
+	if s.g != nil {
+		return int(s.g.cost[j])
+	}
 	if c, ok := s.costs[j]; ok {
 		return c
 	}

@@ -50,7 +50,7 @@
   const RELATION_FIELDS = `id type label status validFrom validUntil attributes { key value }
     claims { id stance quote said credibility claimant { id name }
       source { id title publisher url published reliability } }`;
-  const Q_META = '{ entityTypes relationTypes }';
+  const Q_META = '{ ontology { entityTypes { name } relationTypes { name } } }';
   const Q_SEARCH = `query Search($q: String!) {
     entities(search: $q, first: 8) { nodes { id type name aliases } } }`;
   const Q_NEIGHBORHOOD = `query Neighborhood($id: ID!, $types: [String!], $status: [Status!], $asOf: String) {
@@ -1128,7 +1128,11 @@
   async function start() {
     buildFilters();
     try {
-      meta = await gql(Q_META);
+      const { ontology } = await gql(Q_META);
+      meta = {
+        entityTypes: ontology.entityTypes.map((t) => t.name),
+        relationTypes: ontology.relationTypes.map((t) => t.name),
+      };
     } catch (err) {
       setStatus(err.message, true);
     }
