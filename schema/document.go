@@ -27,10 +27,12 @@ import (
 //     selected operation or not, since graphql-go validates them all) is
 //     counted: operations, fragments, variable definitions, arguments and
 //     directives (measureDocument);
-//  3. a validation pass with the fragment-cycle rule alone, since a cycle
-//     sends the other rules into endless recursion;
-//  4. fields, with fragments expanded, and selection depth, over every
-//     operation and fragment (walker);
+//  3. a search for fragment cycles (fragmentCycle), since a cycle sends
+//     graphql-go's rules into endless recursion, and its own cycle rule
+//     reports every cycle at a quadratic cost;
+//  4. fields, with fragments expanded, pairs of fields that share a
+//     response name, and selection depth, over every operation and
+//     fragment (walker);
 //  5. the full validation, stopped once it has found more errors than a
 //     response shows or the request's context ends (guardRules).
 //
@@ -203,6 +205,111 @@ func (s documentSize) check(l Limits) *requestError {
 		}
 	}
 	return nil
+}
+
+// fragmentCycle finds a fragment that spreads itself, directly or through
+// others, by an iterative depth-first search over the fragments in
+// document order, linear in the fragments and spreads of doc. graphql-go's
+// own rule reports every cycle, with every spread along each, which costs
+// the square of the spreads; this one stops at the first. It returns the
+// error graphql-go would give for that cycle, its locations as bare
+// offsets (see locate), or nil.
+func fragmentCycle(doc *ast.Document) []gqlerrors.FormattedError {
+	frags := map[string]*ast.FragmentDefinition{}
+	var order []*ast.FragmentDefinition
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok {
+			if _, dup := frags[f.Name.Value]; !dup {
+				frags[f.Name.Value] = f
+				order = append(order, f)
+			}
+		}
+	}
+	spreads := map[string][]*ast.FragmentSpread{} // each fragment's, at any depth
+	for name, f := range frags {
+		sets := []*ast.SelectionSet{f.SelectionSet}
+		for len(sets) > 0 {
+			set := sets[len(sets)-1]
+			sets = sets[:len(sets)-1]
+			if set == nil {
+				continue
+			}
+			for _, sel := range set.Selections {
+				switch sel := sel.(type) {
+				case *ast.FragmentSpread:
+					spreads[name] = append(spreads[name], sel)
+				case *ast.Field:
+					sets = append(sets, sel.SelectionSet)
+				case *ast.InlineFragment:
+					sets = append(sets, sel.SelectionSet)
+				}
+			}
+		}
+	}
+	const (
+		unseen = iota
+		onPath
+		done
+	)
+	state := map[string]int{}
+	type step struct {
+		name string
+		next int // the index of the next spread of name to follow
+	}
+	for _, root := range order {
+		if state[root.Name.Value] != unseen {
+			continue
+		}
+		var path []step               // the fragments being searched
+		var via []*ast.FragmentSpread // the spread that led to each after the first
+		entered := map[string]int{}   // a fragment on the path: its index in via
+		path = append(path, step{name: root.Name.Value})
+		state[root.Name.Value], entered[root.Name.Value] = onPath, 0
+		for len(path) > 0 {
+			top := &path[len(path)-1]
+			if top.next == len(spreads[top.name]) {
+				state[top.name] = done
+				delete(entered, top.name)
+				path = path[:len(path)-1]
+				if len(via) > 0 && len(path) > 0 {
+					via = via[:len(via)-1]
+				}
+				continue
+			}
+			sp := spreads[top.name][top.next]
+			top.next++
+			target := sp.Name.Value
+			if frags[target] == nil {
+				continue // an unknown fragment: the full validation reports it
+			}
+			switch state[target] {
+			case onPath:
+				cycle := via[entered[target]:]
+				names := make([]string, len(cycle))
+				locs := make([]location.SourceLocation, 0, len(cycle)+1)
+				for i, c := range cycle {
+					names[i] = c.Name.Value
+					locs = append(locs, offsetLocation(c))
+				}
+				locs = append(locs, offsetLocation(sp))
+				return []gqlerrors.FormattedError{{Message: graphql.CycleErrorMessage(target, names), Locations: locs}}
+			case unseen:
+				state[target], entered[target] = onPath, len(via)+1
+				via = append(via, sp)
+				path = append(path, step{name: target})
+			}
+		}
+	}
+	return nil
+}
+
+// offsetLocation is the location of a node as graphql-go gives it for a
+// document parsed without its text: line 1, column offset+1.
+func offsetLocation(n ast.Node) location.SourceLocation {
+	if n.GetLoc() == nil {
+		return location.SourceLocation{Line: 1, Column: 1}
+	}
+	return location.SourceLocation{Line: 1, Column: n.GetLoc().Start + 1}
 }
 
 // walker measures operations and fragments with fragments expanded: their

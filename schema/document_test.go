@@ -386,3 +386,42 @@ func TestValidationStopsWhenTheContextEnds(t *testing.T) {
 }
 
 func defaultLimits() Limits { return Limits{}.withDefaults() }
+
+// TestFragmentCycleMatchesGraphQLGo checks that the cycle search gives the
+// first error graphql-go's own rule gives, locations included, and none
+// for a document without cycles.
+func TestFragmentCycleMatchesGraphQLGo(t *testing.T) {
+	h := newHandler(t)
+	b := h.current(t.Context())
+	for _, tc := range []struct{ name, q string }{
+		{"a fragment spreading itself", `{ ...A } fragment A on Query { ...A }`},
+		{"two fragments spreading each other", "{ ...A }\nfragment A on Query { ...B }\nfragment B on Query { ...A }"},
+		{"a cycle through fields and inline fragments", "{ ...A }\nfragment A on Query { entity(id:\"x\") { ...B } }\nfragment B on Entity { ... on Country { ...C } }\r\nfragment C on Entity { ...B }"},
+		{"a cycle entered from outside", "{ ...A } fragment A on Query { ...B ...B } fragment B on Query { ...C } fragment C on Query { ...D } fragment D on Query { ...B }"},
+		{"no cycle", "{ ...A ...B } fragment A on Query { ...B ...C } fragment B on Query { ...C } fragment C on Query { __typename }"},
+		{"an unknown fragment", "{ ...A } fragment A on Query { ...Z }"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			withText, err := parser.Parse(parser.ParseParams{Source: tc.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := graphql.ValidateDocument(&b.schema, withText, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}).Errors
+			doc, err := parser.Parse(parser.ParseParams{Source: tc.q, Options: parser.ParseOptions{NoSource: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := fragmentCycle(doc)
+			locate(tc.q, got)
+			if len(want) == 0 || len(got) == 0 {
+				if len(want) != len(got) {
+					t.Fatalf("errors %v, want %v", got, want)
+				}
+				return
+			}
+			if got[0].Message != want[0].Message || fmt.Sprint(got[0].Locations) != fmt.Sprint(want[0].Locations) {
+				t.Errorf("got %s at %v, want %s at %v", got[0].Message, got[0].Locations, want[0].Message, want[0].Locations)
+			}
+		})
+	}
+}

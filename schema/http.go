@@ -461,7 +461,7 @@ func (h *Handler) ResultCacheStats() ResultCacheStats {
 // prepare parses and validates a request, in the order that keeps
 // graphql-go safe and its work linear in the request (see document.go):
 // token and nesting counts, parse, counts of the document's parts,
-// fragment-cycle check alone, field-count, depth and introspection checks,
+// fragment-cycle check, field, field-pair, depth and introspection checks,
 // then the full validation, which stops when ctx ends. Documents that
 // pass are cached. With queryOnly (a GET), an operation other than a query
 // is refused as soon as it is known, before validation.
@@ -497,8 +497,8 @@ func (h *Handler) prepare(ctx context.Context, b *built, req Request, queryOnly 
 	if rerr := measureDocument(doc).check(h.opts.Limits); rerr != nil {
 		return nil, rerr
 	}
-	if res := graphql.ValidateDocument(&b.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}); !res.IsValid {
-		return nil, h.validationFailed(req.Query, res.Errors, false)
+	if errs := fragmentCycle(doc); errs != nil {
+		return nil, h.validationFailed(req.Query, errs, false)
 	}
 	op, opErr := operation(doc, req.OperationName)
 	if opErr != nil {
