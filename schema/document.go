@@ -127,6 +127,7 @@ type documentSize struct {
 	operations, fragments int
 	variables             int // variable definitions in the document
 	opVariables           int // the most variable definitions of one operation
+	variableUses          int // variables used in argument values, lists and objects included
 	arguments             int // arguments of fields and directives
 	fieldArguments        int // the most arguments of one field or directive
 	directives            int
@@ -138,9 +139,27 @@ type documentSize struct {
 func measureDocument(doc *ast.Document) documentSize {
 	var s documentSize
 	var directives func([]*ast.Directive)
+	var value func(ast.Value)
+	value = func(v ast.Value) {
+		switch v := v.(type) {
+		case *ast.Variable:
+			s.variableUses++
+		case *ast.ListValue:
+			for _, e := range v.Values {
+				value(e)
+			}
+		case *ast.ObjectValue:
+			for _, f := range v.Fields {
+				value(f.Value)
+			}
+		}
+	}
 	arguments := func(args []*ast.Argument) {
 		s.arguments += len(args)
 		s.fieldArguments = max(s.fieldArguments, len(args))
+		for _, a := range args {
+			value(a.Value)
+		}
 	}
 	directives = func(ds []*ast.Directive) {
 		s.directives += len(ds)
@@ -196,6 +215,7 @@ func (s documentSize) check(l Limits) *requestError {
 		{s.fragments, l.MaxFragments, "fragments"},
 		{s.opVariables, l.MaxVariables, "variables in one operation"},
 		{s.variables, l.MaxDocumentVariables, "variables"},
+		{s.variableUses, l.MaxDocumentVariables, "uses of variables"},
 		{s.fieldArguments, l.MaxArguments, "arguments to one field or directive"},
 		{s.arguments, l.MaxDocumentArguments, "arguments"},
 		{s.directives, l.MaxDirectives, "directives"},

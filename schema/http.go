@@ -54,8 +54,8 @@ type Limits struct {
 	// definitions of a document (default 100 each).
 	MaxOperations, MaxFragments int
 	// MaxVariables caps the variable definitions of one operation
-	// (default 100), MaxDocumentVariables those of the whole document
-	// (default 1000).
+	// (default 100), MaxDocumentVariables those of the whole document,
+	// and also the uses of variables in it (default 1000 each).
 	MaxVariables, MaxDocumentVariables int
 	// MaxArguments caps the arguments of one field or directive (default
 	// 50), MaxDocumentArguments those of the whole document (default
