@@ -38,13 +38,40 @@ type Limits struct {
 	// before parsing (default 64).
 	MaxNesting int
 	// MaxFields caps the number of fields (aliases count as fields of
-	// their own) in the selected operation with fragments expanded,
-	// checked before the full validation, which is quadratic in it
-	// (default 1000; GraphiQL's introspection query has about 200).
+	// their own, and fragment spreads count too) in the document, every
+	// operation and fragment with fragments expanded, checked before the
+	// full validation, which is quadratic in it (default 1000; GraphiQL's
+	// introspection query counts 468).
 	MaxFields int
-	// Timeout bounds the execution of one request; the request context,
-	// and with it every store read, is cancelled when it runs out
-	// (default 10s).
+	// MaxFieldPairs caps the pairs of fields that share a response name
+	// in one selection set, fragments merged in, counted over the
+	// document: graphql-go's validation compares each such pair, and
+	// their selections in turn (default 10000).
+	MaxFieldPairs int
+	// MaxTokens caps the tokens of the raw document, counted before
+	// parsing (default 15000; GraphiQL's introspection query has 160).
+	MaxTokens int
+	// MaxOperations and MaxFragments cap the operations and fragment
+	// definitions of a document (default 100 each).
+	MaxOperations, MaxFragments int
+	// MaxVariables caps the variable definitions of one operation
+	// (default 100), MaxDocumentVariables those of the whole document,
+	// and also the uses of variables in it (default 1000 each).
+	MaxVariables, MaxDocumentVariables int
+	// MaxArguments caps the arguments of one field or directive (default
+	// 50), MaxDocumentArguments those of the whole document (default
+	// 1000).
+	MaxArguments, MaxDocumentArguments int
+	// MaxDirectives caps the directives of a document (default 100).
+	MaxDirectives int
+	// MaxErrors caps the errors of one response (default 100); validation
+	// stops once it has found more. MaxErrorBytes caps the size of their
+	// messages (default 64 KiB). A last error says how many were left
+	// out.
+	MaxErrors, MaxErrorBytes int
+	// Timeout bounds one request, its checks and its execution; the
+	// request context, and with it the validation and every store read,
+	// is cancelled when it runs out (default 10s).
 	Timeout time.Duration
 	// MaxResultItems caps the entities and relations one request's result
 	// may hold (default 50,000; the two-hop of a prolific actor of the
@@ -67,8 +94,19 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxNesting <= 0 {
 		l.MaxNesting = 64
 	}
-	if l.MaxFields <= 0 {
-		l.MaxFields = 1000
+	for _, d := range []struct {
+		field *int
+		def   int
+	}{
+		{&l.MaxFields, 1000}, {&l.MaxFieldPairs, 10000}, {&l.MaxTokens, 15000},
+		{&l.MaxOperations, 100}, {&l.MaxFragments, 100},
+		{&l.MaxVariables, 100}, {&l.MaxDocumentVariables, 1000},
+		{&l.MaxArguments, 50}, {&l.MaxDocumentArguments, 1000},
+		{&l.MaxDirectives, 100}, {&l.MaxErrors, 100}, {&l.MaxErrorBytes, 64 << 10},
+	} {
+		if *d.field <= 0 {
+			*d.field = d.def
+		}
 	}
 	if l.Timeout <= 0 {
 		l.Timeout = 10 * time.Second
@@ -293,6 +331,57 @@ type Request struct {
 	Extensions    map[string]any `json:"extensions,omitempty"`
 }
 
+// decodeJSON decodes data, one JSON value and nothing after it, into v.
+// Unlike json.Unmarshal it refuses an object that has a key twice, at any
+// depth: which of the two a decoder keeps is not defined, so such a request
+// means nothing for sure.
+func decodeJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		keys    map[string]bool // nil in an array
+		wantKey bool
+	}
+	var stack []frame
+	value := func() { // a value ended: the object it is in wants a key next
+		if n := len(stack); n > 0 && stack[n-1].keys != nil {
+			stack[n-1].wantKey = true
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break // a syntax error, which json.Unmarshal reports below
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, frame{keys: map[string]bool{}, wantKey: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				stack = stack[:len(stack)-1]
+				value()
+			}
+		case string:
+			if n := len(stack); n > 0 && stack[n-1].wantKey {
+				if stack[n-1].keys[t] {
+					return fmt.Errorf("the key %q appears twice in one object", t)
+				}
+				stack[n-1].keys[t], stack[n-1].wantKey = true, false
+				continue
+			}
+			value()
+		default:
+			value()
+		}
+		if len(stack) == 0 {
+			break // the top-level value ended; json.Unmarshal refuses what follows
+		}
+	}
+	return json.Unmarshal(data, v)
+}
+
 // Response is a GraphQL response.
 type Response struct {
 	// Data is the result, its keys in the order the query asked for them;
@@ -313,15 +402,20 @@ type requestError struct {
 	// getMutation names the operation type of a non-query sent with GET:
 	// a 405.
 	getMutation string
-	errs        []gqlerrors.FormattedError
+	// status, when set, is the HTTP status whatever the media type: 503
+	// for a request whose time ran out before it was checked.
+	status int
+	errs   []gqlerrors.FormattedError
 }
 
 // Do runs one request and returns its response. A request error (bad
 // document, failed validation) gives a response with errors and no data,
 // and ok false. Mutations need a context from Trusted.
 func (h *Handler) Do(ctx context.Context, req Request) (resp Response, ok bool) {
+	ctx, cancel := context.WithTimeout(ctx, h.opts.Timeout)
+	defer cancel()
 	b := h.current(ctx)
-	c, rerr := h.prepare(b, req, false)
+	c, rerr := h.prepare(ctx, b, req, false)
 	if rerr != nil {
 		return Response{Errors: rerr.errs}, false
 	}
@@ -385,12 +479,13 @@ func (h *Handler) ResultCacheStats() ResultCacheStats {
 }
 
 // prepare parses and validates a request, in the order that keeps
-// graphql-go safe: nesting check, parse, fragment-cycle check alone,
-// depth, field-count and introspection checks, then the full validation.
-// Documents that pass are cached. With queryOnly (a GET), an operation
-// other than a query is refused as soon as it is known, before
-// validation.
-func (h *Handler) prepare(b *built, req Request, queryOnly bool) (*cached, *requestError) {
+// graphql-go safe and its work linear in the request (see document.go):
+// token and nesting counts, parse, counts of the document's parts,
+// fragment-cycle check, field, field-pair, depth and introspection checks,
+// then the full validation, which stops when ctx ends. Documents that
+// pass are cached. With queryOnly (a GET), an operation other than a query
+// is refused as soon as it is known, before validation.
+func (h *Handler) prepare(ctx context.Context, b *built, req Request, queryOnly bool) (*cached, *requestError) {
 	if strings.TrimSpace(req.Query) == "" {
 		return nil, malformedRequest("the request has no query")
 	}
@@ -401,17 +496,29 @@ func (h *Handler) prepare(b *built, req Request, queryOnly bool) (*cached, *requ
 		}
 		return c, nil
 	}
-	if n := bracketNesting(req.Query); n > h.opts.MaxNesting {
-		return nil, badRequest(CodeParseFailed, fmt.Sprintf("the query nests %d levels deep; the limit is %d", n, h.opts.MaxNesting))
+	size, body := scanDocument(req.Query)
+	switch {
+	case size.nesting > h.opts.MaxNesting:
+		return nil, badRequest(CodeParseFailed, fmt.Sprintf("the query nests %d levels deep; the limit is %d", size.nesting, h.opts.MaxNesting))
+	case size.tokens > h.opts.MaxTokens:
+		return nil, badRequest(CodeParseFailed, fmt.Sprintf("the query has %d tokens; the limit is %d", size.tokens, h.opts.MaxTokens))
 	}
-	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: asciiComments(req.Query), Name: "GraphQL request"})})
+	// Without its source in the document, an error's location costs
+	// nothing: graphql-go would scan the whole text for each one.
+	doc, err := parser.Parse(parser.ParseParams{
+		Source:  source.NewSource(&source.Source{Body: body, Name: "GraphQL request"}),
+		Options: parser.ParseOptions{NoSource: true},
+	})
 	if err != nil {
 		fe := gqlerrors.FormatError(err)
 		fe.Extensions = map[string]any{"code": CodeParseFailed}
 		return nil, &requestError{errs: []gqlerrors.FormattedError{fe}}
 	}
-	if res := graphql.ValidateDocument(&b.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule}); !res.IsValid {
-		return nil, validationFailed(res.Errors)
+	if rerr := measureDocument(doc).check(h.opts.Limits); rerr != nil {
+		return nil, rerr
+	}
+	if errs := fragmentCycle(doc); errs != nil {
+		return nil, h.validationFailed(req.Query, errs, false)
 	}
 	op, opErr := operation(doc, req.OperationName)
 	if opErr != nil {
@@ -421,26 +528,43 @@ func (h *Handler) prepare(b *built, req Request, queryOnly bool) (*cached, *requ
 		return nil, &requestError{getMutation: op.Operation}
 	}
 	w := newWalker(doc, h.opts.MaxFields)
-	w.walk(op.GetSelectionSet(), 0)
+	w.document(doc)
 	switch {
 	case w.fields > h.opts.MaxFields:
-		return nil, badRequest(CodeValidationFailed, fmt.Sprintf("the query selects more than %d fields; the limit is %d", h.opts.MaxFields, h.opts.MaxFields))
+		return nil, badRequest(CodeValidationFailed, fmt.Sprintf("the document selects more than %d fields; the limit is %d", h.opts.MaxFields, h.opts.MaxFields))
+	case w.pairs > h.opts.MaxFieldPairs:
+		return nil, badRequest(CodeValidationFailed, fmt.Sprintf("the document has %d pairs of fields that share a response name, fragments merged in; the limit is %d", w.pairs, h.opts.MaxFieldPairs))
 	case w.depth > h.opts.MaxDepth:
 		return nil, badRequest(CodeValidationFailed, fmt.Sprintf("the query selects %d levels deep; the limit is %d", w.depth, h.opts.MaxDepth))
 	case w.introspection && h.opts.NoIntrospection:
 		return nil, badRequest(CodeValidationFailed, "introspection is disabled on this server")
 	}
-	if res := graphql.ValidateDocument(&b.schema, doc, graphql.SpecifiedRules); !res.IsValid {
-		return nil, validationFailed(res.Errors)
+	if ctx.Err() != nil {
+		return nil, h.cancelled(ctx)
+	}
+	res := graphql.ValidateDocument(&b.schema, doc, guardRules(ctx, graphql.SpecifiedRules, h.opts.MaxErrors))
+	if ctx.Err() != nil {
+		return nil, h.cancelled(ctx) // the validation may have stopped short
+	}
+	if !res.IsValid {
+		return nil, h.validationFailed(req.Query, res.Errors, len(res.Errors) > h.opts.MaxErrors)
 	}
 	c := &cached{key: key, doc: doc, op: op}
 	b.docs.put(c)
 	return c, nil
 }
 
+// cancelled is the request error of a request whose context ended before
+// it was checked: its time budget ran out, or its client went away.
+func (h *Handler) cancelled(ctx context.Context) *requestError {
+	ce := toClient(ctx, h.log, ctx.Err()).(*clientError)
+	return &requestError{status: http.StatusServiceUnavailable, errs: []gqlerrors.FormattedError{{
+		Message: fmt.Sprintf("%s (limit %s)", ce.msg, h.opts.Timeout), Extensions: ce.Extensions()}}}
+}
+
+// execute runs a prepared request under ctx, which carries the request's
+// time budget.
 func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached) Response {
-	ctx, cancel := context.WithTimeout(ctx, h.opts.Timeout)
-	defer cancel()
 	select {
 	case h.turns <- struct{}{}:
 		defer func() { <-h.turns }()
@@ -478,6 +602,10 @@ func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached)
 			resp.Errors[i].Extensions = map[string]any{"code": CodeBadUserInput}
 		}
 	}
+	if len(resp.Errors) > 0 {
+		locate(req.Query, resp.Errors)
+		resp.Errors = limitErrors(resp.Errors, h.opts.MaxErrors, h.opts.MaxErrorBytes, false)
+	}
 	return resp
 }
 
@@ -512,7 +640,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A request whose exact bytes were answered before under the present
 	// schema and store generation is answered again before it is even
 	// decoded: the cache holds only validated queries' results.
-	ctx := withAuth(r.Context(), h.authorize(r))
+	// The time budget covers the whole request, its checks included; the
+	// request context also ends when the client goes away.
+	ctx, cancel := context.WithTimeout(withAuth(r.Context(), h.authorize(r)), h.opts.Timeout)
+	defer cancel()
 	b := h.current(ctx)
 	var req Request
 	var key, gen string
@@ -533,8 +664,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			into *map[string]any
 		}{{"variables", &req.Variables}, {"extensions", &req.Extensions}} {
 			if v := q.Get(p.name); v != "" {
-				if err := json.Unmarshal([]byte(v), p.into); err != nil {
-					writeRequestError(w, media, malformedRequest(p.name+" must be a JSON object"))
+				if err := decodeJSON([]byte(v), p.into); err != nil {
+					writeRequestError(w, media, malformedRequest(p.name+" must be a JSON object: "+err.Error()))
 					return
 				}
 			}
@@ -558,7 +689,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.answerCached(w, ctx, b, media, http.MethodPost, body, &key, &gen) {
 			return
 		}
-		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&req); err != nil {
+		if err := decodeJSON(body, &req); err != nil {
 			writeRequestError(w, media, malformedRequest("the body is not a GraphQL request in JSON: "+err.Error()))
 			return
 		}
@@ -568,7 +699,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	c, rerr := h.prepare(b, req, r.Method != http.MethodPost)
+	c, rerr := h.prepare(ctx, b, req, r.Method != http.MethodPost)
 	if rerr != nil {
 		writeRequestError(w, media, rerr)
 		return
@@ -656,7 +787,10 @@ func writeRequestError(w http.ResponseWriter, media string, e *requestError) {
 		return
 	}
 	status := http.StatusOK
-	if e.malformed || media == mediaGraphQLResponse {
+	switch {
+	case e.status != 0:
+		status = e.status
+	case e.malformed || media == mediaGraphQLResponse:
 		status = http.StatusBadRequest
 	}
 	writeJSON(w, media, status, Response{Errors: e.errs})
@@ -680,11 +814,15 @@ func malformedRequest(msg string) *requestError {
 	return e
 }
 
-func validationFailed(errs []gqlerrors.FormattedError) *requestError {
+// validationFailed is the request error of a document that failed
+// validation, its errors located in query and limited; stoppedEarly tells
+// that the validation stopped before the end.
+func (h *Handler) validationFailed(query string, errs []gqlerrors.FormattedError, stoppedEarly bool) *requestError {
 	for i := range errs {
 		errs[i].Extensions = map[string]any{"code": CodeValidationFailed}
 	}
-	return &requestError{errs: errs}
+	locate(query, errs)
+	return &requestError{errs: limitErrors(errs, h.opts.MaxErrors, h.opts.MaxErrorBytes, stoppedEarly)}
 }
 
 // operation picks the operation to run.
@@ -710,133 +848,4 @@ func operation(doc *ast.Document, name string) (*ast.OperationDefinition, *reque
 		return nil, badRequest(CodeBadUserInput, "the document has no operation")
 	}
 	return found, nil
-}
-
-// walker measures the selected operation with fragments expanded: its
-// depth, its number of fields, and whether it introspects. It runs after
-// the fragment-cycle check, and stops counting once past maxFields, so
-// that fragments spread many times over cannot make it slow.
-type walker struct {
-	frags         map[string]*ast.FragmentDefinition
-	max           int
-	fields        int
-	depth         int
-	introspection bool
-}
-
-func newWalker(doc *ast.Document, maxFields int) *walker {
-	w := &walker{frags: map[string]*ast.FragmentDefinition{}, max: maxFields}
-	for _, d := range doc.Definitions {
-		if f, ok := d.(*ast.FragmentDefinition); ok {
-			w.frags[f.Name.Value] = f
-		}
-	}
-	return w
-}
-
-func (w *walker) walk(set *ast.SelectionSet, depth int) {
-	if set == nil {
-		return
-	}
-	for _, sel := range set.Selections {
-		if w.fields > w.max {
-			return
-		}
-		switch s := sel.(type) {
-		case *ast.Field:
-			w.fields++
-			if n := s.Name.Value; n == "__schema" || n == "__type" {
-				w.introspection = true
-			}
-			w.depth = max(w.depth, depth+1)
-			w.walk(s.SelectionSet, depth+1)
-		case *ast.InlineFragment:
-			w.fields++ // spreads count too, so that a chain of them is bounded
-			w.walk(s.SelectionSet, depth)
-		case *ast.FragmentSpread:
-			w.fields++
-			if f := w.frags[s.Name.Value]; f != nil {
-				w.walk(f.SelectionSet, depth)
-			}
-		}
-	}
-}
-
-func fragment(doc *ast.Document, name string) *ast.FragmentDefinition {
-	for _, d := range doc.Definitions {
-		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name.Value == name {
-			return f
-		}
-	}
-	return nil
-}
-
-// asciiComments returns the document with every non-ASCII byte inside a
-// # comment replaced by a space. graphql-go v0.8.1 miscounts multi-byte
-// characters in comments and then fails to parse what follows ("# India —
-// TTP" before a named operation); comments carry no meaning, and the byte
-// offsets, so error locations, stay the same. Strings are left alone.
-func asciiComments(q string) []byte {
-	b := []byte(q)
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '#':
-			for ; i < len(b) && b[i] != '\n'; i++ {
-				if b[i] >= 0x80 {
-					b[i] = ' '
-				}
-			}
-		case '"':
-			if strings.HasPrefix(q[i:], `"""`) {
-				end := strings.Index(q[i+3:], `"""`)
-				if end < 0 {
-					return b
-				}
-				i += end + 5
-				continue
-			}
-			for i++; i < len(b) && b[i] != '"' && b[i] != '\n'; i++ {
-				if b[i] == '\\' {
-					i++
-				}
-			}
-		}
-	}
-	return b
-}
-
-// bracketNesting returns the deepest nesting of { ( [ in a GraphQL
-// document, skipping strings and comments, without parsing it.
-func bracketNesting(q string) int {
-	depth, max := 0, 0
-	for i := 0; i < len(q); i++ {
-		switch c := q[i]; c {
-		case '#':
-			for i < len(q) && q[i] != '\n' {
-				i++
-			}
-		case '"':
-			if strings.HasPrefix(q[i:], `"""`) {
-				end := strings.Index(q[i+3:], `"""`)
-				if end < 0 {
-					return max
-				}
-				i += end + 5
-				continue
-			}
-			for i++; i < len(q) && q[i] != '"' && q[i] != '\n'; i++ {
-				if q[i] == '\\' {
-					i++
-				}
-			}
-		case '{', '(', '[':
-			depth++
-			if depth > max {
-				max = depth
-			}
-		case '}', ')', ']':
-			depth--
-		}
-	}
-	return max
 }

@@ -418,6 +418,40 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+func TestServeRefusesABlankToken(t *testing.T) {
+	blankFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(blankFile, []byte(" \t\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		usage bool
+	}{
+		{"--token ' ' is a usage error", []string{"--token", " "}, nil, true},
+		{"--token with spaces around it is a usage error", []string{"--token", " secret "}, nil, true},
+		{"CLAIMGRAPH_TOKEN=' ' is a usage error", nil, map[string]string{"CLAIMGRAPH_TOKEN": " \t"}, true},
+		{"a blank --token-file is an error", []string{"--token-file", blankFile}, nil, false},
+		{"a blank CLAIMGRAPH_TOKEN_FILE is an error", nil, map[string]string{"CLAIMGRAPH_TOKEN_FILE": blankFile}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Were the token accepted, serve would run until the context
+			// ends: the error must come before that.
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			args := append([]string{"serve", "--addr", "127.0.0.1:0", "--store", "memory:"}, tc.args...)
+			err := run(ctx, args, func(k string) string { return tc.env[k] }, io.Discard, io.Discard)
+			if err == nil || ctx.Err() != nil {
+				t.Fatalf("err = %v, context %v; want serve refused at start", err, ctx.Err())
+			}
+			if _, ok := err.(usageError); ok != tc.usage {
+				t.Errorf("err = %v (%T), usage error %v, want %v", err, err, ok, tc.usage)
+			}
+		})
+	}
+}
+
 // syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
 type syncBuffer struct {
 	mu sync.Mutex

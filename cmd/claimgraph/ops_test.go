@@ -118,3 +118,38 @@ func TestResponseCacheFlagAndMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestOpsEndpointsAnswerGETAndHEADOnly(t *testing.T) {
+	s := startServer(t, "--store", "memory:")
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		for _, tc := range []struct {
+			method string
+			want   int
+		}{
+			{http.MethodGet, http.StatusOK},
+			{http.MethodHead, http.StatusOK},
+			{http.MethodPost, http.StatusMethodNotAllowed},
+			{http.MethodPut, http.StatusMethodNotAllowed},
+			{http.MethodDelete, http.StatusMethodNotAllowed},
+		} {
+			name := tc.method + " " + path + " is " + strconv.Itoa(tc.want)
+			if tc.want == http.StatusMethodNotAllowed {
+				name += " with Allow: GET, HEAD"
+			}
+			t.Run(name, func(t *testing.T) {
+				req, _ := http.NewRequestWithContext(t.Context(), tc.method, s.url+path, nil)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != tc.want {
+					t.Errorf("status %d, want %d", resp.StatusCode, tc.want)
+				}
+				if allow := resp.Header.Get("Allow"); tc.want == http.StatusMethodNotAllowed && allow != "GET, HEAD" {
+					t.Errorf("Allow = %q, want GET, HEAD", allow)
+				}
+			})
+		}
+	}
+}

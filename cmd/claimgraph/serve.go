@@ -70,6 +70,16 @@ func (c *serveConfig) options() (schema.Options, error) {
 	if c.resultCache <= 0 {
 		opts.ResultCacheBytes = -1
 	}
+	// A token is compared with the one a request presents after
+	// Authorization: Bearer, trimmed: a blank one, or one with spaces
+	// around it, could never match.
+	if c.token != "" && strings.TrimSpace(c.token) != c.token {
+		what := "has spaces around it"
+		if strings.TrimSpace(c.token) == "" {
+			what = "is blank"
+		}
+		return opts, usageError{"the token given with --token or CLAIMGRAPH_TOKEN " + what + ", so no request could match it; give the token itself, or none to refuse writes"}
+	}
 	if c.tokenFile != "" {
 		if c.token != "" {
 			return opts, usageError{"give the token with --token or --token-file, not both"}
@@ -80,7 +90,7 @@ func (c *serveConfig) options() (schema.Options, error) {
 		}
 		opts.Token = strings.TrimSpace(string(b))
 		if opts.Token == "" {
-			return opts, fmt.Errorf("token file %s is empty", c.tokenFile)
+			return opts, fmt.Errorf("token file %s is empty or blank", c.tokenFile)
 		}
 	}
 	return opts, nil
@@ -256,12 +266,12 @@ func routes(gql *schema.Handler, st graph.Store, health func() error, m *metrics
 	r.Use(nameRoute)
 	r.Handle("/graphql", cors(gql, corsOrigins))
 	r.Handle("/import", gql.ImportHandler())
-	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+	r.Handle("/healthz", readOnly(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
-	}).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/readyz", ready(st, health, log)).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/metrics", m.handler()).Methods(http.MethodGet)
+	})))
+	r.Handle("/readyz", readOnly(ready(st, health, log)))
+	r.Handle("/metrics", readOnly(m.handler()))
 	playground := web.Playground()
 	r.Handle("/", playground)
 	r.PathPrefix("/assets/").Handler(playground)
@@ -269,6 +279,19 @@ func routes(gql *schema.Handler, st graph.Store, health func() error, m *metrics
 	r.Handle("/explore", explorer)
 	r.PathPrefix("/explore/").Handler(explorer)
 	return observe(recoverPanics(r, log), m, log)
+}
+
+// readOnly serves GET and HEAD with next, and answers any other method
+// 405 with the Allow header that names the two.
+func readOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ready answers 200 when the store is sound (health) and answers a read
