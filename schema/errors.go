@@ -19,6 +19,9 @@ const (
 	CodeTooLarge           = "PAYLOAD_TOO_LARGE"
 	CodeParseFailed        = "GRAPHQL_PARSE_FAILED"
 	CodeValidationFailed   = "GRAPHQL_VALIDATION_FAILED"
+	// CodeRequestTimeout: the client stopped sending a request body (POST
+	// /import), answered with HTTP 408.
+	CodeRequestTimeout = "REQUEST_TIMEOUT"
 )
 
 // clientError is an error safe to show to a client. graphql-go copies its

@@ -143,6 +143,10 @@ type Options struct {
 	Import Importer
 	// MaxImportBytes caps the body of POST /import (default 256 MiB).
 	MaxImportBytes int64
+	// ImportIdle is the longest POST /import may go without receiving a
+	// byte of its body (default 30s): a slow but steady upload goes on, a
+	// stalled one is answered 408.
+	ImportIdle time.Duration
 	// ResultCacheBytes bounds the response cache (see results.go; default
 	// 64 MiB; negative turns it off). It is used only on a store that
 	// implements graph.Versioned.
@@ -179,6 +183,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CacheSize == 0 {
 		o.CacheSize = 1000
+	}
+	if o.ImportIdle <= 0 {
+		o.ImportIdle = 30 * time.Second
 	}
 	if o.MaxImportBytes <= 0 {
 		o.MaxImportBytes = 256 << 20

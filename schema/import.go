@@ -3,12 +3,16 @@ package schema
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/claimgraph/claimgraph/graph"
 )
@@ -45,7 +49,14 @@ func (h *Handler) ImportHandler() http.Handler {
 			writeImportError(w, http.StatusBadRequest, CodeBadUserInput, "dryRun must be true or false", nil)
 			return
 		}
-		body := bodyLimit{http.MaxBytesReader(w, r.Body, h.opts.MaxImportBytes), h.opts.MaxImportBytes}
+		// The server's read and write timeouts suit small requests; an
+		// import may stream for long, so its deadlines follow its progress
+		// instead: reading fails only when no byte came for ImportIdle, and
+		// the answer gets its own time once the import is done.
+		rc := http.NewResponseController(w)
+		_ = rc.SetWriteDeadline(time.Time{})
+		body := &bodyLimit{r: http.MaxBytesReader(w, r.Body, h.opts.MaxImportBytes), max: h.opts.MaxImportBytes, rc: rc, idle: h.opts.ImportIdle}
+		body.extend()
 		req.Body = body
 		if ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
 			if msg := mappedParts(multipart.NewReader(body, params["boundary"]), &req); msg != "" {
@@ -54,7 +65,11 @@ func (h *Handler) ImportHandler() http.Handler {
 			}
 		}
 		sum, err := h.importNow(r.Context(), req)
+		_ = rc.SetWriteDeadline(time.Now().Add(time.Minute))
 		switch {
+		case body.stalled.Load():
+			writeImportError(w, http.StatusRequestTimeout, CodeRequestTimeout,
+				fmt.Sprintf("no data arrived for %s, the longest an import may pause (serve --import-idle); nothing was written", h.opts.ImportIdle), nil)
 		case err != nil:
 			var ce *clientError
 			errors.As(toClient(r.Context(), h.log, err), &ce)
@@ -77,21 +92,37 @@ func (h *Handler) ImportHandler() http.Handler {
 	})
 }
 
-// bodyLimit reads an import's body and turns the error of reading past
-// its limit into a graph.TooLarge error that says which limit it is.
+// bodyLimit reads an import's body: it turns the error of reading past
+// its limit into a graph.TooLarge error that says which limit it is, and
+// moves the connection's read deadline idle ahead whenever bytes arrive,
+// noting when the deadline passed (stalled).
 type bodyLimit struct {
-	r   io.Reader
-	max int64
+	r       io.Reader
+	max     int64
+	rc      *http.ResponseController
+	idle    time.Duration
+	stalled atomic.Bool
 }
 
-func (b bodyLimit) Read(p []byte) (int, error) {
+func (b *bodyLimit) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
+	if n > 0 {
+		b.extend()
+	}
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	switch {
+	case errors.As(err, &tooBig):
 		err = graph.Errorf(graph.TooLarge, "the body is larger than %d bytes, the most an import may send (serve --max-import-body)", b.max)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		b.stalled.Store(true)
+		err = graph.Errorf(graph.Invalid, "no data arrived for %s", b.idle)
 	}
 	return n, err
 }
+
+// extend moves the read deadline idle ahead. A connection that cannot set
+// deadlines (a test recorder) keeps none.
+func (b *bodyLimit) extend() { _ = b.rc.SetReadDeadline(time.Now().Add(b.idle)) }
 
 // mappedParts reads the "mapping" part of a multipart import into req and
 // points req's body at the "data" part that follows it. It returns what is

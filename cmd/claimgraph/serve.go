@@ -37,6 +37,7 @@ type serveConfig struct {
 	resultCache   int64
 	importLimits  seed.Limits
 	maxImportBody int64
+	importIdle    time.Duration
 }
 
 // api registers the flags of the GraphQL API.
@@ -57,6 +58,7 @@ func (c *serveConfig) api(fs *flag.FlagSet, getenv func(string) string) {
 	fs.Int64Var(&c.resultCache, "response-cache", 64<<20,
 		"`bytes` of query results to keep for repeated queries until the graph changes; 0 turns it off")
 	fs.Int64Var(&c.maxImportBody, "max-import-body", 256<<20, "largest body of POST /import in `bytes`, as sent (compressed or not)")
+	fs.DurationVar(&c.importIdle, "import-idle", 30*time.Second, "longest POST /import may go without receiving a byte of its body")
 	fs.Int64Var(&c.importLimits.MaxDecompressed, "max-decompressed", seed.DefaultAPIMaxDecompressed,
 		"most `bytes` a gzip-compressed import may expand to; 0 sets no cap")
 	fs.Int64Var(&c.importLimits.MaxRatio, "max-ratio", seed.DefaultMaxRatio,
@@ -66,7 +68,7 @@ func (c *serveConfig) api(fs *flag.FlagSet, getenv func(string) string) {
 // options returns the GraphQL handler's options, reading the token file.
 func (c *serveConfig) options() (schema.Options, error) {
 	opts := schema.Options{Limits: c.limits, Token: c.token, NoIntrospection: !c.introspection, ResultCacheBytes: c.resultCache,
-		MaxImportBytes: c.maxImportBody}
+		MaxImportBytes: c.maxImportBody, ImportIdle: c.importIdle}
 	if c.resultCache <= 0 {
 		opts.ResultCacheBytes = -1
 	}
