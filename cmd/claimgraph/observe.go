@@ -83,6 +83,20 @@ func (m *metrics) observeResultCache(h *schema.Handler) {
 	)
 }
 
+// observeAuth exports the counts of refused credentials.
+func (m *metrics) observeAuth(h *schema.Handler) {
+	m.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "claimgraph_auth_failures_total",
+			Help: "Requests that sent a bearer token that is no user's.",
+		}, func() float64 { return float64(h.AuthStats().Failures) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "claimgraph_auth_rate_limited_total",
+			Help: "Requests refused (429) because their address sent too many bad tokens.",
+		}, func() float64 { return float64(h.AuthStats().RateLimited) }),
+	)
+}
+
 // countImport records what an import or seed did.
 func (m *metrics) countImport(s graph.Summary) {
 	m.importedItems.WithLabelValues("added").Add(float64(s.Added))
