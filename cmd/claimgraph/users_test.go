@@ -79,7 +79,9 @@ func TestTokensFileReloadsOnSIGHUP(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var r struct{ Errors []struct{ Extensions struct{ Code string } } }
+		var r struct {
+			Errors []struct{ Extensions struct{ Code string } }
+		}
 		json.NewDecoder(resp.Body).Decode(&r)
 		var codes []string
 		for _, e := range r.Errors {
