@@ -65,7 +65,9 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	if len(facts) == 0 {
 		return nil
 	}
-	sum, err := seed.Load(ctx, st, graph.ApplyOptions{DryRun: dryRun}, facts...)
+	// The command holds the store: a fact file's attribution (an export's)
+	// is restored as it is; items without one are recorded under --as.
+	sum, err := seed.Load(ctx, st, graph.ApplyOptions{DryRun: dryRun, KeepAttribution: true}, facts...)
 	if err != nil {
 		return err
 	}

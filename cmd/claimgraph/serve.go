@@ -270,7 +270,10 @@ func importer(st graph.Store, m *metrics, log *slog.Logger) schema.Importer {
 				return sum, err
 			}
 		case f == seed.FormatYAML || f == seed.FormatCSV || f == seed.FormatNQuads:
-			if sum, err = seed.Import(ctx, st, f, body, seed.ImportOptions{Name: req.Name, DryRun: req.DryRun}); err != nil {
+			// An admin's import restores the attribution a file carries
+			// (an export's); anyone else's is recorded under their name.
+			keep := schema.PrincipalFrom(ctx).Role >= schema.RoleAdmin
+			if sum, err = seed.Import(ctx, st, f, body, seed.ImportOptions{Name: req.Name, DryRun: req.DryRun, KeepAttribution: keep}); err != nil {
 				return sum, err
 			}
 		case f == seed.FormatJSONLD:
