@@ -279,3 +279,13 @@ func (s instrumentedStore) Source(ctx context.Context, id string) (src graph.Sou
 	defer func(start time.Time) { s.observe("source", start, err) }(time.Now())
 	return s.Store.Source(ctx, id)
 }
+
+// AuditLog reads the audit log of the store below (see graph.Auditor).
+func (s instrumentedStore) AuditLog(ctx context.Context, q graph.AuditQuery) (_ []graph.AuditEntry, err error) {
+	defer func(start time.Time) { s.observe("audit_log", start, err) }(time.Now())
+	a, ok := s.Store.(graph.Auditor)
+	if !ok {
+		return nil, graph.Errorf(graph.Invalid, "this store keeps no audit log")
+	}
+	return a.AuditLog(ctx, q)
+}

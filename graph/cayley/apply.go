@@ -50,6 +50,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 	if err := ctx.Err(); err != nil {
 		return graph.Summary{}, err
 	}
+	s.audit(ctx, p.tx, "apply")
 	if err := s.write(p.tx); err != nil {
 		return graph.Summary{}, err
 	}

@@ -192,6 +192,7 @@ func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 		return err
 	}
 	defer unlock()
+	s.audit(ctx, tx, "restore")
 	return s.write(tx)
 }
 

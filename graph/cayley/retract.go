@@ -15,7 +15,7 @@ import (
 // statement, in one transaction; see graph.Store.
 func (s *Store) RetractClaim(ctx context.Context, id string) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "retract claim %q", id)
-	return s.retract(ctx, func(x *retraction) error {
+	return s.retract(ctx, "retractClaim", func(x *retraction) error {
 		found, err := x.claim(ctx, id)
 		if err != nil {
 			return err
@@ -37,7 +37,7 @@ func (s *Store) RetractClaim(ctx context.Context, id string) (_ graph.Summary, e
 func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "retract source %q", id)
 	var drops []quad.Value
-	sum, err := s.retract(ctx, func(x *retraction) error {
+	sum, err := s.retract(ctx, "retractSource", func(x *retraction) error {
 		own, err := x.r.subject(ctx, sourceIRI(id))
 		if err != nil {
 			return err
@@ -102,9 +102,10 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 	return sum, nil
 }
 
-// retract plans a removal with plan, then removes the statements the
+// retract plans a removal with plan (of the operation op, for the audit
+// log), then removes the statements the
 // planned claims leave empty, and writes it all as one transaction.
-func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (graph.Summary, error) {
+func (s *Store) retract(ctx context.Context, op string, plan func(*retraction) error) (graph.Summary, error) {
 	unlock, err := s.lockWrites(ctx)
 	if err != nil {
 		return graph.Summary{}, err
@@ -127,6 +128,7 @@ func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (grap
 		return graph.Summary{}, err
 	}
 	if len(x.tx.Deltas) > 0 {
+		s.audit(ctx, x.tx, op)
 		if err := s.write(x.tx); err != nil {
 			return graph.Summary{}, err
 		}

@@ -61,6 +61,9 @@ type Store struct {
 	noBulk    bool
 	bulkChunk int
 	bulkStep  func(step int) error
+	// auditClock, when set, gives the time and suffix of audit entries
+	// (tests that compare whole stores fix it).
+	auditClock func() (time.Time, string)
 
 	// writing serialises the transactions of write, and with them a
 	// failed write's replacement of the handle.

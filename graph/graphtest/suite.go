@@ -43,6 +43,7 @@ func TestStore(t *testing.T, open func(t testing.TB) graph.Store) {
 	t.Run("RetractSource", s.testRetractSource)
 	t.Run("OntologyVersion", s.testOntologyVersion)
 	t.Run("Attribution", s.testAttribution)
+	t.Run("Audit", s.testAudit)
 }
 
 type suite struct {
