@@ -513,6 +513,7 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					return nullIfNotFound(r.store.Statement(ctx, strings.TrimPrefix(p.Args["id"].(string), relationPrefix)))
 				})},
+			"auditLog": r.auditLogField(ts),
 			"disputes": &graphql.Field{Type: graphql.NewNonNull(ts.relationConn),
 				Description: "Relations that are both asserted and denied, ordered by id; assertedBy and deniedBy tell who is on each side.",
 				Args:        pagingArgs(nil),

@@ -96,7 +96,7 @@ func (h *Handler) authorizeImport(w http.ResponseWriter, r *http.Request) (conte
 		writeImportError(w, http.StatusUnauthorized, CodeUnauthenticated, "the bearer token is no user's", nil)
 		return nil, false
 	}
-	ctx := WithPrincipal(r.Context(), c.p)
+	ctx := graph.WithOperation(WithPrincipal(r.Context(), c.p), "import")
 	if err := need(ctx, mutationRoles["importFacts"]); err != nil {
 		status, code := http.StatusUnauthorized, CodeUnauthenticated
 		if graph.ErrorCode(err) == graph.Forbidden {

@@ -150,7 +150,7 @@ func (r *resolver) write(name string, fn func(ctx context.Context, p graphql.Res
 		if err := need(ctx, role); err != nil {
 			return nil, err
 		}
-		return fn(ctx, p)
+		return fn(graph.WithOperation(ctx, name), p)
 	})
 }
 

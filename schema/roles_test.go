@@ -310,3 +310,39 @@ func TestTokensTable(t *testing.T) {
 		t.Error("the digest itself works as a token")
 	}
 }
+
+func TestAuditLogIsForAdmins(t *testing.T) {
+	srv, _ := roleServer(t, Options{})
+	if _, resp := post(t, srv.URL, "ed-token", `mutation { addEntity(id: "iran", type: "Country", name: "Iran") { id } }`); len(resp.Errors) > 0 {
+		t.Fatal(resp.Errors)
+	}
+	const q = `{ auditLog(first: 5) { nodes { user at operation ids changes { id change fields } } pageInfo { hasNextPage } } }`
+	// The admin asks first: a cached answer must not reach the others.
+	_, resp := post(t, srv.URL, "ada-token", q)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("admin: %+v", resp.Errors)
+	}
+	var d struct {
+		AuditLog struct {
+			Nodes []struct {
+				User, At, Operation string
+				IDs                 []string
+			}
+		}
+	}
+	if err := json.Unmarshal(resp.Data, &d); err != nil {
+		t.Fatal(err)
+	}
+	if n := d.AuditLog.Nodes; len(n) != 2 || n[0].User != "ed" || n[0].Operation != "addEntity" || !slices.Equal(n[0].IDs, []string{"entity:iran"}) {
+		t.Errorf("audit log %+v, want ed's addEntity of iran, then the seed", n)
+	}
+	for _, c := range roleCases {
+		want := wantAuthCode(c.role, RoleAdmin)
+		t.Run(c.who+" gets "+orDefault(want, "the log"), func(t *testing.T) {
+			_, resp := post(t, srv.URL, c.token, q)
+			if got := strings.Join(codesOf(resp), ","); got != want {
+				t.Errorf("codes %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@
 //	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
 //	claimgraph retract [--store URL] --source ID
 //	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
+//	claimgraph audit  [--store URL] [--since TIME] [--user NAME]
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the

@@ -31,6 +31,7 @@ const usage = `usage:
   claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
   claimgraph retract [--store URL] --source ID
   claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
+  claimgraph audit  [--store URL] [--since TIME] [--user NAME]
 
 --store URL (env CLAIMGRAPH_STORE): bolt:PATH (default bolt:claimgraph.db),
 memory:, or postgres://...
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runRetract(ctx, args, getenv, stdout, stderr)
 	case "export":
 		return runExport(ctx, args, getenv, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

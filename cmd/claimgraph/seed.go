@@ -43,7 +43,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 			facts = append(facts, in)
 		}
 	}
-	ctx = graph.WithAuthor(ctx, cfg.author(getenv))
+	ctx = graph.WithOperation(graph.WithAuthor(ctx, cfg.author(getenv)), "seed")
 	st, _, err := cfg.start(ctx, stderr)
 	if err != nil {
 		return err

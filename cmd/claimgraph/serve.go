@@ -164,7 +164,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	cached := cache.New(raw, 0)
 	st := instrumentedStore{Store: cached, m: m}
 	opts.Import = importer(raw, m, log)
-	if err := seedAtStart(ctx, st, cfg.seeds, m, log); err != nil {
+	if err := seedAtStart(graph.WithOperation(ctx, "seed"), st, cfg.seeds, m, log); err != nil {
 		return err
 	}
 	// The path and search index is built from the start, in the
