@@ -12,7 +12,8 @@ const (
 	Invalid      = "invalid"      // the input breaks the ontology or a format rule
 	NotFound     = "not_found"    // the thing asked for does not exist
 	Conflict     = "conflict"     // the input contradicts what is stored or itself
-	Unauthorized = "unauthorized" // the caller may not do this
+	Unauthorized = "unauthorized" // the caller has no (or bad) credentials
+	Forbidden    = "forbidden"    // the caller's role does not allow this
 	TooLarge     = "too_large"    // the input is larger than a limit allows
 	Unavailable  = "unavailable"  // the store cannot be reached or is locked
 	Internal     = "internal"     // anything else; details are not for clients

@@ -127,6 +127,10 @@ type Entity struct {
 	Name        string
 	Aliases     []Alias
 	Description string
+	// Created and Recorded say who added the entity and who last changed
+	// it, and when (see Attribution); the store sets them.
+	Created  Attribution
+	Recorded Attribution
 }
 
 // Source is a document claims are read from. Only what the document itself
@@ -141,6 +145,8 @@ type Source struct {
 	// analysis (A completely reliable … E unreliable, F cannot be judged);
 	// empty when not graded.
 	Reliability string
+	// Recorded says who last wrote the source, and when.
+	Recorded Attribution
 }
 
 // Stance is whether a claim asserts or denies its statement.
@@ -170,6 +176,9 @@ type Claim struct {
 	// Credibility grades the claim on the 1–6 scale (1 confirmed … 5
 	// improbable, 6 cannot be judged); empty when not graded.
 	Credibility string
+	// Recorded says who recorded the claim in the graph, and when: the
+	// analyst, not the claimant. A claim of a bulk import has its import's.
+	Recorded Attribution
 }
 
 // Statement is a relation between two entities together with the claims
@@ -186,6 +195,11 @@ type Statement struct {
 	ValidFrom  Date
 	ValidUntil Date
 	Claims     []Claim
+	// Created and Recorded say who added the statement and who last
+	// changed it (its ends, attributes or valid time; a claim is an item of
+	// its own), and when.
+	Created  Attribution
+	Recorded Attribution
 }
 
 // HoldsAt reports whether the statement's valid time includes d: the span

@@ -16,7 +16,10 @@ type Store interface {
 	Ontology(ctx context.Context) (Ontology, error)
 
 	// Apply writes b as one atomic change: all of it, or on any error
-	// nothing. Items are upserted by id: entities, sources and types replace
+	// nothing. Each item it adds or whose content it changes records the
+	// author of ctx (WithAuthor) and the time; an item whose content is
+	// unchanged keeps what it recorded, so re-applying a batch is no change
+	// whoever re-applies it. Items are upserted by id: entities, sources and types replace
 	// the stored item of the same id; a statement keeps its stored claims
 	// and upserts the claims b gives it by claim id, and its attributes and
 	// valid time replace the stored ones. Applying the same batch twice
@@ -132,6 +135,12 @@ type ApplyOptions struct {
 	// time, whatever b gives, and only its claims are written. A statement
 	// of b that is not stored is NotFound.
 	ClaimsOnly bool
+
+	// KeepAttribution writes the attribution (Created, Recorded) b's items
+	// carry, as a restore from an export does, instead of the write's
+	// author and time; an item that carries none gets the write's. Either
+	// way an item whose content is unchanged keeps its stored attribution.
+	KeepAttribution bool
 }
 
 // Ref names an item by its kind (KindEntity, KindSource, KindStatement or

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/graphql-go/graphql"
 
@@ -121,6 +122,8 @@ func (r *resolver) build() (graphql.Schema, error) {
 			"url":         &graphql.Field{Type: graphql.String, Resolve: optional(func(s graph.Source) string { return s.URL })},
 			"published":   &graphql.Field{Type: graphql.String, Description: "YYYY, YYYY-MM or YYYY-MM-DD, as precise as known.", Resolve: optional(func(s graph.Source) string { return string(s.Published) })},
 			"reliability": &graphql.Field{Type: graphql.String, Description: "A (completely reliable) to F (cannot be judged), when graded.", Resolve: optional(func(s graph.Source) string { return s.Reliability })},
+			"recordedBy":  recordedBy(func(s graph.Source) graph.Attribution { return s.Recorded }, "wrote the source last"),
+			"recordedAt":  recordedAt(func(s graph.Source) graph.Attribution { return s.Recorded }, "the source was written last"),
 		},
 		IsTypeOf: func(p graphql.IsTypeOfParams) bool { _, ok := p.Value.(graph.Source); return ok },
 	})
@@ -242,6 +245,8 @@ func (r *resolver) claimFields(ts *types) {
 		"quote":       &graphql.Field{Type: graphql.String, Description: "The source's verbatim words.", Resolve: optional(func(c claimValue) string { return c.Quote })},
 		"said":        &graphql.Field{Type: graphql.String, Description: "When the claim was made, when known.", Resolve: optional(func(c claimValue) string { return string(c.Said) })},
 		"credibility": &graphql.Field{Type: graphql.String, Description: "1 (confirmed) to 6 (cannot be judged), when graded.", Resolve: optional(func(c claimValue) string { return c.Credibility })},
+		"recordedBy":  recordedBy(func(c claimValue) graph.Attribution { return c.Recorded }, "recorded the claim in the graph (the analyst, not the claimant)"),
+		"recordedAt":  recordedAt(func(c claimValue) graph.Attribution { return c.Recorded }, "the claim was recorded"),
 	}
 	for name, f := range fields {
 		ts.claim.AddFieldConfig(name, f)
@@ -319,6 +324,10 @@ func (r *resolver) relationFields(ts *types) {
 			Resolve: optional(func(s graph.Statement) string { return string(s.ValidFrom) })},
 		"validUntil": &graphql.Field{Type: graphql.String, Description: "Until when the statement held, when known.",
 			Resolve: optional(func(s graph.Statement) string { return string(s.ValidUntil) })},
+		"createdBy":  recordedBy(func(s graph.Statement) graph.Attribution { return s.Created }, "added the statement"),
+		"createdAt":  recordedAt(func(s graph.Statement) graph.Attribution { return s.Created }, "the statement was added"),
+		"recordedBy": recordedBy(func(s graph.Statement) graph.Attribution { return s.Recorded }, "last changed the statement (its ends, attributes or valid time; claims record their own)"),
+		"recordedAt": recordedAt(func(s graph.Statement) graph.Attribution { return s.Recorded }, "the statement was last changed"),
 	}
 	for name, f := range fields {
 		ts.relation.AddFieldConfig(name, f)
@@ -345,6 +354,10 @@ func (r *resolver) entityFields(ts *types) graphql.Fields {
 		"type":        &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The entity type's name in the ontology.", Resolve: get(func(e graph.Entity) any { return e.Type })},
 		"name":        &graphql.Field{Type: graphql.NewNonNull(graphql.String), Resolve: get(func(e graph.Entity) any { return e.Name })},
 		"description": &graphql.Field{Type: graphql.String, Resolve: optional(func(e graph.Entity) string { return e.Description })},
+		"createdBy":   recordedBy(func(e graph.Entity) graph.Attribution { return e.Created }, "added the entity"),
+		"createdAt":   recordedAt(func(e graph.Entity) graph.Attribution { return e.Created }, "the entity was added"),
+		"recordedBy":  recordedBy(func(e graph.Entity) graph.Attribution { return e.Recorded }, "last changed the entity"),
+		"recordedAt":  recordedAt(func(e graph.Entity) graph.Attribution { return e.Recorded }, "the entity was last changed"),
 		"aliases": &graphql.Field{Type: nonNullList(graphql.String),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
 				names := []string{}
@@ -509,6 +522,7 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					return nullIfNotFound(r.store.Statement(ctx, strings.TrimPrefix(p.Args["id"].(string), relationPrefix)))
 				})},
+			"auditLog": r.auditLogField(ts),
 			"disputes": &graphql.Field{Type: graphql.NewNonNull(ts.relationConn),
 				Description: "Relations that are both asserted and denied, ordered by id; assertedBy and deniedBy tell who is on each side.",
 				Args:        pagingArgs(nil),
@@ -681,13 +695,32 @@ func nullIfNotFound[T any](v T, err error) (any, error) {
 	return v, nil
 }
 
-// optional resolves a string field of T that is null when empty.
+// recordedBy is a field of T naming the user who did what; null when
+// unknown.
+func recordedBy[T any](a func(T) graph.Attribution, what string) *graphql.Field {
+	return &graphql.Field{Type: graphql.String, Description: "The name of the user who " + what + "; null when unknown.",
+		Resolve: optional(func(v T) string { return a(v).By })}
+}
+
+// recordedAt is a field of T telling when, in RFC 3339 (UTC); null when
+// unknown.
+func recordedAt[T any](a func(T) graph.Attribution, what string) *graphql.Field {
+	return &graphql.Field{Type: graphql.String, Description: "When " + what + ", in RFC 3339 (UTC); null when unknown.",
+		Resolve: optional(func(v T) string {
+			if t := a(v).At; !t.IsZero() {
+				return t.UTC().Format(time.RFC3339Nano)
+			}
+			return ""
+		})}
+}
+
 // get resolves a field of a T directly, where graphql-go's default
 // resolver would find it by reflection on every object.
 func get[T any](f func(T) any) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (any, error) { return f(p.Source.(T)), nil }
 }
 
+// optional resolves a string field of T that is null when empty.
 func optional[T any](get func(T) string) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (any, error) {
 		if s := get(p.Source.(T)); s != "" {

@@ -22,6 +22,9 @@ type cached struct {
 	key string
 	doc *ast.Document
 	op  *ast.OperationDefinition
+	// private is set when the operation reads what only some users may
+	// (the audit log): its results are never cached for others to get.
+	private bool
 }
 
 func newDocCache(max int) *docCache {

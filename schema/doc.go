@@ -31,8 +31,8 @@
 //
 // Errors. Resolvers return domain errors (*graph.Error); toClient maps them,
 // in this one place, to errors with a stable extensions.code
-// (BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED,
-// SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR). Internal details are logged,
+// (BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED, FORBIDDEN,
+// RATE_LIMITED, SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR). Internal details are logged,
 // never shown.
 //
 // Hostile queries. graphql-go v0.8.1 overflows its stack on cyclic

@@ -349,6 +349,7 @@ type walker struct {
 	depth         int
 	pairs         int
 	introspection bool
+	private       bool // it selects a field queryRoles restricts
 }
 
 func newWalker(doc *ast.Document, maxFields int) *walker {
@@ -396,6 +397,8 @@ func (w *walker) merged(sets []*ast.SelectionSet, depth int) {
 			case *ast.Field:
 				if n := s.Name.Value; n == "__schema" || n == "__type" {
 					w.introspection = true
+				} else if _, ok := queryRoles[n]; ok {
+					w.private = true
 				}
 				name := s.Name.Value
 				if s.Alias != nil {

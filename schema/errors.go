@@ -14,6 +14,8 @@ const (
 	CodeNotFound           = "NOT_FOUND"
 	CodeConflict           = "CONFLICT"
 	CodeUnauthenticated    = "UNAUTHENTICATED"
+	CodeForbidden          = "FORBIDDEN"
+	CodeRateLimited        = "RATE_LIMITED"
 	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
 	CodeInternal           = "INTERNAL_SERVER_ERROR"
 	CodeTooLarge           = "PAYLOAD_TOO_LARGE"
@@ -59,6 +61,8 @@ func toClient(ctx context.Context, log *slog.Logger, err error) error {
 		return &clientError{msg: graph.ErrorMessage(err), code: CodeConflict}
 	case graph.Unauthorized:
 		return &clientError{msg: graph.ErrorMessage(err), code: CodeUnauthenticated}
+	case graph.Forbidden:
+		return &clientError{msg: graph.ErrorMessage(err), code: CodeForbidden}
 	case graph.Unavailable:
 		return &clientError{msg: graph.ErrorMessage(err), code: CodeServiceUnavailable}
 	case graph.TooLarge:

@@ -3,7 +3,6 @@ package schema
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/graphql-go/graphql"
@@ -123,9 +123,23 @@ func (l Limits) withDefaults() Limits {
 // Options configure a Handler. Zero fields take the defaults.
 type Options struct {
 	Limits
-	// Token is the bearer token that authorises mutations; with none,
-	// mutations are refused and reads stay open.
+	// Token is a bearer token that acts as one admin named "admin"; with
+	// neither it nor Users nor HeaderAuth, writes are refused and reads stay
+	// open.
 	Token string
+	// Users are the users known by their bearer tokens (see auth.go); the
+	// table may be replaced while the handler serves.
+	Users *Users
+	// HeaderAuth, when set, takes the user from a header set by a trusted
+	// single-sign-on proxy.
+	HeaderAuth *HeaderAuth
+	// RequireAuthForReads refuses queries from anonymous requests.
+	RequireAuthForReads bool
+	// AuthFailureBurst and AuthFailureRefill rate-limit bad bearer tokens
+	// per client address: an address may send AuthFailureBurst of them,
+	// then one per AuthFailureRefill (defaults 10 and 6s).
+	AuthFailureBurst  int
+	AuthFailureRefill time.Duration
 	// NoIntrospection refuses queries of __schema and __type.
 	NoIntrospection bool
 	// OntologyCheck is how often, at most, a request checks the store's
@@ -193,6 +207,12 @@ func (o Options) withDefaults() Options {
 	if o.ResultCacheBytes == 0 {
 		o.ResultCacheBytes = 64 << 20
 	}
+	if o.AuthFailureBurst <= 0 {
+		o.AuthFailureBurst = 10
+	}
+	if o.AuthFailureRefill <= 0 {
+		o.AuthFailureRefill = 6 * time.Second
+	}
 	return o
 }
 
@@ -217,6 +237,12 @@ type Handler struct {
 
 	// turns admits Limits.MaxConcurrent executions at once (see execute).
 	turns chan struct{}
+	// single holds Options.Token as a one-user table; failures limits bad
+	// tokens per address, and the counters count them.
+	single       *Users
+	failures     *failureLimiter
+	authFailures atomic.Uint64
+	rateLimited  atomic.Uint64
 }
 
 // built is one generated schema with the version it was built from and
@@ -231,6 +257,14 @@ type built struct {
 func NewHandler(ctx context.Context, st graph.Store, log *slog.Logger, opts Options) (*Handler, error) {
 	h := &Handler{store: st, log: log, opts: opts.withDefaults()}
 	h.turns = make(chan struct{}, h.opts.MaxConcurrent)
+	h.failures = newFailureLimiter(h.opts.AuthFailureBurst, h.opts.AuthFailureRefill)
+	if h.opts.Token != "" {
+		single, err := NewUsers([]User{{Name: "admin", Role: RoleAdmin.String(), SHA256: TokenDigest(h.opts.Token)}})
+		if err != nil {
+			return nil, err
+		}
+		h.single = single
+	}
 	if v, ok := st.(graph.Versioned); ok && h.opts.ResultCacheBytes > 0 {
 		h.results, h.versioned = newResultCache(h.opts.ResultCacheBytes), v
 	}
@@ -417,7 +451,7 @@ type requestError struct {
 
 // Do runs one request and returns its response. A request error (bad
 // document, failed validation) gives a response with errors and no data,
-// and ok false. Mutations need a context from Trusted.
+// and ok false. Mutations need a context from Trusted or WithPrincipal.
 func (h *Handler) Do(ctx context.Context, req Request) (resp Response, ok bool) {
 	ctx, cancel := context.WithTimeout(ctx, h.opts.Timeout)
 	defer cancel()
@@ -438,7 +472,7 @@ func (h *Handler) run(ctx context.Context, b *built, req Request, c *cached) Res
 // runKeyed is run with the cache key and generation of a lookup made
 // before the request was decoded (see ServeHTTP), or none ("").
 func (h *Handler) runKeyed(ctx context.Context, b *built, req Request, c *cached, key, gen string) Response {
-	if h.results == nil || c.op.Operation != ast.OperationTypeQuery {
+	if h.results == nil || c.op.Operation != ast.OperationTypeQuery || c.private {
 		return h.execute(ctx, b, req, c)
 	}
 	if key == "" {
@@ -556,7 +590,7 @@ func (h *Handler) prepare(ctx context.Context, b *built, req Request, queryOnly 
 	if !res.IsValid {
 		return nil, h.validationFailed(req.Query, res.Errors, len(res.Errors) > h.opts.MaxErrors)
 	}
-	c := &cached{key: key, doc: doc, op: op}
+	c := &cached{key: key, doc: doc, op: op, private: w.private}
 	b.docs.put(c)
 	return c, nil
 }
@@ -616,18 +650,35 @@ func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached)
 	return resp
 }
 
-// authorize tells what the request may write: Authorization: Bearer with
-// the configured token, compared in constant time.
-func (h *Handler) authorize(r *http.Request) auth {
-	if h.opts.Token == "" {
-		return noToken
+type badTokenKey struct{}
+
+// authorize finds who r acts for (see authenticate) and returns r's
+// context acting for them; with ok false it has answered r itself: 429 for
+// an address that sent too many bad tokens, 401 for bad credentials, and
+// for no credentials where reads need them.
+func (h *Handler) authorize(w http.ResponseWriter, r *http.Request, media string) (context.Context, bool) {
+	c := h.authenticate(r)
+	refuse := func(status int, code, msg string) (context.Context, bool) {
+		if status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="claimgraph"`)
+		}
+		writeJSON(w, media, status, Response{Errors: []gqlerrors.FormattedError{{Message: msg, Extensions: map[string]any{"code": code}}}})
+		return nil, false
 	}
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if ok && strings.EqualFold(scheme, "Bearer") &&
-		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(h.opts.Token)) == 1 {
-		return authorized
+	switch {
+	case c.retryAfter > 0:
+		w.Header().Set("Retry-After", retryAfterSeconds(c.retryAfter))
+		return refuse(http.StatusTooManyRequests, CodeRateLimited, "too many bad tokens from this address; try again later")
+	case c.failed && h.opts.RequireAuthForReads:
+		return refuse(http.StatusUnauthorized, CodeUnauthenticated, "the bearer token is no user's")
+	case c.p.Role == RoleNone && h.opts.RequireAuthForReads:
+		return refuse(http.StatusUnauthorized, CodeUnauthenticated, "this server needs a user for every request: send Authorization: Bearer TOKEN")
+	case c.failed:
+		// Reads are open: the request reads as anonymous, and its writes
+		// are refused UNAUTHENTICATED, saying why.
+		return context.WithValue(WithPrincipal(r.Context(), Principal{}), badTokenKey{}, true), true
 	}
-	return badToken
+	return WithPrincipal(r.Context(), c.p), true
 }
 
 // Media types of GraphQL over HTTP.
@@ -647,9 +698,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A request whose exact bytes were answered before under the present
 	// schema and store generation is answered again before it is even
 	// decoded: the cache holds only validated queries' results.
+	ctx, ok := h.authorize(w, r, media)
+	if !ok {
+		return
+	}
 	// The time budget covers the whole request, its checks included; the
 	// request context also ends when the client goes away.
-	ctx, cancel := context.WithTimeout(withAuth(r.Context(), h.authorize(r)), h.opts.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, h.opts.Timeout)
 	defer cancel()
 	b := h.current(ctx)
 	var req Request

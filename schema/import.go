@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,7 +25,7 @@ import (
 // ontology mapping comes as multipart/form-data: a part "mapping" (the
 // mapping file) first, then a part "data" (?format=nquads or jsonld,
 // named by its file name), which is streamed. A gzip-compressed input is
-// read as such. It needs the same bearer token as mutations. The answer
+// read as such. It needs a user with the editor role (see mutationRoles). The answer
 // is JSON: the summary, or an error with its code and, for a bad file,
 // every problem as NAME:LINE:COL.
 func (h *Handler) ImportHandler() http.Handler {
@@ -34,8 +35,8 @@ func (h *Handler) ImportHandler() http.Handler {
 			writeImportError(w, http.StatusMethodNotAllowed, CodeBadUserInput, "send the fact file with POST", nil)
 			return
 		}
-		if err := mayWrite(withAuth(r.Context(), h.authorize(r))); err != nil {
-			writeImportError(w, http.StatusUnauthorized, CodeUnauthenticated, graph.ErrorMessage(err), nil)
+		ctx, ok := h.authorizeImport(w, r)
+		if !ok {
 			return
 		}
 		if h.opts.Import == nil {
@@ -64,7 +65,7 @@ func (h *Handler) ImportHandler() http.Handler {
 				return
 			}
 		}
-		sum, err := h.importNow(r.Context(), req)
+		sum, err := h.importNow(ctx, req)
 		_ = rc.SetWriteDeadline(time.Now().Add(time.Minute))
 		switch {
 		case body.stalled.Load():
@@ -72,7 +73,7 @@ func (h *Handler) ImportHandler() http.Handler {
 				fmt.Sprintf("no data arrived for %s, the longest an import may pause (serve --import-idle); nothing was written", h.opts.ImportIdle), nil)
 		case err != nil:
 			var ce *clientError
-			errors.As(toClient(r.Context(), h.log, err), &ce)
+			errors.As(toClient(ctx, h.log, err), &ce)
 			status := http.StatusInternalServerError
 			switch ce.code {
 			case CodeBadUserInput:
@@ -172,4 +173,34 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// authorizeImport finds who an import acts for and checks that they may
+// import (mutationRoles' importFacts); with ok false it has answered: 429
+// for an address that sent too many bad tokens, 401 without (good)
+// credentials, 403 for a user whose role is too low.
+func (h *Handler) authorizeImport(w http.ResponseWriter, r *http.Request) (context.Context, bool) {
+	c := h.authenticate(r)
+	if c.retryAfter > 0 {
+		w.Header().Set("Retry-After", retryAfterSeconds(c.retryAfter))
+		writeImportError(w, http.StatusTooManyRequests, CodeRateLimited, "too many bad tokens from this address; try again later", nil)
+		return nil, false
+	}
+	if c.failed {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="claimgraph"`)
+		writeImportError(w, http.StatusUnauthorized, CodeUnauthenticated, "the bearer token is no user's", nil)
+		return nil, false
+	}
+	ctx := graph.WithOperation(WithPrincipal(r.Context(), c.p), "import")
+	if err := need(ctx, mutationRoles["importFacts"]); err != nil {
+		status, code := http.StatusUnauthorized, CodeUnauthenticated
+		if graph.ErrorCode(err) == graph.Forbidden {
+			status, code = http.StatusForbidden, CodeForbidden
+		} else {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="claimgraph"`)
+		}
+		writeImportError(w, status, code, graph.ErrorMessage(err), nil)
+		return nil, false
+	}
+	return ctx, true
 }

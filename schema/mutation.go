@@ -13,41 +13,25 @@ import (
 // Writes. Every mutation builds a graph.Batch and hands it to Store.Apply,
 // so it is validated against the ontology exactly like a seed file and is
 // all or nothing; retractions go to Store.RetractClaim and RetractSource.
-// Mutations need an authorised request (see Trusted and Options.Token);
-// reads stay open.
+// Each mutation needs the role mutationRoles gives it (see auth.go); the
+// store records the request's user as the author of what it writes.
 
-type authKey struct{}
-
-// Trusted returns ctx marked as authorised to write: for callers in the
-// same process, such as the query command, which hold the store already.
-func Trusted(ctx context.Context) context.Context {
-	return context.WithValue(ctx, authKey{}, authorized)
+// mutationRoles is the role each mutation needs: the one place where
+// writes are given to roles. Every field of Mutation is in it.
+var mutationRoles = map[string]Role{
+	"addSource":     RoleEditor,
+	"addEntity":     RoleEditor,
+	"updateEntity":  RoleEditor,
+	"addStatement":  RoleEditor,
+	"addClaim":      RoleEditor,
+	"retractClaim":  RoleEditor,
+	"importFacts":   RoleEditor, // dry runs too: they read the whole file
+	"retractSource": RoleAdmin,
 }
 
-// auth is what a request may do with writes.
-type auth int
-
-const (
-	noToken    auth = iota // the server has no token: writes are off
-	badToken               // the request sent no token or a wrong one
-	authorized             // the request may write
-)
-
-func withAuth(ctx context.Context, a auth) context.Context {
-	return context.WithValue(ctx, authKey{}, a)
-}
-
-// mayWrite returns nil when the request may write, and an Unauthorized
-// error that says why not otherwise.
-func mayWrite(ctx context.Context) error {
-	a, _ := ctx.Value(authKey{}).(auth)
-	switch a {
-	case authorized:
-		return nil
-	case badToken:
-		return graph.Errorf(graph.Unauthorized, "writes need the server's token: send Authorization: Bearer TOKEN")
-	}
-	return graph.Errorf(graph.Unauthorized, "writes are disabled: this server has no token (start it with --token, --token-file or CLAIMGRAPH_TOKEN)")
+// queryRoles is the role the queries that need more than a reader's need.
+var queryRoles = map[string]Role{
+	"auditLog": RoleAdmin,
 }
 
 func (r *resolver) mutationType(ts *types) *graphql.Object {
@@ -101,28 +85,28 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 			"addSource": &graphql.Field{Type: graphql.NewNonNull(ts.source), Description: "Adds a source; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "title": req(graphql.String), "publisher": str(""), "url": str(""),
 					"published": str("YYYY, YYYY-MM or YYYY-MM-DD."), "reliability": str("A to F.")},
-				Resolve: r.write(r.addSource)},
+				Resolve: r.write("addSource", r.addSource)},
 			"addEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Adds an entity; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "type": req(graphql.String), "name": req(graphql.String),
 					"aliases": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(aliasInput))}, "description": str("")},
-				Resolve: r.write(r.addEntity)},
+				Resolve: r.write("addEntity", r.addEntity)},
 			"updateEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Changes the given fields of an entity; the others keep their values. " + updateContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "name": str(""),
 					"aliases":     &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(aliasInput)), Description: "Replaces every alias."},
 					"description": str("")},
-				Resolve: r.write(r.updateEntity)},
+				Resolve: r.write("updateEntity", r.updateEntity)},
 			"addStatement": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a statement with its first claim; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.ID, Description: "Defaults to SUBJECT.TYPE.OBJECT."},
 					"subject": req(graphql.ID), "type": req(graphql.String), "object": req(graphql.ID),
 					"attributes": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(attributeInput))},
 					"validFrom":  str(""), "validUntil": str(""), "claim": req(claimInput)},
-				Resolve: r.write(r.addStatement)},
+				Resolve: r.write("addStatement", r.addStatement)},
 			"addClaim": &graphql.Field{Type: graphql.NewNonNull(ts.relation), Description: "Adds a claim to a statement, which keeps everything else it has; NOT_FOUND when there is no such statement, CONFLICT when the claim id is taken. " + createContract,
 				Args:    graphql.FieldConfigArgument{"relation": req(graphql.ID), "claim": req(claimInput)},
-				Resolve: r.write(r.addClaim)},
+				Resolve: r.write("addClaim", r.addClaim)},
 			"retractClaim": &graphql.Field{Type: graphql.NewNonNull(ts.retraction), Description: "Removes a claim, and its statement when no claim is left.",
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID)},
-				Resolve: r.write(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				Resolve: r.write("retractClaim", func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					id := p.Args["id"].(string)
 					if rest, ok := strings.CutPrefix(id, claimPrefix); ok {
 						_, id, _ = strings.Cut(rest, "#")
@@ -137,10 +121,10 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 					"mapping": &graphql.ArgumentConfig{Type: graphql.String, Description: "An ontology mapping file (YAML, as seed/examples/movie-mapping.yaml) for nquads or jsonld data."},
 					"dryRun":  &graphql.ArgumentConfig{Type: graphql.Boolean, DefaultValue: false},
 				},
-				Resolve: r.write(r.importFacts)},
+				Resolve: r.write("importFacts", r.importFacts)},
 			"retractSource": &graphql.Field{Type: graphql.NewNonNull(ts.retraction), Description: "Removes a source, its claims and the statements left without claims.",
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID)},
-				Resolve: r.write(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+				Resolve: r.write("retractSource", func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					return retraction(r.store.RetractSource(ctx, strings.TrimPrefix(p.Args["id"].(string), sourcePrefix)))
 				})},
 		},
@@ -155,13 +139,18 @@ const (
 	updateContract = "Concurrent updates are last writer wins field by field: each ok'd update is stored, and a field holds the value of the last ok'd update that set it, never an older value an update read before another's write."
 )
 
-// write wraps a mutation resolver: it refuses unauthorised requests.
-func (r *resolver) write(fn func(ctx context.Context, p graphql.ResolveParams) (any, error)) graphql.FieldResolveFn {
+// write wraps the resolver of the mutation name: it refuses requests whose
+// user lacks the role mutationRoles gives it.
+func (r *resolver) write(name string, fn func(ctx context.Context, p graphql.ResolveParams) (any, error)) graphql.FieldResolveFn {
+	role, ok := mutationRoles[name]
+	if !ok {
+		panic("schema: mutation " + name + " has no role in mutationRoles")
+	}
 	return r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-		if err := mayWrite(ctx); err != nil {
+		if err := need(ctx, role); err != nil {
 			return nil, err
 		}
-		return fn(ctx, p)
+		return fn(graph.WithOperation(ctx, name), p)
 	})
 }
 

@@ -54,7 +54,7 @@ func TestRepeatedQueriesAreAnsweredFromTheCacheUntilTheGraphChanges(t *testing.T
 }
 
 func TestOnlyErrorFreeQueryResultsAreCached(t *testing.T) {
-	ctx := Trusted(t.Context())
+	ctx := Trusted(t.Context(), "tester")
 	h := handlerOn(t, seeded(t), Options{})
 	for range 2 {
 		if resp, _ := h.Do(ctx, Request{Query: `{ paths(from: "india", to: "atlantis") { length } }`}); len(resp.Errors) == 0 {

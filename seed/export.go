@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/claimgraph/claimgraph/graph"
 )
@@ -58,6 +59,7 @@ type (
 		URL         string `json:"url,omitempty"`
 		Published   string `json:"published,omitempty"`
 		Reliability string `json:"reliability,omitempty"`
+		jsonRecorded
 	}
 	jsonEntity struct {
 		ID          string      `json:"id"`
@@ -65,6 +67,8 @@ type (
 		Name        string      `json:"name"`
 		Aliases     []jsonAlias `json:"aliases,omitempty"`
 		Description string      `json:"description,omitempty"`
+		jsonCreated
+		jsonRecorded
 	}
 	jsonAlias struct {
 		Name   string `json:"name"`
@@ -79,6 +83,8 @@ type (
 		Until      string            `json:"until,omitempty"`
 		Attributes map[string]string `json:"attributes,omitempty"`
 		Claims     []jsonClaim       `json:"claims"`
+		jsonCreated
+		jsonRecorded
 	}
 	jsonClaim struct {
 		ID          string `json:"id"`
@@ -88,8 +94,29 @@ type (
 		Quote       string `json:"quote,omitempty"`
 		Said        string `json:"said,omitempty"`
 		Credibility string `json:"credibility,omitempty"`
+		jsonRecorded
+	}
+	// Who wrote an item and when: the fact format's createdBy, createdAt,
+	// recordedBy and recordedAt, restored by a seed.
+	jsonCreated struct {
+		CreatedBy string `json:"createdBy,omitempty"`
+		CreatedAt string `json:"createdAt,omitempty"`
+	}
+	jsonRecorded struct {
+		RecordedBy string `json:"recordedBy,omitempty"`
+		RecordedAt string `json:"recordedAt,omitempty"`
 	}
 )
+
+func atText(a graph.Attribution) string {
+	if a.At.IsZero() {
+		return ""
+	}
+	return a.At.UTC().Format(time.RFC3339Nano)
+}
+
+func created(a graph.Attribution) jsonCreated   { return jsonCreated{a.By, atText(a)} }
+func recorded(a graph.Attribution) jsonRecorded { return jsonRecorded{a.By, atText(a)} }
 
 func factFile(b graph.Batch) jsonFile {
 	var f jsonFile
@@ -103,10 +130,11 @@ func factFile(b graph.Batch) jsonFile {
 		}
 	}
 	for _, s := range b.Sources {
-		f.Sources = append(f.Sources, jsonSource{s.ID, s.Title, s.Publisher, s.URL, string(s.Published), s.Reliability})
+		f.Sources = append(f.Sources, jsonSource{s.ID, s.Title, s.Publisher, s.URL, string(s.Published), s.Reliability, recorded(s.Recorded)})
 	}
 	for _, e := range b.Entities {
-		je := jsonEntity{ID: e.ID, Type: e.Type, Name: e.Name, Description: e.Description}
+		je := jsonEntity{ID: e.ID, Type: e.Type, Name: e.Name, Description: e.Description,
+			jsonCreated: created(e.Created), jsonRecorded: recorded(e.Recorded)}
 		for _, a := range e.Aliases {
 			je.Aliases = append(je.Aliases, jsonAlias(a))
 		}
@@ -114,14 +142,15 @@ func factFile(b graph.Batch) jsonFile {
 	}
 	for _, s := range b.Statements {
 		js := jsonStatement{ID: s.ID, Subject: s.Subject, Relation: s.Type, Object: s.Object,
-			Since: string(s.ValidFrom), Until: string(s.ValidUntil), Claims: []jsonClaim{}}
+			Since: string(s.ValidFrom), Until: string(s.ValidUntil), Claims: []jsonClaim{},
+			jsonCreated: created(s.Created), jsonRecorded: recorded(s.Recorded)}
 		if len(s.Attributes) > 0 {
 			js.Attributes = maps.Clone(s.Attributes)
 		}
 		claims := slices.Clone(s.Claims)
 		slices.SortFunc(claims, func(a, b graph.Claim) int { return strings.Compare(a.ID, b.ID) })
 		for _, c := range claims {
-			js.Claims = append(js.Claims, jsonClaim{c.ID, c.Source, c.Claimant, string(c.Stance), c.Quote, string(c.Said), c.Credibility})
+			js.Claims = append(js.Claims, jsonClaim{c.ID, c.Source, c.Claimant, string(c.Stance), c.Quote, string(c.Said), c.Credibility, recorded(c.Recorded)})
 		}
 		f.Statements = append(f.Statements, js)
 	}

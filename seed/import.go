@@ -26,6 +26,10 @@ type ImportOptions struct {
 	Mapping *Mapping
 	// DryRun validates and counts, and writes nothing.
 	DryRun bool
+	// KeepAttribution restores who wrote each item and when, as a fact
+	// file gives them (createdBy, recordedAt, …), instead of recording the
+	// importing user (see graph.ApplyOptions).
+	KeepAttribution bool
 	// Progress, when set, is called from time to time with the items
 	// written so far and the total.
 	Progress func(done, total int)
@@ -69,7 +73,7 @@ func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opt
 		if format == FormatCSV && !strings.HasSuffix(strings.ToLower(name), ".csv") {
 			name += ".csv" // Parse tells the format by the name
 		}
-		return Load(ctx, st, graph.ApplyOptions{DryRun: opts.DryRun}, Input{Name: name, Data: data})
+		return Load(ctx, st, graph.ApplyOptions{DryRun: opts.DryRun, KeepAttribution: opts.KeepAttribution}, Input{Name: name, Data: data})
 	case FormatNQuads:
 		if opts.Mapping == nil {
 			return restore(ctx, st, r, opts)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -71,11 +72,11 @@ var (
 	ontologyKeys     = []string{"entityTypes", "relationTypes"}
 	entityTypeKeys   = []string{"name", "description"}
 	relationTypeKeys = []string{"name", "label", "inverse", "subject", "object", "symmetric", "attributes", "description"}
-	sourceKeys       = []string{"id", "title", "publisher", "url", "published", "reliability"}
-	entityKeys       = []string{"id", "type", "name", "aliases", "description"}
+	sourceKeys       = []string{"id", "title", "publisher", "url", "published", "reliability", "recordedBy", "recordedAt"}
+	entityKeys       = []string{"id", "type", "name", "aliases", "description", "createdBy", "createdAt", "recordedBy", "recordedAt"}
 	aliasKeys        = []string{"name", "usedBy"}
-	statementKeys    = []string{"id", "subject", "relation", "object", "since", "until", "attributes", "claims"}
-	claimKeys        = []string{"id", "source", "by", "stance", "quote", "said", "credibility"}
+	statementKeys    = []string{"id", "subject", "relation", "object", "since", "until", "attributes", "claims", "createdBy", "createdAt", "recordedBy", "recordedAt"}
+	claimKeys        = []string{"id", "source", "by", "stance", "quote", "said", "credibility", "recordedBy", "recordedAt"}
 )
 
 // reader reads one input into the shared Parsed.
@@ -267,6 +268,7 @@ func (r *reader) source(n *yaml.Node) {
 		URL:         r.text(m, "url"),
 		Published:   graph.Date(r.text(m, "published")),
 		Reliability: r.text(m, "reliability"),
+		Recorded:    r.attribution(m, "recordedBy", "recordedAt"),
 	}
 	r.parsed.Batch.Sources = append(r.parsed.Batch.Sources, s)
 	r.record(graph.KindSource, it)
@@ -283,6 +285,8 @@ func (r *reader) entity(n *yaml.Node) {
 		Name:        r.text(m, "name"),
 		Aliases:     r.aliases(m, it),
 		Description: r.text(m, "description"),
+		Created:     r.attribution(m, "createdBy", "createdAt"),
+		Recorded:    r.attribution(m, "recordedBy", "recordedAt"),
 	}
 	r.parsed.Batch.Entities = append(r.parsed.Batch.Entities, e)
 	r.record(graph.KindEntity, it)
@@ -336,6 +340,8 @@ func (r *reader) statement(n *yaml.Node) {
 		ValidFrom:  graph.Date(r.text(m, "since")),
 		ValidUntil: graph.Date(r.text(m, "until")),
 		Attributes: r.attributes(m, it),
+		Created:    r.attribution(m, "createdBy", "createdAt"),
+		Recorded:   r.attribution(m, "recordedBy", "recordedAt"),
 	}
 	if e, ok := m["claims"]; ok {
 		for _, cn := range r.list(e, "claims") {
@@ -397,6 +403,7 @@ func (r *reader) claim(n *yaml.Node) (graph.Claim, *item, bool) {
 		Quote:       r.text(m, "quote"),
 		Said:        graph.Date(r.text(m, "said")),
 		Credibility: r.text(m, "credibility"),
+		Recorded:    r.attribution(m, "recordedBy", "recordedAt"),
 	}
 	if s := r.text(m, "stance"); s != "" {
 		c.Stance = graph.Stance(strings.ToUpper(s))
@@ -494,6 +501,20 @@ func (r *reader) scalarOrList(e entry, what string) []*yaml.Node {
 func (r *reader) text(m map[string]entry, key string) string {
 	v, _ := r.scalar(m[key], key)
 	return v
+}
+
+// attribution reads who wrote an item and when (an RFC 3339 time), as
+// an export gives them.
+func (r *reader) attribution(m map[string]entry, byKey, atKey string) graph.Attribution {
+	a := graph.Attribution{By: r.text(m, byKey)}
+	if at := r.text(m, atKey); at != "" {
+		t, err := time.Parse(time.RFC3339Nano, at)
+		if err != nil {
+			r.add(r.valuePos(m[atKey]), fmt.Sprintf("%s %q is not an RFC 3339 time (2025-03-02T10:04:05Z)", atKey, at))
+		}
+		a.At = t.UTC()
+	}
+	return a
 }
 
 // required is text for a key the item cannot do without; it reports the

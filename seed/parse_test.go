@@ -110,7 +110,7 @@ func TestParseErrorPositions(t *testing.T) {
 		{
 			name:  "list where a mapping belongs is reported at the list",
 			files: in("f.yaml", "entities:\n  - [a, b]\n"),
-			want:  []string{"f.yaml:2:5: an entity must be a mapping with the keys id, type, name, aliases, description, not a list"},
+			want:  []string{"f.yaml:2:5: an entity must be a mapping with the keys id, type, name, aliases, description, createdBy, createdAt, recordedBy, recordedAt, not a list"},
 		},
 		{
 			name:  "mapping where a list belongs is reported at the mapping",

@@ -11,6 +11,7 @@
 //	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
 //	claimgraph check  [--store URL]
 //	claimgraph schema [--store URL]
+//	claimgraph audit  [--store URL] [--since TIME] [--user NAME]
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the

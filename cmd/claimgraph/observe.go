@@ -83,6 +83,20 @@ func (m *metrics) observeResultCache(h *schema.Handler) {
 	)
 }
 
+// observeAuth exports the counts of refused credentials.
+func (m *metrics) observeAuth(h *schema.Handler) {
+	m.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "claimgraph_auth_failures_total",
+			Help: "Requests that sent a bearer token that is no user's.",
+		}, func() float64 { return float64(h.AuthStats().Failures) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "claimgraph_auth_rate_limited_total",
+			Help: "Requests refused (429) because their address sent too many bad tokens.",
+		}, func() float64 { return float64(h.AuthStats().RateLimited) }),
+	)
+}
+
 // countImport records what an import or seed did.
 func (m *metrics) countImport(s graph.Summary) {
 	m.importedItems.WithLabelValues("added").Add(float64(s.Added))
@@ -264,4 +278,14 @@ func (s instrumentedStore) Statement(ctx context.Context, id string) (st graph.S
 func (s instrumentedStore) Source(ctx context.Context, id string) (src graph.Source, err error) {
 	defer func(start time.Time) { s.observe("source", start, err) }(time.Now())
 	return s.Store.Source(ctx, id)
+}
+
+// AuditLog reads the audit log of the store below (see graph.Auditor).
+func (s instrumentedStore) AuditLog(ctx context.Context, q graph.AuditQuery) (_ []graph.AuditEntry, err error) {
+	defer func(start time.Time) { s.observe("audit_log", start, err) }(time.Now())
+	a, ok := s.Store.(graph.Auditor)
+	if !ok {
+		return nil, graph.Errorf(graph.Invalid, "this store keeps no audit log")
+	}
+	return a.AuditLog(ctx, q)
 }

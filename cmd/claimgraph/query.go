@@ -40,7 +40,7 @@ func runQuery(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	// The command opens the store itself, so it may write too.
-	resp, ok := h.Do(schema.Trusted(ctx), req)
+	resp, ok := h.Do(schema.Trusted(ctx, cfg.author(getenv)), req)
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(resp); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/claimgraph/claimgraph/graph"
 	"io"
 )
 
@@ -22,6 +23,7 @@ func runRetract(ctx context.Context, args []string, getenv func(string) string, 
 	if source == "" || len(rest) > 0 {
 		return usageError{"retract takes --source ID and nothing else\n" + flagUsage(fs)}
 	}
+	ctx = graph.WithAuthor(ctx, cfg.author(getenv))
 	st, _, err := cfg.start(ctx, stderr)
 	if err != nil {
 		return err

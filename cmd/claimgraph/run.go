@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os/user"
 	"strings"
 
 	"github.com/claimgraph/claimgraph/graph"
@@ -32,6 +33,7 @@ const usage = `usage:
   claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
   claimgraph check  [--store URL]
   claimgraph schema [--store URL]
+  claimgraph audit  [--store URL] [--since TIME] [--user NAME]
 
 --store URL (env CLAIMGRAPH_STORE): bolt:PATH (default bolt:claimgraph.db),
 memory:, or postgres://...
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runCheck(ctx, args, getenv, stdout, stderr)
 	case "schema":
 		return runSchema(ctx, args, getenv, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -73,6 +77,7 @@ type commonFlags struct {
 	store     string
 	logLevel  string
 	logFormat string
+	as        string
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -82,6 +87,23 @@ func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 		"log `level`: debug, info, warn or error (env CLAIMGRAPH_LOG_LEVEL)")
 	fs.StringVar(&c.logFormat, "log-format", envOr(getenv, "CLAIMGRAPH_LOG_FORMAT", "text"),
 		"log `format`: text or json (env CLAIMGRAPH_LOG_FORMAT)")
+	fs.StringVar(&c.as, "as", getenv("CLAIMGRAPH_AS"),
+		"user `name` this command's writes are recorded under (env CLAIMGRAPH_AS; default the OS user)")
+}
+
+// author returns the name this command's writes are recorded under: --as,
+// else the OS user, else "local".
+func (c *commonFlags) author(getenv func(string) string) string {
+	if c.as != "" {
+		return c.as
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if name := getenv("USER"); name != "" {
+		return name
+	}
+	return "local"
 }
 
 // logger builds the one logger of the process.

@@ -48,6 +48,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 	}
+	ctx = graph.WithOperation(graph.WithAuthor(ctx, cfg.author(getenv)), "seed")
 	st, _, err := cfg.start(ctx, stderr)
 	if err != nil {
 		return err
@@ -69,7 +70,9 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	if len(facts) == 0 {
 		return nil
 	}
-	sum, err := seed.Load(ctx, st, graph.ApplyOptions{DryRun: dryRun}, facts...)
+	// The command holds the store: a fact file's attribution (an export's)
+	// is restored as it is; items without one are recorded under --as.
+	sum, err := seed.Load(ctx, st, graph.ApplyOptions{DryRun: dryRun, KeepAttribution: true}, facts...)
 	if err != nil {
 		return err
 	}

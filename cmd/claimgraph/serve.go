@@ -32,6 +32,12 @@ type serveConfig struct {
 	corsOrigins   string
 	token         string
 	tokenFile     string
+	tokensFile    string
+	requireReads  bool
+	trustHeader   string
+	proxies       string
+	headerRoles   string
+	headerRole    string
 	introspection bool
 	limits        schema.Limits
 	resultCache   int64
@@ -46,6 +52,18 @@ func (c *serveConfig) api(fs *flag.FlagSet, getenv func(string) string) {
 		"bearer `token` that authorises mutations (env CLAIMGRAPH_TOKEN); without one, writes are refused")
 	fs.StringVar(&c.tokenFile, "token-file", getenv("CLAIMGRAPH_TOKEN_FILE"),
 		"read the bearer token from `FILE` (env CLAIMGRAPH_TOKEN_FILE)")
+	fs.StringVar(&c.tokensFile, "tokens-file", getenv("CLAIMGRAPH_TOKENS_FILE"),
+		"YAML `FILE` of users, [{name, role: reader|editor|admin, sha256: HEX}] with the SHA-256 of each token; read again on SIGHUP (env CLAIMGRAPH_TOKENS_FILE)")
+	fs.BoolVar(&c.requireReads, "require-auth-for-reads", getenv("CLAIMGRAPH_REQUIRE_AUTH_FOR_READS") == "true",
+		"refuse queries without a user (env CLAIMGRAPH_REQUIRE_AUTH_FOR_READS=true)")
+	fs.StringVar(&c.trustHeader, "trust-header", getenv("CLAIMGRAPH_TRUST_HEADER"),
+		"take the user's name from this `header` (X-Forwarded-User) when the request comes from a --trusted-proxies address (env CLAIMGRAPH_TRUST_HEADER)")
+	fs.StringVar(&c.proxies, "trusted-proxies", getenv("CLAIMGRAPH_TRUSTED_PROXIES"),
+		"comma-separated `CIDRs` of the proxies --trust-header is taken from (env CLAIMGRAPH_TRUSTED_PROXIES)")
+	fs.StringVar(&c.headerRoles, "header-roles", getenv("CLAIMGRAPH_HEADER_ROLES"),
+		"roles of users named by --trust-header, as `admin=alice,bob;editor=carol` (env CLAIMGRAPH_HEADER_ROLES)")
+	fs.StringVar(&c.headerRole, "header-default-role", envOr(getenv, "CLAIMGRAPH_HEADER_DEFAULT_ROLE", "reader"),
+		"`role` of users named by --trust-header and not in --header-roles (env CLAIMGRAPH_HEADER_DEFAULT_ROLE)")
 	fs.BoolVar(&c.introspection, "introspection", getenv("CLAIMGRAPH_INTROSPECTION") != "false",
 		"answer introspection queries (env CLAIMGRAPH_INTROSPECTION=false turns it off)")
 	fs.DurationVar(&c.limits.Timeout, "timeout", envDuration(getenv, "CLAIMGRAPH_TIMEOUT", 10*time.Second),
@@ -68,7 +86,32 @@ func (c *serveConfig) api(fs *flag.FlagSet, getenv func(string) string) {
 // options returns the GraphQL handler's options, reading the token file.
 func (c *serveConfig) options() (schema.Options, error) {
 	opts := schema.Options{Limits: c.limits, Token: c.token, NoIntrospection: !c.introspection, ResultCacheBytes: c.resultCache,
-		MaxImportBytes: c.maxImportBody, ImportIdle: c.importIdle}
+		MaxImportBytes: c.maxImportBody, ImportIdle: c.importIdle, RequireAuthForReads: c.requireReads}
+	if c.tokensFile != "" {
+		users, err := loadUsers(c.tokensFile)
+		if err != nil {
+			return opts, err
+		}
+		opts.Users = users
+	}
+	if c.trustHeader != "" {
+		proxies, err := schema.ParseProxies(c.proxies)
+		if err != nil {
+			return opts, usageError{"--trusted-proxies: " + err.Error()}
+		}
+		if len(proxies) == 0 {
+			return opts, usageError{"--trust-header needs --trusted-proxies: the header is taken only from those addresses"}
+		}
+		roles, err := schema.ParseHeaderRoles(c.headerRoles)
+		if err != nil {
+			return opts, usageError{"--header-roles: " + err.Error()}
+		}
+		def, err := schema.ParseRole(c.headerRole)
+		if err != nil {
+			return opts, usageError{"--header-default-role: " + err.Error()}
+		}
+		opts.HeaderAuth = &schema.HeaderAuth{Header: c.trustHeader, Proxies: proxies, Roles: roles, DefaultRole: def}
+	}
 	if c.resultCache <= 0 {
 		opts.ResultCacheBytes = -1
 	}
@@ -130,6 +173,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
+	if opts.Users != nil {
+		reloadUsersOnHUP(ctx, cfg.tokensFile, opts.Users, log)
+	}
+	ctx = graph.WithAuthor(ctx, cfg.author(getenv))
 	raw, err := cfg.open(ctx, log)
 	if err != nil {
 		return err
@@ -139,7 +186,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	cached := cache.New(raw, 0)
 	st := instrumentedStore{Store: cached, m: m}
 	opts.Import = importer(raw, cfg.importLimits, m, log)
-	if err := seedAtStart(ctx, st, cfg.seeds, m, log); err != nil {
+	if err := seedAtStart(graph.WithOperation(ctx, "seed"), st, cfg.seeds, m, log); err != nil {
 		return err
 	}
 	// The path and search index is built from the start, in the
@@ -150,6 +197,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("build GraphQL schema: %w", err)
 	}
 	m.observeResultCache(h)
+	m.observeAuth(h)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -164,7 +212,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
 	url := "http://" + ln.Addr().String() + "/"
-	log.Info("serving", "url", url, "store", cfg.store, "writes", opts.Token != "", "introspection", !opts.NoIntrospection)
+	log.Info("serving", "url", url, "store", cfg.store, "admin_token", opts.Token != "", "users", opts.Users.Len(),
+		"trust_header", cfg.trustHeader, "reads_need_user", opts.RequireAuthForReads, "introspection", !opts.NoIntrospection)
 	fmt.Fprintf(stdout, "claimgraph listening on %s (playground at %s, GraphQL at %sgraphql)\n", ln.Addr(), url, url)
 
 	errc := make(chan error, 1)
@@ -243,7 +292,10 @@ func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) sch
 				return sum, err
 			}
 		case f == seed.FormatYAML || f == seed.FormatCSV || f == seed.FormatNQuads:
-			if sum, err = seed.Import(ctx, st, f, body, seed.ImportOptions{Name: req.Name, DryRun: req.DryRun}); err != nil {
+			// An admin's import restores the attribution a file carries
+			// (an export's); anyone else's is recorded under their name.
+			keep := schema.PrincipalFrom(ctx).Role >= schema.RoleAdmin
+			if sum, err = seed.Import(ctx, st, f, body, seed.ImportOptions{Name: req.Name, DryRun: req.DryRun, KeepAttribution: keep}); err != nil {
 				return sum, err
 			}
 		case f == seed.FormatJSONLD:

@@ -365,3 +365,13 @@ func (c *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]grap
 	}
 	return out, nil
 }
+
+// AuditLog reads the audit log of the store below, when it keeps one (see
+// graph.Auditor); it is never cached.
+func (c *Store) AuditLog(ctx context.Context, q graph.AuditQuery) ([]graph.AuditEntry, error) {
+	a, ok := c.Store.(graph.Auditor)
+	if !ok {
+		return nil, graph.Errorf(graph.Invalid, "this store keeps no audit log")
+	}
+	return a.AuditLog(ctx, q)
+}

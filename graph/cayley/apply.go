@@ -32,7 +32,8 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 	defer unlock()
 	var p planner
 	err = s.read(func(qs cgraph.QuadStore) error {
-		p = planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
+		p = planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{},
+			by: graph.Author(ctx), at: time.Now().UTC(), keep: opts.KeepAttribution}
 		if err := p.conditions(ctx, &b, opts); err != nil {
 			return err
 		}
@@ -50,6 +51,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 	if err := ctx.Err(); err != nil {
 		return graph.Summary{}, err
 	}
+	s.audit(ctx, p.tx, "apply")
 	if err := s.write(p.tx); err != nil {
 		return graph.Summary{}, err
 	}
@@ -154,6 +156,21 @@ type planner struct {
 	sum   graph.Summary
 	edges map[string][]quad.Quad // entity id → its subject quads, cached
 	root  []quad.Quad            // the quads of <cg:ontology>
+
+	// by and at are the author and time items added or changed record;
+	// with keep, the attribution an item of the batch carries comes first.
+	by   string
+	at   time.Time
+	keep bool
+}
+
+// stamp says where an item records who wrote it: its node, whether it
+// keeps who created it (entities and statements do), and the attribution
+// the batch gives it.
+type stamp struct {
+	node            quad.Value
+	withCreated     bool
+	created, record graph.Attribution
 }
 
 func (p *planner) plan(ctx context.Context, b graph.Batch) error {
@@ -186,7 +203,7 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 		if err != nil {
 			return err
 		}
-		p.item(stored, sourceQuads(src))
+		p.item(stored, sourceQuads(src), stamp{node: sourceIRI(src.ID), record: src.Recorded})
 	}
 	for _, e := range dedupe(b.Entities, func(e graph.Entity) string { return e.ID }) {
 		if err := p.entity(ctx, e); err != nil {
@@ -230,9 +247,21 @@ func (p *planner) known(ctx context.Context, kind, id string) (string, bool, err
 }
 
 // item counts one item and adds to the transaction what turns its stored
-// quads into the desired ones.
-func (p *planner) item(stored []quad.Quad, desired quads) {
-	have := keyed(stored)
+// quads into the desired ones. Attribution quads (on st.node) are not
+// content: they change only when the content does, to the write's author
+// and time (or what the batch gives, with keep). Items with no node in st
+// (ontology types) record none.
+func (p *planner) item(stored []quad.Quad, desired quads, st stamp) {
+	var attr []quad.Quad
+	content := stored[:0:0]
+	for _, q := range stored {
+		if st.node != nil && q.Subject == st.node && isAttribution(q.Predicate) {
+			attr = append(attr, q)
+		} else {
+			content = append(content, q)
+		}
+	}
+	have := keyed(content)
 	want := keyed(desired)
 	changed := false
 	for _, k := range sortedKeys(want) {
@@ -247,13 +276,49 @@ func (p *planner) item(stored []quad.Quad, desired quads) {
 			changed = true
 		}
 	}
+	added := len(content) == 0
+	if st.node != nil && (added || changed) {
+		p.stamp(st, attr, added)
+	}
 	switch {
-	case len(stored) == 0:
+	case added:
 		p.sum.Added++
 	case changed:
 		p.sum.Changed++
 	default:
 		p.sum.Unchanged++
+	}
+}
+
+// stamp rewrites the attribution of an item that is added or changed:
+// who recorded it last, and for an added one who created it.
+func (p *planner) stamp(st stamp, stored []quad.Quad, added bool) {
+	pick := func(given graph.Attribution) graph.Attribution {
+		if p.keep && !given.IsZero() {
+			return given
+		}
+		if p.by == "" {
+			return graph.Attribution{}
+		}
+		return graph.Attribution{By: p.by, At: p.at}
+	}
+	var want quads
+	want = append(want, attributionQuads(st.node, pRecordedBy, pRecordedAt, pick(st.record))...)
+	if st.withCreated && added {
+		want = append(want, attributionQuads(st.node, pCreatedBy, pCreatedAt, pick(st.created))...)
+	}
+	wantKeys := keyed(want)
+	for _, q := range stored {
+		keepCreated := !added && (q.Predicate == pCreatedBy || q.Predicate == pCreatedAt)
+		if _, ok := wantKeys[q.NQuad()]; !ok && !keepCreated {
+			p.tx.RemoveQuad(q)
+		}
+	}
+	have := keyed(stored)
+	for _, k := range sortedKeys(wantKeys) {
+		if _, ok := have[k]; !ok {
+			p.tx.AddQuad(wantKeys[k])
+		}
 	}
 }
 
@@ -285,7 +350,7 @@ func (p *planner) ontologyItem(ctx context.Context, link quad.IRI, node quad.IRI
 			stored = append(stored, q)
 		}
 	}
-	p.item(stored, desired)
+	p.item(stored, desired, stamp{})
 	return nil
 }
 
@@ -310,7 +375,7 @@ func (p *planner) entity(ctx context.Context, e graph.Entity) error {
 			stored = append(stored, alias...)
 		}
 	}
-	p.item(stored, entityQuads(e))
+	p.item(stored, entityQuads(e), stamp{node: entityIRI(e.ID), withCreated: true, created: e.Created, record: e.Recorded})
 	return nil
 }
 
@@ -364,7 +429,7 @@ func (p *planner) statements(ctx context.Context, list []graph.Statement) error 
 				stored = append(stored, q)
 			}
 		}
-		p.item(stored, statementQuads(st))
+		p.item(stored, statementQuads(st), stamp{node: statementIRI(st.ID), withCreated: true, created: st.Created, record: st.Recorded})
 		for j, c := range st.Claims {
 			problem, err := p.claim(ctx, st.ID, c, links, owner)
 			if err != nil {
@@ -405,7 +470,7 @@ func (p *planner) claim(ctx context.Context, stID string, c graph.Claim, links [
 			stored = append(stored, q)
 		}
 	}
-	p.item(stored, claimQuads(stID, c))
+	p.item(stored, claimQuads(stID, c), stamp{node: claimIRI(c.ID), record: c.Recorded})
 	return "", nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
@@ -229,11 +230,12 @@ func TestBulkWritesAsCayley(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bulk, plain := filepath.Join(dir, "bulk.bolt"), filepath.Join(dir, "plain.bolt")
-	for _, step := range steps {
+	for i, step := range steps {
 		states := map[string]kvState{}
 		for _, path := range []string{bulk, plain} {
 			s := openT(t, "bolt:"+path)
 			s.noBulk = path == plain
+			s.auditClock = func() (time.Time, string) { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), fmt.Sprint(i) }
 			if err := step.do(s); err != nil {
 				t.Fatalf("%s: %v", step.name, err)
 			}
@@ -391,6 +393,8 @@ func TestBulkDropResumes(t *testing.T) {
 	whole := filepath.Join(dir, "whole.bolt")
 	copyFile(t, before, whole)
 	s := openT(t, "bolt:"+whole)
+	fixed := func() (time.Time, string) { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), "fixed" }
+	s.auditClock = fixed
 	if _, err := s.RetractSource(ctx, "movies"); err != nil {
 		t.Fatal(err)
 	}
@@ -402,6 +406,7 @@ func TestBulkDropResumes(t *testing.T) {
 		s := openT(t, "bolt:"+path)
 		s.boltDB.NoSync = true // the process does not die here
 		s.bulkChunk = 2
+		s.auditClock = fixed
 		n := 0
 		s.bulkStep = func(int) error {
 			if n++; n >= cut {

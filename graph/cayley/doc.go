@@ -50,6 +50,18 @@
 // Dates are plain literals as precise as the source gives them ("2021-08").
 // An unknown or empty value is an absent quad.
 //
+// Who wrote an item hangs off its node too: <cg:p/recordedBy> (a user's
+// name) and <cg:p/recordedAt> (RFC 3339, UTC) on every entity, statement,
+// claim and source node an Apply adds or changes, and <cg:p/createdBy> and
+// <cg:p/createdAt> on entities and statements when they are added. They are
+// not content: Apply compares items without them and rewrites them only
+// when the content changes. A bulk import records <cg:p/recordedBy> once,
+// on its import node, with <cg:p/committed> as the time.
+//
+// The audit log (audit.go) is <cg:audit> <cg:p/entry> <cg:audit/ID>, with
+// the entry as one JSON literal <cg:audit/ID> <cg:p/record>, added to the
+// transaction of the write it records. Exports leave it out.
+//
 // <cg:ontology> <cg:p/version> "TOKEN" changes in every transaction that
 // changes a type (the time and random bytes, unique across processes
 // sharing a PostgreSQL store), so that OntologyVersion is one subject

@@ -3,6 +3,7 @@ package cayley
 import (
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/cayleygraph/quad"
 
@@ -116,4 +117,32 @@ func claimQuads(stID string, c graph.Claim) quads {
 	qs.text(node, pSaid, string(c.Said))
 	qs.text(node, pCredibility, c.Credibility)
 	return qs
+}
+
+// isAttribution reports whether pred is one of the attribution predicates:
+// who created an item and who last changed it, and when. They are not the
+// item's content: an Apply compares items without them.
+func isAttribution(pred quad.Value) bool {
+	return pred == pCreatedBy || pred == pCreatedAt || pred == pRecordedBy || pred == pRecordedAt
+}
+
+// attributionQuads encodes a on node with the predicates by and at.
+func attributionQuads(node quad.Value, by, at quad.IRI, a graph.Attribution) quads {
+	var qs quads
+	qs.text(node, by, a.By)
+	if !a.At.IsZero() {
+		qs.add(node, at, quad.String(a.At.UTC().Format(time.RFC3339Nano)))
+	}
+	return qs
+}
+
+// decodeAttribution reads the attribution of the predicates by and at.
+func decodeAttribution(p props, by, at quad.IRI) graph.Attribution {
+	a := graph.Attribution{By: p.text(by)}
+	if s := p.text(at); s != "" {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			a.At = t.UTC()
+		}
+	}
+	return a
 }

@@ -199,6 +199,7 @@ func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 	if err := s.checkRestoredImports(ctx, tx); err != nil {
 		return err
 	}
+	s.audit(ctx, tx, "restore")
 	return s.write(tx)
 }
 

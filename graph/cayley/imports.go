@@ -55,6 +55,8 @@ type importState struct {
 	committed  bool
 	superseded bool
 	items      int // entities, statements and implicit claims
+	// recorded is who made the import, and when it was committed.
+	recorded graph.Attribution
 }
 
 // live reports whether readers see the import's quads.
@@ -84,6 +86,14 @@ func decodeImport(own []quad.Quad) importState {
 	}
 	st.started, _ = time.Parse(time.RFC3339Nano, p.text(pStarted))
 	st.items, _ = strconv.Atoi(p.text(pItems))
+	if by := p.text(pRecordedBy); by != "" {
+		st.recorded.By = by
+		for _, c := range p[pCommitted] {
+			if t, err := time.Parse(time.RFC3339Nano, text(c)); err == nil {
+				st.recorded.At = t.UTC()
+			}
+		}
+	}
 	return st
 }
 
@@ -182,6 +192,13 @@ func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.Bul
 	now := quad.String(time.Now().UTC().Format(time.RFC3339Nano))
 	tx.AddQuad(quad.Make(im.node, pCommitted, now, nil))
 	tx.AddQuad(quad.Make(im.node, pItems, quad.String(strconv.Itoa(total)), nil))
+	if by := graph.Author(ctx); by != "" {
+		// Who imported is recorded once, on the import: its statements
+		// and claims read it from there (no quad more per item).
+		tx.AddQuad(quad.Make(im.node, pRecordedBy, quad.String(by), nil))
+	}
+	s.audit(ctx, tx, "import", graph.AuditChange{ID: "import:" + imp.Source.ID, Change: "added",
+		Fields: []string{fmt.Sprintf("%d added, %d changed, %d removed", im.sum.Added, im.sum.Changed, im.sum.Removed)}})
 	if im.prev != nil {
 		for _, q := range im.prevOwn {
 			if q.Predicate == pCommitted {
@@ -218,7 +235,8 @@ func (s *Store) planMeta(ctx context.Context, imp graph.BulkImport) (_ graph.Sum
 		return graph.Summary{}, nil, err
 	}
 	defer s.runlock(&err)
-	p := planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{}}
+	p := planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{},
+		by: graph.Author(ctx), at: time.Now().UTC()}
 	b := graph.Batch{Ontology: imp.Ontology, Sources: []graph.Source{imp.Source}}
 	if err := p.plan(ctx, b); err != nil {
 		return graph.Summary{}, nil, err

@@ -56,6 +56,10 @@ const (
 	pPublished    = quad.IRI("cg:p/published")
 	pReliability  = quad.IRI("cg:p/reliability")
 	pVersion      = quad.IRI("cg:p/version")
+	pCreatedBy    = quad.IRI("cg:p/createdBy")
+	pCreatedAt    = quad.IRI("cg:p/createdAt")
+	pRecordedBy   = quad.IRI("cg:p/recordedBy")
+	pRecordedAt   = quad.IRI("cg:p/recordedAt")
 )
 
 func entityIRI(id string) quad.IRI     { return quad.IRI(prefixEntity + id) }

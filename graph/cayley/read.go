@@ -230,7 +230,8 @@ func (r reader) entityFrom(ctx context.Context, id string, own []quad.Quad) (gra
 	if typ == "" {
 		return graph.Entity{}, false, nil
 	}
-	e := graph.Entity{ID: id, Type: typ, Name: p.text(pName), Description: p.text(pDescription)}
+	e := graph.Entity{ID: id, Type: typ, Name: p.text(pName), Description: p.text(pDescription),
+		Created: decodeAttribution(p, pCreatedBy, pCreatedAt), Recorded: decodeAttribution(p, pRecordedBy, pRecordedAt)}
 	type indexed struct {
 		n int
 		a graph.Alias
@@ -312,6 +313,7 @@ func decodeSource(id string, own []quad.Quad) (graph.Source, bool) {
 		URL:         p.text(pURL),
 		Published:   graph.Date(p.text(pPublished)),
 		Reliability: p.text(pReliability),
+		Recorded:    decodeAttribution(p, pRecordedBy, pRecordedAt),
 	}, true
 }
 
@@ -364,7 +366,14 @@ func (r reader) statementWith(ctx context.Context, id string, edges []quad.Quad)
 			if err != nil {
 				return graph.Statement{}, false, err
 			}
-			st.Claims = append(st.Claims, graph.ImplicitClaim(id, imp.source))
+			c := graph.ImplicitClaim(id, imp.source)
+			c.Recorded = imp.recorded
+			st.Claims = append(st.Claims, c)
+			if !explicit && (st.Created.IsZero() || imp.recorded.At.Before(st.Created.At)) {
+				// An imported statement was created and last changed by
+				// its import.
+				st.Created, st.Recorded = imp.recorded, imp.recorded
+			}
 		}
 		slices.SortFunc(st.Claims, func(a, b graph.Claim) int { return cmp.Compare(a.ID, b.ID) })
 		st.Claims = slices.CompactFunc(st.Claims, func(a, b graph.Claim) bool { return a.ID == b.ID })
@@ -410,6 +419,8 @@ func decodeStatement(id string, own []quad.Quad) (graph.Statement, bool) {
 		Object:     p.id(pObject, prefixEntity),
 		ValidFrom:  graph.Date(p.text(pValidFrom)),
 		ValidUntil: graph.Date(p.text(pValidUntil)),
+		Created:    decodeAttribution(p, pCreatedBy, pCreatedAt),
+		Recorded:   decodeAttribution(p, pRecordedBy, pRecordedAt),
 	}
 	if st.Subject == "" || st.Type == "" || st.Object == "" {
 		return graph.Statement{}, false
@@ -439,6 +450,7 @@ func decodeClaim(id string, own []quad.Quad) (graph.Claim, string, bool) {
 		Quote:       p.text(pQuote),
 		Said:        graph.Date(p.text(pSaid)),
 		Credibility: p.text(pCredibility),
+		Recorded:    decodeAttribution(p, pRecordedBy, pRecordedAt),
 	}
 	if c.Stance == "" {
 		return graph.Claim{}, "", false

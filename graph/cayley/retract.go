@@ -16,7 +16,7 @@ import (
 // statement, in one transaction; see graph.Store.
 func (s *Store) RetractClaim(ctx context.Context, id string) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "retract claim %q", id)
-	return s.retract(ctx, func(x *retraction) error {
+	return s.retract(ctx, "retractClaim", func(x *retraction) error {
 		found, err := x.claim(ctx, id)
 		if err != nil {
 			return err
@@ -38,7 +38,7 @@ func (s *Store) RetractClaim(ctx context.Context, id string) (_ graph.Summary, e
 func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "retract source %q", id)
 	var drops []quad.Value
-	sum, err := s.retract(ctx, func(x *retraction) error {
+	sum, err := s.retract(ctx, "retractSource", func(x *retraction) error {
 		own, err := x.r.subject(ctx, sourceIRI(id))
 		if err != nil {
 			return err
@@ -104,9 +104,10 @@ func (s *Store) RetractSource(ctx context.Context, id string) (_ graph.Summary, 
 	return sum, nil
 }
 
-// retract plans a removal with plan, then removes the statements the
+// retract plans a removal with plan (of the operation op, for the audit
+// log), then removes the statements the
 // planned claims leave empty, and writes it all as one transaction.
-func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (graph.Summary, error) {
+func (s *Store) retract(ctx context.Context, op string, plan func(*retraction) error) (graph.Summary, error) {
 	unlock, err := s.lockWrites(ctx)
 	if err != nil {
 		return graph.Summary{}, err
@@ -136,6 +137,7 @@ func (s *Store) retract(ctx context.Context, plan func(*retraction) error) (grap
 		if err := s.writable(ctx); err != nil {
 			return graph.Summary{}, err
 		}
+		s.audit(ctx, x.tx, op)
 		if err := s.write(x.tx); err != nil {
 			return graph.Summary{}, err
 		}

@@ -80,6 +80,9 @@ type Store struct {
 	// checkHook, when set, is called by Open's check of the bolt file
 	// before it starts.
 	checkHook func()
+	// auditClock, when set, gives the time and suffix of audit entries
+	// (tests that compare whole stores fix it).
+	auditClock func() (time.Time, string)
 
 	// writing serialises the transactions of write, and with them a
 	// failed write's replacement of the handle.

@@ -21,6 +21,7 @@ func TestBulkStore(t *testing.T, open func(t testing.TB) graph.BulkStore) {
 	t.Run("ImportDryRun", s.testDryRun)
 	t.Run("ImportCancelled", s.testCancelled)
 	t.Run("ImportRetract", s.testRetract)
+	t.Run("ImportAttribution", s.testAttribution)
 }
 
 type bulkSuite struct {

@@ -42,6 +42,8 @@ func TestStore(t *testing.T, open func(t testing.TB) graph.Store) {
 	t.Run("RetractClaim", s.testRetractClaim)
 	t.Run("RetractSource", s.testRetractSource)
 	t.Run("OntologyVersion", s.testOntologyVersion)
+	t.Run("Attribution", s.testAttribution)
+	t.Run("Audit", s.testAudit)
 }
 
 type suite struct {

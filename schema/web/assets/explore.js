@@ -48,7 +48,7 @@
 
   const ENTITY_FIELDS = 'id type name aliases description';
   const RELATION_FIELDS = `id type label status validFrom validUntil attributes { key value }
-    claims { id stance quote said credibility claimant { id name }
+    claims { id stance quote said credibility recordedBy recordedAt claimant { id name }
       source { id title publisher url published reliability } }`;
   const Q_META = '{ ontology { entityTypes { name } relationTypes { name } } }';
   const Q_SEARCH = `query Search($q: String!) {
@@ -1028,7 +1028,15 @@
         el('dd', {}, srcText || src.id || 'unknown',
           src.url ? [' ', el('a', { href: src.url, rel: 'noopener noreferrer', target: '_blank', text: 'link' })] : null),
         el('dt', { text: 'Said' }), el('dd', { text: c.said || 'date not given' }),
-        el('dt', { text: 'Grades' }), el('dd', { text: grades.length ? grades.join(', ') : 'not graded' })));
+        el('dt', { text: 'Grades' }), el('dd', { text: grades.length ? grades.join(', ') : 'not graded' }),
+        el('dt', { text: 'Recorded' }), el('dd', { class: 'recorded', text: recorded(c) })));
+  }
+
+  // recorded tells who recorded a claim in the graph, and when (UTC).
+  function recorded(c) {
+    if (!c.recordedBy) return 'not known';
+    const at = c.recordedAt ? ` on ${c.recordedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+    return `by ${c.recordedBy}${at}`;
   }
 
   function entityDetails(e) {
