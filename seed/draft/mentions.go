@@ -406,16 +406,24 @@ func (x *extraction) groupIDs(m *mention, ok func(string) bool) []string {
 	return out
 }
 
-// group joins mentions separated only by commas, "and", "or" and "the" into
-// coordination groups: "Afghanistan and India", "the BLA and TTP".
+// group joins mentions separated only by "and", "or", "the" and commas into
+// coordination groups: "Afghanistan and India", "the BLA and TTP",
+// "Afghanistan, India".
 func (x *extraction) group(s *sentence, ms []*mention) {
 	joiners := map[string]bool{",": true, "and": true, "or": true, "the": true, "&": true, "as": true, "well": true}
 	for i, m := range ms {
 		if i > 0 {
 			p := ms[i-1]
 			ok := m.tok0 > p.tok1 && !p.possessive
+			conj := false
 			for k := p.tok1; ok && k < m.tok0; k++ {
 				ok = joiners[s.tokens[k].fold]
+				conj = conj || s.tokens[k].fold == "and" || s.tokens[k].fold == "or"
+			}
+			// Commas alone join names of one type ("Afghanistan, India"),
+			// not a phrase and the name after it ("According to X, the Y").
+			if ok && !conj {
+				ok = x.sameType(p, m)
 			}
 			if ok {
 				m.group = p.group
@@ -426,6 +434,18 @@ func (x *extraction) group(s *sentence, ms []*mention) {
 		m.group = len(x.groups)
 		x.groups = append(x.groups, []*mention{m})
 	}
+}
+
+// sameType reports whether a and b stand for entities of one type.
+func (x *extraction) sameType(a, b *mention) bool {
+	for _, ea := range a.entities {
+		for _, eb := range b.entities {
+			if x.r.entities[ea].Type == x.r.entities[eb].Type {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // candidates lists the proper names of the body that no known entity has:

@@ -329,7 +329,7 @@ func (r *Rules) Extract(ctx context.Context, doc Document) (Draft, error) {
 		return Draft{}, &graph.Error{Code: graph.Invalid, Message: "draft: the document has no text"}
 	}
 	t := newText(doc.Text)
-	x := &extraction{r: r, t: t, draft: Draft{Source: doc.Source}}
+	x := &extraction{r: r, t: t, draft: Draft{Source: doc.Source}, covered: make([]bool, len(t.runes))}
 	for i := range t.sentences {
 		if err := ctx.Err(); err != nil {
 			return Draft{}, err

@@ -276,12 +276,7 @@ func (x *extraction) sentence(s *sentence) {
 	x.prev, x.prevMents, x.prevStmts = s, ms, made
 }
 
-func (x *extraction) markCovered(p int) {
-	if x.covered == nil {
-		x.covered = make([]bool, len(x.t.runes))
-	}
-	x.covered[p] = true
-}
+func (x *extraction) markCovered(p int) { x.covered[p] = true }
 
 // fromCue drafts the statements one cue occurrence carries: the nearest
 // fitting mention on the cue's left and the first on its right (within

@@ -167,13 +167,13 @@ func stem(w string) string {
 		return w[:len(w)-3] + "y"
 	case strings.HasSuffix(w, "ing") && len(w) >= 6:
 		w = w[:len(w)-3]
-		if n := len(w); n >= 2 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) {
+		if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) {
 			w = w[:n-1] // "running" → "run"
 		}
 		return strings.TrimSuffix(w, "e")
 	case strings.HasSuffix(w, "ed") && len(w) >= 5:
 		w = w[:len(w)-2]
-		if n := len(w); n >= 2 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) {
+		if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) {
 			w = w[:n-1] // "stopped" → "stop"
 		}
 		return strings.TrimSuffix(w, "e")
@@ -206,7 +206,7 @@ var abbreviations = map[string]bool{
 	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "st": true, "jr": true, "sr": true,
 	"gen": true, "col": true, "lt": true, "sgt": true, "capt": true, "cpt": true, "maj": true, "adm": true,
 	"gov": true, "sen": true, "rep": true, "rev": true, "hon": true, "pres": true, "amb": true,
-	"e.g": true, "i.e": true, "vs": true, "cf": true, "no": true, "nos": true, "fig": true, "approx": true,
+	"e.g": true, "i.e": true, "vs": true, "cf": true, "fig": true, "approx": true,
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
 	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true, "mt": true, "ft": true,
 }
@@ -332,14 +332,39 @@ func pointEnds(runes []rune, start, i, k, end int) bool {
 	switch {
 	case abbreviations[word]:
 		return false
+	case (word == "no" || word == "nos") && unicode.IsDigit(runes[k]):
+		return false // "No. 5"
 	case weakAbbreviations[word]:
 		return openers[next]
 	case len([]rune(word)) == 1 && unicode.IsUpper(runes[w]):
-		return false // an initial: "J. R. Smith"
+		// An initial ("J. R. Smith", "John F. Kennedy") before another
+		// initial or after a first name; a one-letter name otherwise ("on X.").
+		if openers[next] {
+			return true
+		}
+		nextInitial := k+1 < end && unicode.IsUpper(runes[k]) && runes[k+1] == '.'
+		return !nextInitial && !capitalisedBefore(runes, start, w)
 	case strings.Contains(word, "."):
 		return openers[next] // "U.S." before "The …"
 	}
 	return true
+}
+
+// capitalisedBefore reports whether the word before offset w, in a line
+// starting at start, is capitalised and not the line's first.
+func capitalisedBefore(runes []rune, start, w int) bool {
+	j := w - 1
+	for j >= start && unicode.IsSpace(runes[j]) {
+		j--
+	}
+	e := j + 1
+	for j >= start && (isWordRune(runes[j]) || runes[j] == '.') {
+		j--
+	}
+	if e <= j+1 || j < start {
+		return false
+	}
+	return unicode.IsUpper(runes[j+1])
 }
 
 func nextWord(runes []rune, k, end int) string {
