@@ -9,6 +9,7 @@
 //	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
 //	claimgraph retract [--store URL] --source ID
 //	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
+//	claimgraph draft  [--store URL] [--source ID] [--title TITLE] ARTICLE
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the
@@ -35,6 +36,10 @@
 // export writes the whole graph with its claims and sources: as N-Quads
 // (the store's own quads), as a JSON fact file that seed reads back (a
 // backup a person can read), or as GraphML for Gephi and yEd.
+//
+// draft reads a plain-text article and prints the fact file it appears to
+// support, every suggestion with its reason as a comment, for an analyst to
+// edit and seed.
 //
 // --store (environment CLAIMGRAPH_STORE) chooses the store: bolt:PATH (the
 // default, bolt:claimgraph.db, an embedded file), memory: (gone on exit) or
