@@ -174,6 +174,11 @@ func TestStatements(t *testing.T) {
 			[]string{"sylvania warned chirp source ASSERTS", "viktor-ostrov official-of sylvania source ASSERTS role=Interior Minister"}},
 		{"since a date is the statement's since", "The Northern Front has governed Sylvania since March 2019.",
 			[]string{"northern-front governs sylvania source ASSERTS since=2019-03"}},
+		{"predicates joined by and share their subject",
+			"The Red Brigade is based in Freedonia and is allied with the Northern Front.",
+			[]string{"red-brigade operating-from freedonia source ASSERTS", "red-brigade allied-with northern-front source ASSERTS"}},
+		{"a one-letter name ends a sentence", "Ruritania warned Chirp. Sylvania backs the Red Brigade.",
+			[]string{"ruritania warned chirp source ASSERTS", "sylvania accused-of-backing red-brigade source ASSERTS"}},
 		{"headings carry no statements", "Ruritania backs the Red Brigade\nIt was said.", nil},
 		{"a name that states a relation is not drafted against it",
 			"Chirp accounts run from Sylvania operate from Ruritania and Sylvania.",
@@ -368,4 +373,29 @@ func TestJoinMergesDrafts(t *testing.T) {
 	if r := d.Statements[0].Claims[0].Reason; strings.Contains(r, "other") {
 		t.Errorf("the first extractor's claim should win, got reason %q", r)
 	}
+}
+
+// FuzzExtract checks that no text breaks the extractor and that every
+// anchor holds its quote.
+func FuzzExtract(f *testing.F) {
+	for _, s := range []string{"", "\n\n", ".", "Dr.", "\"", "U.S. e.g. J. R.", "(BLA) (", "both countries deny",
+		"He said.\nThe minister.", "Ruritania accuses Freedonia of sponsoring the Red Brigade, which Freedonia denies.",
+		"at least 19 accounts on Chirp run from Sylvania", "Ru\u0301ritania\u00a0backs\tthe Red Brigade’s", "’s ’ ‘ — –"} {
+		f.Add(s)
+	}
+	k, _ := ruritania(f)
+	x := draft.New(k)
+	f.Fuzz(func(t *testing.T, text string) {
+		d, err := x.Extract(t.Context(), draft.Document{Source: graph.Source{ID: "s"}, Text: text})
+		if err != nil {
+			if graph.ErrorCode(err) != graph.Invalid {
+				t.Fatal(err)
+			}
+			return
+		}
+		checkAnchors(t, d, text)
+		if _, err := seed.Parse(seed.Input{Name: "d.yaml", Data: draft.Render(d, draft.RenderOptions{DeclareSource: true})}); err != nil {
+			t.Fatalf("rendered draft does not parse: %v", err)
+		}
+	})
 }

@@ -34,6 +34,8 @@ type extraction struct {
 	// subjectOf maps the object of a statement of the current sentence to
 	// its subject.
 	subjectOf map[*mention]*mention
+	// names caches mentionedNames.
+	names []string
 	// proper holds the rune offsets covered by known mentions, for the
 	// candidate names.
 	covered []bool
@@ -543,16 +545,34 @@ func (x *extraction) candidateWord(toks []token, i int, lowerWords map[string]bo
 	if _, ok := x.r.demonyms[f]; ok {
 		return false
 	}
-	// An adjective of a known name: "Pakistani", "Afghan".
-	for _, m := range x.history {
-		for _, id := range m.entities {
-			n := foldString(x.r.entities[id].Name)
-			if len(f) >= 5 && (strings.HasPrefix(n, f) || strings.HasPrefix(f, n)) {
+	// An adjective of a known name mentioned in the text: "Pakistani",
+	// "Afghan".
+	if len(f) >= 5 {
+		for _, n := range x.mentionedNames() {
+			if strings.HasPrefix(n, f) || strings.HasPrefix(f, n) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// mentionedNames returns the folded names of the entities the text
+// mentions, computed once.
+func (x *extraction) mentionedNames() []string {
+	if x.names == nil {
+		seen := map[string]bool{}
+		x.names = []string{}
+		for _, m := range x.history {
+			for _, id := range m.entities {
+				if !seen[id] {
+					seen[id] = true
+					x.names = append(x.names, foldString(x.r.entities[id].Name))
+				}
+			}
+		}
+	}
+	return x.names
 }
 
 // slug makes an entity id of a name: lower-case letters and digits joined

@@ -245,6 +245,9 @@ func isCapitalised(s string) bool {
 // India" is operating-from india, and is never drafted as operating from
 // another country.
 func (r *Rules) describe(e graph.Entity) *description {
+	if !hasLowerWord(e.Name) {
+		return nil
+	}
 	t := newText(e.Name)
 	if len(t.sentences) != 1 {
 		return nil
@@ -291,6 +294,17 @@ func (r *Rules) describe(e graph.Entity) *description {
 		}
 	}
 	return d
+}
+
+// hasLowerWord reports whether name has a lower-case word that is not a
+// function word ("Bank of England" has none).
+func hasLowerWord(name string) bool {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !isWordRune(r) }) {
+		if r := []rune(w); unicode.IsLower(r[0]) && !functionWords[strings.ToLower(w)] {
+			return true
+		}
+	}
+	return false
 }
 
 // compileCue compiles a cue phrase; nil when it has no words.
