@@ -34,6 +34,10 @@ type RelationType struct {
 	// (role, count, …).
 	Attributes  []string
 	Description string
+	// Cues are phrases that, in a news text, signal a statement of this
+	// type ("backs", "support for"): the draft extractor reads them. A cue
+	// starting with "^" names the object first ("^is backed by").
+	Cues []string
 }
 
 // Allows reports whether subjectType → objectType is allowed.

@@ -51,6 +51,7 @@ type (
 		Symmetric   bool     `json:"symmetric,omitempty"`
 		Attributes  []string `json:"attributes,omitempty"`
 		Description string   `json:"description,omitempty"`
+		Cues        []string `json:"cues,omitempty"`
 	}
 	jsonSource struct {
 		ID          string `json:"id"`

@@ -71,7 +71,7 @@ var (
 	fileKeys         = []string{"ontology", "sources", "entities", "statements"}
 	ontologyKeys     = []string{"entityTypes", "relationTypes"}
 	entityTypeKeys   = []string{"name", "description"}
-	relationTypeKeys = []string{"name", "label", "inverse", "subject", "object", "symmetric", "attributes", "description"}
+	relationTypeKeys = []string{"name", "label", "inverse", "subject", "object", "symmetric", "attributes", "description", "cues"}
 	sourceKeys       = []string{"id", "title", "publisher", "url", "published", "reliability", "recordedBy", "recordedAt"}
 	entityKeys       = []string{"id", "type", "name", "aliases", "description", "createdBy", "createdAt", "recordedBy", "recordedAt"}
 	aliasKeys        = []string{"name", "usedBy"}
@@ -251,6 +251,7 @@ func (r *reader) relationType(n *yaml.Node) {
 		Symmetric:   r.boolean(m, "symmetric"),
 		Attributes:  r.textList(m, it, "attributes"),
 		Description: r.text(m, "description"),
+		Cues:        r.textList(m, it, "cues"),
 	}
 	r.parsed.Batch.Ontology.RelationTypes = append(r.parsed.Batch.Ontology.RelationTypes, t)
 	r.record(graph.KindRelationType, it)

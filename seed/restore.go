@@ -152,7 +152,7 @@ type dRelationType struct {
 	declared                bool
 	label, inverse, descr   dField
 	symmetric               dField
-	subjects, objects, attr []dLink
+	subjects, objects, attr, cues []dLink
 }
 
 type dSource struct {
@@ -352,6 +352,11 @@ func (d *dump) quad(q nquad, at func(int) Position) bool {
 				return false
 			}
 			t.attr = append(t.attr, dLink{o.value, at(o.col)})
+		case cgPred + "cue":
+			if !d.plain(o, at) {
+				return false
+			}
+			t.cues = append(t.cues, dLink{o.value, at(o.col)})
 		default:
 			return d.unknownPredicate(q, here)
 		}
@@ -731,13 +736,13 @@ func (d *dump) build() (*Parsed, error) {
 			d.add(t.at, "relation type %s is not declared by <%s> <%srelationType>", graph.Quote(name), cgOntology, cgPred)
 		}
 		rt := graph.RelationType{Name: name, Label: t.label.value, Inverse: t.inverse.value, Description: t.descr.value,
-			Symmetric: t.symmetric.set, Subject: links(t.subjects), Object: links(t.objects), Attributes: links(t.attr)}
+			Symmetric: t.symmetric.set, Subject: links(t.subjects), Object: links(t.objects), Attributes: links(t.attr), Cues: links(t.cues)}
 		b.Ontology.RelationTypes = append(b.Ontology.RelationTypes, rt)
 		fields := map[string]Position{"name": t.at, "label": t.label.at, "inverse": t.inverse.at, "description": t.descr.at}
 		for _, f := range []struct {
 			key  string
 			list []dLink
-		}{{"subject", t.subjects}, {"object", t.objects}, {"attributes", t.attr}} {
+		}{{"subject", t.subjects}, {"object", t.objects}, {"attributes", t.attr}, {"cues", t.cues}} {
 			if len(f.list) > 0 {
 				fields[f.key] = f.list[0].at
 			}
@@ -746,7 +751,7 @@ func (d *dump) build() (*Parsed, error) {
 		for _, f := range []struct {
 			key  string
 			list []dLink
-		}{{"subject", t.subjects}, {"object", t.objects}, {"attributes", t.attr}} {
+		}{{"subject", t.subjects}, {"object", t.objects}, {"attributes", t.attr}, {"cues", t.cues}} {
 			if fl, ok := it.fields[f.key]; ok {
 				for _, l := range f.list {
 					fl.parts = append(fl.parts, part{text: l.target, pos: l.at})

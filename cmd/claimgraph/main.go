@@ -12,6 +12,7 @@
 //	claimgraph check  [--store URL]
 //	claimgraph schema [--store URL]
 //	claimgraph audit  [--store URL] [--since TIME] [--user NAME]
+//	claimgraph draft  [--store URL] [--source ID] [--title TITLE] ARTICLE
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the
@@ -48,6 +49,10 @@
 //
 // schema prints the GraphQL schema generated from the store's ontology in
 // the schema definition language; the same ontology always prints the same.
+//
+// draft reads a plain-text article and prints the fact file it appears to
+// support, every suggestion with its reason as a comment, for an analyst to
+// edit and seed.
 //
 // --store (environment CLAIMGRAPH_STORE) chooses the store: bolt:PATH (the
 // default, bolt:claimgraph.db, an embedded file), memory: (gone on exit) or

@@ -34,6 +34,7 @@ const usage = `usage:
   claimgraph check  [--store URL]
   claimgraph schema [--store URL]
   claimgraph audit  [--store URL] [--since TIME] [--user NAME]
+  claimgraph draft  [--store URL] [--source ID] [--title TITLE] ARTICLE
 
 --store URL (env CLAIMGRAPH_STORE): bolt:PATH (default bolt:claimgraph.db),
 memory:, or postgres://...
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runSchema(ctx, args, getenv, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args, getenv, stdout, stderr)
+	case "draft":
+		return runDraft(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

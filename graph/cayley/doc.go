@@ -28,7 +28,8 @@
 // type carries its label, inverse and description as literals, its allowed
 // subject and object types as <cg:p/subjectType> and <cg:p/objectType> links
 // to type nodes (one quad each, sorted on read), <cg:p/symmetric> true when
-// symmetric, and one <cg:p/attribute> literal per attribute key.
+// symmetric, one <cg:p/attribute> literal per attribute key and one <cg:p/cue>
+// literal per cue.
 //
 // An entity is <cg:e/ID> rdf:type <cg:type/T> (so listing the entities of a
 // type is an object lookup of the type node) with <cg:p/name> and

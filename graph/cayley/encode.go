@@ -49,6 +49,9 @@ func relationTypeQuads(t graph.RelationType) quads {
 		qs.add(node, pAttribute, quad.String(a))
 	}
 	qs.text(node, pDescription, t.Description)
+	for _, c := range t.Cues {
+		qs.add(node, pCue, quad.String(c))
+	}
 	return qs
 }
 

@@ -35,6 +35,7 @@ const (
 	pObjectType   = quad.IRI("cg:p/objectType")
 	pSymmetric    = quad.IRI("cg:p/symmetric")
 	pAttribute    = quad.IRI("cg:p/attribute")
+	pCue          = quad.IRI("cg:p/cue")
 	pAlias        = quad.IRI("cg:p/alias")
 	pUsedBy       = quad.IRI("cg:p/usedBy")
 	pSubject      = quad.IRI("cg:p/subject")

@@ -210,6 +210,7 @@ func decodeRelationType(name string, p props) graph.RelationType {
 		Symmetric:   len(p[pSymmetric]) > 0 && isTrue(p[pSymmetric][0]),
 		Attributes:  p.sortedTexts(pAttribute),
 		Description: p.text(pDescription),
+		Cues:        p.sortedTexts(pCue),
 	}
 }
 

@@ -31,7 +31,7 @@ func FixtureOntology() graph.Ontology {
 		RelationTypes: []graph.RelationType{
 			{Name: "allied-with", Label: "allied with", Subject: []string{"Group"}, Object: []string{"Group"}, Symmetric: true},
 			{Name: "backs", Label: "backs", Inverse: "backed by", Subject: []string{"Country"}, Object: []string{"Group"},
-				Description: "Gives money, arms or shelter."},
+				Description: "Gives money, arms or shelter.", Cues: []string{"backs", "support for", "^backed by"}},
 			{Name: "official-of", Label: "official of", Subject: []string{"Official"}, Object: []string{"Country"},
 				Attributes: []string{"role", "since"}},
 		},

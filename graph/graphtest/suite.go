@@ -120,6 +120,7 @@ func sortedOntology(o graph.Ontology) graph.Ontology {
 		rt := &o.RelationTypes[i]
 		rt.Subject, rt.Object, rt.Attributes = slices.Sorted(slices.Values(rt.Subject)),
 			slices.Sorted(slices.Values(rt.Object)), slices.Sorted(slices.Values(rt.Attributes))
+		rt.Cues = slices.Sorted(slices.Values(rt.Cues))
 	}
 	return o
 }
