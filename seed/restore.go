@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/claimgraph/claimgraph/graph"
 )
@@ -148,10 +149,10 @@ type dEntityType struct {
 }
 
 type dRelationType struct {
-	at                      Position
-	declared                bool
-	label, inverse, descr   dField
-	symmetric               dField
+	at                            Position
+	declared                      bool
+	label, inverse, descr         dField
+	symmetric                     dField
 	subjects, objects, attr, cues []dLink
 }
 
@@ -283,6 +284,21 @@ func (d *dump) quad(q nquad, at func(int) Position) bool {
 		if !edge && !importItem {
 			d.add(at(q.g.col), "no quad of this kind carries a graph label in claimgraph's export")
 			return false
+		}
+	}
+	if attributed(s) {
+		switch p {
+		case cgPred + "recordedBy", cgPred + "createdBy":
+			return d.authorship(o, at)
+		case cgPred + "recordedAt", cgPred + "createdAt":
+			if !d.authorship(o, at) {
+				return false
+			}
+			if _, err := time.Parse(time.RFC3339Nano, o.value); err != nil {
+				d.add(at(o.col), "expected a time in RFC 3339 here")
+				return false
+			}
+			return true
 		}
 	}
 	switch {
@@ -597,6 +613,31 @@ func (d *dump) iri(o term, prefix string, at func(int) Position) (string, bool) 
 func (d *dump) plain(o term, at func(int) Position) bool {
 	if o.kind != termLiteral || o.datatype != "" || o.lang != "" {
 		d.add(at(o.col), "expected a plain \"literal\" here")
+		return false
+	}
+	return true
+}
+
+// attributed reports whether the node s may carry who wrote it and when:
+// entities (not their aliases), statements, claims, sources and imports.
+func attributed(s string) bool {
+	switch {
+	case strings.HasPrefix(s, cgEntity):
+		return !strings.Contains(s, cgAliasMarker)
+	case strings.HasPrefix(s, cgStatement), strings.HasPrefix(s, cgClaim), strings.HasPrefix(s, cgSource), strings.HasPrefix(s, cgImport):
+		return true
+	}
+	return false
+}
+
+// authorship checks the object of an attribution quad (recordedBy,
+// createdAt, …), which is written to the store as it stands.
+func (d *dump) authorship(o term, at func(int) Position) bool {
+	if !d.plain(o, at) {
+		return false
+	}
+	if err := graph.CheckText(o.value, graph.MaxNameBytes, graph.Line); err != nil {
+		d.add(at(o.col), "the author %v", err)
 		return false
 	}
 	return true
