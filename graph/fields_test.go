@@ -88,7 +88,7 @@ func TestFieldClashesAreOntologyErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := Batch{Ontology: Ontology{RelationTypes: tt.add}}
-			err := ValidateBatch(t.Context(), stored.Merge(b.Ontology), b, knowsNothing)
+			err := ValidateBatch(t.Context(), stored.Merge(b.Ontology), &b, knowsNothing)
 			var got []string
 			var ge *Error
 			if errors.As(err, &ge) {

@@ -149,6 +149,12 @@ type Source struct {
 	// analysis (A completely reliable … E unreliable, F cannot be judged);
 	// empty when not graded.
 	Reliability string
+	// Text is the document's full text (Unicode NFC, LF line ends), when
+	// it is stored; claims on a source with text are anchored in it.
+	// Digest is the text's SHA-256 digest in hex (TextDigest); a write
+	// fills it in from the text.
+	Text   string
+	Digest string
 	// Recorded says who last wrote the source, and when.
 	Recorded Attribution
 }
@@ -175,6 +181,9 @@ type Claim struct {
 	Stance   Stance
 	// Quote is the source's verbatim words, when there are any.
 	Quote string
+	// Anchor places the quote in the source's text, when the source has
+	// one; see Anchor.
+	Anchor Anchor
 	// Said is when the claim was made, when the source tells.
 	Said Date
 	// Credibility grades the claim on the 1–6 scale (1 confirmed … 5

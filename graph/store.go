@@ -29,6 +29,14 @@ type Store interface {
 	// subject, relation type or object. With opts.DryRun it validates and
 	// counts but writes nothing.
 	//
+	// A source given without text keeps the text it has stored. A source
+	// given with another text than its stored one is a new version: each
+	// stored claim on it that b does not give is checked against the new
+	// text, re-placed when its quote occurs there with its prefix and
+	// suffix at one place, and otherwise marked orphaned (Anchor.Orphaned,
+	// listed in Summary.Orphaned). The claims b gives are anchored as
+	// ValidateBatch says.
+	//
 	// Applies are serialisable: each reads what it checks and writes its
 	// change as if no other write ran at the same time, also when other
 	// processes share the storage. The conditions of opts (Create,
@@ -165,6 +173,10 @@ type Summary struct {
 	Changed   int
 	Unchanged int
 	Removed   int
+	// Orphaned lists the claims, by id, that the write left orphaned: a
+	// new text of their source no longer carries their quote (see
+	// Anchor). They are counted as changed.
+	Orphaned []string
 }
 
 // Changes reports whether anything was added, changed or removed.

@@ -70,7 +70,7 @@ func TestValidateBatchRefusesControlCharactersAndHugeFields(t *testing.T) {
 			b := fixtureBatch()
 			tt.edit(&b)
 			NormalizeBatch(&b)
-			err := ValidateBatch(t.Context(), fixtureOntology(), b, knowsNothing)
+			err := ValidateBatch(t.Context(), fixtureOntology(), &b, knowsNothing)
 			if ErrorCode(err) != Invalid {
 				t.Fatalf("err = %v, want Invalid", err)
 			}
@@ -93,7 +93,7 @@ func TestValidateBatchListsAtMostMaxProblems(t *testing.T) {
 	for i := 0; i < 3*MaxProblems; i++ {
 		b.Entities = append(b.Entities, Entity{ID: "bad id", Type: "Country", Name: "x"})
 	}
-	err := ValidateBatch(t.Context(), fixtureOntology(), b, knowsNothing)
+	err := ValidateBatch(t.Context(), fixtureOntology(), &b, knowsNothing)
 	ge, ok := err.(*Error)
 	if !ok || len(ge.Problems) != MaxProblems || !strings.Contains(ge.Message, "(the first 1000 listed)") {
 		t.Fatalf("got %d problems, message %q; want %d listed of them all", len(ge.Problems), ge.Message, MaxProblems)

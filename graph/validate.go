@@ -9,13 +9,20 @@ import (
 )
 
 // Known looks up items that a batch refers to but does not contain. It
-// returns the entity type of an entity (kind KindEntity), or "" for a
-// source (kind KindSource), and whether the item is stored.
-type Known func(ctx context.Context, kind, id string) (typ string, ok bool, err error)
+// returns what validation needs of the item — the entity type of an
+// entity (kind KindEntity), the text of a source (kind KindSource; "" when
+// it has none) — and whether the item is stored.
+type Known func(ctx context.Context, kind, id string) (info string, ok bool, err error)
 
-// NormalizeBatch fills the ids a batch may leave out: a statement's id
-// defaults to DefaultStatementID and a claim's to DefaultClaimID.
+// NormalizeBatch fills what a batch may leave out: a statement's id
+// defaults to DefaultStatementID, a claim's to DefaultClaimID, and the
+// digest of a source with text to TextDigest of it.
 func NormalizeBatch(b *Batch) {
+	for i := range b.Sources {
+		if s := &b.Sources[i]; s.Text != "" && s.Digest == "" {
+			s.Digest = TextDigest(s.Text)
+		}
+	}
 	for i := range b.Statements {
 		st := &b.Statements[i]
 		if st.ID == "" {
@@ -34,9 +41,16 @@ func NormalizeBatch(b *Batch) {
 // include the batch's own types, and against the stored items known
 // reports. It returns nil, or an *Error with code Invalid that lists every
 // problem found; an error of known is returned as it is.
-func ValidateBatch(ctx context.Context, ont Ontology, b Batch, known Known) error {
-	v := validator{ont: ont, known: known, entities: map[string]string{}, sources: map[string]bool{}}
-	v.run(ctx, b)
+//
+// A claim with a quote on a source with text (the batch's or the stored
+// one) must quote it verbatim, at one place that its anchor's hints single
+// out when the quote occurs more than once; ValidateBatch fills in each
+// such claim's anchor (b's claims are changed in place). A claim given as
+// orphaned (a restored one) keeps its anchor unchecked. A claim without a
+// quote has no anchor.
+func ValidateBatch(ctx context.Context, ont Ontology, b *Batch, known Known) error {
+	v := validator{ont: ont, known: known, entities: map[string]string{}, sources: map[string]bool{}, texts: map[string]*Document{}}
+	v.run(ctx, *b)
 	if v.err != nil {
 		return v.err
 	}
@@ -73,6 +87,7 @@ type validator struct {
 	known    Known
 	entities map[string]string // id → type, of the batch
 	sources  map[string]bool
+	texts    map[string]*Document // source id → its text, when it has one
 	problems []Problem
 	found    int // problems found, also those not listed
 	err      error
@@ -147,6 +162,16 @@ func (v *validator) run(ctx context.Context, b Batch) {
 		}
 		seenSrc[s.ID] = i
 		v.sources[s.ID] = true
+		v.checkText(KindSource, i, -1, "text", s.Text, MaxArticleBytes, Paragraphs)
+		switch {
+		case s.Text != "":
+			v.texts[s.ID] = NewDocument(s.Text)
+			if s.Digest != TextDigest(s.Text) {
+				v.add(KindSource, i, -1, "digest", "digest %s is not the SHA-256 of the source's text (%s)", Quote(s.Digest), TextDigest(s.Text))
+			}
+		case s.Digest != "":
+			v.add(KindSource, i, -1, "digest", "a digest needs the text it is the digest of")
+		}
 		if s.Title == "" {
 			v.add(KindSource, i, -1, "title", "a source needs a title")
 		}
@@ -245,16 +270,20 @@ func (v *validator) source(ctx context.Context, id string) bool {
 	if v.err != nil {
 		return false
 	}
-	_, ok, err := v.known(ctx, KindSource, id)
+	text, ok, err := v.known(ctx, KindSource, id)
 	if err != nil {
 		v.err = err
 		return false
 	}
 	v.sources[id] = ok
+	if text != "" {
+		v.texts[id] = NewDocument(text)
+	}
 	return ok
 }
 
 func (v *validator) statement(ctx context.Context, i int, st Statement) {
+
 	if err := CheckItemID(st.ID); err != nil {
 		v.add(KindStatement, i, -1, "id", "%v", err)
 	}
@@ -314,6 +343,8 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 			v.add(KindStatement, i, j, "source", "a claim needs a source")
 		} else if !v.source(ctx, c.Source) {
 			v.add(KindStatement, i, j, "source", "unknown source %s", Quote(c.Source))
+		} else {
+			v.anchor(i, j, &st.Claims[j])
 		}
 		if c.Claimant != "" {
 			if _, ok := v.entity(ctx, c.Claimant); !ok {
@@ -330,6 +361,33 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 		if c.Credibility != "" && !credibilityRE.MatchString(c.Credibility) {
 			v.add(KindStatement, i, j, "credibility", "credibility %s must be a grade from 1 to 6", Quote(c.Credibility))
 		}
+	}
+}
+
+// anchor checks a claim's quote against its source's text and fills in
+// its anchor; a claim on a source without text may not give one.
+func (v *validator) anchor(i, j int, c *Claim) {
+	doc := v.texts[c.Source]
+	switch {
+	case doc == nil:
+		if !c.Anchor.IsZero() {
+			v.add(KindStatement, i, j, "anchor", "source %s has no text to anchor the quote in", Quote(c.Source))
+		}
+	case c.Anchor.Orphaned:
+		if c.Anchor.Start < 0 || c.Anchor.End < c.Anchor.Start {
+			v.add(KindStatement, i, j, "anchor", "anchor %d–%d is not a stretch of text", c.Anchor.Start, c.Anchor.End)
+		}
+	case c.Quote == "":
+		if !c.Anchor.IsZero() {
+			v.add(KindStatement, i, j, "anchor", "an anchor needs the quote it places")
+		}
+	default:
+		a, err := doc.Anchor(c.Source, c.Quote, c.Anchor)
+		if err != nil {
+			v.add(KindStatement, i, j, "quote", "%v", err)
+			return
+		}
+		c.Anchor = a
 	}
 }
 

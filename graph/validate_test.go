@@ -75,7 +75,7 @@ func TestValidateBatch(t *testing.T) {
 			tt.edit(&b)
 			NormalizeBatch(&b)
 			ont := fixtureOntology().Merge(b.Ontology)
-			err := ValidateBatch(t.Context(), ont, b, knowsNothing)
+			err := ValidateBatch(t.Context(), ont, &b, knowsNothing)
 			if len(tt.fields) == 0 {
 				if err != nil {
 					t.Fatalf("ValidateBatch: %v", err)
@@ -112,7 +112,7 @@ func TestValidateBatchResolvesStoredEntities(t *testing.T) {
 		}
 		return "", false, nil
 	}
-	if err := ValidateBatch(t.Context(), fixtureOntology(), b, known); err != nil {
+	if err := ValidateBatch(t.Context(), fixtureOntology(), &b, known); err != nil {
 		t.Fatalf("ValidateBatch: %v", err)
 	}
 }
@@ -123,7 +123,7 @@ func TestValidateBatchReturnsLookupErrors(t *testing.T) {
 	NormalizeBatch(&b)
 	boom := errors.New("store down")
 	known := func(context.Context, string, string) (string, bool, error) { return "", false, boom }
-	if err := ValidateBatch(t.Context(), fixtureOntology(), b, known); !errors.Is(err, boom) {
+	if err := ValidateBatch(t.Context(), fixtureOntology(), &b, known); !errors.Is(err, boom) {
 		t.Fatalf("ValidateBatch = %v, want the lookup error", err)
 	}
 }

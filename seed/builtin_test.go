@@ -81,7 +81,12 @@ func TestBuiltinFacts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := graph.Source{ID: articleSourceID, Title: "Pakistan warns it may block social media platforms for non-compliance"}
+		text, err := os.ReadFile("testdata/article.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := graph.Source{ID: articleSourceID, Title: "Pakistan warns it may block social media platforms for non-compliance",
+			Text: string(text), Digest: graph.TextDigest(string(text))}
 		if src != want {
 			t.Errorf("source = %+v, want %+v", src, want)
 		}

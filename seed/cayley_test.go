@@ -61,7 +61,7 @@ func TestLoadCayley(t *testing.T) {
 	})
 
 	t.Run("file referring to stored entities loads, a bad one is placed and writes nothing", func(t *testing.T) {
-		good := in("good.yaml", "statements:\n  - subject: bla\n    relation: operating-from\n    object: afghanistan\n    claims: [{source: src-86013d487e35f14f, by: pakistan, quote: made up for a test}]\n")
+		good := in("good.yaml", "statements:\n  - subject: bla\n    relation: operating-from\n    object: afghanistan\n    claims: [{source: src-86013d487e35f14f, by: pakistan, quote: Over two dozen such accounts are active from Afghanistan}]\n")
 		if _, err := seed.Load(ctx, st, graph.ApplyOptions{DryRun: true}, good...); err != nil {
 			t.Errorf("dry run of a file using stored entities: %v", err)
 		}

@@ -60,6 +60,8 @@ type (
 		URL         string `json:"url,omitempty"`
 		Published   string `json:"published,omitempty"`
 		Reliability string `json:"reliability,omitempty"`
+		Text        string `json:"text,omitempty"`
+		Digest      string `json:"digest,omitempty"`
 		jsonRecorded
 	}
 	jsonEntity struct {
@@ -95,6 +97,11 @@ type (
 		Quote       string `json:"quote,omitempty"`
 		Said        string `json:"said,omitempty"`
 		Credibility string `json:"credibility,omitempty"`
+		Prefix      string `json:"prefix,omitempty"`
+		Suffix      string `json:"suffix,omitempty"`
+		Start       *int   `json:"start,omitempty"`
+		End         *int   `json:"end,omitempty"`
+		Orphaned    bool   `json:"orphaned,omitempty"`
 		jsonRecorded
 	}
 	// Who wrote an item and when: the fact format's createdBy, createdAt,
@@ -131,7 +138,7 @@ func factFile(b graph.Batch) jsonFile {
 		}
 	}
 	for _, s := range b.Sources {
-		f.Sources = append(f.Sources, jsonSource{s.ID, s.Title, s.Publisher, s.URL, string(s.Published), s.Reliability, recorded(s.Recorded)})
+		f.Sources = append(f.Sources, jsonSource{s.ID, s.Title, s.Publisher, s.URL, string(s.Published), s.Reliability, s.Text, s.Digest, recorded(s.Recorded)})
 	}
 	for _, e := range b.Entities {
 		je := jsonEntity{ID: e.ID, Type: e.Type, Name: e.Name, Description: e.Description,
@@ -151,7 +158,12 @@ func factFile(b graph.Batch) jsonFile {
 		claims := slices.Clone(s.Claims)
 		slices.SortFunc(claims, func(a, b graph.Claim) int { return strings.Compare(a.ID, b.ID) })
 		for _, c := range claims {
-			js.Claims = append(js.Claims, jsonClaim{c.ID, c.Source, c.Claimant, string(c.Stance), c.Quote, string(c.Said), c.Credibility, recorded(c.Recorded)})
+			jc := jsonClaim{ID: c.ID, Source: c.Source, By: c.Claimant, Stance: string(c.Stance), Quote: c.Quote, Said: string(c.Said),
+				Credibility: c.Credibility, Prefix: c.Anchor.Prefix, Suffix: c.Anchor.Suffix, Orphaned: c.Anchor.Orphaned, jsonRecorded: recorded(c.Recorded)}
+			if c.Anchor.HasPosition() {
+				jc.Start, jc.End = &c.Anchor.Start, &c.Anchor.End
+			}
+			js.Claims = append(js.Claims, jc)
 		}
 		f.Statements = append(f.Statements, js)
 	}

@@ -58,7 +58,7 @@ func (f *fakeStore) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOp
 		}
 		return "", false, nil
 	}
-	if err := graph.ValidateBatch(ctx, ont, b, known); err != nil {
+	if err := graph.ValidateBatch(ctx, ont, &b, known); err != nil {
 		return graph.Summary{}, err
 	}
 	var sum graph.Summary

@@ -22,13 +22,19 @@ const (
 	// FormatJSONLD is RDF as JSON-LD, read through an ontology mapping as
 	// N-Quads are (contexts inline).
 	FormatJSONLD Format = "jsonld"
+	// FormatArticle is a news text (.txt, .md, .html): one source with its
+	// text, read by ReadArticle.
+	FormatArticle Format = "article"
 )
 
 // FormatOf tells the format of a file by its name: .csv is CSV, .nq and
 // .nq.gz (and .nt, .nt.gz) are N-Quads, .jsonld and .jsonld.gz JSON-LD,
-// anything else is YAML.
+// .txt, .md, .html and .htm articles, anything else is YAML.
 func FormatOf(name string) Format {
 	n := strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".gz"))
+	if IsArticle(n) {
+		return FormatArticle
+	}
 	switch filepath.Ext(n) {
 	case ".csv":
 		return FormatCSV

@@ -116,7 +116,7 @@ func parseAndValidate(name string, data []byte) error {
 		return err
 	}
 	ont := graph.Ontology{}.Merge(p.Batch.Ontology)
-	return p.Locate(graph.ValidateBatch(context.Background(), ont, p.Batch, knowNothing))
+	return p.Locate(graph.ValidateBatch(context.Background(), ont, &p.Batch, knowNothing))
 }
 
 // checkInvalidAndPositioned fails unless err is nil, or Invalid with every

@@ -149,7 +149,7 @@ func ImportNQuads(ctx context.Context, st graph.Store, m *Mapping, inputs []Name
 	if diags := m.check(ont); len(diags) > 0 {
 		return graph.Summary{}, diagError(graph.Invalid, diags)
 	}
-	if err := m.parsed.Locate(graph.ValidateBatch(ctx, ont, graph.Batch{Ontology: m.Ontology, Sources: []graph.Source{m.Source}},
+	if err := m.parsed.Locate(graph.ValidateBatch(ctx, ont, &graph.Batch{Ontology: m.Ontology, Sources: []graph.Source{m.Source}},
 		func(context.Context, string, string) (string, bool, error) { return "", false, nil })); err != nil {
 		return graph.Summary{}, err
 	}

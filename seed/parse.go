@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -46,11 +48,13 @@ func Parse(inputs ...Input) (*Parsed, error) {
 	var diags []diagnostic
 	for i, in := range inputs {
 		switch FormatOf(in.Name) {
+		case FormatArticle:
+			p.article(in, i, &diags)
 		case FormatCSV:
 			r := &csvReader{parsed: p, file: in.Name, fileIndex: i, data: in.Data, diags: &diags, statements: map[string]stmtRow{}}
 			r.read()
 		default:
-			r := &reader{parsed: p, file: in.Name, fileIndex: i, diags: &diags, budget: nodeBudget(in.Data)}
+			r := &reader{parsed: p, file: in.Name, fileIndex: i, diags: &diags, budget: nodeBudget(in.Data), dir: in.Dir}
 			r.read(in.Data)
 		}
 	}
@@ -72,11 +76,11 @@ var (
 	ontologyKeys     = []string{"entityTypes", "relationTypes"}
 	entityTypeKeys   = []string{"name", "description"}
 	relationTypeKeys = []string{"name", "label", "inverse", "subject", "object", "symmetric", "attributes", "description", "cues"}
-	sourceKeys       = []string{"id", "title", "publisher", "url", "published", "reliability", "recordedBy", "recordedAt"}
+	sourceKeys       = []string{"id", "title", "publisher", "url", "published", "reliability", "text", "textFile", "digest", "recordedBy", "recordedAt"}
 	entityKeys       = []string{"id", "type", "name", "aliases", "description", "createdBy", "createdAt", "recordedBy", "recordedAt"}
 	aliasKeys        = []string{"name", "usedBy"}
 	statementKeys    = []string{"id", "subject", "relation", "object", "since", "until", "attributes", "claims", "createdBy", "createdAt", "recordedBy", "recordedAt"}
-	claimKeys        = []string{"id", "source", "by", "stance", "quote", "said", "credibility", "recordedBy", "recordedAt"}
+	claimKeys        = []string{"id", "source", "by", "stance", "quote", "prefix", "suffix", "start", "end", "orphaned", "said", "credibility", "recordedBy", "recordedAt"}
 )
 
 // reader reads one input into the shared Parsed.
@@ -87,6 +91,9 @@ type reader struct {
 	diags     *[]diagnostic
 	budget    int
 	exhausted bool
+	// dir is where a source's textFile is looked up; nil when the input
+	// is not a file on disk.
+	dir fs.FS
 	// mapping, when set, admits a "mapping" section (a mapping file) and
 	// receives its node.
 	mapping **yaml.Node
@@ -269,7 +276,12 @@ func (r *reader) source(n *yaml.Node) {
 		URL:         r.text(m, "url"),
 		Published:   graph.Date(r.text(m, "published")),
 		Reliability: r.text(m, "reliability"),
+		Text:        NormalizeText(r.text(m, "text")),
+		Digest:      r.text(m, "digest"),
 		Recorded:    r.attribution(m, "recordedBy", "recordedAt"),
+	}
+	if e, ok := m["textFile"]; ok {
+		s.Text = r.textFile(m, e)
 	}
 	r.parsed.Batch.Sources = append(r.parsed.Batch.Sources, s)
 	r.record(graph.KindSource, it)
@@ -409,7 +421,67 @@ func (r *reader) claim(n *yaml.Node) (graph.Claim, *item, bool) {
 	if s := r.text(m, "stance"); s != "" {
 		c.Stance = graph.Stance(strings.ToUpper(s))
 	}
+	c.Anchor = graph.Anchor{Prefix: r.text(m, "prefix"), Suffix: r.text(m, "suffix"), Orphaned: r.boolean(m, "orphaned")}
+	start, hasStart := r.codePoint(m, "start")
+	end, hasEnd := r.codePoint(m, "end")
+	switch {
+	case hasStart && hasEnd:
+		c.Anchor.Start, c.Anchor.End = start, end
+	case hasStart:
+		c.Anchor.Start, c.Anchor.End = start, start+utf8.RuneCountInString(c.Quote)
+	case hasEnd:
+		r.add(r.valuePos(m["end"]), "end needs a start")
+	}
 	return c, it, true
+}
+
+// codePoint reads an offset into a source's text: a whole number of code
+// points, zero or more.
+func (r *reader) codePoint(m map[string]entry, key string) (int, bool) {
+	e, ok := m[key]
+	if !ok {
+		return 0, false
+	}
+	v := r.text(m, key)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		r.add(r.valuePos(e), fmt.Sprintf("%s %q must be a whole number of code points, 0 or more", key, v))
+		return 0, false
+	}
+	return n, true
+}
+
+// textFile reads the text a source's textFile names: a file beside the
+// fact file (or below it), read as an article (ReadArticle) of which only
+// the text is kept; the fact file gives the source's other fields.
+func (r *reader) textFile(m map[string]entry, e entry) string {
+	name := r.text(m, "textFile")
+	pos := r.valuePos(e)
+	switch {
+	case name == "":
+		return ""
+	case r.text(m, "text") != "":
+		r.add(pos, "give text or textFile, not both")
+		return ""
+	case r.dir == nil:
+		r.add(pos, fmt.Sprintf("textFile %q can be read only from a fact file on disk; give the text itself in text", name))
+		return ""
+	case !fs.ValidPath(name):
+		r.add(pos, fmt.Sprintf("textFile %q must name a file beside the fact file or below it", name))
+		return ""
+	}
+	f, err := r.dir.Open(name)
+	if err != nil {
+		r.add(pos, fmt.Sprintf("textFile %q cannot be read: %v", name, errors.Unwrap(err)))
+		return ""
+	}
+	defer f.Close()
+	art, err := ReadArticle(name, f)
+	if err != nil {
+		r.add(pos, fmt.Sprintf("textFile %q: %s", name, graph.ErrorMessage(err)))
+		return ""
+	}
+	return art.Text
 }
 
 // item checks that n is a mapping with the given keys and starts its

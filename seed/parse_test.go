@@ -21,7 +21,7 @@ func check(tb testing.TB, inputs ...seed.Input) error {
 		return err
 	}
 	ont := graph.Ontology{}.Merge(p.Batch.Ontology)
-	return p.Locate(graph.ValidateBatch(tb.Context(), ont, p.Batch, knowNothing))
+	return p.Locate(graph.ValidateBatch(tb.Context(), ont, &p.Batch, knowNothing))
 }
 
 // lines splits an error's message into its lines; nil has none.

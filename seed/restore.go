@@ -96,7 +96,7 @@ func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOption
 		}
 		return "", false, fmt.Errorf("unknown item kind %q", kind)
 	}
-	if err := graph.ValidateBatch(ctx, stored.Merge(p.Batch.Ontology), p.Batch, known); err != nil {
+	if err := graph.ValidateBatch(ctx, stored.Merge(p.Batch.Ontology), &p.Batch, known); err != nil {
 		return graph.Summary{}, p.Locate(err)
 	}
 	sum, err := d.count(ctx, st, stored, p)
@@ -160,6 +160,7 @@ type dSource struct {
 	at                                            Position
 	typed                                         bool
 	title, publisher, url, published, reliability dField
+	text, digest                                  dField
 }
 
 type dEntity struct {
@@ -197,6 +198,8 @@ type dClaim struct {
 	at                               Position
 	statement, source, claimant      dField
 	stance, quote, said, credibility dField
+	prefix, suffix, start, end       dField
+	orphaned                         bool
 }
 
 type dImport struct {
@@ -395,6 +398,10 @@ func (d *dump) quad(q nquad, at func(int) Position) bool {
 			return d.text(&src.published, o, "the date published", at)
 		case cgPred + "reliability":
 			return d.text(&src.reliability, o, "the reliability", at)
+		case cgPred + "text":
+			return d.text(&src.text, o, "the text", at)
+		case cgPred + "digest":
+			return d.text(&src.digest, o, "the digest", at)
 		default:
 			return d.unknownPredicate(q, here)
 		}
@@ -527,6 +534,23 @@ func (d *dump) quad(q nquad, at func(int) Position) bool {
 			return d.text(&c.said, o, "the date said", at)
 		case cgPred + "credibility":
 			return d.text(&c.credibility, o, "the credibility", at)
+		case cgPred + "prefix":
+			return d.text(&c.prefix, o, "the prefix", at)
+		case cgPred + "suffix":
+			return d.text(&c.suffix, o, "the suffix", at)
+		case cgPred + "start":
+			return d.text(&c.start, o, "the start", at)
+		case cgPred + "end":
+			return d.text(&c.end, o, "the end", at)
+		case cgPred + "orphaned":
+			if o.kind != termLiteral || !strings.EqualFold(o.value, "true") || o.datatype != xsdBoolean {
+				d.add(at(o.col), `orphaned must be "True"^^<xsd:boolean>`)
+				return false
+			}
+			if c.orphaned {
+				return false
+			}
+			c.orphaned = true
 		default:
 			return d.unknownPredicate(q, here)
 		}
@@ -806,9 +830,9 @@ func (d *dump) build() (*Parsed, error) {
 			d.add(s.at, "source %s lacks its type <%s>", graph.Quote(id), cgSourceClass)
 		}
 		b.Sources = append(b.Sources, graph.Source{ID: id, Title: s.title.value, Publisher: s.publisher.value, URL: s.url.value,
-			Published: graph.Date(s.published.value), Reliability: s.reliability.value})
+			Published: graph.Date(s.published.value), Reliability: s.reliability.value, Text: s.text.value, Digest: s.digest.value})
 		rec(graph.KindSource, s.at, map[string]Position{"id": s.at, "title": s.title.at, "publisher": s.publisher.at,
-			"url": s.url.at, "published": s.published.at, "reliability": s.reliability.at})
+			"url": s.url.at, "published": s.published.at, "reliability": s.reliability.at, "text": s.text.at, "digest": s.digest.at})
 	}
 	for id, imp := range d.imports {
 		switch {
@@ -922,9 +946,11 @@ func (d *dump) build() (*Parsed, error) {
 				d.add(c.at, "claim %s belongs to statement %s, but statement %s links to it", graph.Quote(cid), graph.Quote(c.statement.value), graph.Quote(id))
 			}
 			st.Claims = append(st.Claims, graph.Claim{ID: cid, Source: c.source.value, Claimant: c.claimant.value,
-				Stance: graph.Stance(c.stance.value), Quote: c.quote.value, Said: graph.Date(c.said.value), Credibility: c.credibility.value})
+				Stance: graph.Stance(c.stance.value), Quote: c.quote.value, Said: graph.Date(c.said.value), Credibility: c.credibility.value,
+				Anchor: d.anchor(c)})
 			it.claims = append(it.claims, rec("", c.at, map[string]Position{"id": c.at, "source": c.source.at, "by": c.claimant.at,
-				"stance": c.stance.at, "quote": c.quote.at, "said": c.said.at, "credibility": c.credibility.at}))
+				"stance": c.stance.at, "quote": c.quote.at, "said": c.said.at, "credibility": c.credibility.at,
+				"prefix": c.prefix.at, "suffix": c.suffix.at, "start": c.start.at, "anchor": c.start.at}))
 		}
 		for _, impID := range s.implicit {
 			imp := d.imports[impID]
@@ -950,6 +976,26 @@ func (d *dump) build() (*Parsed, error) {
 		return nil, diagError(graph.Invalid, d.diags)
 	}
 	return p, nil
+}
+
+// anchor reads a claim's anchor: its prefix, suffix, start and end (the
+// two given together, as whole numbers) and the orphaned flag.
+func (d *dump) anchor(c *dClaim) graph.Anchor {
+	a := graph.Anchor{Prefix: c.prefix.value, Suffix: c.suffix.value, Orphaned: c.orphaned}
+	if !c.start.set && !c.end.set {
+		return a
+	}
+	start, errS := strconv.Atoi(c.start.value)
+	end, errE := strconv.Atoi(c.end.value)
+	switch {
+	case !c.start.set || !c.end.set:
+		d.add(c.at, "an anchor gives its start and end together")
+	case errS != nil || errE != nil || start < 0 || end <= start:
+		d.add(c.start.at, "anchor %s–%s must be whole numbers of code points, the end past the start", graph.Quote(c.start.value), graph.Quote(c.end.value))
+	default:
+		a.Start, a.End = start, end
+	}
+	return a
 }
 
 // count counts the items of the input as Store.Apply does: added when the

@@ -202,6 +202,14 @@ func (w *writer) claim(sources []string, entities []graph.Entity) graph.Claim {
 	}
 	if w.rng.IntN(3) > 0 {
 		c.Quote = w.text(true)
+		if src, err := w.st.Source(w.t.Context(), c.Source); err == nil && src.Text != "" {
+			// A quote of a source with text is a stretch of it, placed by
+			// its position (it may occur more than once).
+			runes := []rune(src.Text)
+			start := w.rng.IntN(len(runes))
+			end := start + 1 + w.rng.IntN(min(20, len(runes)-start))
+			c.Quote, c.Anchor = string(runes[start:end]), graph.Anchor{Start: start, End: end}
+		}
 	}
 	if w.rng.IntN(3) == 0 {
 		c.Credibility = strconv.Itoa(1 + w.rng.IntN(6))
@@ -225,7 +233,24 @@ func (w *writer) step() {
 		if w.rng.IntN(2) == 0 {
 			s.Reliability = string(rune('A' + w.rng.IntN(6)))
 		}
+		if w.rng.IntN(2) == 0 {
+			s.Text = w.text(true) + " " + w.text(true) + " " + w.text(true)
+		}
 		w.apply("source", graph.Batch{Sources: []graph.Source{s}})
+		if s.Text != "" && w.rng.IntN(2) == 0 {
+			// A new version of the text: some claims may be orphaned.
+			w.claimOn(s.ID)
+			w.claimOn(s.ID)
+			s.Text = w.text(true) + " " + string([]rune(s.Text)[:len([]rune(s.Text))/2])
+			s.Digest = ""
+			if sum, err := w.st.Apply(w.t.Context(), graph.Batch{Sources: []graph.Source{s}}, graph.ApplyOptions{}); err != nil {
+				w.t.Fatalf("new version of %s: %v", s.ID, err)
+			} else if len(sum.Orphaned) > 0 {
+				w.done("orphaning version")
+			} else {
+				w.done("new version")
+			}
+		}
 	case 1, 2: // an entity, or an edit of one
 		entities := w.entities()
 		e := graph.Entity{ID: w.id("ent"), Type: ont.EntityTypes[w.rng.IntN(len(ont.EntityTypes))].Name}
@@ -323,6 +348,19 @@ func (w *writer) step() {
 	case 8: // a bulk import of a source of its own
 		w.bulk(ont)
 	}
+}
+
+// claimOn adds a claim on the source to a stored statement, if any.
+func (w *writer) claimOn(source string) {
+	sts := w.statements()
+	if len(sts) == 0 {
+		return
+	}
+	st := sts[w.rng.IntN(len(sts))]
+	c := w.claim([]string{source}, w.entities())
+	c.ID = w.id("claim")
+	st.Claims = []graph.Claim{c}
+	w.apply("claim", graph.Batch{Statements: []graph.Statement{st}})
 }
 
 // bulk imports a few entities and statements as one source's import.

@@ -19,6 +19,9 @@ import (
 type Input struct {
 	Name string
 	Data []byte
+	// Dir, when set, is the directory the file is in: a source's textFile
+	// is read from it.
+	Dir fs.FS
 }
 
 // Load parses the inputs into one batch and applies it to st as one atomic
@@ -42,7 +45,7 @@ func Load(ctx context.Context, st graph.Store, opts graph.ApplyOptions, inputs .
 	return sum, nil
 }
 
-//go:embed data/*.yaml
+//go:embed data/*.yaml data/*.txt
 var builtin embed.FS
 
 // builtinDir is the directory of the built-in seed in the repository, used
@@ -56,13 +59,20 @@ func Builtin() []Input {
 	if err != nil {
 		panic(fmt.Sprintf("seed: embedded data unreadable: %v", err)) // cannot happen: embedded at build time
 	}
+	dir, err := fs.Sub(builtin, "data")
+	if err != nil {
+		panic(fmt.Sprintf("seed: embedded data unreadable: %v", err))
+	}
 	var inputs []Input
 	for _, e := range entries {
+		if path.Ext(e.Name()) != ".yaml" {
+			continue // an article the fact files read as a source's textFile
+		}
 		data, err := fs.ReadFile(builtin, path.Join("data", e.Name()))
 		if err != nil {
 			panic(fmt.Sprintf("seed: embedded data unreadable: %v", err))
 		}
-		inputs = append(inputs, Input{Name: path.Join(builtinDir, e.Name()), Data: data})
+		inputs = append(inputs, Input{Name: path.Join(builtinDir, e.Name()), Data: data, Dir: dir})
 	}
 	// The ontology goes first so that a reader of the files meets the types
 	// before their use; the batch is validated as a whole either way.
@@ -79,9 +89,10 @@ func boolRank(b bool) int {
 	return 0
 }
 
-// ReadFiles reads fact files for Parse or Load. A path that names a
-// directory stands for the .yaml, .yml and .csv files directly inside it,
-// in name order. A path that does not exist gives a NotFound error.
+// ReadFiles reads fact files (and articles) for Parse or Load. A path
+// that names a directory stands for the .yaml, .yml and .csv files
+// directly inside it, in name order. A path that does not exist gives a
+// NotFound error. Each input's Dir is its file's directory.
 func ReadFiles(paths ...string) ([]Input, error) {
 	var inputs []Input
 	for _, p := range paths {
@@ -108,7 +119,7 @@ func ReadFiles(paths ...string) ([]Input, error) {
 			if err != nil {
 				return nil, readError(err)
 			}
-			inputs = append(inputs, Input{Name: f, Data: data})
+			inputs = append(inputs, Input{Name: f, Data: data, Dir: os.DirFS(filepath.Dir(f))})
 		}
 	}
 	return inputs, nil

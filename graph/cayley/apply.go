@@ -142,6 +142,7 @@ func (p *planner) exists(ctx context.Context, b graph.Batch, ref graph.Ref) (boo
 // cloneBatch copies the parts of b that NormalizeBatch writes to, so that
 // the caller's batch is left as it was.
 func cloneBatch(b graph.Batch) graph.Batch {
+	b.Sources = slices.Clone(b.Sources)
 	b.Statements = slices.Clone(b.Statements)
 	for i := range b.Statements {
 		b.Statements[i].Claims = slices.Clone(b.Statements[i].Claims)
@@ -178,7 +179,22 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 	if err != nil {
 		return err
 	}
-	if err := graph.ValidateBatch(ctx, stored.Merge(b.Ontology), b, p.known); err != nil {
+	storedSources := map[string]graph.Source{}
+	for i := range b.Sources {
+		src := &b.Sources[i]
+		old, ok, err := p.r.source(ctx, src.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			storedSources[src.ID] = old
+		}
+		if src.Text == "" && src.Digest == "" && old.Text != "" {
+			// A source given without its text keeps the stored one.
+			src.Text, src.Digest = old.Text, old.Digest
+		}
+	}
+	if err := graph.ValidateBatch(ctx, stored.Merge(b.Ontology), &b, p.known); err != nil {
 		return err // an Invalid *graph.Error is returned unchanged, Problems and all
 	}
 	if p.root, err = p.r.subject(ctx, iriOntology); err != nil {
@@ -204,6 +220,11 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 			return err
 		}
 		p.item(stored, sourceQuads(src), stamp{node: sourceIRI(src.ID), record: src.Recorded})
+		if old, ok := storedSources[src.ID]; ok && src.Text != "" && old.Digest != src.Digest {
+			if err := p.newVersion(ctx, src, b.Statements); err != nil {
+				return err
+			}
+		}
 	}
 	for _, e := range dedupe(b.Entities, func(e graph.Entity) string { return e.ID }) {
 		if err := p.entity(ctx, e); err != nil {
@@ -211,6 +232,63 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 		}
 	}
 	return p.statements(ctx, b.Statements)
+}
+
+// newVersion checks the stored claims on src, whose text has changed,
+// against the new text: the claims of statements (the batch's) are
+// anchored by validation; every other claim with a quote is re-placed
+// when the new text carries its quote (graph.Document.Reanchor), and
+// orphaned otherwise, as is one without a quote. Only the anchor quads
+// change: the claim's attribution stays, since nobody re-recorded it.
+func (p *planner) newVersion(ctx context.Context, src graph.Source, statements []graph.Statement) error {
+	given := map[string]bool{}
+	for _, st := range statements {
+		for _, c := range st.Claims {
+			given[c.ID] = true
+		}
+	}
+	ids, err := p.r.claimsCiting(ctx, src.ID)
+	if err != nil {
+		return err
+	}
+	doc := graph.NewDocument(src.Text)
+	for _, id := range ids {
+		if given[id] {
+			continue
+		}
+		own, err := p.r.subject(ctx, claimIRI(id))
+		if err != nil {
+			return err
+		}
+		c, _, ok := decodeClaim(id, own)
+		if !ok {
+			continue
+		}
+		var a graph.Anchor
+		if c.Quote == "" {
+			a = c.Anchor
+			a.Orphaned = true
+		} else {
+			a = doc.Reanchor(src.ID, c.Quote, c.Anchor)
+		}
+		if a == c.Anchor {
+			continue
+		}
+		node := claimIRI(id)
+		for _, q := range own {
+			if q.Subject == node && isAnchor(q.Predicate) {
+				p.tx.RemoveQuad(q)
+			}
+		}
+		for _, q := range anchorQuads(node, a) {
+			p.tx.AddQuad(q)
+		}
+		p.sum.Changed++
+		if a.Orphaned && !c.Anchor.Orphaned {
+			p.sum.Orphaned = append(p.sum.Orphaned, id)
+		}
+	}
+	return nil
 }
 
 // bumpVersion replaces the ontology's version token (see
@@ -240,8 +318,8 @@ func (p *planner) known(ctx context.Context, kind, id string) (string, bool, err
 		typ := propsOf(own).id(iriRDFType, prefixType)
 		return typ, typ != "", nil
 	case graph.KindSource:
-		_, ok, err := p.r.source(ctx, id)
-		return "", ok, err
+		src, ok, err := p.r.source(ctx, id)
+		return src.Text, ok, err
 	}
 	return "", false, fmt.Errorf("unknown item kind %q", kind)
 }

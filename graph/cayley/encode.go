@@ -3,6 +3,7 @@ package cayley
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/cayleygraph/quad"
@@ -64,6 +65,8 @@ func sourceQuads(s graph.Source) quads {
 	qs.text(node, pURL, s.URL)
 	qs.text(node, pPublished, string(s.Published))
 	qs.text(node, pReliability, s.Reliability)
+	qs.text(node, pText, s.Text)
+	qs.text(node, pDigest, s.Digest)
 	return qs
 }
 
@@ -119,7 +122,43 @@ func claimQuads(stID string, c graph.Claim) quads {
 	qs.text(node, pQuote, c.Quote)
 	qs.text(node, pSaid, string(c.Said))
 	qs.text(node, pCredibility, c.Credibility)
+	qs = append(qs, anchorQuads(node, c.Anchor)...)
 	return qs
+}
+
+// anchorQuads encodes a claim's anchor as literals on its node: the
+// prefix and suffix (when not empty), the start and end as decimal
+// strings (when the anchor has a position), and the orphaned flag (when
+// set). The exact text is the claim's quote.
+func anchorQuads(node quad.Value, a graph.Anchor) quads {
+	var qs quads
+	qs.text(node, pPrefix, a.Prefix)
+	qs.text(node, pSuffix, a.Suffix)
+	if a.HasPosition() {
+		qs.add(node, pStart, quad.String(strconv.Itoa(a.Start)))
+		qs.add(node, pEnd, quad.String(strconv.Itoa(a.End)))
+	}
+	if a.Orphaned {
+		qs.add(node, pOrphaned, quad.Bool(true))
+	}
+	return qs
+}
+
+// isAnchor reports whether pred is one of the anchor predicates.
+func isAnchor(pred quad.Value) bool {
+	return pred == pPrefix || pred == pSuffix || pred == pStart || pred == pEnd || pred == pOrphaned
+}
+
+// decodeAnchor reads the anchor of a claim's properties.
+func decodeAnchor(p props) graph.Anchor {
+	a := graph.Anchor{Prefix: p.text(pPrefix), Suffix: p.text(pSuffix)}
+	start, errS := strconv.Atoi(p.text(pStart))
+	end, errE := strconv.Atoi(p.text(pEnd))
+	if errS == nil && errE == nil && end > start && start >= 0 {
+		a.Start, a.End = start, end
+	}
+	a.Orphaned = len(p[pOrphaned]) > 0 && isTrue(p[pOrphaned][0])
+	return a
 }
 
 // isAttribution reports whether pred is one of the attribution predicates:

@@ -247,7 +247,7 @@ func followWrites(t *testing.T, w graph.Store, st *cayley.Store, c *cache.Store,
 		t.Errorf("claims of the new statement: %+v", again[0].Hops[0].Statement.Claims)
 	}
 	// Another write makes the index stale again.
-	b.Statements[0].Claims[0].Quote = "a second write"
+	b.Statements[0].Claims[0].Quote = "a press conference in Islamabad" // a verbatim quote of the seed article
 	if _, err := w.Apply(ctx, b, graph.ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -314,6 +314,8 @@ func decodeSource(id string, own []quad.Quad) (graph.Source, bool) {
 		URL:         p.text(pURL),
 		Published:   graph.Date(p.text(pPublished)),
 		Reliability: p.text(pReliability),
+		Text:        p.text(pText),
+		Digest:      p.text(pDigest),
 		Recorded:    decodeAttribution(p, pRecordedBy, pRecordedAt),
 	}, true
 }
@@ -451,6 +453,7 @@ func decodeClaim(id string, own []quad.Quad) (graph.Claim, string, bool) {
 		Quote:       p.text(pQuote),
 		Said:        graph.Date(p.text(pSaid)),
 		Credibility: p.text(pCredibility),
+		Anchor:      decodeAnchor(p),
 		Recorded:    decodeAttribution(p, pRecordedBy, pRecordedAt),
 	}
 	if c.Stance == "" {
