@@ -78,6 +78,8 @@ var ReservedTypeNames = []string{
 	// The GraphQL API's connections, inputs and payloads.
 	"AliasInput", "AttributeInput", "ClaimConnection", "ClaimEdge", "ClaimInput",
 	"ImportSummary", "RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
+	// Articles: anchors, mentions and drafts.
+	"Anchor", "Candidate", "Draft", "DraftClaim", "DraftStatement", "Mention", "TextSpan",
 	// The ontology as the GraphQL API describes it.
 	"EntityType", "EntityTypeName", "Ontology", "RelationType",
 }

@@ -153,6 +153,7 @@ func (r *resolver) build() (graphql.Schema, error) {
 
 	r.claimFields(&ts)
 	r.relationFields(&ts)
+	articleQueries := r.articleFields(&ts)
 	ts.source.AddFieldConfig("claims", &graphql.Field{Type: graphql.NewNonNull(ts.claimConn),
 		Description: "The claims this source reports, ordered by relation id, then claim id.",
 		Args:        pagingArgs(nil),
@@ -217,6 +218,9 @@ func (r *resolver) build() (graphql.Schema, error) {
 		query.AddFieldConfig(name, f)
 	}
 	for name, f := range r.ontologyFields(ts.typeName) {
+		query.AddFieldConfig(name, f)
+	}
+	for name, f := range articleQueries {
 		query.AddFieldConfig(name, f)
 	}
 	return graphql.NewSchema(graphql.SchemaConfig{

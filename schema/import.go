@@ -20,7 +20,7 @@ import (
 
 // ImportHandler serves POST /import: the request body is one fact file,
 // streamed to the importer, in the format the query names
-// (?format=yaml|csv|nquads, default yaml; ?dryRun=true only checks and
+// (?format=yaml|csv|nquads|article, default yaml; ?dryRun=true only checks and
 // counts; ?name= names the input in error positions). RDF through an
 // ontology mapping comes as multipart/form-data: a part "mapping" (the
 // mapping file) first, then a part "data" (?format=nquads or jsonld,

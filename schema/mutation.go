@@ -4,6 +4,9 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/graphql-go/graphql"
 
@@ -44,6 +47,8 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 			"unchanged": &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
 			"removed":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
 			"dryRun":    &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when nothing was written."},
+			"orphaned": &graphql.Field{Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(graphql.ID))),
+				Description: "The claims the import left orphaned: a new text of their source no longer carries their quote."},
 		},
 	})
 	aliasInput := graphql.NewInputObject(graphql.InputObjectConfig{
@@ -68,7 +73,10 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 			"source":      &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(graphql.ID)},
 			"claimant":    &graphql.InputObjectFieldConfig{Type: graphql.ID},
 			"stance":      &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(ts.stance)},
-			"quote":       &graphql.InputObjectFieldConfig{Type: graphql.String},
+			"quote":       &graphql.InputObjectFieldConfig{Type: graphql.String, Description: "The source's verbatim words; on a source with text they must occur in it."},
+			"prefix":      &graphql.InputObjectFieldConfig{Type: graphql.String, Description: "Text just before the quote, to single out one of several places it occurs."},
+			"suffix":      &graphql.InputObjectFieldConfig{Type: graphql.String, Description: "Text just after the quote, to single out one of several places it occurs."},
+			"start":       &graphql.InputObjectFieldConfig{Type: graphql.Int, Description: "The code point of the source's text where the quote starts, to single out one of several places it occurs."},
 			"said":        &graphql.InputObjectFieldConfig{Type: graphql.String},
 			"credibility": &graphql.InputObjectFieldConfig{Type: graphql.String},
 		},
@@ -82,9 +90,12 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 	return graphql.NewObject(graphql.ObjectConfig{
 		Name: "Mutation",
 		Fields: graphql.Fields{
-			"addSource": &graphql.Field{Type: graphql.NewNonNull(ts.source), Description: "Adds a source; CONFLICT when the id is taken. " + createContract,
-				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "title": req(graphql.String), "publisher": str(""), "url": str(""),
-					"published": str("YYYY, YYYY-MM or YYYY-MM-DD."), "reliability": str("A to F.")},
+			"addSource": &graphql.Field{Type: graphql.NewNonNull(ts.source), Description: "Adds a source, with its full text when given (normalised to Unicode NFC and LF line ends; claims on it are anchored in it); CONFLICT when the id is taken. " + createContract,
+				Args: graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.ID, Description: "Required without text; with text it defaults to src- and the first 16 hex digits of the text's SHA-256."},
+					"title":     &graphql.ArgumentConfig{Type: graphql.String, Description: "Required without text; with text it defaults to the text's first line."},
+					"publisher": str(""), "url": str(""),
+					"published": str("YYYY, YYYY-MM or YYYY-MM-DD."), "reliability": str("A to F."),
+					"text": str("The document's full text.")},
 				Resolve: r.write("addSource", r.addSource)},
 			"addEntity": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "Adds an entity; CONFLICT when the id is taken. " + createContract,
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID), "type": req(graphql.String), "name": req(graphql.String),
@@ -176,12 +187,25 @@ func create(refs ...graph.Ref) graph.ApplyOptions {
 
 func (r *resolver) addSource(ctx context.Context, p graphql.ResolveParams) (any, error) {
 	src := graph.Source{
-		ID:          strings.TrimPrefix(p.Args["id"].(string), sourcePrefix),
-		Title:       p.Args["title"].(string),
+		ID:          strings.TrimPrefix(argString(p, "id"), sourcePrefix),
+		Title:       argString(p, "title"),
 		Publisher:   argString(p, "publisher"),
 		URL:         argString(p, "url"),
 		Published:   graph.Date(argString(p, "published")),
 		Reliability: argString(p, "reliability"),
+		Text:        normalizeText(argString(p, "text")),
+	}
+	if src.Text != "" {
+		src.Digest = graph.TextDigest(src.Text)
+		if src.ID == "" {
+			src.ID = "src-" + src.Digest[:16]
+		}
+		if src.Title == "" {
+			src.Title = firstLine(src.Text)
+		}
+	}
+	if src.ID == "" {
+		return nil, graph.Errorf(graph.Invalid, "a source needs an id, or a text to derive one from")
 	}
 	if err := r.apply(ctx, graph.Batch{Sources: []graph.Source{src}}, create(graph.Ref{Kind: graph.KindSource, ID: src.ID})); err != nil {
 		return nil, err
@@ -317,7 +341,38 @@ func claimArg(v any) graph.Claim {
 		Quote:       get("quote"),
 		Said:        graph.Date(get("said")),
 		Credibility: get("credibility"),
+		Anchor:      anchorArg(m),
 	}
+}
+
+// anchorArg reads the hints of a claim input that place its quote.
+func anchorArg(m map[string]any) graph.Anchor {
+	var a graph.Anchor
+	a.Prefix, _ = m["prefix"].(string)
+	a.Suffix, _ = m["suffix"].(string)
+	if start, ok := m["start"].(int); ok {
+		quote, _ := m["quote"].(string)
+		a.Start, a.End = start, start+utf8.RuneCountInString(quote)
+	}
+	return a
+}
+
+// normalizeText returns s with LF line ends and in Unicode NFC, the form
+// a source's text is stored in.
+func normalizeText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return norm.NFC.String(s)
+}
+
+// firstLine returns the first line of text that is not blank, trimmed.
+func firstLine(text string) string {
+	for l := range strings.SplitSeq(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return ""
 }
 
 // importFacts runs the server's importer on the data of the mutation.
@@ -337,5 +392,10 @@ func (r *resolver) importFacts(ctx context.Context, p graphql.ResolveParams) (an
 }
 
 func importResult(sum graph.Summary, dryRun bool) map[string]any {
-	return map[string]any{"added": sum.Added, "changed": sum.Changed, "unchanged": sum.Unchanged, "removed": sum.Removed, "dryRun": dryRun}
+	orphaned := sum.Orphaned
+	if orphaned == nil {
+		orphaned = []string{}
+	}
+	return map[string]any{"added": sum.Added, "changed": sum.Changed, "unchanged": sum.Unchanged, "removed": sum.Removed, "dryRun": dryRun,
+		"orphaned": orphaned}
 }

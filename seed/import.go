@@ -49,7 +49,10 @@ type NamedReader struct {
 
 // Import reads one input in the given format and writes it to st; it is
 // the entry point of the transports (a request body, an upload). YAML and
-// CSV are read whole and loaded as by Load. N-Quads with opts.Mapping are
+// CSV are read whole and loaded as by Load, and so is an article (a news
+// text, a web page: see ReadArticle; its name, when it ends in .html,
+// .txt or .md, tells which, else its content), which becomes one source
+// with its text. N-Quads with opts.Mapping are
 // streamed into a bulk import (ImportNQuads), and so is JSON-LD, which
 // needs a mapping. N-Quads without a mapping must be claimgraph's export,
 // which is decoded into its items and validated before st restores it
@@ -79,13 +82,26 @@ func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opt
 			return restore(ctx, st, r, opts)
 		}
 		return ImportNQuads(ctx, st, opts.Mapping, []NamedReader{{Name: name, R: r, Format: FormatNQuads}}, opts)
+	case FormatArticle:
+		data, err := readWhole(r, name, 2*graph.MaxArticleBytes, false)
+		if err != nil {
+			return graph.Summary{}, err
+		}
+		if !IsArticle(name) { // Parse tells the format by the name
+			if isHTML(name, data) {
+				name += ".html"
+			} else {
+				name += ".txt"
+			}
+		}
+		return Load(ctx, st, graph.ApplyOptions{DryRun: opts.DryRun, KeepAttribution: opts.KeepAttribution}, Input{Name: name, Data: data})
 	case FormatJSONLD:
 		if opts.Mapping == nil {
 			return graph.Summary{}, graph.Errorf(graph.Invalid, "JSON-LD is read through a mapping; give one")
 		}
 		return ImportNQuads(ctx, st, opts.Mapping, []NamedReader{{Name: name, R: r, Format: FormatJSONLD}}, opts)
 	}
-	return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q; use yaml, csv, nquads or jsonld", format)
+	return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q; use yaml, csv, nquads, jsonld or article", format)
 }
 
 // OpenInput opens a file for ImportNQuads, decompressing it within lim

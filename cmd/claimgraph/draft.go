@@ -1,18 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/seed"
@@ -34,18 +28,22 @@ func runDraft(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if len(files) != 1 {
-		return usageError{"draft needs one ARTICLE (a text file)\n" + flagUsage(fs)}
+		return usageError{"draft needs one ARTICLE (.txt, .md or .html)\n" + flagUsage(fs)}
 	}
-	data, err := os.ReadFile(files[0])
+	f, err := os.Open(files[0])
 	if err != nil {
 		if os.IsNotExist(err) {
 			return &graph.Error{Code: graph.NotFound, Message: err.Error()}
 		}
 		return fmt.Errorf("read article: %w", err)
 	}
-	text := articleText(data)
+	art, err := seed.ReadArticle(files[0], f)
+	f.Close()
+	if err != nil {
+		return err
+	}
 	if title == "" {
-		title = firstLine(text)
+		title = art.Title
 	}
 	st, _, err := cfg.start(ctx, stderr)
 	if err != nil {
@@ -63,36 +61,17 @@ func runDraft(ctx context.Context, args []string, getenv func(string) string, st
 		} else if id != "" {
 			sourceID, declare = id, false
 		} else {
-			sum := sha256.Sum256([]byte(text))
-			sourceID = "src-" + hex.EncodeToString(sum[:8])
+			sourceID = art.ID // the front matter's, or src- and the start of the text's SHA-256
 		}
 	} else if _, err := st.Source(ctx, sourceID); err == nil {
 		declare = false
 	}
-	d, err := draft.New(k).Extract(ctx, draft.Document{Source: graph.Source{ID: sourceID, Title: title}, Text: text})
+	d, err := draft.New(k).Extract(ctx, draft.Document{Source: graph.Source{ID: sourceID, Title: title}, Text: art.Text})
 	if err != nil {
 		return err
 	}
 	_, err = stdout.Write(draft.Render(d, draft.RenderOptions{Article: filepath.Base(files[0]), DeclareSource: declare}))
 	return err
-}
-
-// articleText normalises an article's bytes: no byte order mark, LF line
-// ends, Unicode NFC.
-func articleText(data []byte) string {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	s := strings.ReplaceAll(string(data), "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	return norm.NFC.String(s)
-}
-
-func firstLine(text string) string {
-	for _, l := range strings.Split(text, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			return l
-		}
-	}
-	return ""
 }
 
 // draftKnowledge returns the ontology and entities the draft looks for:

@@ -124,3 +124,68 @@ func TestDraftRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestDraftOfAWebPageIsTheDraftOfItsText drafts the seed article and a
+// web page holding it (with a menu, an advertisement, related links and a
+// footer around it): the readability extractor finds the same text, so the
+// drafts are the same.
+func TestDraftOfAWebPageIsTheDraftOfItsText(t *testing.T) {
+	store := "bolt:" + filepath.Join(t.TempDir(), "draft.db")
+	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	drafts := map[string]string{}
+	for _, name := range []string{"article.txt", "article.html"} {
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"draft", "--store", store, "../../seed/testdata/" + name}, noEnv, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		drafts[name] = strings.ReplaceAll(out.String(), name, "ARTICLE")
+	}
+	if drafts["article.txt"] != drafts["article.html"] {
+		t.Errorf("the drafts differ:\n--- article.txt\n%s\n--- article.html\n%s", drafts["article.txt"], drafts["article.html"])
+	}
+	if !strings.Contains(drafts["article.html"], "relation: accused-of-backing") {
+		t.Errorf("the draft of the page lacks the accusation:\n%s", drafts["article.html"])
+	}
+}
+
+// TestSeedArticleFiles seeds an article file from the command line: it
+// becomes a source with its text, seeding it again changes nothing, and a
+// new version of its text lists the claims it orphans.
+func TestSeedArticleFiles(t *testing.T) {
+	dir := t.TempDir()
+	store := "bolt:" + filepath.Join(dir, "articles.db")
+	if err := run(t.Context(), []string{"seed", "--store", store}, noEnv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	seedFiles := func(files ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := run(t.Context(), append([]string{"seed", "--store", store}, files...), noEnv, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	if out := seedFiles("../../seed/testdata/article.txt"); !strings.Contains(out, "1 added") {
+		t.Errorf("first seed of the article: %q", out)
+	}
+	if out := seedFiles("../../seed/testdata/article.txt"); !strings.Contains(out, "nothing changed") {
+		t.Errorf("second seed of the article: %q", out)
+	}
+	write := func(name, data string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	v1 := write("v1.md", "---\nid: src-report\n---\n# Report\nIndia denied it. Pakistan said India backs the TTP.\n")
+	facts := write("facts.yaml", "statements:\n  - subject: india\n    relation: accused-of-backing\n    object: ttp\n    claims:\n"+
+		"      - {id: denial, source: src-report, by: india, stance: DENIES, quote: India denied it.}\n")
+	seedFiles(v1, facts)
+	v2 := write("v2.md", "---\nid: src-report\n---\n# Report\nPakistan said India backs the TTP.\n")
+	if out := seedFiles(v2); !strings.Contains(out, "1 claim(s) orphaned") || !strings.Contains(out, "  denial\n") {
+		t.Errorf("seeding a new version: %q, want the orphaned claim listed", out)
+	}
+}

@@ -131,6 +131,12 @@ func printSummary(w io.Writer, what string, sum graph.Summary, dryRun bool) {
 		fmt.Fprintf(w, ", %d removed", sum.Removed)
 	}
 	fmt.Fprintln(w)
+	if len(sum.Orphaned) > 0 {
+		fmt.Fprintf(w, "%d claim(s) orphaned: the new text of their source no longer carries their quote:\n", len(sum.Orphaned))
+		for _, id := range sum.Orphaned {
+			fmt.Fprintf(w, "  %s\n", id)
+		}
+	}
 	if !sum.Changes() {
 		fmt.Fprintln(w, "the store already held all of it; nothing changed")
 	}

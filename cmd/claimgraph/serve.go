@@ -291,7 +291,7 @@ func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) sch
 			if err != nil {
 				return sum, err
 			}
-		case f == seed.FormatYAML || f == seed.FormatCSV || f == seed.FormatNQuads:
+		case f == seed.FormatYAML || f == seed.FormatCSV || f == seed.FormatNQuads || f == seed.FormatArticle:
 			// An admin's import restores the attribution a file carries
 			// (an export's); anyone else's is recorded under their name.
 			keep := schema.PrincipalFrom(ctx).Role >= schema.RoleAdmin
@@ -301,7 +301,7 @@ func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) sch
 		case f == seed.FormatJSONLD:
 			return graph.Summary{}, graph.Errorf(graph.Invalid, "JSON-LD is read through an ontology mapping: send one with it")
 		default:
-			return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q: use yaml, csv or nquads, or nquads or jsonld with a mapping", req.Format)
+			return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q: use yaml, csv, nquads or article, or nquads or jsonld with a mapping", req.Format)
 		}
 		if !req.DryRun {
 			m.countImport(sum)
