@@ -83,7 +83,9 @@ func TestArticleWrites(t *testing.T) {
 	t.Cleanup(srv.Close)
 	text := "Iran backs the BLA, Pakistan said.\r\nIran denied it. Pakistan said so again."
 	_, resp := post(t, srv.URL, token, `mutation { addSource(text: `+strconvQuote(text)+`) { id title text digest } }`)
-	var added struct{ AddSource struct{ ID, Title, Text, Digest string } }
+	var added struct {
+		AddSource struct{ ID, Title, Text, Digest string }
+	}
 	decode(t, resp, &added)
 	want := strings.ReplaceAll(text, "\r\n", "\n")
 	if s := added.AddSource; s.Text != want || s.Digest != graph.TextDigest(want) || s.ID != "source:src-"+s.Digest[:16] ||
