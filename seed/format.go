@@ -25,13 +25,21 @@ const (
 	// FormatArticle is a news text (.txt, .md, .html): one source with its
 	// text, read by ReadArticle.
 	FormatArticle Format = "article"
+	// FormatAnnotations is claims as W3C Web Annotations in JSON-LD
+	// (*.annotations.jsonld), as `claimgraph export --format annotations`
+	// writes them.
+	FormatAnnotations Format = "annotations"
 )
 
 // FormatOf tells the format of a file by its name: .csv is CSV, .nq and
 // .nq.gz (and .nt, .nt.gz) are N-Quads, .jsonld and .jsonld.gz JSON-LD,
-// .txt, .md, .html and .htm articles, anything else is YAML.
+// .txt, .md, .html and .htm articles, .annotations.jsonld (and
+// .annotations.json) W3C Web Annotations, anything else is YAML.
 func FormatOf(name string) Format {
 	n := strings.ToLower(strings.TrimSuffix(strings.ToLower(name), ".gz"))
+	if IsAnnotations(n) {
+		return FormatAnnotations
+	}
 	if IsArticle(n) {
 		return FormatArticle
 	}

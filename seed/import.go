@@ -95,13 +95,22 @@ func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opt
 			}
 		}
 		return Load(ctx, st, graph.ApplyOptions{DryRun: opts.DryRun, KeepAttribution: opts.KeepAttribution}, Input{Name: name, Data: data})
+	case FormatAnnotations:
+		data, err := readWhole(r, name, MaxWholeBytes, false)
+		if err != nil {
+			return graph.Summary{}, err
+		}
+		if !IsAnnotations(name) { // Parse tells the format by the name
+			name += AnnotationSuffixes[0]
+		}
+		return Load(ctx, st, graph.ApplyOptions{DryRun: opts.DryRun, KeepAttribution: opts.KeepAttribution}, Input{Name: name, Data: data})
 	case FormatJSONLD:
 		if opts.Mapping == nil {
 			return graph.Summary{}, graph.Errorf(graph.Invalid, "JSON-LD is read through a mapping; give one")
 		}
 		return ImportNQuads(ctx, st, opts.Mapping, []NamedReader{{Name: name, R: r, Format: FormatJSONLD}}, opts)
 	}
-	return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q; use yaml, csv, nquads, jsonld or article", format)
+	return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q; use yaml, csv, nquads, jsonld, article or annotations", format)
 }
 
 // OpenInput opens a file for ImportNQuads, decompressing it within lim

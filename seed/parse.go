@@ -50,6 +50,8 @@ func Parse(inputs ...Input) (*Parsed, error) {
 		switch FormatOf(in.Name) {
 		case FormatArticle:
 			p.article(in, i, &diags)
+		case FormatAnnotations:
+			p.readAnnotations(in, i, &diags)
 		case FormatCSV:
 			r := &csvReader{parsed: p, file: in.Name, fileIndex: i, data: in.Data, diags: &diags, statements: map[string]stmtRow{}}
 			r.read()

@@ -23,7 +23,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	var format, out string
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	cfg.register(fs, getenv)
-	fs.StringVar(&format, "format", "nquads", "nquads (the store's quads), json (a fact file `claimgraph seed` reads back) or graphml (Gephi, yEd)")
+	fs.StringVar(&format, "format", "nquads", "nquads (the store's quads), json (a fact file `claimgraph seed` reads back), graphml (Gephi, yEd) or annotations (W3C Web Annotations in JSON-LD, one per claim; `claimgraph seed` reads them back from a *.annotations.jsonld file)")
 	fs.StringVar(&out, "out", "", "write to this `file` instead of standard output")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -32,8 +32,8 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if len(rest) > 0 {
 		return usageError{fmt.Sprintf("export takes no arguments, got %q", rest)}
 	}
-	if format != "nquads" && format != "json" && format != "graphml" {
-		return usageError{fmt.Sprintf("--format %q: want nquads, json or graphml", format)}
+	if format != "nquads" && format != "json" && format != "graphml" && format != "annotations" {
+		return usageError{fmt.Sprintf("--format %q: want nquads, json, graphml or annotations", format)}
 	}
 	st, _, err := cfg.start(ctx, stderr)
 	if err != nil {
@@ -67,6 +67,8 @@ func export(ctx context.Context, st graph.Store, format string, w io.Writer) err
 	switch format {
 	case "json":
 		return seed.WriteJSON(ctx, st, w)
+	case "annotations":
+		return seed.WriteAnnotations(ctx, st, w)
 	case "graphml":
 		b, err := graph.ReadAll(ctx, st)
 		if err != nil {

@@ -291,7 +291,7 @@ func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) sch
 			if err != nil {
 				return sum, err
 			}
-		case f == seed.FormatYAML || f == seed.FormatCSV || f == seed.FormatNQuads || f == seed.FormatArticle:
+		case f == seed.FormatYAML || f == seed.FormatCSV || f == seed.FormatNQuads || f == seed.FormatArticle || f == seed.FormatAnnotations:
 			// An admin's import restores the attribution a file carries
 			// (an export's); anyone else's is recorded under their name.
 			keep := schema.PrincipalFrom(ctx).Role >= schema.RoleAdmin
