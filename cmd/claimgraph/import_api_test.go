@@ -22,7 +22,7 @@ statements:
     object: ttp
     claims:
       - source: src-86013d487e35f14f
-        quote: a quote for the test
+        quote: a press conference in Islamabad
 `
 
 // A statement with an unknown relation (line 4, column 15).

@@ -82,7 +82,7 @@ func TestTwoInstancesShareOnePostgresStore(t *testing.T) {
 		t.Fatalf("addEntity through a: %v", codes)
 	}
 	codes, _ = postAs(t, a.url, token, `mutation { addStatement(subject:"lashkar", type:"allied-with", object:"ttp",
-		claim:{source:"src-86013d487e35f14f", stance: ASSERTS, quote:"a test quote"}) { id } }`)
+		claim:{source:"src-86013d487e35f14f", stance: ASSERTS, quote:"a press conference in Islamabad"}) { id } }`)
 	if len(codes) > 0 {
 		t.Fatalf("addStatement through a: %v", codes)
 	}
