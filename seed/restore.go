@@ -88,11 +88,11 @@ func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOption
 			}
 			return e.Type, err == nil, err
 		case graph.KindSource:
-			_, err := st.Source(ctx, id)
+			src, err := st.Source(ctx, id)
 			if graph.ErrorCode(err) == graph.NotFound {
 				return "", false, nil
 			}
-			return "", err == nil, err
+			return src.Text, err == nil, err
 		}
 		return "", false, fmt.Errorf("unknown item kind %q", kind)
 	}
