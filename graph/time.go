@@ -274,3 +274,37 @@ func Timeline(sts []Statement, published func(sourceID string) Date, from, to Da
 	})
 	return out
 }
+
+// AsOf returns the part of b that holds at asOf (valid time, see
+// Statement.HoldsAt) as reported by reportedBy (report time, see
+// Statement.AsReportedBy, dating claims by b's sources): the statements
+// that pass, each with only the claims reported by then, and the sources
+// those claims cite. The ontology and the entities stay whole. An unknown
+// date does not filter on its axis.
+func (b Batch) AsOf(asOf, reportedBy Date) Batch {
+	published := map[string]Date{}
+	for _, s := range b.Sources {
+		published[s.ID] = s.Published
+	}
+	out := Batch{Ontology: b.Ontology, Entities: b.Entities}
+	cited := map[string]bool{}
+	for _, st := range b.Statements {
+		if asOf != "" && !st.HoldsAt(asOf) {
+			continue
+		}
+		st, ok := st.AsReportedBy(reportedBy, func(id string) Date { return published[id] })
+		if !ok {
+			continue
+		}
+		out.Statements = append(out.Statements, st)
+		for _, c := range st.Claims {
+			cited[c.Source] = true
+		}
+	}
+	for _, s := range b.Sources {
+		if cited[s.ID] {
+			out.Sources = append(out.Sources, s)
+		}
+	}
+	return out
+}
