@@ -654,6 +654,8 @@ func hasType(own []quad.Quad) bool {
 func (r reader) relations(ctx context.Context, entityID string, edges []quad.Quad, q graph.RelationQuery) ([]graph.Statement, error) {
 	shapeOnly := q.Shape()
 	seen := map[string]bool{}
+	dates := map[string]graph.Date{}
+	published := func(id string) graph.Date { return dates[id] }
 	var out []graph.Statement
 	for _, e := range edges {
 		typ, ok := idOf(e.Predicate, prefixRelation)
@@ -689,7 +691,15 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 		if err != nil {
 			return nil, err
 		}
-		if ok && q.Match(entityID, st, sym) {
+		if !ok {
+			continue
+		}
+		if q.ReportedBy != "" {
+			if err := r.readPublished(ctx, st.Claims, dates); err != nil {
+				return nil, err
+			}
+		}
+		if st, ok = q.Select(entityID, st, sym, published); ok {
 			out = append(out, st)
 		}
 	}
@@ -698,6 +708,23 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 			cmp.Compare(a.Object, b.Object), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// readPublished adds to dates the published date of each source cited by
+// a claim of claims that has no said date, reading each source once (a
+// source that is not stored has no date).
+func (r reader) readPublished(ctx context.Context, claims []graph.Claim, dates map[string]graph.Date) error {
+	for _, c := range claims {
+		if _, ok := dates[c.Source]; ok || c.Said != "" {
+			continue
+		}
+		src, _, err := r.source(ctx, c.Source)
+		if err != nil {
+			return err
+		}
+		dates[c.Source] = src.Published
+	}
+	return nil
 }
 
 // batchQuads resolves the values of links in one batch — on KV backends
