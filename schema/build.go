@@ -223,9 +223,17 @@ func (r *resolver) build() (graphql.Schema, error) {
 	for name, f := range timeFields {
 		query.AddFieldConfig(name, f)
 	}
+	mutation := r.mutationType(&ts)
+	xq, xm := r.xrefFields(&ts)
+	for name, f := range xq {
+		query.AddFieldConfig(name, f)
+	}
+	for name, f := range xm {
+		mutation.AddFieldConfig(name, f)
+	}
 	return graphql.NewSchema(graphql.SchemaConfig{
 		Query:    query,
-		Mutation: r.mutationType(&ts),
+		Mutation: mutation,
 		Types:    append(objects, ts.relation, ts.claim, ts.source),
 	})
 }
@@ -508,7 +516,7 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 			"node": &graphql.Field{Type: ts.node, Description: "Any object by its global id.", Args: idArg, Resolve: r.resolve(r.node)},
 			"entity": &graphql.Field{Type: ts.entity, Description: "An entity by its id; null when there is none.", Args: idArg,
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					return nullIfNotFound(r.store.Entity(ctx, p.Args["id"].(string)))
+					return r.entityByID(ctx, p.Args["id"].(string))
 				})},
 			"entities": &graphql.Field{Type: graphql.NewNonNull(ts.entityConn), Description: "Entities ordered by id, a page at a time.",
 				Args: pagingArgs(graphql.FieldConfigArgument{
@@ -674,7 +682,17 @@ func (r *resolver) node(ctx context.Context, p graphql.ResolveParams) (any, erro
 	case strings.HasPrefix(id, claimPrefix):
 		return nullIfNotFound(r.claim(ctx, strings.TrimPrefix(id, claimPrefix)))
 	}
-	return nullIfNotFound(r.store.Entity(ctx, id))
+	return r.entityByID(ctx, id)
+}
+
+// entityByID reads an entity, or null; a merged id answers with the entity
+// it was merged into, and the redirect is noted for the response.
+func (r *resolver) entityByID(ctx context.Context, id string) (any, error) {
+	e, err := r.store.Entity(ctx, id)
+	if err == nil && e.ID != id {
+		noteRedirect(ctx, id, e.ID)
+	}
+	return nullIfNotFound(e, err)
 }
 
 // claim finds a claim by its global id without the prefix, which names its

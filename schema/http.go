@@ -429,6 +429,9 @@ type Response struct {
 	// absent when the request failed before execution.
 	Data   json.RawMessage            `json:"data,omitempty"`
 	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
+	// Extensions holds "redirects", the merged ids the request named and
+	// the entities that answered for them, when there are any.
+	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
 // requestError is a problem with a request as a whole, found before
@@ -490,7 +493,7 @@ func (h *Handler) runKeyed(ctx context.Context, b *built, req Request, c *cached
 		return h.execute(ctx, b, req, c) // the generation could not be read
 	}
 	resp := h.execute(ctx, b, req, c)
-	if len(resp.Errors) == 0 {
+	if len(resp.Errors) == 0 && resp.Extensions == nil {
 		h.results.put(gen, key, resp.Data)
 	}
 	return resp
@@ -614,12 +617,13 @@ func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached)
 			Message:    fmt.Sprintf("the server is busy: no turn to run this request within its time budget (limit %s, %d at once)", h.opts.Timeout, h.opts.MaxConcurrent),
 			Extensions: map[string]any{"code": CodeServiceUnavailable}}}}
 	}
+	ectx, redirects := withRedirects(withLoader(ctx, h.store, h.opts.MaxResultItems))
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        b.schema,
 		AST:           c.doc,
 		OperationName: req.OperationName,
 		Args:          req.Variables,
-		Context:       withLoader(ctx, h.store, h.opts.MaxResultItems),
+		Context:       ectx,
 	})
 	if err := ctx.Err(); err != nil {
 		// graphql-go returns as soon as the context ends, while its
@@ -637,6 +641,11 @@ func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached)
 		}
 		resp.Data = data
 	}
+	redirects.mu.Lock()
+	if len(redirects.list) > 0 {
+		resp.Extensions = map[string]any{"redirects": redirects.list}
+	}
+	redirects.mu.Unlock()
 	for i, e := range resp.Errors {
 		if e.Extensions == nil {
 			// Errors graphql-go raises itself (bad variable values, …).
@@ -790,7 +799,7 @@ func (h *Handler) answerCached(w http.ResponseWriter, ctx context.Context, b *bu
 // writeResponse writes an executed request's response with status 200. An
 // error-free one is written as it stands: its data is JSON already.
 func writeResponse(w http.ResponseWriter, media string, resp Response) {
-	if len(resp.Errors) > 0 {
+	if len(resp.Errors) > 0 || resp.Extensions != nil {
 		writeJSON(w, media, http.StatusOK, resp)
 		return
 	}

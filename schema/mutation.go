@@ -27,6 +27,10 @@ var mutationRoles = map[string]Role{
 	"retractClaim":  RoleEditor,
 	"importFacts":   RoleEditor, // dry runs too: they read the whole file
 	"retractSource": RoleAdmin,
+	// Entity resolution (xref.go).
+	"judgeCandidate":  RoleEditor,
+	"mergeEntities":   RoleEditor,
+	"unmergeEntities": RoleEditor,
 }
 
 // queryRoles is the role the queries that need more than a reader's need.

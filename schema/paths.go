@@ -141,7 +141,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 	return graphql.Fields{
 		"paths": &graphql.Field{Type: nonNullList(pathType), Description: "Paths between two entities, each hop with its evidence.", Args: allArgs,
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				q, err := r.pathQuery(p.Args)
+				q, err := r.pathQuery(ctx, p.Args)
 				if err != nil {
 					return nil, err
 				}
@@ -156,7 +156,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			})},
 		"shortestPath": &graphql.Field{Type: pathType, Description: "A shortest path between two entities; null when there is none.", Args: pathArgs(false),
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				q, err := r.pathQuery(p.Args)
+				q, err := r.pathQuery(ctx, p.Args)
 				if err != nil {
 					return nil, err
 				}
@@ -168,7 +168,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			})},
 		"mostCrediblePaths": &graphql.Field{Type: nonNullList(pathType), Description: "The k best-supported paths, lowest evidence cost first.", Args: pathArgs(true),
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				q, err := r.pathQuery(p.Args)
+				q, err := r.pathQuery(ctx, p.Args)
 				if err != nil {
 					return nil, err
 				}
@@ -180,7 +180,11 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				if err != nil {
 					return nil, err
 				}
-				q := path.NeighborhoodQuery{ID: p.Args["id"].(string), Filter: f}
+				id, err := r.resolveID(ctx, p.Args["id"].(string))
+				if err != nil {
+					return nil, err
+				}
+				q := path.NeighborhoodQuery{ID: id, Filter: f}
 				q.Depth, _ = p.Args["depth"].(int)
 				q.MaxNodes, _ = p.Args["maxNodes"].(int)
 				return path.Neighborhood(ctx, r.neighbors(), q)
@@ -196,12 +200,17 @@ type hopValue struct {
 }
 
 // pathQuery reads the arguments of a path field.
-func (r *resolver) pathQuery(args map[string]any) (path.PathQuery, error) {
+func (r *resolver) pathQuery(ctx context.Context, args map[string]any) (path.PathQuery, error) {
 	f, err := r.filter(args)
 	if err != nil {
 		return path.PathQuery{}, err
 	}
 	q := path.PathQuery{From: args["from"].(string), To: args["to"].(string), Filter: f}
+	for _, id := range []*string{&q.From, &q.To} {
+		if *id, err = r.resolveID(ctx, *id); err != nil {
+			return path.PathQuery{}, err
+		}
+	}
 	q.MaxDepth, _ = args["maxDepth"].(int)
 	q.K, _ = args["k"].(int)
 	q.Limit, _ = args["limit"].(int)

@@ -83,6 +83,16 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	for _, id := range []*string{&q.From, &q.To} {
+		to, moved, err := graph.Resolve(ctx, st, *id)
+		if err != nil {
+			return err
+		}
+		if moved {
+			fmt.Fprintf(stderr, "note: %s was merged into %s; following the redirect\n", *id, to)
+			*id = to
+		}
+	}
 	// A one-shot command never finds a current adjacency index (it lives
 	// in memory, see graph/cache), and building one scans the whole store:
 	// it reads the store through the cache instead.

@@ -32,6 +32,9 @@ const usage = `usage:
   claimgraph retract [--store URL] --source ID
   claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
   claimgraph check  [--store URL]
+  claimgraph xref   [--store URL] [--type T] [--limit N]
+  claimgraph judge  [--store URL] A B same|different|unsure
+  claimgraph merge  [--store URL] KEEP MERGED...   |   merge --undo MERGED
   claimgraph schema [--store URL]
   claimgraph audit  [--store URL] [--since TIME] [--user NAME]
   claimgraph draft  [--store URL] [--source ID] [--title TITLE] ARTICLE
@@ -68,6 +71,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "draft":
 		return runDraft(ctx, args, getenv, stdout, stderr)
+	case "xref":
+		return runXref(ctx, args, getenv, stdout, stderr)
+	case "judge":
+		return runJudge(ctx, args, getenv, stdout, stderr)
+	case "merge":
+		return runMerge(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

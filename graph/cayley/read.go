@@ -478,7 +478,16 @@ func (s *Store) Entity(ctx context.Context, id string) (_ graph.Entity, err erro
 		return graph.Entity{}, err
 	}
 	defer s.runlock(&err)
-	e, ok, err := newReader(qs).entity(ctx, id)
+	r := newReader(qs)
+	e, ok, err := r.entity(ctx, id)
+	if err == nil && !ok {
+		// A merged id answers with the entity it was merged into.
+		if to, moved, rerr := r.redirect(ctx, id); rerr != nil {
+			return graph.Entity{}, rerr
+		} else if moved {
+			e, ok, err = r.entity(ctx, to)
+		}
+	}
 	if err != nil {
 		return graph.Entity{}, err
 	}
@@ -635,7 +644,16 @@ func (r reader) entityRelations(ctx context.Context, entityID string, q graph.Re
 		return nil, false, err
 	}
 	if !hasType(out) {
-		return nil, false, nil
+		// A merged id answers with the relations of the entity it was
+		// merged into.
+		to, moved, err := r.redirect(ctx, entityID)
+		if err != nil || !moved {
+			return nil, false, err
+		}
+		entityID, node = to, entityIRI(to)
+		if out, err = r.subject(ctx, node); err != nil {
+			return nil, false, err
+		}
 	}
 	in, err := r.object(ctx, node)
 	if err != nil {
