@@ -1,10 +1,8 @@
 package seed
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -57,22 +55,12 @@ const (
 	xsdBoolean    = "xsd:boolean"
 )
 
-func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOptions) (graph.Summary, error) {
+// restore validates the items of a dump read and built against the
+// store, counts them, and unless dryRun writes its quads.
+func (d *dump) restore(ctx context.Context, st graph.Store, p *Parsed, dryRun bool) (graph.Summary, error) {
 	rs, ok := st.(restorer)
 	if !ok {
 		return graph.Summary{}, graph.Errorf(graph.Invalid, "this store cannot restore N-Quads; give a mapping to import foreign data")
-	}
-	name := opts.Name
-	if name == "" {
-		name = "input"
-	}
-	d := newDump(name)
-	if err := d.read(ctx, r); err != nil {
-		return graph.Summary{}, err
-	}
-	p, err := d.build()
-	if err != nil {
-		return graph.Summary{}, err
 	}
 	stored, err := st.Ontology(ctx)
 	if err != nil {
@@ -102,7 +90,7 @@ func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOption
 	if err != nil {
 		return graph.Summary{}, err
 	}
-	if opts.DryRun || d.out.Len() == 0 {
+	if dryRun || d.out.Len() == 0 {
 		return sum, nil
 	}
 	if err := rs.ReadNQuads(ctx, &d.out); err != nil {
@@ -115,6 +103,7 @@ func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOption
 // written, and the quads to write.
 type dump struct {
 	name  string
+	index int // the input's index among the import's, for the order of problems
 	diags []diagnostic
 	out   bytes.Buffer // the quads read, one N-Quads line each, as written to the store
 
@@ -204,9 +193,10 @@ type dImport struct {
 	items                              dField
 }
 
-func newDump(name string) *dump {
+func newDump(name string, index int) *dump {
 	return &dump{
 		name:          name,
+		index:         index,
 		entityTypes:   map[string]*dEntityType{},
 		relationTypes: map[string]*dRelationType{},
 		sources:       map[string]*dSource{},
@@ -219,48 +209,25 @@ func newDump(name string) *dump {
 }
 
 func (d *dump) add(at Position, format string, args ...any) {
-	addDiag(&d.diags, diagnostic{pos: at, msg: fmt.Sprintf(format, args...)})
+	addDiag(&d.diags, diagnostic{pos: at, fileIndex: d.index, msg: fmt.Sprintf(format, args...)})
 }
 
-// read reads the quads, line by line.
+// read reads the quads, line by line. Each line must be RDF 1.1 N-Quads.
 func (d *dump) read(ctx context.Context, r io.Reader) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), MaxLineBytes)
-	line := 0
-	for sc.Scan() {
-		line++
-		if line%65536 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	return readNQuads(ctx, r, d.name, false,
+		func(q nquad, line, lead int) {
+			at := func(c int) Position { return Position{File: d.name, Line: line, Column: c + lead} }
+			if q.s.kind != termIRI || q.o.kind == termBlank || q.g.kind == termBlank {
+				d.add(at(q.s.col), "claimgraph's export has no blank nodes")
+				return
 			}
-		}
-		raw := sc.Text()
-		text := strings.TrimSpace(raw)
-		if text == "" || text[0] == '#' {
-			continue
-		}
-		lead := len(raw) - len(strings.TrimLeft(raw, " \t"))
-		q, col, err := parseNQuad(text)
-		at := func(c int) Position { return Position{File: d.name, Line: line, Column: c + lead} }
-		if err != nil {
-			d.add(at(col), "N-Quads syntax error: %v", err)
-			continue
-		}
-		if q.s.kind != termIRI || q.o.kind == termBlank || q.g.kind == termBlank {
-			d.add(at(q.s.col), "claimgraph's export has no blank nodes")
-			continue
-		}
-		if d.quad(q, at) {
-			writeQuad(&d.out, q)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return lineTooLong(d.name, line+1)
-		}
-		return inputReadError(d.name, err)
-	}
-	return nil
+			if d.quad(q, at) {
+				writeQuad(&d.out, q)
+			}
+		},
+		func(line, col int, err error) {
+			d.add(Position{File: d.name, Line: line, Column: col}, "N-Quads syntax error: %v", err)
+		})
 }
 
 // quad decodes one quad into its item. It reports whether the quad is to
@@ -693,7 +660,7 @@ func (d *dump) importNode(id string, at Position) *dImport {
 // build checks that the items read hang together as the layout has them
 // and turns them into a batch with the positions of its items, for
 // graph.ValidateBatch and Parsed.Locate. Items are in id order.
-func (d *dump) build() (*Parsed, error) {
+func (d *dump) build() *Parsed {
 	p := &Parsed{items: map[string][]*item{}}
 	b := &p.Batch
 	rec := func(kind string, at Position, fields map[string]Position) *item {
@@ -900,10 +867,7 @@ func (d *dump) build() (*Parsed, error) {
 			d.add(c.at, "claim %s is not linked from its statement (<%sID> <%sclaim>)", graph.Quote(id), cgStatement, cgPred)
 		}
 	}
-	if len(d.diags) > 0 {
-		return nil, diagError(graph.Invalid, d.diags)
-	}
-	return p, nil
+	return p
 }
 
 // count counts the items of the input as Store.Apply does: added when the
