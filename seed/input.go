@@ -125,7 +125,7 @@ func Import(ctx context.Context, st graph.Store, inputs []Input, opts Options) (
 
 func importWith(ctx context.Context, st graph.Store, inputs []Input, opts Options, apply graph.ApplyOptions) (Report, error) {
 	pl := &pipeline{st: st, opts: opts}
-	if err := pl.read(ctx, inputs); err != nil {
+	if err := pl.readAll(ctx, inputs); err != nil {
 		return Report{}, err
 	}
 	return pl.write(ctx, apply)
@@ -151,7 +151,7 @@ func Load(ctx context.Context, st graph.Store, opts graph.ApplyOptions, inputs .
 // input, line and column.
 func Parse(inputs ...Input) (*Parsed, error) {
 	pl := &pipeline{factsOnly: true}
-	if err := pl.read(context.Background(), inputs); err != nil {
+	if err := pl.readAll(context.Background(), inputs); err != nil {
 		return nil, err
 	}
 	return pl.facts, nil
@@ -175,9 +175,9 @@ type pipeline struct {
 	ont        graph.Ontology // the stored ontology merged with the mapping's
 }
 
-// read reads and checks every input, and returns the problems found in
+// readAll reads and checks every input, and returns the problems found in
 // all of them.
-func (pl *pipeline) read(ctx context.Context, inputs []Input) error {
+func (pl *pipeline) readAll(ctx context.Context, inputs []Input) error {
 	pl.facts = &Parsed{items: map[string][]*item{}}
 	if m := pl.opts.Mapping; m != nil {
 		if err := pl.startMapped(ctx, m); err != nil {
@@ -208,7 +208,7 @@ func (pl *pipeline) read(ctx context.Context, inputs []Input) error {
 
 // refuse records a problem of a whole input.
 func (pl *pipeline) refuse(index int, name, format string, args ...any) {
-	addDiag(&pl.diags, diagnostic{fileIndex: index, msg: name + ": " + fmt.Sprintf(format, args...)})
+	addDiag(&pl.diags, diagnostic{fileIndex: index, msg: name + ": " + fmt.Sprintf(format, args...), whole: true})
 }
 
 // readInput reads one input with the parser of its format: it is the one
