@@ -139,7 +139,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	cached := cache.New(raw, 0)
 	st := instrumentedStore{Store: cached, m: m}
 	opts.Import = importer(raw, cfg.importLimits, m, log)
-	if err := seedAtStart(ctx, st, cfg.seeds, cfg.seedMapping, cfg.importLimits, m, log); err != nil {
+	if err := seedAtStart(ctx, raw, cfg.seeds, cfg.seedMapping, cfg.importLimits, m, log); err != nil {
 		return err
 	}
 	// The path and search index is built from the start, in the
@@ -187,8 +187,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // seedAtStart loads the built-in seed into an empty store, then the files
-// given with --seed (through --seed-mapping when given). Loading is
-// idempotent, so a restart changes nothing.
+// given with --seed (through --seed-mapping when given), with seed.Import
+// on the store itself, as importer does. Loading is idempotent, so a
+// restart changes nothing.
 func seedAtStart(ctx context.Context, st graph.Store, files []string, mappingFile string, lim seed.Limits, m *metrics, log *slog.Logger) error {
 	ont, err := st.Ontology(ctx)
 	if err != nil {
