@@ -115,6 +115,9 @@ func csvHeader(head []byte) bool {
 	known := false
 	for _, c := range cells {
 		c = strings.TrimSpace(c)
+		if len(c) >= 2 && c[0] == '"' && c[len(c)-1] == '"' {
+			c = c[1 : len(c)-1] // quoted, as some spreadsheets write every cell
+		}
 		if !csvCellRE.MatchString(c) {
 			return false
 		}
