@@ -36,7 +36,8 @@ func usersOf(tb testing.TB, list []User) *Users {
 // serverImporter imports with seed.Import, as claimgraph serve does.
 func serverImporter(st graph.Store) Importer {
 	return func(ctx context.Context, req ImportRequest) (graph.Summary, error) {
-		return seed.Import(ctx, st, seed.Format(req.Format), req.Body, seed.ImportOptions{Name: req.Name, DryRun: req.DryRun})
+		rep, err := seed.Import(ctx, st, []seed.Input{{Name: req.Name, Format: seed.Format(req.Format), R: req.Body}}, seed.Options{DryRun: req.DryRun})
+		return rep.Summary(), err
 	}
 }
 

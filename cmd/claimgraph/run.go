@@ -25,8 +25,8 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 const usage = `usage:
-  claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
-  claimgraph seed   [--store URL] [--dry-run] [--mapping FILE] [FILE...]
+  claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]... [--seed-mapping FILE]
+  claimgraph seed   [--store URL] [--dry-run] [--format F] [--mapping FILE] [FILE...]
   claimgraph query  [--store URL] 'GRAPHQL'
   claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
   claimgraph retract [--store URL] --source ID

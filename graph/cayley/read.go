@@ -233,6 +233,21 @@ func (r reader) entityFrom(ctx context.Context, id string, own []quad.Quad) (gra
 	}
 	e := graph.Entity{ID: id, Type: typ, Name: p.text(pName), Description: p.text(pDescription),
 		Created: decodeAttribution(p, pCreatedBy, pCreatedAt), Recorded: decodeAttribution(p, pRecordedBy, pRecordedAt)}
+	if e.Created.IsZero() && e.Recorded.IsZero() {
+		// An entity a bulk import brought was created and last changed by
+		// its import, which holds the attribution once for all its items.
+		for _, q := range own {
+			if q.Predicate != iriRDFType || !isImport(q.Label) {
+				continue
+			}
+			imp, err := r.importState(ctx, q.Label)
+			if err != nil {
+				return graph.Entity{}, false, err
+			}
+			e.Created, e.Recorded = imp.recorded, imp.recorded
+			break
+		}
+	}
 	type indexed struct {
 		n int
 		a graph.Alias
