@@ -21,7 +21,8 @@ import (
 // ontology mapping comes as multipart/form-data: a part "mapping" (the
 // mapping file) first, then a part "data" (?format=nquads or jsonld,
 // named by its file name), which is streamed. A gzip-compressed input is
-// read as such. It needs the same bearer token as mutations. The answer
+// read as such. It needs the same bearer token as mutations, except for a
+// dry run, which writes nothing. The answer
 // is JSON: the summary, or an error with its code and, for a bad file,
 // every problem as NAME:LINE:COL.
 func (h *Handler) ImportHandler() http.Handler {
@@ -31,19 +32,19 @@ func (h *Handler) ImportHandler() http.Handler {
 			writeImportError(w, http.StatusMethodNotAllowed, CodeBadUserInput, "send the fact file with POST", nil)
 			return
 		}
-		if err := mayWrite(withAuth(r.Context(), h.authorize(r))); err != nil {
-			writeImportError(w, http.StatusUnauthorized, CodeUnauthenticated, graph.ErrorMessage(err), nil)
-			return
-		}
-		if h.opts.Import == nil {
-			writeImportError(w, http.StatusNotImplemented, CodeBadUserInput, "this server takes no imports", nil)
-			return
-		}
 		q := r.URL.Query()
 		req := ImportRequest{Format: orDefault(q.Get("format"), "yaml"), Name: orDefault(q.Get("name"), "body")}
 		var err error
 		if req.DryRun, err = strconv.ParseBool(orDefault(q.Get("dryRun"), "false")); err != nil {
 			writeImportError(w, http.StatusBadRequest, CodeBadUserInput, "dryRun must be true or false", nil)
+			return
+		}
+		if err := mayChange(withAuth(r.Context(), h.authorize(r)), req.DryRun); err != nil {
+			writeImportError(w, http.StatusUnauthorized, CodeUnauthenticated, graph.ErrorMessage(err), nil)
+			return
+		}
+		if h.opts.Import == nil {
+			writeImportError(w, http.StatusNotImplemented, CodeBadUserInput, "this server takes no imports", nil)
 			return
 		}
 		body := http.MaxBytesReader(w, r.Body, h.opts.MaxImportBytes)

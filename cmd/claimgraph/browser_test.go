@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -537,10 +538,10 @@ type playgroundTab struct {
 }
 
 func TestBrowserPlayground(t *testing.T) {
-	// The import tab ships the header "Authorization: Bearer <token>" for the
-	// user to fill in; this server's token is that placeholder, so the tab
-	// runs as shipped and the mutation really goes through the browser.
-	s := startServer(t, "--store", "memory:", "--token", "<token>")
+	// A plain serve, as the README starts it: no token. The import tab is a
+	// dry run, which writes nothing and so needs none (its header
+	// "Authorization: Bearer <token>" is a placeholder for real writes).
+	s := startServer(t, "--store", "memory:")
 	// Which fields the served schema has: some example tabs use fields that
 	// are still being added (disputes, importFacts).
 	var intro struct {
@@ -611,6 +612,11 @@ func TestBrowserPlayground(t *testing.T) {
 			}
 			tb.do(t, "open the tab", chromedp.Click(chromedp.CSS(fmt.Sprintf(".graphiql-tab:nth-child(%d) .graphiql-tab-button", i+1))))
 			tb.waitFor(t, "the tab to be active", fmt.Sprintf(`document.querySelectorAll(".graphiql-tab")[%d].classList.contains("graphiql-tab-active")`, i))
+			// Every line of the example shows whole: long ones wrap.
+			if over := eval[[]int](t, tb, `(() => { const s = document.querySelector(".graphiql-query-editor .CodeMirror-scroll");
+				return [s.scrollWidth, s.clientWidth]; })()`); over[0] > over[1]+1 {
+				t.Errorf("the %s tab's text is %d px wide in a %d px editor: lines are cut off", pt.name, over[0], over[1])
+			}
 			tb.do(t, "run it", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
 			tb.waitFor(t, "the answer", `(() => { const cm = document.querySelector(".result-window .CodeMirror");
 				return cm && cm.CodeMirror.getValue().includes('"data"'); })()`)
@@ -634,6 +640,17 @@ func TestBrowserPlayground(t *testing.T) {
 		tb.do(t, "open the docs", chromedp.Click(chromedp.CSS(`button[aria-label="Show Documentation Explorer"]`)))
 		tb.waitFor(t, "the docs explorer", `(() => { const d = document.querySelector(".graphiql-doc-explorer");
 			return d && d.textContent.includes("Query"); })()`)
+		// The schema's types are listed in name order.
+		tb.waitFor(t, "the list of types", `document.querySelector(".graphiql-doc-explorer").textContent.includes("All Schema Types")`)
+		names := eval[[]string](t, tb, `(() => { const title = [...document.querySelectorAll(".graphiql-doc-explorer-section-title")]
+				.find(s => s.textContent.endsWith("All Schema Types"));
+			const list = title && title.parentElement.querySelector(".graphiql-doc-explorer-section-content");
+			return list ? [...list.querySelectorAll("a.graphiql-doc-explorer-type-name")].map(a => a.textContent) : []; })()`)
+		if len(names) < 10 || !slices.IsSorted(names) {
+			t.Errorf("the Docs list the types %q, want them sorted by name", names)
+		}
+		eval[chromedp.Void](t, tb, `[...document.querySelectorAll(".graphiql-doc-explorer-section-title")].find(s => s.textContent.endsWith("All Schema Types")).scrollIntoView()`)
+		tb.screenshot(t, "playground-docs-types")
 		tb.do(t, "open Query", chromedp.Click(chromedp.CSS(`.graphiql-doc-explorer a.graphiql-doc-explorer-type-name`)))
 		tb.waitFor(t, "the Query fields", `document.querySelector(".graphiql-doc-explorer").textContent.includes("neighborhood")`)
 		tb.screenshot(t, "playground-docs")
