@@ -20,7 +20,10 @@ import (
 // counts; ?name= names the input in error positions). RDF through an
 // ontology mapping comes as multipart/form-data: a part "mapping" (the
 // mapping file) first, then a part "data" (?format=nquads or jsonld,
-// named by its file name), which is streamed. A gzip-compressed input is
+// named by its file name), which is streamed. Several fact files that
+// belong together (a CSV file of entities and one of statements) come as
+// multipart/form-data parts "file", each named by its file name, and are
+// imported as one change. A gzip-compressed input is
 // read as such. It needs the same bearer token as mutations, except for a
 // dry run, which writes nothing. The answer
 // is JSON: the summary, or an error with its code and, for a bad file,
@@ -50,7 +53,7 @@ func (h *Handler) ImportHandler() http.Handler {
 		body := http.MaxBytesReader(w, r.Body, h.opts.MaxImportBytes)
 		req.Body = body
 		if ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
-			if msg := mappedParts(multipart.NewReader(body, params["boundary"]), &req); msg != "" {
+			if msg := multipartParts(multipart.NewReader(body, params["boundary"]), &req); msg != "" {
 				writeImportError(w, http.StatusBadRequest, CodeBadUserInput, msg, nil)
 				return
 			}
@@ -80,15 +83,59 @@ func (h *Handler) ImportHandler() http.Handler {
 	})
 }
 
+// multipartParts reads a multipart import into req: a mapping and its RDF
+// data, or several fact files. It returns what is wrong with the parts, or
+// "".
+func multipartParts(mr *multipart.Reader, req *ImportRequest) string {
+	const want = `send the parts "mapping" (the mapping file) and then "data" (the RDF file), or fact files as parts "file"`
+	part, err := mr.NextPart()
+	if err != nil {
+		return "no part: " + want
+	}
+	switch part.FormName() {
+	case "mapping":
+		return mappedParts(mr, part, req)
+	case "file":
+		return fileParts(mr, part, req)
+	}
+	return fmt.Sprintf("the first part is %q: %s", part.FormName(), want)
+}
+
+// fileParts reads the fact files of a multipart import, the first of them
+// part, into req.Files.
+func fileParts(mr *multipart.Reader, part *multipart.Part, req *ImportRequest) string {
+	for {
+		name := part.FileName()
+		if name == "" {
+			return `a part "file" without a file name: name each file, as its format follows from its extension`
+		}
+		data, err := io.ReadAll(part)
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return fmt.Sprintf("the body is larger than %d bytes", tooBig.Limit)
+			}
+			return "reading " + name + ": " + err.Error()
+		}
+		req.Files = append(req.Files, ImportFile{Name: name, Data: data})
+		if part, err = mr.NextPart(); errors.Is(err, io.EOF) {
+			req.Body = nil
+			return ""
+		} else if err != nil {
+			return "reading the parts: " + err.Error()
+		}
+		if part.FormName() != "file" {
+			return fmt.Sprintf("a part %q among the files: send every fact file as a part \"file\"", part.FormName())
+		}
+	}
+}
+
 // mappedParts reads the "mapping" part of a multipart import into req and
 // points req's body at the "data" part that follows it. It returns what is
 // wrong with the parts, or "".
-func mappedParts(mr *multipart.Reader, req *ImportRequest) string {
+func mappedParts(mr *multipart.Reader, part *multipart.Part, req *ImportRequest) string {
 	const want = `send the parts "mapping" (the mapping file) and then "data" (the RDF file)`
-	part, err := mr.NextPart()
-	if err != nil || part.FormName() != "mapping" {
-		return "the first part is not \"mapping\": " + want
-	}
+	var err error
 	req.MappingName = orDefault(part.FileName(), "mapping")
 	if req.Mapping, err = io.ReadAll(io.LimitReader(part, 1<<20+1)); err != nil {
 		return "reading the mapping: " + err.Error()

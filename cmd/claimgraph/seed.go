@@ -1,18 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"mime/multipart"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/seed"
 )
 
 func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var cfg commonFlags
+	var cfg commandFlags
 	var dryRun bool
 	var mappingFile string
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
@@ -23,8 +29,15 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
+	c, err := cfg.client(fs)
+	if err != nil {
+		return err
+	}
 	if mappingFile != "" {
-		return seedMapped(ctx, cfg, mappingFile, files, dryRun, stdout, stderr)
+		if c != nil {
+			return seedMappedServer(ctx, c, mappingFile, files, dryRun, stdout)
+		}
+		return seedMapped(ctx, cfg.commonFlags, mappingFile, files, dryRun, stdout, stderr)
 	}
 	inputs := seed.Builtin()
 	if len(files) > 0 {
@@ -42,6 +55,9 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		} else {
 			facts = append(facts, in)
 		}
+	}
+	if c != nil {
+		return seedServer(ctx, c, facts, dumps, dryRun, stdout)
 	}
 	st, _, err := cfg.start(ctx, stderr)
 	if err != nil {
@@ -126,4 +142,90 @@ func printSummary(w io.Writer, what string, sum graph.Summary, dryRun bool) {
 	if !sum.Changes() {
 		fmt.Fprintln(w, "the store already held all of it; nothing changed")
 	}
+}
+
+// seedServer sends claimgraph exports and fact files to a server's POST
+// /import: each export on its own, the fact files together as one change.
+func seedServer(ctx context.Context, c *client, facts, dumps []seed.Input, dryRun bool, stdout io.Writer) error {
+	query := func(format, name string) url.Values {
+		return url.Values{"format": {format}, "name": {name}, "dryRun": {strconv.FormatBool(dryRun)}}
+	}
+	for _, in := range dumps {
+		if _, err := c.importFile(ctx, query("nquads", filepath.Base(in.Name)), "application/n-quads", bytes.NewReader(in.Data)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "restored %s\n", in.Name)
+	}
+	if len(facts) == 0 {
+		return nil
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, in := range facts {
+		w, err := mw.CreateFormFile("file", in.Name)
+		if err != nil {
+			return err
+		}
+		w.Write(in.Data)
+	}
+	mw.Close()
+	q := query("", "")
+	q.Del("format")
+	q.Del("name")
+	sum, err := c.importFile(ctx, q, mw.FormDataContentType(), &body)
+	if err != nil {
+		return err
+	}
+	printSummary(stdout, fmt.Sprintf("%d file(s) on %s", len(facts), c.base), sum, dryRun)
+	return nil
+}
+
+// seedMappedServer sends one RDF file with its mapping to a server's POST
+// /import, streamed.
+func seedMappedServer(ctx context.Context, c *client, mappingFile string, files []string, dryRun bool, stdout io.Writer) error {
+	if len(files) != 1 {
+		return usageError{"seed --server --mapping takes one N-Quads or JSON-LD file: each is one bulk import on the server"}
+	}
+	format := seed.FormatOf(files[0])
+	if format != seed.FormatNQuads && format != seed.FormatJSONLD {
+		return usageError{fmt.Sprintf("%s is neither N-Quads (.nq, .nq.gz) nor JSON-LD (.jsonld): with --mapping it must be", files[0])}
+	}
+	mapping, err := os.ReadFile(mappingFile)
+	if err != nil {
+		return fmt.Errorf("read mapping: %w", err)
+	}
+	data, err := os.Open(files[0])
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		err := func() error {
+			w, err := mw.CreateFormFile("mapping", filepath.Base(mappingFile))
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(mapping); err != nil {
+				return err
+			}
+			if w, err = mw.CreateFormFile("data", filepath.Base(files[0])); err != nil {
+				return err
+			}
+			if _, err := io.Copy(w, data); err != nil {
+				return err
+			}
+			return mw.Close()
+		}()
+		pw.CloseWithError(err)
+	}()
+	q := url.Values{"format": {string(format)}, "dryRun": {strconv.FormatBool(dryRun)}}
+	sum, err := c.importFile(ctx, q, mw.FormDataContentType(), pr)
+	pr.CloseWithError(errors.New("the request is over"))
+	if err != nil {
+		return err
+	}
+	printSummary(stdout, fmt.Sprintf("%s through %s on %s", files[0], mappingFile, c.base), sum, dryRun)
+	return nil
 }

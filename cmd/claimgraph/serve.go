@@ -202,6 +202,22 @@ func seedAtStart(ctx context.Context, st graph.Store, files []string, m *metrics
 // the store's generation change).
 func importer(st graph.Store, m *metrics, log *slog.Logger) schema.Importer {
 	return func(ctx context.Context, req schema.ImportRequest) (graph.Summary, error) {
+		if len(req.Files) > 0 {
+			inputs := make([]seed.Input, len(req.Files))
+			for i, f := range req.Files {
+				inputs[i] = seed.Input{Name: f.Name, Data: f.Data}
+			}
+			sum, err := seed.Load(ctx, st, graph.ApplyOptions{DryRun: req.DryRun}, inputs...)
+			if err != nil {
+				return sum, err
+			}
+			if !req.DryRun {
+				m.countImport(sum)
+			}
+			log.InfoContext(ctx, "imported", "files", len(inputs), "dry_run", req.DryRun,
+				"added", sum.Added, "changed", sum.Changed, "removed", sum.Removed)
+			return sum, nil
+		}
 		body, err := seed.Decompress(req.Body)
 		if err != nil {
 			return graph.Summary{}, graph.Errorf(graph.Invalid, "%s: %v", req.Name, err)
@@ -246,6 +262,7 @@ func routes(gql *schema.Handler, st graph.Store, m *metrics, corsOrigins []strin
 	r.Use(nameRoute)
 	r.Handle("/graphql", cors(gql, corsOrigins))
 	r.Handle("/import", gql.ImportHandler())
+	r.Handle("/export", exportHandler(st, log.With("component", "export"))).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

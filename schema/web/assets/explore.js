@@ -1079,8 +1079,9 @@
       `${p.length} ${p.length === 1 ? 'hop' : 'hops'}`,
       el('span', {
         class: 'meta',
-        title: 'Evidence cost: 1.0 for a hop one source reports; higher is weaker. Lower is better supported.',
-        text: `${disputed ? `${disputed} disputed · ` : ''}cost ${(p.cost / 1000).toFixed(1)}`,
+        // The API's integer units, as the command line prints them too.
+        title: 'Evidence cost: 1000 for a hop one source reports; higher is weaker. Lower is better supported.',
+        text: `${disputed ? `${disputed} disputed · ` : ''}cost ${p.cost}`,
       }));
       const hops = el('ol', { class: 'hops' });
       for (const h of p.hops) {
