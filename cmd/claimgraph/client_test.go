@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -131,6 +133,66 @@ func TestCommandsLogAtWarn(t *testing.T) {
 			}
 			if got := strings.Contains(logs, "store opened") || strings.Contains(logs, "level=INFO"); got != tt.wantLogs {
 				t.Errorf("info logs shown: %v, want %v:\n%s", got, tt.wantLogs, logs)
+			}
+		})
+	}
+}
+
+// TestHelpListsEveryFlag checks each command's --help and the usage that
+// claimgraph --help prints: every flag of a command is listed, each with a
+// one-word value name.
+func TestHelpListsEveryFlag(t *testing.T) {
+	top, _, err := cli(t, nil, "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	common := map[string]bool{"store": true, "log-level": true, "log-format": true, "server": true, "token": true}
+	flagLine := regexp.MustCompile(`^  -([a-z-]+)(?: (\S+))?$`)
+	for _, cmd := range []string{"serve", "seed", "query", "paths", "retract", "export"} {
+		t.Run(cmd, func(t *testing.T) {
+			_, _, err := cli(t, nil, cmd, "--help")
+			var u usageError
+			if !errors.As(err, &u) {
+				t.Fatalf("%s --help: %v, want the flags", cmd, err)
+			}
+			var flags []string
+			for _, l := range strings.Split(u.msg, "\n") {
+				if strings.HasPrefix(l, "  -") {
+					m := flagLine.FindStringSubmatch(l)
+					if m == nil {
+						t.Errorf("flag line %q: want -NAME and at most a one-word value name", l)
+						continue
+					}
+					flags = append(flags, m[1])
+				}
+			}
+			if len(flags) < 4 {
+				t.Fatalf("%s --help lists %d flags:\n%s", cmd, len(flags), u.msg)
+			}
+			// The command's lines in claimgraph --help: its own line and the
+			// indented ones that continue it.
+			var lines []string
+			in := false
+			for _, l := range strings.Split(top, "\n") {
+				if strings.HasPrefix(l, "  claimgraph ") {
+					in = strings.HasPrefix(l, "  claimgraph "+cmd+" ")
+				} else if !strings.HasPrefix(l, "    ") {
+					in = false
+				}
+				if in {
+					lines = append(lines, l)
+				}
+			}
+			if len(lines) == 0 {
+				t.Fatalf("claimgraph --help has no line for %s:\n%s", cmd, top)
+			}
+			if cmd == "serve" {
+				return // its many limits are listed by serve --help only
+			}
+			for _, f := range flags {
+				if !common[f] && !strings.Contains(strings.Join(lines, " "), "--"+f) {
+					t.Errorf("claimgraph --help does not show --%s for %s:\n%s", f, cmd, strings.Join(lines, "\n"))
+				}
 			}
 		})
 	}

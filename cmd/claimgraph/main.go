@@ -3,12 +3,17 @@
 //
 // Usage:
 //
-//	claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
-//	claimgraph seed   [--store URL] [--dry-run] [--mapping FILE] [FILE...]
-//	claimgraph query  [--store URL] 'GRAPHQL'
-//	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
-//	claimgraph retract [--store URL] --source ID
-//	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
+//	claimgraph serve   [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]... [--token TOKEN]
+//	claimgraph seed    [--dry-run] [--mapping FILE] [FILE...]
+//	claimgraph query   [--variables JSON] 'GRAPHQL'
+//	claimgraph paths   FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all] ...
+//	claimgraph retract --source ID
+//	claimgraph export  [--format nquads|json|graphml] [--out FILE]
+//
+// Every command but serve works on the store (--store) or, with --server
+// URL (environment CLAIMGRAPH_SERVER), on a running server over HTTP, with
+// --token (CLAIMGRAPH_TOKEN) for writes; it logs at warn unless
+// --log-level says otherwise.
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the
