@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 )
 
 // Known looks up items that a batch refers to but does not contain. It
@@ -242,13 +243,18 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 	if st.Subject == st.Object && subjOK {
 		v.add(KindStatement, i, -1, "object", "a statement cannot relate %q to itself", st.Subject)
 	}
-	if rtOK && subjOK && objOK && !rt.Allows(subjType, objType) {
-		v.add(KindStatement, i, -1, "type", "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s",
-			st.Type, subjType, st.Subject, objType, st.Object, anyOf(rt.Subject), anyOf(rt.Object))
+	// An entity of an unknown type has its problem reported once, where it
+	// is declared, not again at every statement that uses it.
+	if rtOK && subjOK && objOK && v.knownType(subjType) && v.knownType(objType) && !rt.Allows(subjType, objType) {
+		v.add(KindStatement, i, -1, "type", "%s cannot connect %s (%s) to %s (%s); allowed: %s → %s",
+			st.Type, article(subjType), st.Subject, article(objType), st.Object, anyOf(rt.Subject), anyOf(rt.Object))
 	}
 	if rtOK {
 		for _, k := range slices.Sorted(maps.Keys(st.Attributes)) {
-			if !slices.Contains(rt.Attributes, k) {
+			switch {
+			case len(rt.Attributes) == 0:
+				v.add(KindStatement, i, -1, "attributes", "relation %s takes no attributes, not %q", st.Type, k)
+			case !slices.Contains(rt.Attributes, k):
 				v.add(KindStatement, i, -1, "attributes", "relation %s has no attribute %q (declared: %s)", st.Type, k, anyOf(rt.Attributes))
 			}
 		}
@@ -296,6 +302,20 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 			v.add(KindStatement, i, j, "credibility", "credibility %q must be a grade from 1 to 6", c.Credibility)
 		}
 	}
+}
+
+// knownType reports whether the ontology has the entity type t.
+func (v *validator) knownType(t string) bool {
+	_, ok := v.ont.EntityType(t)
+	return ok
+}
+
+// article puts "a" or "an" before word, by its first letter.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 func anyOf(list []string) string {

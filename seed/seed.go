@@ -37,6 +37,7 @@ func Load(ctx context.Context, st graph.Store, opts graph.ApplyOptions, inputs .
 	}
 	sum, err := st.Apply(ctx, p.Batch, opts)
 	if err != nil {
+		p.learnStored(ctx, st, err)
 		return sum, p.Locate(err)
 	}
 	return sum, nil
