@@ -167,7 +167,11 @@ func problemLines(msg string) []string {
 func writeImportError(w http.ResponseWriter, status int, code, msg string, problems []string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": code, "message": msg, "problems": problems}})
+	e := map[string]any{"code": code, "message": msg}
+	if len(problems) > 0 {
+		e["problems"] = problems
+	}
+	json.NewEncoder(w).Encode(map[string]any{"error": e})
 }
 
 func orDefault(s, def string) string {

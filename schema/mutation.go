@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -92,7 +94,7 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 			"id":          &graphql.InputObjectFieldConfig{Type: graphql.ID, Description: "Defaults to STATEMENT~SOURCE~CLAIMANT."},
 			"source":      &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(graphql.ID)},
 			"claimant":    &graphql.InputObjectFieldConfig{Type: graphql.ID},
-			"stance":      &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(ts.stance)},
+			"stance":      &graphql.InputObjectFieldConfig{Type: ts.stance, DefaultValue: string(graph.Asserts), Description: "Defaults to ASSERTS."},
 			"quote":       &graphql.InputObjectFieldConfig{Type: graphql.String},
 			"said":        &graphql.InputObjectFieldConfig{Type: graphql.String},
 			"credibility": &graphql.InputObjectFieldConfig{Type: graphql.String},
@@ -134,7 +136,13 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 				Resolve: r.write(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					id := p.Args["id"].(string)
 					if rest, ok := strings.CutPrefix(id, claimPrefix); ok {
-						_, id, _ = strings.Cut(rest, "#")
+						id = rest // a claim's own id after the prefix
+						if stID, cID, ok := strings.Cut(rest, "#"); ok {
+							id = claimIDIn(stID, cID)
+						}
+					}
+					if err := graph.CheckItemID(id); err != nil {
+						return nil, graph.Errorf(graph.Invalid, "retractClaim: %q is not a claim id (claim:STATEMENT#CLAIM as Claim.id gives it, or the claim's own id): %v", p.Args["id"], err)
 					}
 					return retraction(r.store.RetractClaim(ctx, id))
 				})},
@@ -183,7 +191,35 @@ func retraction(sum graph.Summary, err error) (any, error) {
 
 func (r *resolver) apply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions) error {
 	_, err := r.store.Apply(ctx, b, opts)
-	return err
+	return argumentProblems(err)
+}
+
+// argumentProblems names, in the problems of a rejected mutation, the
+// mutation's arguments rather than the fields of a fact file: validFrom
+// for since, claim.stance for claims[0].stance. A mutation writes one item,
+// so its problems need no item index.
+func argumentProblems(err error) error {
+	var ge *graph.Error
+	if !errors.As(err, &ge) || len(ge.Problems) == 0 {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(strings.Replace(ge.Message, "in the input", "in the arguments", 1))
+	for _, p := range ge.Problems {
+		field := map[string]string{"since": "validFrom", "until": "validUntil", "claims": "claim"}[p.Field]
+		if field == "" {
+			field = p.Field
+		}
+		if p.Claim >= 0 {
+			field = "claim." + field
+		}
+		b.WriteString("\n  ")
+		if field != "" {
+			b.WriteString(field + ": ")
+		}
+		b.WriteString(p.Message)
+	}
+	return &graph.Error{Code: ge.Code, Message: b.String()}
 }
 
 // create returns the options of an Apply that creates the items refs name:
@@ -333,7 +369,7 @@ func claimArg(v any) graph.Claim {
 		ID:          get("id"),
 		Source:      strings.TrimPrefix(get("source"), sourcePrefix),
 		Claimant:    get("claimant"),
-		Stance:      graph.Stance(get("stance")),
+		Stance:      graph.Stance(cmp.Or(get("stance"), string(graph.Asserts))),
 		Quote:       get("quote"),
 		Said:        graph.Date(get("said")),
 		Credibility: get("credibility"),
