@@ -60,7 +60,7 @@ var ReservedTypeNames = []string{
 	"Status", "Subscription",
 	// The GraphQL API's connections, inputs and payloads.
 	"AliasInput", "AttributeInput", "ClaimConnection", "ClaimEdge", "ClaimInput",
-	"ImportSummary", "RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
+	"ImportChange", "ImportSummary", "RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
 }
 
 type validator struct {

@@ -62,10 +62,25 @@ func mayChange(ctx context.Context, dryRun bool) error {
 }
 
 func (r *resolver) mutationType(ts *types) *graphql.Object {
+	importChange := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "ImportChange",
+		Description: "One field of a stored item that an import replaces.",
+		Fields: graphql.Fields{
+			"kind":            &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "source, entity, statement or claim."},
+			"id":              &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The item's own id (a claim's as its fact file names it)."},
+			"field":           &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The field, as fact files name it (quote, by, since, attributes.count, …)."},
+			"old":             &graphql.Field{Type: graphql.String, Description: "The stored value; null when there was none."},
+			"new":             &graphql.Field{Type: graphql.String, Description: "The imported value; null when the import leaves none."},
+			"removesEvidence": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when the change drops evidence: a claim's quote, claimant, date or grade, a source's publisher, URL, date or reliability."},
+		},
+	})
 	importSummary := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "ImportSummary",
 		Description: "What an import did, or with dryRun would do, in items (types, sources, entities, statements, claims).",
 		Fields: graphql.Fields{
+			"changes": &graphql.Field{Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(importChange))),
+				Description: "What the changed items change, field by field (fact files; not bulk RDF imports)."},
+			"removesEvidence": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when a change drops evidence (see ImportChange)."},
 			"added":     &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
 			"changed":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
 			"unchanged": &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
@@ -396,5 +411,18 @@ func (r *resolver) importFacts(ctx context.Context, p graphql.ResolveParams) (an
 }
 
 func importResult(sum graph.Summary, dryRun bool) map[string]any {
-	return map[string]any{"added": sum.Added, "changed": sum.Changed, "unchanged": sum.Unchanged, "removed": sum.Removed, "dryRun": dryRun}
+	changes := make([]map[string]any, len(sum.Diff))
+	for i, c := range sum.Diff {
+		changes[i] = map[string]any{"kind": c.Kind, "id": c.ID, "field": c.Field,
+			"old": nullIfEmpty(c.Old), "new": nullIfEmpty(c.New), "removesEvidence": c.RemovesEvidence}
+	}
+	return map[string]any{"added": sum.Added, "changed": sum.Changed, "unchanged": sum.Unchanged, "removed": sum.Removed, "dryRun": dryRun,
+		"changes": changes, "removesEvidence": sum.RemovesEvidence()}
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -150,6 +150,11 @@ func remoteError(code, msg string) error {
 // importResponse is the answer of POST /import.
 type importResponse struct {
 	graph.Summary
+	Changes []struct {
+		Kind, ID, Field string
+		Old, New        *string
+		RemovesEvidence bool
+	}
 	Error *struct {
 		Code     string   `json:"code"`
 		Message  string   `json:"message"`
@@ -175,7 +180,18 @@ func (c *client) importFile(ctx context.Context, query url.Values, contentType s
 	if out.Error != nil {
 		return graph.Summary{}, remoteError(out.Error.Code, out.Error.Message)
 	}
+	for _, c := range out.Changes {
+		out.Diff = append(out.Diff, graph.Change{Kind: c.Kind, ID: c.ID, Field: c.Field,
+			Old: deref(c.Old), New: deref(c.New), RemovesEvidence: c.RemovesEvidence})
+	}
 	return out.Summary, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // export copies GET /export?format= of the server to w.

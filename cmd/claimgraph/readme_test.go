@@ -161,6 +161,21 @@ func TestReadmeExamplesRun(t *testing.T) {
 		if out := mustRun(t, append(cmds[1], "--store", store)...); !strings.Contains(out, "4 added") {
 			t.Errorf("seed printed %q", out)
 		}
+		// The same file without its quote, seeded again: the README shows
+		// what that says.
+		shown := claim(t, "", "EVIDENCE REMOVED")
+		var kept []string
+		for _, l := range strings.Split(facts.text, "\n") {
+			if !strings.Contains(l, "quote:") {
+				kept = append(kept, l)
+			}
+		}
+		if err := os.WriteFile("facts.yaml", []byte(strings.Join(kept, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out := mustRun(t, append(cmds[1], "--store", store)...); out != shown.text {
+			t.Errorf("seeding without the quote printed\n%s\nREADME shows\n%s", out, shown.text)
+		}
 	})
 
 	t.Run("the CSV files seed together", func(t *testing.T) {

@@ -128,7 +128,9 @@ func seedMapped(ctx context.Context, cfg commonFlags, mappingFile string, files 
 	return nil
 }
 
-// printSummary tells what a seed run did or, with dryRun, would do.
+// printSummary tells what a seed run did or, with dryRun, would do: the
+// counts, then every changed field with its old and new value, and plainly
+// whether evidence goes.
 func printSummary(w io.Writer, what string, sum graph.Summary, dryRun bool) {
 	verb := "seeded"
 	if dryRun {
@@ -141,6 +143,21 @@ func printSummary(w io.Writer, what string, sum graph.Summary, dryRun bool) {
 	fmt.Fprintln(w)
 	if !sum.Changes() {
 		fmt.Fprintln(w, "the store already held all of it; nothing changed")
+	}
+	removed := 0
+	for _, c := range sum.Diff {
+		fmt.Fprintf(w, "  changed %s\n", c)
+		if c.RemovesEvidence {
+			removed++
+		}
+	}
+	if removed > 0 {
+		const what = "(a claim's quote, claimant, date or grade, or a source's publisher, URL, date or reliability)"
+		if dryRun {
+			fmt.Fprintf(w, "EVIDENCE WOULD BE REMOVED: %d field(s) of evidence %s would be emptied; their old values are listed above\n", removed, what)
+		} else {
+			fmt.Fprintf(w, "EVIDENCE REMOVED: %d field(s) of evidence %s are now empty; their old values are listed above\n", removed, what)
+		}
 	}
 }
 

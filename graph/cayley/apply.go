@@ -185,7 +185,10 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 		if err != nil {
 			return err
 		}
-		p.item(stored, sourceQuads(src))
+		if p.item(stored, sourceQuads(src)) {
+			old, _ := decodeSource(src.ID, stored)
+			p.sum.Diff = append(p.sum.Diff, graph.SourceChanges(old, src)...)
+		}
 	}
 	for _, e := range dedupe(b.Entities, func(e graph.Entity) string { return e.ID }) {
 		if err := p.entity(ctx, e); err != nil {
@@ -229,8 +232,8 @@ func (p *planner) known(ctx context.Context, kind, id string) (string, bool, err
 }
 
 // item counts one item and adds to the transaction what turns its stored
-// quads into the desired ones.
-func (p *planner) item(stored []quad.Quad, desired quads) {
+// quads into the desired ones. It reports whether a stored item changes.
+func (p *planner) item(stored []quad.Quad, desired quads) bool {
 	have := keyed(stored)
 	want := keyed(desired)
 	changed := false
@@ -249,10 +252,13 @@ func (p *planner) item(stored []quad.Quad, desired quads) {
 	switch {
 	case len(stored) == 0:
 		p.sum.Added++
+		return false
 	case changed:
 		p.sum.Changed++
+		return true
 	default:
 		p.sum.Unchanged++
+		return false
 	}
 }
 
@@ -309,7 +315,13 @@ func (p *planner) entity(ctx context.Context, e graph.Entity) error {
 			stored = append(stored, alias...)
 		}
 	}
-	p.item(stored, entityQuads(e))
+	if p.item(stored, entityQuads(e)) {
+		old, _, err := p.r.entityFrom(ctx, e.ID, own)
+		if err != nil {
+			return err
+		}
+		p.sum.Diff = append(p.sum.Diff, graph.EntityChanges(old, e)...)
+	}
 	return nil
 }
 
@@ -363,7 +375,10 @@ func (p *planner) statements(ctx context.Context, list []graph.Statement) error 
 				stored = append(stored, q)
 			}
 		}
-		p.item(stored, statementQuads(st))
+		if p.item(stored, statementQuads(st)) {
+			old, _ := decodeStatement(st.ID, own)
+			p.sum.Diff = append(p.sum.Diff, graph.StatementChanges(old, st)...)
+		}
 		for j, c := range st.Claims {
 			problem, err := p.claim(ctx, st.ID, c, links, owner)
 			if err != nil {
@@ -396,7 +411,8 @@ func (p *planner) claim(ctx context.Context, stID string, c graph.Claim, links [
 	if err != nil {
 		return "", err
 	}
-	if _, storedSt, ok := decodeClaim(c.ID, stored); ok && storedSt != stID {
+	old, storedSt, ok := decodeClaim(c.ID, stored)
+	if ok && storedSt != stID {
 		return fmt.Sprintf("claim %q belongs to statement %q, not %q", c.ID, storedSt, stID), nil
 	}
 	for _, q := range links {
@@ -404,7 +420,9 @@ func (p *planner) claim(ctx context.Context, stID string, c graph.Claim, links [
 			stored = append(stored, q)
 		}
 	}
-	p.item(stored, claimQuads(stID, c))
+	if p.item(stored, claimQuads(stID, c)) && ok {
+		p.sum.Diff = append(p.sum.Diff, graph.ClaimChanges(old, c)...)
+	}
 	return "", nil
 }
 
