@@ -78,14 +78,15 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 		Name:        "ImportSummary",
 		Description: "What an import did, or with dryRun would do, in items (types, sources, entities, statements, claims).",
 		Fields: graphql.Fields{
+			"added":     &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
+			"changed":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
+			"unchanged": &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
+			"removed":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
+			"dryRun":    &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when nothing was written."},
+
 			"changes": &graphql.Field{Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(importChange))),
 				Description: "What the changed items change, field by field (fact files; not bulk RDF imports)."},
 			"removesEvidence": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when a change drops evidence (see ImportChange)."},
-			"added":           &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
-			"changed":         &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
-			"unchanged":       &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
-			"removed":         &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
-			"dryRun":          &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when nothing was written."},
 		},
 	})
 	aliasInput := graphql.NewInputObject(graphql.InputObjectConfig{
