@@ -152,6 +152,9 @@ func TestBrowserExplorerView(t *testing.T) {
 		if strings.Join(before, ",") != strings.Join(after, ",") {
 			t.Errorf("the view changed after a bad date:\nbefore %v\nafter  %v", before, after)
 		}
+		if out := eval[[]string](t, tb, outsideJS); len(out) > 0 {
+			t.Errorf("the message pushed nodes or labels out of the canvas: %v", out)
+		}
 		msg := eval[string](t, tb, `document.getElementById("status").textContent`)
 		if !strings.Contains(msg, "2024-13") {
 			t.Errorf("status = %q, want it to name the date", msg)

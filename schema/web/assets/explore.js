@@ -697,16 +697,16 @@
     viewNodes = [...nodes].sort(byId);
     viewRels = [...rels].sort(byId);
     const laidOut = draw();
-    // A new layout or a newly chosen path gets the whole view fitted, every
-    // element and label included.
-    const path = currentPath();
-    const pathKey = path ? cacheKey('p', state.from, state.to, state.rank, state.k, state.path) : '';
-    if (laidOut || (path && pathKey !== fittedPath)) fitView();
-    fittedPath = pathKey;
     syncControls();
     renderPaths();
     renderDetails();
     renderLegend();
+    // A new layout or a newly chosen path gets the whole view fitted, every
+    // element and label included, once the legend below it has its size.
+    const path = currentPath();
+    const pathKey = path ? cacheKey('p', state.from, state.to, state.rank, state.k, state.path) : '';
+    if (laidOut || (path && pathKey !== fittedPath)) fitView();
+    fittedPath = pathKey;
     if (errors.length) setStatus([...new Set(errors)].join(' '), true);
     else if (!viewNodes.length) setStatus('');
     else setStatus(`${viewNodes.length} entities, ${cy.edges().length} relations`);
