@@ -286,6 +286,71 @@ func TestReadmeExamplesRun(t *testing.T) {
 		}
 	})
 
+	t.Run("the report-time example answers as the text says", func(t *testing.T) {
+		b := claim(t, "graphql", "statusHistory")
+		store := seeded(t)
+		dated := filepath.Join(t.TempDir(), "dated.yaml")
+		os.WriteFile(dated, []byte(`sources:
+  - id: src-86013d487e35f14f
+    title: Pakistan warns it may block social media platforms for non-compliance
+    published: 2025-05
+statements:
+  - subject: x-accounts-india
+    relation: operating-from
+    object: india
+    attributes: {count: at least 19}
+    claims:
+      - source: src-86013d487e35f14f
+        by: india
+        stance: DENIES
+        said: 2025-06-10
+`), 0o644)
+		mustRun(t, "seed", "--store", store, dated)
+		out := mustRun(t, "query", "--store", store, b.text)
+		var resp struct {
+			Data struct {
+				Relation struct {
+					Status        string
+					StatusHistory []struct{ Status, Date string }
+				}
+				Entity struct {
+					Relations []struct{ Label, Status string }
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &resp); err != nil {
+			t.Fatalf("%v in\n%s", err, out)
+		}
+		h := resp.Data.Relation.StatusHistory
+		if resp.Data.Relation.Status != "DISPUTED" || len(h) != 2 || h[0].Status != "ALLEGED" || h[1].Status != "DISPUTED" || h[1].Date != "2025-06-10" {
+			t.Errorf("the relation answered\n%s", out)
+		}
+		for _, r := range resp.Data.Entity.Relations {
+			if r.Label == "operating from" && r.Status != "ALLEGED" {
+				t.Errorf("as reported by 2025-06-09 the relation is %s, want ALLEGED:\n%s", r.Status, out)
+			}
+		}
+	})
+
+	t.Run("the time-flow example runs", func(t *testing.T) {
+		b := claim(t, "sh", "--time-flow")
+		cmds := readmeCommands(t, b)
+		args := append(cmds[0], "--store", seeded(t))
+		if out := mustRun(t, args...); !strings.Contains(out, "ttp") {
+			t.Errorf("paths --time-flow printed\n%s", out)
+		}
+	})
+
+	t.Run("the tokens file example reads", func(t *testing.T) {
+		b := claim(t, "yaml", "role: editor, sha256:")
+		file := filepath.Join(t.TempDir(), "tokens.yaml")
+		os.WriteFile(file, []byte(b.text), 0o600)
+		users, err := loadUsers(file)
+		if err != nil || users == nil {
+			t.Fatalf("loadUsers: %v", err)
+		}
+	})
+
 	t.Run("every other block runs tests or benchmarks", func(t *testing.T) {
 		for i, b := range blocks {
 			if claimed[i] {

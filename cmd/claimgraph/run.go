@@ -26,12 +26,13 @@ func (e usageError) Error() string { return e.msg }
 
 const usage = `usage:
   claimgraph serve   [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]... [--seed-mapping FILE] [--token TOKEN]
-  claimgraph seed    [--dry-run] [--format F] [--mapping FILE] [FILE...]
-  claimgraph query   [--variables JSON] 'GRAPHQL'
+  claimgraph seed    [--dry-run] [--format F] [--mapping FILE] [--max-decompressed N] [--max-ratio N]
+                     [--as NAME] [FILE...]
+  claimgraph query   [--variables JSON] [--as NAME] 'GRAPHQL'
   claimgraph paths   FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all] [--limit N]
                      [--types T,...] [--status S,...] [--direction out|in|both] [--exclude ID,...]
-                     [--as-of DATE] [--reported-by DATE] [--time-flow GAP] [--max-expanded N]
-  claimgraph retract --source ID
+                     [--as-of DATE] [--reported-by DATE] [--time-flow GAP [--allow-undated]] [--max-expanded N]
+  claimgraph retract --source ID [--as NAME]
   claimgraph export  [--format nquads|json|graphml] [--out FILE] [--as-of DATE] [--reported-by DATE]
   claimgraph check
   claimgraph xref    [--type T] [--limit N]

@@ -90,15 +90,16 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	for _, part := range rep.Parts {
-		printSummary(stdout, part, dryRun)
+		printSummary(stdout, part, "", dryRun)
 	}
 	return nil
 }
 
 // printSummary tells what one part of a seed run did or, with dryRun,
 // would do: the counts, then every changed field with its old and new
-// value, and plainly whether evidence goes.
-func printSummary(w io.Writer, part seed.Part, dryRun bool) {
+// value, and plainly whether evidence goes. where tells the server it
+// was sent to, if any (" on URL").
+func printSummary(w io.Writer, part seed.Part, where string, dryRun bool) {
 	var verb, what string
 	switch part.Kind {
 	case seed.PartRestore:
@@ -111,6 +112,7 @@ func printSummary(w io.Writer, part seed.Part, dryRun bool) {
 	if dryRun {
 		verb = "dry run, nothing written: would have " + verb
 	}
+	what += where
 	sum := part.Summary
 	fmt.Fprintf(w, "%s %s: %d added, %d changed, %d unchanged", verb, what, sum.Added, sum.Changed, sum.Unchanged)
 	if sum.Removed > 0 {
@@ -142,22 +144,25 @@ func printSummary(w io.Writer, part seed.Part, dryRun bool) {
 // command does (each file's format told from its content unless format
 // says) and writes them all or nothing.
 func seedServer(ctx context.Context, c *client, files []string, format string, dryRun bool, stdout io.Writer) error {
+	inputs, closeAll, err := seed.OpenFiles(files...) // a directory gives its fact files
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	names := make([]string, len(inputs))
+	for i, in := range inputs {
+		names[i] = in.Name
+	}
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
 		err := func() error {
-			for _, name := range files {
-				w, err := mw.CreateFormFile("file", filepath.Base(name))
+			for _, in := range inputs {
+				w, err := mw.CreateFormFile("file", filepath.Base(in.Name))
 				if err != nil {
 					return err
 				}
-				f, err := os.Open(name)
-				if err != nil {
-					return err
-				}
-				_, err = io.Copy(w, f)
-				f.Close()
-				if err != nil {
+				if _, err = io.Copy(w, in.R); err != nil {
 					return err
 				}
 			}
@@ -174,7 +179,7 @@ func seedServer(ctx context.Context, c *client, files []string, format string, d
 	if err != nil {
 		return err
 	}
-	printSummary(stdout, seed.Part{Kind: seed.PartFacts, Inputs: files, Summary: sum}, dryRun)
+	printSummary(stdout, seed.Part{Kind: seed.PartFacts, Inputs: names, Summary: sum}, " on "+c.base, dryRun)
 	return nil
 }
 
@@ -223,6 +228,6 @@ func seedMappedServer(ctx context.Context, c *client, mappingFile string, files 
 	if err != nil {
 		return err
 	}
-	printSummary(stdout, seed.Part{Kind: seed.PartBulk, Inputs: files, Mapping: mappingFile, Summary: sum}, dryRun)
+	printSummary(stdout, seed.Part{Kind: seed.PartBulk, Inputs: files, Mapping: mappingFile, Summary: sum}, " on "+c.base, dryRun)
 	return nil
 }
