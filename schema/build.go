@@ -219,9 +219,13 @@ func (r *resolver) build() (graphql.Schema, error) {
 	for name, f := range r.ontologyFields(ts.typeName) {
 		query.AddFieldConfig(name, f)
 	}
+	for name, f := range r.feedQueryFields(&ts) {
+		query.AddFieldConfig(name, f)
+	}
 	return graphql.NewSchema(graphql.SchemaConfig{
-		Query:    query,
-		Mutation: r.mutationType(&ts),
+		Query:        query,
+		Mutation:     r.mutationType(&ts),
+		Subscription: r.subscriptionType(&ts),
 		Types:    append(objects, ts.relation, ts.claim, ts.source),
 	})
 }

@@ -99,6 +99,9 @@ func (h *Hub) Last() uint64 {
 	return h.last
 }
 
+// QueueSize is the most events a subscription may have waiting.
+func (h *Hub) QueueSize() int { return h.opts.Queue }
+
 // Subscriptions returns the number of open subscriptions.
 func (h *Hub) Subscriptions() int {
 	h.mu.Lock()
