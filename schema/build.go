@@ -226,7 +226,7 @@ func (r *resolver) build() (graphql.Schema, error) {
 		Query:        query,
 		Mutation:     r.mutationType(&ts),
 		Subscription: r.subscriptionType(&ts),
-		Types:    append(objects, ts.relation, ts.claim, ts.source),
+		Types:        append(objects, ts.relation, ts.claim, ts.source),
 	})
 }
 
