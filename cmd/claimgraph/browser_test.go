@@ -9,11 +9,13 @@ package main
 // under CI=true, where they fail.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -531,6 +533,9 @@ type playgroundTab struct {
 	name  string   // the operation name GraphiQL shows as the tab's title
 	needs []string // "Type.field" the tab's operation needs in the schema
 	check func(t *testing.T, data map[string]any)
+	// then, when set, runs once the tab's operation was started: a
+	// subscription answers when something is written.
+	then func(t *testing.T)
 }
 
 func TestBrowserPlayground(t *testing.T) {
@@ -587,6 +592,26 @@ func TestBrowserPlayground(t *testing.T) {
 				t.Errorf("importFacts answered %s", b)
 			}
 		}},
+		{name: "StatusChanges", needs: []string{"Subscription.statusChanged"}, check: func(t *testing.T, data map[string]any) {
+			b, _ := json.Marshal(data)
+			for _, want := range []string{`"from":"ALLEGED"`, `"to":"DISPUTED"`, `"stance":"DENIES"`} {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("answer lacks %s: %s", want, b)
+				}
+			}
+		}, then: func(t *testing.T) {
+			time.Sleep(time.Second) // the subscription is set up
+			body, _ := json.Marshal(map[string]string{"query": `mutation { addClaim(relation: "x-accounts-india.operating-from.india",
+				claim: {source: "src-86013d487e35f14f", claimant: "india", stance: DENIES, quote: "India denies it."}) { id } }`})
+			req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer <token>")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}},
 	}
 
 	tb := newTab(t, s.url)
@@ -609,6 +634,9 @@ func TestBrowserPlayground(t *testing.T) {
 			tb.do(t, "open the tab", chromedp.Click(chromedp.CSS(fmt.Sprintf(".graphiql-tab:nth-child(%d) .graphiql-tab-button", i+1))))
 			tb.waitFor(t, "the tab to be active", fmt.Sprintf(`document.querySelectorAll(".graphiql-tab")[%d].classList.contains("graphiql-tab-active")`, i))
 			tb.do(t, "run it", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
+			if pt.then != nil {
+				pt.then(t)
+			}
 			tb.waitFor(t, "the answer", `(() => { const cm = document.querySelector(".result-window .CodeMirror");
 				return cm && cm.CodeMirror.getValue().includes('"data"'); })()`)
 			raw := eval[string](t, tb, `document.querySelector(".result-window .CodeMirror").CodeMirror.getValue()`)
