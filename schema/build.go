@@ -223,6 +223,9 @@ func (r *resolver) build() (graphql.Schema, error) {
 	for name, f := range timeFields {
 		query.AddFieldConfig(name, f)
 	}
+	for name, f := range r.feedQueryFields(&ts) {
+		query.AddFieldConfig(name, f)
+	}
 	mutation := r.mutationType(&ts)
 	xq, xm := r.xrefFields(&ts)
 	for name, f := range xq {
@@ -232,9 +235,10 @@ func (r *resolver) build() (graphql.Schema, error) {
 		mutation.AddFieldConfig(name, f)
 	}
 	return graphql.NewSchema(graphql.SchemaConfig{
-		Query:    query,
-		Mutation: mutation,
-		Types:    append(objects, ts.relation, ts.claim, ts.source),
+		Query:        query,
+		Mutation:     mutation,
+		Subscription: r.subscriptionType(&ts),
+		Types:        append(objects, ts.relation, ts.claim, ts.source),
 	})
 }
 

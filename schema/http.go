@@ -24,6 +24,7 @@ import (
 	"github.com/graphql-go/graphql/language/source"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/feed"
 )
 
 // Limits bound what one request may ask for. Zero fields take the defaults.
@@ -165,6 +166,17 @@ type Options struct {
 	// 64 MiB; negative turns it off). It is used only on a store that
 	// implements graph.Versioned.
 	ResultCacheBytes int64
+	// Feed serves subscriptions over WebSocket (see ws.go); without it a
+	// subscription is answered SERVICE_UNAVAILABLE.
+	Feed *feed.Hub
+	// MaxWebSockets caps the WebSocket connections open at once (default
+	// 10,000), MaxSubscriptionsPerConnection the subscriptions of one
+	// (default 100).
+	MaxWebSockets, MaxSubscriptionsPerConnection int
+	// WebSocketOrigins are the host patterns (example.org, *.example.org)
+	// of other origins whose pages may open a WebSocket; pages of the
+	// server's own origin, and clients that send no Origin, always may.
+	WebSocketOrigins []string
 }
 
 // ImportRequest is one import through the API.
@@ -224,6 +236,12 @@ func (o Options) withDefaults() Options {
 	if o.AuthFailureRefill <= 0 {
 		o.AuthFailureRefill = 6 * time.Second
 	}
+	if o.MaxWebSockets <= 0 {
+		o.MaxWebSockets = 10_000
+	}
+	if o.MaxSubscriptionsPerConnection <= 0 {
+		o.MaxSubscriptionsPerConnection = 100
+	}
 	return o
 }
 
@@ -254,6 +272,8 @@ type Handler struct {
 	failures     *failureLimiter
 	authFailures atomic.Uint64
 	rateLimited  atomic.Uint64
+
+	ws wsState // WebSocket connections (ws.go)
 }
 
 // built is one generated schema with the version it was built from and
@@ -471,6 +491,9 @@ func (h *Handler) Do(ctx context.Context, req Request) (resp Response, ok bool) 
 	defer cancel()
 	b := h.current(ctx)
 	c, rerr := h.prepare(ctx, b, req, false)
+	if rerr == nil && c.op.Operation == ast.OperationTypeSubscription {
+		rerr = errSubscriptionOverHTTP
+	}
 	if rerr != nil {
 		return Response{Errors: rerr.errs}, false
 	}
@@ -620,6 +643,11 @@ func (h *Handler) cancelled(ctx context.Context) *requestError {
 // execute runs a prepared request under ctx, which carries the request's
 // time budget.
 func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached) Response {
+	return h.executeOn(ctx, b, req, c, nil)
+}
+
+// executeOn is execute with a root value (a subscription's event).
+func (h *Handler) executeOn(ctx context.Context, b *built, req Request, c *cached, root any) Response {
 	select {
 	case h.turns <- struct{}{}:
 		defer func() { <-h.turns }()
@@ -634,6 +662,7 @@ func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached)
 		AST:           c.doc,
 		OperationName: req.OperationName,
 		Args:          req.Variables,
+		Root:          root,
 		Context:       ectx,
 	})
 	if err := ctx.Err(); err != nil {
@@ -710,6 +739,10 @@ const (
 // ServeHTTP implements GraphQL over HTTP: POST with a JSON body, or GET with
 // the request in the URL query (queries only).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isWebSocket(r) {
+		h.serveWebSocket(w, r)
+		return
+	}
 	media, ok := negotiate(r.Header.Get("Accept"))
 	if !ok {
 		http.Error(w, "not acceptable: this endpoint answers application/graphql-response+json or application/json", http.StatusNotAcceptable)
@@ -782,6 +815,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	c, rerr := h.prepare(ctx, b, req, r.Method != http.MethodPost)
+	if rerr == nil && c.op.Operation == ast.OperationTypeSubscription {
+		rerr = errSubscriptionOverHTTP
+	}
 	if rerr != nil {
 		writeRequestError(w, media, rerr)
 		return

@@ -9,11 +9,13 @@ package main
 // under CI=true, where they fail.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -536,13 +538,18 @@ type playgroundTab struct {
 	name  string   // the operation name GraphiQL shows as the tab's title
 	needs []string // "Type.field" the tab's operation needs in the schema
 	check func(t *testing.T, data map[string]any)
+	// then, when set, runs once the tab's operation was started: a
+	// subscription answers when something is written.
+	then func(t *testing.T)
 }
 
 func TestBrowserPlayground(t *testing.T) {
-	// A plain serve, as the README starts it: no token. The import tab is a
-	// dry run, which writes nothing and so needs none (its header
-	// "Authorization: Bearer <token>" is a placeholder for real writes).
-	s := startServer(t, "--store", "memory:")
+	// The import tab is a dry run, which writes nothing and so needs no
+	// token: its header "Authorization: Bearer <token>" is a placeholder,
+	// which the server takes for no user. The server has a token only for
+	// the denial the StatusChanges tab waits for, written by the test.
+	const token = "browser-test-token"
+	s := startServer(t, "--store", "memory:", "--token", token)
 	// Which fields the served schema has: some example tabs use fields that
 	// are still being added (disputes, importFacts).
 	var intro struct {
@@ -592,6 +599,26 @@ func TestBrowserPlayground(t *testing.T) {
 				t.Errorf("importFacts answered %s", b)
 			}
 		}},
+		{name: "StatusChanges", needs: []string{"Subscription.statusChanged"}, check: func(t *testing.T, data map[string]any) {
+			b, _ := json.Marshal(data)
+			for _, want := range []string{`"from":"ALLEGED"`, `"to":"DISPUTED"`, `"stance":"DENIES"`} {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("answer lacks %s: %s", want, b)
+				}
+			}
+		}, then: func(t *testing.T) {
+			time.Sleep(time.Second) // the subscription is set up
+			body, _ := json.Marshal(map[string]string{"query": `mutation { addClaim(relation: "x-accounts-india.operating-from.india",
+				claim: {source: "src-86013d487e35f14f", claimant: "india", stance: DENIES, quote: "India denies it."}) { id } }`})
+			req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}},
 	}
 
 	tb := newTab(t, s.url)
@@ -619,6 +646,9 @@ func TestBrowserPlayground(t *testing.T) {
 				t.Errorf("the %s tab's text is %d px wide in a %d px editor: lines are cut off", pt.name, over[0], over[1])
 			}
 			tb.do(t, "run it", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
+			if pt.then != nil {
+				pt.then(t)
+			}
 			tb.waitFor(t, "the answer", `(() => { const cm = document.querySelector(".result-window .CodeMirror");
 				return cm && cm.CodeMirror.getValue().includes('"data"'); })()`)
 			raw := eval[string](t, tb, `document.querySelector(".result-window .CodeMirror").CodeMirror.getValue()`)

@@ -351,6 +351,26 @@ statements:
 		}
 	})
 
+	t.Run("the subscription examples are valid against the served schema", func(t *testing.T) {
+		// They run over a WebSocket (TestSubscriptionAcrossProcesses runs
+		// one with the graphql-ws client); over plain HTTP a valid one is
+		// refused as such, an invalid one fails validation first.
+		b := claim(t, "graphql", "subscription {")
+		s := startServer(t, "--store", "memory:")
+		for _, doc := range strings.Split(strings.TrimSpace(b.text), "\n") {
+			body, _ := json.Marshal(map[string]string{"query": doc})
+			resp, err := http.Post(s.url+"/graphql", "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !strings.Contains(string(out), "WebSocket") || strings.Contains(string(out), "GRAPHQL_VALIDATION_FAILED") {
+				t.Errorf("%s answered %s", doc, out)
+			}
+		}
+	})
+
 	t.Run("every other block runs tests or benchmarks", func(t *testing.T) {
 		for i, b := range blocks {
 			if claimed[i] {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"runtime"
 	"slices"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cache"
+	"github.com/claimgraph/claimgraph/graph/feed"
 	"github.com/claimgraph/claimgraph/schema"
 	"github.com/claimgraph/claimgraph/schema/web"
 	"github.com/claimgraph/claimgraph/seed"
@@ -194,6 +196,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The path and search index is built from the start, in the
 	// background: until it is, queries read the store.
 	cached.Warm()
+	if opts.Feed, err = feed.Start(ctx, raw, feed.Options{Logger: log.With("component", "feed")}); err != nil {
+		return fmt.Errorf("start the change feed: %w", err)
+	}
+	opts.WebSocketOrigins = originHosts(splitList(cfg.corsOrigins))
 	h, err := schema.NewHandler(ctx, st, log.With("component", "graphql"), opts)
 	if err != nil {
 		return fmt.Errorf("build GraphQL schema: %w", err)
@@ -406,6 +412,20 @@ func cors(next http.Handler, origins []string) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// originHosts turns CORS origins (https://app.example.org) into the host
+// patterns that may open a WebSocket (app.example.org).
+func originHosts(origins []string) []string {
+	var out []string
+	for _, o := range origins {
+		if o == "*" {
+			out = append(out, "*")
+		} else if u, err := neturl.Parse(o); err == nil && u.Host != "" {
+			out = append(out, u.Host)
+		}
+	}
+	return out
 }
 
 // recoverPanics turns a panic in a handler into a 500 and a log line

@@ -51,7 +51,9 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 	if err := ctx.Err(); err != nil {
 		return graph.Summary{}, err
 	}
-	s.audit(ctx, p.tx, "apply")
+	if err := s.audit(ctx, p.tx, "apply"); err != nil {
+		return graph.Summary{}, err
+	}
 	if err := s.write(p.tx); err != nil {
 		return graph.Summary{}, err
 	}

@@ -219,7 +219,9 @@ func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 	if err := s.checkRestoredImports(ctx, tx); err != nil {
 		return err
 	}
-	s.audit(ctx, tx, "restore")
+	if err := s.audit(ctx, tx, "restore"); err != nil {
+		return err
+	}
 	return s.write(tx)
 }
 

@@ -197,8 +197,10 @@ func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.Bul
 		// and claims read it from there (no quad more per item).
 		tx.AddQuad(quad.Make(im.node, pRecordedBy, quad.String(by), nil))
 	}
-	s.audit(ctx, tx, "import", graph.AuditChange{ID: "import:" + imp.Source.ID, Change: "added",
-		Fields: []string{fmt.Sprintf("%d added, %d changed, %d removed", im.sum.Added, im.sum.Changed, im.sum.Removed)}})
+	if err := s.audit(ctx, tx, "import", graph.AuditChange{ID: "import:" + imp.Source.ID, Change: "added",
+		Fields: []string{fmt.Sprintf("%d added, %d changed, %d removed", im.sum.Added, im.sum.Changed, im.sum.Removed)}}); err != nil {
+		return graph.Summary{}, err
+	}
 	if im.prev != nil {
 		for _, q := range im.prevOwn {
 			if q.Predicate == pCommitted {

@@ -36,6 +36,9 @@ type Options struct {
 	// background, and writes wait for it. 0 means five seconds; a negative
 	// value skips the check (reads still detect a damaged page).
 	CheckTimeout time.Duration
+	// EventWindow is the number of change events the store keeps (see
+	// graph.EventLog); 0 means 10,000.
+	EventWindow int
 }
 
 // Store is a graph.Store on a Cayley quad store. It is safe for concurrent
@@ -106,6 +109,8 @@ type Store struct {
 	boltDB *bolt.DB // the bolt file under qs, on the bolt backend
 	w      cgraph.QuadWriter
 	broken error // set when the handle is unusable; every call returns it
+
+	feed feedState // the change feed (feed.go)
 }
 
 var _ graph.BulkStore = (*Store)(nil)
@@ -133,6 +138,10 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{log: log, writeSem: make(chan struct{}, 1)}
+	s.feed.window = defaultEventWindow
+	if opts.EventWindow > 0 {
+		s.feed.window = uint64(opts.EventWindow)
+	}
 	switch {
 	case strings.HasPrefix(url, "bolt:"):
 		path := strings.TrimPrefix(url, "bolt:")
@@ -155,6 +164,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		s.open = func() (cgraph.QuadStore, error) { return cgraph.NewQuadStore("memstore", "", nil) }
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		s.backend, s.reopenable, s.shared = "postgres", true, true
+		s.feed.url = url
 		s.open = func() (cgraph.QuadStore, error) { return openPostgres(url) }
 		if s.pgLock, err = openPgLock(url, s); err != nil {
 			return nil, err
@@ -284,6 +294,9 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var errs []error
+	if err := s.closeFeed(); err != nil {
+		errs = append(errs, err)
+	}
 	if s.pgLock != nil {
 		if err := s.pgLock.close(); err != nil {
 			errs = append(errs, err)
@@ -353,6 +366,7 @@ func (s *Store) write(tx *cgraph.Transaction) error {
 	// Whatever happens, what readers cached may no longer be what is stored.
 	defer s.gen.Add(1)
 	broken, err := s.applyLocked(tx)
+	s.committed(tx, err == nil)
 	if broken || err == nil {
 		return err
 	}

@@ -32,6 +32,16 @@ func TestSharedStore(t *testing.T) {
 	})
 }
 
+// TestSharedFeed checks the change feed of two handles of one PostgreSQL
+// store, opened apart as two processes would open them.
+func TestSharedFeed(t *testing.T) {
+	dsn := postgresDSN(t)
+	graphtest.TestSharedFeed(t, func(tb testing.TB) []graph.Store {
+		url := freshSchema(tb, dsn)
+		return []graph.Store{open(tb, url), open(tb, url)}
+	})
+}
+
 func TestBulkStore(t *testing.T) {
 	t.Run("memory", func(t *testing.T) {
 		graphtest.TestBulkStore(t, func(tb testing.TB) graph.BulkStore { return open(tb, "memory:") })

@@ -45,6 +45,7 @@ func TestStore(t *testing.T, open func(t testing.TB) graph.Store) {
 	t.Run("OntologyVersion", s.testOntologyVersion)
 	t.Run("Attribution", s.testAttribution)
 	t.Run("Audit", s.testAudit)
+	t.Run("Feed", s.testFeed)
 }
 
 type suite struct {

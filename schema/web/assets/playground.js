@@ -121,6 +121,21 @@
   );
   var importHeaders = JSON.stringify({ Authorization: 'Bearer <token>' }, null, 2);
 
+  // The change feed: each change of a relation's status, as it is written.
+  var subscriptionQuery = lines(
+    '# Live changes, over a WebSocket: run it, then add a denial in another tab',
+    '# (addClaim with stance: DENIES). Pass after: "ID" to resume after an event.',
+    'subscription StatusChanges {',
+    '  statusChanged {',
+    '    id',
+    '    from',
+    '    to',
+    '    relationId',
+    '    claim { stance claimant { name } quote }',
+    '  }',
+    '}'
+  );
+
   var root = document.getElementById('graphiql');
   if (!window.React || !window.ReactDOM || !window.GraphiQL) {
     root.textContent = 'The claimgraph playground failed to load its scripts.';
@@ -155,6 +170,98 @@
     return false;
   };
 
+  // operationType returns the type (query, mutation, subscription) of the
+  // operation named name, or of the first one; comments aside.
+  var operationType = function (query, name) {
+    var text = String(query || '').replace(/#[^\n\r]*/g, '');
+    var re = /(^|[\s}])(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/g;
+    var m, first = null;
+    while ((m = re.exec(text)) !== null) {
+      if (first === null) first = m[2];
+      if (name && m[3] === name) return m[2];
+    }
+    return first || 'query';
+  };
+
+  // subscribe runs one operation over a WebSocket with the
+  // graphql-transport-ws protocol (the one the graphql-ws client speaks) and
+  // returns its results as an async iterator, which GraphiQL shows one by
+  // one. The Authorization header of the headers tab goes in the
+  // connection_init payload: browsers cannot set headers on a WebSocket.
+  var subscribe = function (params, headers) {
+    var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
+    var ws = new WebSocket(scheme + window.location.host + '/graphql', 'graphql-transport-ws');
+    var queue = [];
+    var waiting = null;
+    var done = false;
+    var deliver = function (item) {
+      if (waiting) {
+        var w = waiting;
+        waiting = null;
+        w(item);
+      } else {
+        queue.push(item);
+      }
+    };
+    var finish = function () {
+      if (!done) {
+        done = true;
+        deliver({ done: true, value: undefined });
+      }
+    };
+    var send = function (msg) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+    };
+    ws.onopen = function () {
+      var auth = headers && (headers.Authorization || headers.authorization);
+      send({ type: 'connection_init', payload: auth ? { authorization: auth } : {} });
+    };
+    ws.onmessage = function (event) {
+      var msg = JSON.parse(event.data);
+      switch (msg.type) {
+        case 'connection_ack':
+          send({ id: '1', type: 'subscribe', payload: params });
+          break;
+        case 'ping':
+          send({ type: 'pong' });
+          break;
+        case 'next':
+          deliver({ done: false, value: msg.payload });
+          break;
+        case 'error':
+          deliver({ done: false, value: { errors: msg.payload } });
+          finish();
+          ws.close(1000);
+          break;
+        case 'complete':
+          finish();
+          ws.close(1000);
+          break;
+      }
+    };
+    ws.onclose = function (event) {
+      if (!done) {
+        deliver({ done: false, value: { errors: [{ message: 'the connection closed: ' + event.code + ' ' + event.reason }] } });
+        finish();
+      }
+    };
+    var iterator = {
+      next: function () {
+        if (queue.length > 0) return Promise.resolve(queue.shift());
+        if (done) return Promise.resolve({ done: true, value: undefined });
+        return new Promise(function (resolve) { waiting = resolve; });
+      },
+      return: function () {
+        send({ id: '1', type: 'complete' });
+        done = true;
+        ws.close(1000);
+        return Promise.resolve({ done: true, value: undefined });
+      }
+    };
+    iterator[Symbol.asyncIterator] = function () { return iterator; };
+    return iterator;
+  };
+
   // GraphiQL 3.9 can send the operation name of the tab it has just left
   // when Run is pressed right after switching tabs; the server would answer
   // "no operation named". Drop a name the document does not define: with one
@@ -162,6 +269,9 @@
   var fetcher = function (params, options) {
     if (params && params.operationName && !definesOperation(params.query, params.operationName)) {
       params = Object.assign({}, params, { operationName: undefined });
+    }
+    if (operationType(params && params.query, params && params.operationName) === 'subscription') {
+      return subscribe(params, options && options.headers);
     }
     return Promise.resolve(sameOrigin(params, options)).then(sortTypes);
   };
@@ -184,7 +294,8 @@
         { query: entityQuery },
         { query: disputesQuery },
         { query: pathQuery, variables: pathVariables },
-        { query: importMutation, headers: importHeaders }
+        { query: importMutation, headers: importHeaders },
+        { query: subscriptionQuery }
       ],
       defaultEditorToolsVisibility: true,
       isHeadersEditorEnabled: true,
