@@ -2,9 +2,13 @@ package schema
 
 import (
 	"container/list"
+	"context"
 	"encoding/json"
+	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/graphql-go/graphql/language/ast"
 )
 
 // The response cache
@@ -122,4 +126,78 @@ type ResultCacheStats struct {
 	// Entries and Bytes are what it holds now.
 	Entries int
 	Bytes   int64
+}
+
+// run answers a prepared request from the response cache, or executes it
+// and caches an error-free query result.
+func (h *Handler) run(ctx context.Context, b *built, req Request, c *cached) Response {
+	return h.runKeyed(ctx, b, req, c, "", "")
+}
+
+// runKeyed is run with the cache key and generation of a lookup made
+// before the request was decoded (see ServeHTTP), or none ("").
+func (h *Handler) runKeyed(ctx context.Context, b *built, req Request, c *cached, key, gen string) Response {
+	if h.results == nil || c.op.Operation != ast.OperationTypeQuery || c.private {
+		return h.execute(ctx, b, req, c)
+	}
+	if key == "" {
+		k, ok := resultKey(b.version+"\x00"+c.key, req.Variables)
+		if !ok {
+			return h.execute(ctx, b, req, c)
+		}
+		g, data, hit := h.lookup(ctx, k)
+		if hit {
+			return Response{Data: data}
+		}
+		key, gen = k, g
+	}
+	if gen == "" {
+		return h.execute(ctx, b, req, c) // the generation could not be read
+	}
+	resp := h.execute(ctx, b, req, c)
+	if len(resp.Errors) == 0 {
+		h.results.put(gen, key, resp.Data)
+	}
+	return resp
+}
+
+// lookup returns the store's generation and the result cached for key
+// under it. gen is "" when the generation cannot be read.
+func (h *Handler) lookup(ctx context.Context, key string) (gen string, data json.RawMessage, hit bool) {
+	gen, err := h.versioned.Generation(ctx)
+	if err != nil {
+		return "", nil, false
+	}
+	data, hit = h.results.get(gen, key)
+	return gen, data, hit
+}
+
+// ResultCacheStats returns the state of the response cache; zero when it
+// is off.
+func (h *Handler) ResultCacheStats() ResultCacheStats {
+	if h.results == nil {
+		return ResultCacheStats{}
+	}
+	c := h.results
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return ResultCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Entries: c.order.Len(), Bytes: c.bytes}
+}
+
+// answerCached writes the cached response to the request whose method and
+// raw bytes (the body of a POST, the query string of a GET) are given, if
+// there is one, and reports whether it did; otherwise it sets key and gen
+// for the request's run. With the cache off it does nothing.
+func (h *Handler) answerCached(w http.ResponseWriter, ctx context.Context, b *built, media, method string, raw []byte, key, gen *string) bool {
+	if h.results == nil {
+		return false
+	}
+	k := b.version + "\x00\x01" + method + "\x00" + string(raw) // \x01: no operation name holds it
+	g, data, hit := h.lookup(ctx, k)
+	if hit {
+		writeResponse(w, media, Response{Data: data})
+		return true
+	}
+	*key, *gen = k, g
+	return false
 }
