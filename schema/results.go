@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"container/list"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -31,22 +30,17 @@ import (
 type resultCache struct {
 	max int64
 
-	mu    sync.Mutex
-	gen   string
-	order *list.List // of *cachedResult, most recent first
-	index map[string]*list.Element
-	bytes int64
+	mu      sync.Mutex
+	gen     string
+	results *lru[json.RawMessage] // an entry weighs its key and data
 
 	hits, misses atomic.Int64
 }
 
-type cachedResult struct {
-	key  string
-	data json.RawMessage
-}
-
 func newResultCache(max int64) *resultCache {
-	return &resultCache{max: max, order: list.New(), index: map[string]*list.Element{}}
+	return &resultCache{max: max, results: newLRU(max, func(key string, data json.RawMessage) int64 {
+		return int64(len(key) + len(data))
+	})}
 }
 
 // resultKey is the cache key of a request whose document has key docKey;
@@ -68,25 +62,23 @@ func (c *resultCache) get(gen, key string) (json.RawMessage, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
-		c.clear()
+		c.results.clear()
 		c.gen = gen
 	}
-	el, ok := c.index[key]
+	data, ok := c.results.get(key)
 	if !ok {
 		c.misses.Add(1)
 		return nil, false
 	}
 	c.hits.Add(1)
-	c.order.MoveToFront(el)
-	return el.Value.(*cachedResult).data, true
+	return data, true
 }
 
 // put caches data for key, read under generation gen, unless the cache has
 // moved on to another generation meanwhile or data is too large to be
 // worth a place (more than an eighth of the cache).
 func (c *resultCache) put(gen, key string, data json.RawMessage) {
-	size := int64(len(key) + len(data))
-	if size > c.max/8 {
+	if int64(len(key)+len(data)) > c.max/8 {
 		return
 	}
 	c.mu.Lock()
@@ -94,26 +86,7 @@ func (c *resultCache) put(gen, key string, data json.RawMessage) {
 	if gen != c.gen {
 		return
 	}
-	if el, ok := c.index[key]; ok {
-		old := el.Value.(*cachedResult)
-		c.bytes -= int64(len(old.key) + len(old.data))
-		c.order.Remove(el)
-	}
-	c.index[key] = c.order.PushFront(&cachedResult{key: key, data: data})
-	c.bytes += size
-	for c.bytes > c.max {
-		last := c.order.Back()
-		r := c.order.Remove(last).(*cachedResult)
-		delete(c.index, r.key)
-		c.bytes -= int64(len(r.key) + len(r.data))
-	}
-}
-
-// clear empties the cache; the caller holds mu.
-func (c *resultCache) clear() {
-	c.order.Init()
-	clear(c.index)
-	c.bytes = 0
+	c.results.put(key, data)
 }
 
 // ResultCacheStats describes the response cache of a Handler.
@@ -181,7 +154,7 @@ func (h *Handler) ResultCacheStats() ResultCacheStats {
 	c := h.results
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return ResultCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Entries: c.order.Len(), Bytes: c.bytes}
+	return ResultCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Entries: c.results.len(), Bytes: c.results.bytes()}
 }
 
 // answerCached writes the cached response to the request whose method and
