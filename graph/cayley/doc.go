@@ -91,7 +91,7 @@
 // <cg:imports> <cg:p/import> <cg:imp/ID> before the first batch, so that
 // it can be found without a scan. On PostgreSQL and memory the quads go
 // through Cayley's writer in transactions of 25,000. On bolt they go below
-// it (boltbulk.go): the import's quads are all new, so they are kept
+// it (package boltbulk): the import's quads are all new, so they are kept
 // compactly in memory and written straight into Cayley's KV layout, first
 // every value once in hash order, then the quads in id order, in
 // transactions of 32,768 values and 100,000 quads, with a journal of what

@@ -14,10 +14,10 @@ import (
 // quads throughout, so a crash in the middle only leaves garbage that the
 // next Open drops. The caller holds the write lock (lockWrites).
 //
-// On bolt the quads are removed below Cayley (boltbulk.go): an import that
-// never committed is undone with its journal if it has one
-// (rollbackBulk), any other with dropBulk. Elsewhere Cayley deletes them,
-// found by their label.
+// On bolt the quads are removed below Cayley (package boltbulk): an
+// import that never committed is undone with its journal if it has one
+// (Rollback), any other with Drop. Elsewhere Cayley deletes them, found by
+// their label.
 func (s *Store) dropImport(ctx context.Context, node quad.Value) error {
 	if s.backend == "bolt" && !s.noBulk {
 		if err := s.dropImportBulk(ctx, node); err != nil {
@@ -49,10 +49,10 @@ func (s *Store) dropImportBulk(ctx context.Context, node quad.Value) error {
 		if err := s.dropJournal(node); err != nil {
 			return err
 		}
-	} else if rolledBack, err := s.rollbackBulk(ctx, node); err != nil || rolledBack {
+	} else if rolledBack, err := s.bulk().Rollback(ctx, node); err != nil || rolledBack {
 		return err
 	}
-	return s.dropBulk(ctx, node)
+	return s.bulk().Drop(ctx, node)
 }
 
 // dropLabelled removes the quads labelled node through Cayley, in
@@ -140,9 +140,9 @@ func (s *Store) recoverImports(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Journals (see boltbulk.go): a committed import's is dropped, an
+	// Journals (see package boltbulk): a committed import's is dropped, an
 	// uncommitted one's import rolled back.
-	journals, err := s.journals()
+	journals, err := s.bulk().Journals()
 	if err != nil {
 		return err
 	}

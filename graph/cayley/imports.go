@@ -15,6 +15,7 @@ import (
 	"github.com/cayleygraph/quad"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley/boltbulk"
 )
 
 // Imports: see doc.go, "Bulk imports".
@@ -122,7 +123,7 @@ func (r reader) liveImport(ctx context.Context, source string) (quad.Value, impo
 //
 // The quads, each labelled with a new import node that is registered
 // (<cg:imports> <cg:p/import> NODE) first, are written in transactions of
-// importBatch quads, or on bolt by writeBulk. Readers ignore them until a
+// importBatch quads, or on bolt by the bulk writer. Readers ignore them until a
 // last, small transaction adds the commit marker, merges the import's
 // ontology and source, and marks the source's previous import superseded.
 // The superseded import's quads are then dropped in batches. A process
@@ -340,10 +341,11 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		}
 	}
 	// On bolt the quads are kept (compactly) and written at the end by
-	// writeBulk; elsewhere they go in transactions of importBatch quads.
-	var bulk *bulkQuads
+	// the bulk writer; elsewhere they go in transactions of importBatch
+	// quads.
+	var bulk *boltbulk.Quads
 	if im.s.backend == "bolt" && !im.s.noBulk && !opts.DryRun {
-		bulk = newBulkQuads()
+		bulk = boltbulk.NewQuads()
 	}
 	flush := func() error {
 		if opts.DryRun || len(problems)+len(conflicts) > 0 {
@@ -355,7 +357,7 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			return err
 		}
 		if bulk != nil {
-			return im.s.writeBulk(ctx, im.node, bulk, func(written, quads int) {
+			return im.s.bulk().Write(ctx, im.node, bulk, func(written, quads int) {
 				if opts.Progress != nil {
 					opts.Progress(im.done*written/quads, total)
 				}
@@ -380,7 +382,7 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 	add := func(q quad.Quad) error {
 		if bulk != nil {
 			if len(problems)+len(conflicts) == 0 {
-				bulk.add(q)
+				bulk.Add(q)
 			}
 			return nil
 		}

@@ -72,8 +72,8 @@ type Store struct {
 	// For tests: noBulk makes imports on bolt go through Cayley's writer
 	// and be dropped by Cayley's deletes;
 	// bulkChunk, when not 0, is the values and quads per transaction of
-	// writeBulk; bulkStep is called after each of its transactions, and an
-	// error from it fails the import there.
+	// the bulk writer (boltbulk.Writer); bulkStep is called after each of
+	// its transactions, and an error from it fails the import there.
 	noBulk    bool
 	bulkChunk int
 	bulkStep  func(step int) error
