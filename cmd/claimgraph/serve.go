@@ -18,7 +18,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/claimgraph/claimgraph/graph"
-	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/schema"
 	"github.com/claimgraph/claimgraph/schema/web"
 	"github.com/claimgraph/claimgraph/seed"
@@ -183,15 +182,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer raw.Close()
 	m := newMetrics()
-	cached := cache.New(raw, 0)
-	st := instrumentedStore{Store: cached, m: m}
+	st := serveStore(raw, m)
 	opts.Import = importer(raw, cfg.importLimits, m, log)
 	if err := seedAtStart(graph.WithOperation(ctx, "seed"), st, cfg.seeds, m, log); err != nil {
 		return err
 	}
 	// The path and search index is built from the start, in the
 	// background: until it is, queries read the store.
-	cached.Warm()
+	st.Warm()
 	h, err := schema.NewHandler(ctx, st, log.With("component", "graphql"), opts)
 	if err != nil {
 		return fmt.Errorf("build GraphQL schema: %w", err)

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/path"
 	"github.com/claimgraph/claimgraph/graph/search"
 )
 
@@ -15,6 +16,13 @@ type Versioned interface {
 	graph.Store
 	graph.Versioned
 }
+
+var (
+	_ graph.RelationsBatcher = (*Store)(nil)
+	_ graph.Auditor          = (*Store)(nil)
+	_ path.NeighborsProvider = (*Store)(nil)
+	_ path.DenseNeighbors    = (*indexedNeighbors)(nil)
+)
 
 // DefaultMaxItems bounds the entries a Store keeps; past it, it starts
 // over.
