@@ -30,21 +30,21 @@ func (f boltFile) View(fn func(*bolt.Tx) error) error {
 	return s.read(func(cgraph.QuadStore) error { return s.boltDB.View(fn) })
 }
 
-// Update runs fn in a bbolt write transaction, as write does Cayley's.
-func (f boltFile) Update(fn func(*bolt.Tx) error) error {
+// Update runs fn in a bbolt write transaction, as write does Cayley's:
+// under txLock, with mu held shared (bbolt isolates readers from it).
+func (f boltFile) Update(fn func(*bolt.Tx) error) (err error) {
 	s := f.s
-	s.writing.Lock()
-	defer s.writing.Unlock()
+	s.txLock.Lock()
+	defer s.txLock.Unlock()
 	defer s.gen.Add(1)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.broken != nil {
-		return s.broken
+	if _, err := s.rlock(); err != nil {
+		return err
 	}
+	defer s.runlock(&err)
 	if err := s.refuseWrite(); err != nil {
 		return err
 	}
-	return s.guard(func() error { return s.boltDB.Update(fn) })
+	return s.boltDB.Update(fn)
 }
 
 // dropJournal deletes the journal of a committed import.

@@ -101,9 +101,7 @@ func (s *Store) Err() error {
 	if e := s.corrupt.Load(); e != nil {
 		return e
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.broken
+	return s.brokenErr()
 }
 
 // writable waits until the store may be written: until Open's check of

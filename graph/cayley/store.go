@@ -84,15 +84,18 @@ type Store struct {
 	// (tests that compare whole stores fix it).
 	auditClock func() (time.Time, string)
 
-	// writing serialises the transactions of write, and with them a
-	// failed write's replacement of the handle.
-	writing sync.Mutex
-
-	// writeSem is the write lock of this process (see lockWrites): Apply,
-	// retractions, imports and restores hold it from their first read to
-	// their last write, so that the read-diff-write of one call cannot
-	// interleave with another's.
-	writeSem chan struct{}
+	// The two write mutexes. writeLock is the write lock of this process
+	// (see lockWrites): one write operation (Apply, a retraction, an
+	// import, a restore) holds it from its first read to its last write,
+	// so that the read-diff-write of one call cannot interleave with
+	// another's; it is a channel so that waiting for it ends with ctx.
+	// txLock is held for one storage transaction (write, and the bulk
+	// writer's bbolt transactions) and for replacing the Cayley handle, so
+	// that a failed transaction's replacement of the handle cannot overlap
+	// another transaction; an operation under writeLock takes it once per
+	// transaction it commits.
+	writeLock chan struct{}
+	txLock    sync.Mutex
 	// pgLock extends the write lock to every process sharing a PostgreSQL
 	// store; nil on other backends.
 	pgLock *pgLock
@@ -132,7 +135,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, writeSem: make(chan struct{}, 1)}
+	s := &Store{log: log, writeLock: make(chan struct{}, 1)}
 	switch {
 	case strings.HasPrefix(url, "bolt:"):
 		path := strings.TrimPrefix(url, "bolt:")
@@ -318,9 +321,18 @@ func (s *Store) Close() error {
 	}
 }
 
+// brokenErr returns why the Cayley handle is unusable (closed, or a
+// failed write that could not be recovered from), or nil.
+func (s *Store) brokenErr() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.broken
+}
+
 // rlock takes mu shared and returns the quad store, or the reason it
 // cannot be used. When err is nil the caller must defer runlock(&err)
-// at once: together they are the one way reads reach the storage.
+// at once: together they are the one way reads reach the storage (and
+// the bulk writer's transactions, which bbolt isolates from readers).
 func (s *Store) rlock() (cgraph.QuadStore, error) {
 	s.mu.RLock()
 	if s.broken != nil {
@@ -348,8 +360,8 @@ func (s *Store) runlock(errp *error) {
 // handle is replaced by a fresh one; a backend without durable storage
 // cannot be reopened, and its Store refuses further use.
 func (s *Store) write(tx *cgraph.Transaction) error {
-	s.writing.Lock()
-	defer s.writing.Unlock()
+	s.txLock.Lock()
+	defer s.txLock.Unlock()
 	// Whatever happens, what readers cached may no longer be what is stored.
 	defer s.gen.Add(1)
 	broken, err := s.applyLocked(tx)
@@ -371,7 +383,7 @@ func (s *Store) write(tx *cgraph.Transaction) error {
 // replaceLocked replaces the Cayley handle by a fresh one, which forgets
 // what Cayley keeps in memory; a backend without durable storage cannot
 // be reopened, and its Store refuses further use. The caller holds
-// writing and mu; cause is the failed write, if any.
+// txLock and mu; cause is the failed write, if any.
 func (s *Store) replaceLocked(cause error) error {
 	s.w.Close()
 	s.qs.Close()
@@ -390,8 +402,8 @@ func (s *Store) replaceLocked(cause error) error {
 
 // reconnect replaces the Cayley handle by a fresh one (replaceLocked).
 func (s *Store) reconnect() error {
-	s.writing.Lock()
-	defer s.writing.Unlock()
+	s.txLock.Lock()
+	defer s.txLock.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.broken != nil {
