@@ -18,8 +18,8 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/graph/cayley/internal/movietest"
 	"github.com/claimgraph/claimgraph/graph/path"
-	"github.com/claimgraph/claimgraph/seed/movietest"
 )
 
 // The movie path test and benchmark run path search on Cayley's movie data
@@ -32,7 +32,7 @@ import (
 //
 // CLAIMGRAPH_MOVIE_BOLT=FILE uses a copy of a bolt file imported before
 // (claimgraph seed --mapping seed/examples/movie-mapping.yaml …) instead of
-// importing; see seed/movietest.
+// importing; see internal/movietest.
 
 const moviePairs = 100
 

@@ -34,10 +34,11 @@ func Data(tb testing.TB) string {
 	return path
 }
 
-// Mapping returns the path of the shipped movie mapping.
+// Mapping returns the path of the shipped movie mapping,
+// seed/examples/movie-mapping.yaml in this module.
 func Mapping() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "examples", "movie-mapping.yaml")
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "seed", "examples", "movie-mapping.yaml")
 }
 
 // Import imports the movie data through the shipped mapping into a new
