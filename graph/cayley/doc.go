@@ -118,7 +118,7 @@
 // when unused), any other by reading the log from the import node's id
 // on and deleting its quads and their values' references chunk by chunk,
 // each chunk a transaction that Cayley's own deletes could have written
-// (dropping the movie data's import: 52 s through Cayley, 13.5 s so).
+// (README.md has the figures).
 //
 // Importing the digest of the source's live import writes nothing.
 // Another digest replaces the live import as a whole; the summary compares

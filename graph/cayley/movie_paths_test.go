@@ -24,8 +24,8 @@ import (
 
 // The movie path test and benchmark run path search on Cayley's movie data
 // imported through the shipped mapping into a bolt store on disk, using the
-// adjacency index of graph/cache. Both are opt-in, being heavy (the import
-// takes about 20 s, once per test process):
+// adjacency index of graph/cache. Both are opt-in, being heavy (the movie
+// data is imported once per test process):
 //
 //	CLAIMGRAPH_TEST_MOVIES=1 go test ./graph/cayley -run MoviePaths -v
 //	CLAIMGRAPH_BENCH_MOVIES=1 go test ./graph/cayley -run '^$' -bench MoviePaths -benchtime 1x

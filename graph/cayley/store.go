@@ -356,7 +356,8 @@ func (s *Store) runlock(errp *error) {
 }
 
 // write applies one transaction with a single ApplyDeltas. A failed write
-// may have poisoned Cayley's in-memory IRI→id cache (CAYLEY.md), so the
+// may have poisoned Cayley's in-memory IRI→id cache (a failed KV
+// transaction can leave it naming ids that were never stored), so the
 // handle is replaced by a fresh one; a backend without durable storage
 // cannot be reopened, and its Store refuses further use.
 func (s *Store) write(tx *cgraph.Transaction) error {
