@@ -43,12 +43,13 @@ func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached)
 			Message:    fmt.Sprintf("the server is busy: no turn to run this request within its time budget (limit %s, %d at once)", h.opts.Timeout, h.opts.MaxConcurrent),
 			Extensions: map[string]any{"code": CodeServiceUnavailable}}}}
 	}
+	ectx, redirects := withRedirects(withLoader(ctx, h.store, h.opts.MaxResultItems))
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        b.schema,
 		AST:           c.doc,
 		OperationName: req.OperationName,
 		Args:          req.Variables,
-		Context:       withLoader(ctx, h.store, h.opts.MaxResultItems),
+		Context:       ectx,
 	})
 	if err := ctx.Err(); err != nil {
 		// graphql-go returns as soon as the context ends, while its
@@ -66,6 +67,11 @@ func (h *Handler) execute(ctx context.Context, b *built, req Request, c *cached)
 		}
 		resp.Data = data
 	}
+	redirects.mu.Lock()
+	if len(redirects.list) > 0 {
+		resp.Extensions = map[string]any{"redirects": redirects.list}
+	}
+	redirects.mu.Unlock()
 	for i, e := range resp.Errors {
 		if e.Extensions == nil {
 			// Errors graphql-go raises itself (bad variable values, …).

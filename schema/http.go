@@ -81,6 +81,9 @@ type Response struct {
 	// absent when the request failed before execution.
 	Data   json.RawMessage            `json:"data,omitempty"`
 	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
+	// Extensions holds "redirects", the merged ids the request named and
+	// the entities that answered for them, when there are any.
+	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
 // requestError is a problem with a request as a whole, found before
@@ -223,7 +226,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // writeResponse writes an executed request's response with status 200. An
 // error-free one is written as it stands: its data is JSON already.
 func writeResponse(w http.ResponseWriter, media string, resp Response) {
-	if len(resp.Errors) > 0 {
+	if len(resp.Errors) > 0 || resp.Extensions != nil {
 		writeJSON(w, media, http.StatusOK, resp)
 		return
 	}

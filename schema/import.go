@@ -18,10 +18,11 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 )
 
-// ImportHandler serves POST /import: the request body is one fact file,
+// ImportHandler serves POST /import: the request body is one input,
 // streamed to the importer, in the format the query names
-// (?format=yaml|csv|nquads, default yaml; ?dryRun=true only checks and
-// counts; ?name= names the input in error positions). RDF through an
+// (?format=yaml|json|csv|nquads|jsonld; told from the content when left
+// out; ?dryRun=true only checks and counts; ?name= names the input in
+// error positions). RDF through an
 // ontology mapping comes as multipart/form-data: a part "mapping" (the
 // mapping file) first, then a part "data" (?format=nquads or jsonld,
 // named by its file name), which is streamed. A gzip-compressed input is
@@ -44,7 +45,7 @@ func (h *Handler) ImportHandler() http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		req := ImportRequest{Format: orDefault(q.Get("format"), "yaml"), Name: orDefault(q.Get("name"), "body")}
+		req := ImportRequest{Format: q.Get("format"), Name: orDefault(q.Get("name"), "body")}
 		var err error
 		if req.DryRun, err = strconv.ParseBool(orDefault(q.Get("dryRun"), "false")); err != nil {
 			writeImportError(w, http.StatusBadRequest, CodeBadUserInput, "dryRun must be true or false", nil)

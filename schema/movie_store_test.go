@@ -55,12 +55,12 @@ func movieStorePath(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	defer st.Close()
-	r, err := seed.OpenInput(data, seed.Limits{MaxRatio: seed.DefaultMaxRatio})
+	inputs, closeAll, err := seed.OpenFiles(data)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer r.Close()
-	if _, err := seed.ImportNQuads(tb.Context(), st, m, []seed.NamedReader{{Name: data, R: r}}, seed.ImportOptions{}); err != nil {
+	defer closeAll()
+	if _, err := seed.Import(tb.Context(), st, inputs, seed.Options{Mapping: m, Limits: seed.Limits{MaxRatio: seed.DefaultMaxRatio}}); err != nil {
 		tb.Fatalf("import the movie data: %v", err)
 	}
 	return path

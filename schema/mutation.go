@@ -27,6 +27,10 @@ var mutationRoles = map[string]Role{
 	"retractClaim":  RoleEditor,
 	"importFacts":   RoleEditor, // dry runs too: they read the whole file
 	"retractSource": RoleAdmin,
+	// Entity resolution (xref.go).
+	"judgeCandidate":  RoleEditor,
+	"mergeEntities":   RoleEditor,
+	"unmergeEntities": RoleEditor,
 }
 
 // queryRoles is the role the queries that need more than a reader's need.
@@ -114,9 +118,9 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 					return retraction(r.store.RetractClaim(ctx, id))
 				})},
 			"importFacts": &graphql.Field{Type: graphql.NewNonNull(importSummary),
-				Description: "Imports a fact file, all or nothing; each item replaces the stored item of its id (the last import to write an item wins): format yaml (seed/FORMAT.md), csv or nquads (claimgraph's own export); with a mapping, nquads or jsonld read through it (RDF from other tools). With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL (mapping:LINE:COL in the mapping).",
+				Description: "Imports a fact file, all or nothing; each item replaces the stored item of its id (the last import to write an item wins): format yaml (seed/FORMAT.md), json (a fact file as JSON, as claimgraph export writes it), csv or nquads (claimgraph's own export); with a mapping, nquads or jsonld read through it (RDF from other tools); without a format, it is told from the data. With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL (mapping:LINE:COL in the mapping).",
 				Args: graphql.FieldConfigArgument{
-					"format":  &graphql.ArgumentConfig{Type: graphql.String, DefaultValue: "yaml"},
+					"format":  &graphql.ArgumentConfig{Type: graphql.String, Description: "yaml, json, csv, nquads or jsonld; told from the data when left out."},
 					"data":    req(graphql.String),
 					"mapping": &graphql.ArgumentConfig{Type: graphql.String, Description: "An ontology mapping file (YAML, as seed/examples/movie-mapping.yaml) for nquads or jsonld data."},
 					"dryRun":  &graphql.ArgumentConfig{Type: graphql.Boolean, DefaultValue: false},

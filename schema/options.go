@@ -152,8 +152,9 @@ type Options struct {
 
 // ImportRequest is one import through the API.
 type ImportRequest struct {
-	// Format is "yaml", "csv" or "nquads" (see package seed); with a
-	// Mapping, "nquads" or "jsonld" read through it.
+	// Format is "yaml", "json", "csv" or "nquads" (see package seed);
+	// with a Mapping, "nquads" or "jsonld" read through it; "" has the
+	// importer tell it from the content.
 	Format string
 	// Name names the input in error positions.
 	Name string

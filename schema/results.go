@@ -128,7 +128,7 @@ func (h *Handler) runKeyed(ctx context.Context, b *built, req Request, c *cached
 		return h.execute(ctx, b, req, c) // the generation could not be read
 	}
 	resp := h.execute(ctx, b, req, c)
-	if len(resp.Errors) == 0 {
+	if len(resp.Errors) == 0 && resp.Extensions == nil {
 		h.results.put(gen, key, resp.Data)
 	}
 	return resp

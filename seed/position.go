@@ -59,6 +59,9 @@ type diagnostic struct {
 	pos       Position
 	fileIndex int
 	msg       string
+	// whole marks a problem of a whole input (its format, say), placed
+	// before the input's other problems; msg names the input.
+	whole bool
 }
 
 func (d diagnostic) String() string {
@@ -72,7 +75,7 @@ func (d diagnostic) String() string {
 // position last, and returns them as one *graph.Error, one per line.
 func diagError(code string, diags []diagnostic) *graph.Error {
 	slices.SortStableFunc(diags, func(a, b diagnostic) int {
-		aPlaced, bPlaced := a.pos != (Position{}), b.pos != (Position{})
+		aPlaced, bPlaced := a.pos != (Position{}) || a.whole, b.pos != (Position{}) || b.whole
 		if aPlaced != bPlaced {
 			if aPlaced {
 				return -1

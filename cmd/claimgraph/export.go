@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley"
 	"github.com/claimgraph/claimgraph/graph/graphml"
 	"github.com/claimgraph/claimgraph/seed"
 )
@@ -20,11 +22,13 @@ type nquadsWriter interface {
 
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg commonFlags
-	var format, out string
+	var format, out, asOf, reportedBy string
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	cfg.register(fs, getenv)
 	fs.StringVar(&format, "format", "nquads", "nquads (the store's quads), json (a fact file `claimgraph seed` reads back) or graphml (Gephi, yEd)")
 	fs.StringVar(&out, "out", "", "write to this `file` instead of standard output")
+	fs.StringVar(&asOf, "as-of", "", "only statements valid at this `date` (YYYY, YYYY-MM or YYYY-MM-DD)")
+	fs.StringVar(&reportedBy, "reported-by", "", "each statement as reported by this `date`: only its claims said (else published) by then")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -35,11 +39,25 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if format != "nquads" && format != "json" && format != "graphml" {
 		return usageError{fmt.Sprintf("--format %q: want nquads, json or graphml", format)}
 	}
-	st, _, err := cfg.start(ctx, stderr)
+	for name, v := range map[string]string{"--as-of": asOf, "--reported-by": reportedBy} {
+		if _, err := graph.ParseDate(v); err != nil {
+			return usageError{name + ": " + err.Error()}
+		}
+	}
+	st, log, err := cfg.start(ctx, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	var from graph.Store = st
+	if asOf != "" || reportedBy != "" {
+		view, err := timeView(ctx, st, graph.Date(asOf), graph.Date(reportedBy), log)
+		if err != nil {
+			return err
+		}
+		defer view.Close()
+		from = view
+	}
 
 	w := stdout
 	var file *os.File
@@ -51,7 +69,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		w = file
 	}
 	bw := bufio.NewWriter(w)
-	if err := export(ctx, st, format, bw); err != nil {
+	if err := export(ctx, from, format, bw); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
@@ -61,6 +79,25 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return file.Close()
 	}
 	return nil
+}
+
+// timeView returns a new store in memory holding what st holds as of asOf
+// and as reported by reportedBy (see graph.Batch.AsOf), for an export to
+// write in any format. The caller closes it.
+func timeView(ctx context.Context, st graph.Store, asOf, reportedBy graph.Date, log *slog.Logger) (*cayley.Store, error) {
+	all, err := graph.ReadAll(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	view, err := cayley.Open(ctx, "memory:", cayley.Options{Logger: log.With("component", "export")})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := view.Apply(ctx, all.AsOf(asOf, reportedBy), graph.ApplyOptions{}); err != nil {
+		view.Close()
+		return nil, err
+	}
+	return view, nil
 }
 
 func export(ctx context.Context, st graph.Store, format string, w io.Writer) error {

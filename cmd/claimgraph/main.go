@@ -3,8 +3,8 @@
 //
 // Usage:
 //
-//	claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
-//	claimgraph seed   [--store URL] [--dry-run] [--mapping FILE] [FILE...]
+//	claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]... [--seed-mapping FILE]
+//	claimgraph seed   [--store URL] [--dry-run] [--format F] [--mapping FILE] [FILE...]
 //	claimgraph query  [--store URL] 'GRAPHQL'
 //	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
 //	claimgraph retract [--store URL] --source ID
@@ -20,13 +20,15 @@
 // store it first loads the built-in seed (the ontology and the facts of the
 // first article), so the first run shows something real.
 //
-// seed validates fact files (YAML, CSV) against the ontology and writes
-// them in one atomic step; every problem is reported as FILE:LINE:COL:
-// message and nothing is written. Without files it loads the built-in
-// seed. With --mapping it imports N-Quads files (.nq, .nq.gz) through an
-// ontology mapping as one bulk import, all or nothing even if the process
-// is killed; without, an .nq file is claimgraph's own export, checked
-// item by item and restored. Compressed files are read within
+// seed reads files of every format through seed.Import, each format given
+// with --format or told from the file's content: fact files (YAML, JSON,
+// CSV) are validated against the ontology and written in one atomic step;
+// N-Quads are claimgraph's own export, checked item by item and restored,
+// or, with --mapping, RDF (N-Quads, JSON-LD) imported through an ontology
+// mapping as one bulk import, all or nothing even if the process is
+// killed. Every problem is reported as FILE:LINE:COL: message and nothing
+// is written; each part's counts are printed, by --dry-run too. Without
+// files it loads the built-in seed. Compressed files are read within
 // --max-decompressed and --max-ratio.
 //
 // retract removes a source, the claims it reports and the statements left

@@ -219,13 +219,17 @@ func (h requestIDHandler) WithGroup(name string) slog.Handler {
 
 // backend is what serve needs of the store below the read cache: the
 // cache asks it for generations and snapshots, the GraphQL API for the
-// audit log, imports for bulk writes.
+// audit log, merges, redirects and judgements (through graph.Capability,
+// which unwraps the cache), imports for bulk writes.
 type backend interface {
 	graph.BulkStore
 	graph.Versioned
 	graph.Scanner
 	graph.Auditor
 	graph.RelationsBatcher
+	graph.Merger
+	graph.Redirector
+	graph.Judge
 }
 
 // serveStore stacks the store serve reads: the read cache over the

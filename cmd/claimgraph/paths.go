@@ -14,7 +14,8 @@ import (
 func runPaths(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg commonFlags
 	var q path.PathQuery
-	var mode, types, status, direction, exclude string
+	var mode, types, status, direction, exclude, timeFlow string
+	var allowUndated bool
 	fs := flag.NewFlagSet("paths", flag.ContinueOnError)
 	cfg.register(fs, getenv)
 	fs.IntVar(&q.MaxDepth, "max-depth", 0, fmt.Sprintf("longest path in hops (default %d)", path.DefaultMaxDepth))
@@ -26,6 +27,9 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&direction, "direction", "both", "out, in or both")
 	fs.StringVar(&exclude, "exclude", "", "comma-separated entity ids not to pass through")
 	fs.StringVar((*string)(&q.AsOf), "as-of", "", "walk only statements valid at this date")
+	fs.StringVar((*string)(&q.ReportedBy), "reported-by", "", "walk each statement as reported by this date (only its claims said, else published, by then)")
+	fs.StringVar(&timeFlow, "time-flow", "", "only paths whose hops follow each other in time, each starting within this `gap` of the one before (ISO 8601: P1Y, P6M, P2W)")
+	fs.BoolVar(&allowUndated, "allow-undated", false, "with --time-flow, walk hops of unknown start too")
 	fs.IntVar(&q.MaxExpanded, "max-expanded", 0, fmt.Sprintf("work budget in expanded entities (default %d)", path.DefaultMaxExpanded))
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -49,6 +53,18 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 	if _, err := graph.ParseDate(string(q.AsOf)); err != nil {
 		return usageError{"--as-of: " + err.Error()}
 	}
+	if _, err := graph.ParseDate(string(q.ReportedBy)); err != nil {
+		return usageError{"--reported-by: " + err.Error()}
+	}
+	if timeFlow != "" {
+		gap, err := graph.ParseDuration(timeFlow)
+		if err != nil {
+			return usageError{"--time-flow: " + err.Error()}
+		}
+		q.TimeFlow = &path.TimeFlow{MaxGap: gap, AllowUndated: allowUndated}
+	} else if allowUndated {
+		return usageError{"--allow-undated goes with --time-flow"}
+	}
 	search, ok := map[string]func(context.Context, path.Neighbors, path.PathQuery) ([]path.Path, error){
 		"shortest": path.ShortestPaths,
 		"credible": path.MostCrediblePaths,
@@ -66,6 +82,16 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 	ont, err := st.Ontology(ctx)
 	if err != nil {
 		return err
+	}
+	for _, id := range []*string{&q.From, &q.To} {
+		to, moved, err := graph.Resolve(ctx, st, *id)
+		if err != nil {
+			return err
+		}
+		if moved {
+			fmt.Fprintf(stderr, "note: %s was merged into %s; following the redirect\n", *id, to)
+			*id = to
+		}
 	}
 	// A one-shot command never finds a current adjacency index (it lives
 	// in memory, see graph/cache), and building one scans the whole store:
@@ -87,8 +113,8 @@ func runPaths(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	for i, p := range paths {
 		fmt.Fprintf(stdout, "%d. %s  (%d hops, cost %.1f)\n", i+1, strings.Join(p.Nodes(), " → "), p.Length, float64(p.Cost)/path.CostUnit)
-		for _, h := range p.Hops {
-			fmt.Fprintf(stdout, "   %s\n", h.Explain(names, label))
+		for _, line := range strings.Split(p.Explain(names, label), "\n") {
+			fmt.Fprintf(stdout, "   %s\n", line)
 		}
 	}
 	return nil

@@ -25,13 +25,16 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 const usage = `usage:
-  claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
-  claimgraph seed   [--store URL] [--dry-run] [--mapping FILE] [FILE...]
+  claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]... [--seed-mapping FILE]
+  claimgraph seed   [--store URL] [--dry-run] [--format F] [--mapping FILE] [FILE...]
   claimgraph query  [--store URL] 'GRAPHQL'
   claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
   claimgraph retract [--store URL] --source ID
   claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
   claimgraph check  [--store URL]
+  claimgraph xref   [--store URL] [--type T] [--limit N]
+  claimgraph judge  [--store URL] A B same|different|unsure
+  claimgraph merge  [--store URL] KEEP MERGED...   |   merge --undo MERGED
   claimgraph schema [--store URL]
   claimgraph audit  [--store URL] [--since TIME] [--user NAME]
   claimgraph draft  [--store URL] [--source ID] [--title TITLE] ARTICLE
@@ -68,6 +71,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "draft":
 		return runDraft(ctx, args, getenv, stdout, stderr)
+	case "xref":
+		return runXref(ctx, args, getenv, stdout, stderr)
+	case "judge":
+		return runJudge(ctx, args, getenv, stdout, stderr)
+	case "merge":
+		return runMerge(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

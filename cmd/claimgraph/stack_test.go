@@ -43,7 +43,7 @@ func TestStoreMetricsCountOnlyWhatReachesTheStore(t *testing.T) {
 	t.Cleanup(func() { raw.Close() })
 	m := newMetrics()
 	st := serveStore(raw, m)
-	if _, err := seed.Load(graph.WithOperation(ctx, "seed"), st, graph.ApplyOptions{}, seed.Builtin()...); err != nil {
+	if _, err := seed.Import(graph.WithOperation(ctx, "seed"), st, seed.Builtin(), seed.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("a cached read is timed once", func(t *testing.T) {
@@ -75,6 +75,17 @@ func TestStoreMetricsCountOnlyWhatReachesTheStore(t *testing.T) {
 		}
 		if got := storeOps(t, m, "scan"); got != 1 {
 			t.Errorf("scans timed: %d; want 1", got)
+		}
+	})
+	t.Run("merges, redirects and judgements are found through the cache", func(t *testing.T) {
+		if _, ok := graph.Capability[graph.Merger](st); !ok {
+			t.Error("no graph.Merger")
+		}
+		if _, ok := graph.Capability[graph.Redirector](st); !ok {
+			t.Error("no graph.Redirector")
+		}
+		if _, ok := graph.Capability[graph.Judge](st); !ok {
+			t.Error("no graph.Judge")
 		}
 	})
 	t.Run("the audit log is read through", func(t *testing.T) {

@@ -227,19 +227,43 @@ func (c *Store) filter(ctx context.Context, id string, all []graph.Statement, q 
 	if err != nil {
 		return nil, err
 	}
+	dates := map[string]graph.Date{}
+	published := func(id string) graph.Date { return dates[id] }
 	out := make([]graph.Statement, 0, len(all))
 	for _, st := range all {
 		rt, _ := ont.RelationType(st.Type)
-		if q.Match(id, st, rt.Symmetric) {
+		if q.ReportedBy != "" {
+			if err := c.readPublished(ctx, st.Claims, dates); err != nil {
+				return nil, err
+			}
+		}
+		if st, ok := q.Select(id, st, rt.Symmetric, published); ok {
 			out = append(out, st)
 		}
 	}
 	return out, nil
 }
 
+// readPublished adds to dates the published date of each source cited by
+// a claim of claims that has no said date (none for a source that is not
+// stored), through the cache.
+func (c *Store) readPublished(ctx context.Context, claims []graph.Claim, dates map[string]graph.Date) error {
+	for _, cl := range claims {
+		if _, ok := dates[cl.Source]; ok || cl.Said != "" {
+			continue
+		}
+		src, err := c.Source(ctx, cl.Source)
+		if err != nil && graph.ErrorCode(err) != graph.NotFound {
+			return err
+		}
+		dates[cl.Source] = src.Published
+	}
+	return nil
+}
+
 // understood reports whether q uses only the fields the cache filters on.
 func understood(q graph.RelationQuery) bool {
-	q.Types, q.Direction, q.Status = nil, "", nil
+	q.Types, q.Direction, q.Status, q.ReportedBy = nil, "", nil, ""
 	return reflect.ValueOf(q).IsZero()
 }
 

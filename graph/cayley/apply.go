@@ -178,6 +178,10 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 	if err != nil {
 		return err
 	}
+	// Ids that were merged into others name those others.
+	if err := p.redirectBatch(ctx, &b); err != nil {
+		return err
+	}
 	if err := graph.ValidateBatch(ctx, stored.Merge(b.Ontology), b, p.known); err != nil {
 		return err // an Invalid *graph.Error is returned unchanged, Problems and all
 	}

@@ -75,6 +75,26 @@ func collect(ctx context.Context, r reader) ([]quad.Quad, error) {
 			return nil, err
 		}
 	}
+	// Merges (with the redirects they left) and judgements.
+	for _, root := range []quad.Value{iriMerges, iriJudgements} {
+		list, err := c.node(ctx, root)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range list {
+			own, err := c.node(ctx, q.Object)
+			if err != nil {
+				return nil, err
+			}
+			for _, rq := range own {
+				if rq.Predicate == pMerged {
+					if _, err := c.node(ctx, entityIRI(text(rq.Object))); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
 	// The ontology's version token is bookkeeping for caches, not part of
 	// the graph: two stores holding the same graph export the same quads.
 	for k, q := range c.quads {

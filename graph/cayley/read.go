@@ -163,6 +163,21 @@ func (r reader) entityFrom(ctx context.Context, id string, own []quad.Quad) (gra
 	}
 	e := graph.Entity{ID: id, Type: typ, Name: p.text(pName), Description: p.text(pDescription),
 		Created: decodeAttribution(p, pCreatedBy, pCreatedAt), Recorded: decodeAttribution(p, pRecordedBy, pRecordedAt)}
+	if e.Created.IsZero() && e.Recorded.IsZero() {
+		// An entity a bulk import brought was created and last changed by
+		// its import, which holds the attribution once for all its items.
+		for _, q := range own {
+			if q.Predicate != iriRDFType || !isImport(q.Label) {
+				continue
+			}
+			imp, err := r.importState(ctx, q.Label)
+			if err != nil {
+				return graph.Entity{}, false, err
+			}
+			e.Created, e.Recorded = imp.recorded, imp.recorded
+			break
+		}
+	}
 	type indexed struct {
 		n int
 		a graph.Alias
@@ -337,7 +352,16 @@ func (s *Store) Entity(ctx context.Context, id string) (_ graph.Entity, err erro
 		return graph.Entity{}, err
 	}
 	defer s.runlock(&err)
-	e, ok, err := newReader(qs).entity(ctx, id)
+	r := newReader(qs)
+	e, ok, err := r.entity(ctx, id)
+	if err == nil && !ok {
+		// A merged id answers with the entity it was merged into.
+		if to, moved, rerr := r.redirect(ctx, id); rerr != nil {
+			return graph.Entity{}, rerr
+		} else if moved {
+			e, ok, err = r.entity(ctx, to)
+		}
+	}
 	if err != nil {
 		return graph.Entity{}, err
 	}
@@ -494,7 +518,16 @@ func (r reader) entityRelations(ctx context.Context, entityID string, q graph.Re
 		return nil, false, err
 	}
 	if !hasType(out) {
-		return nil, false, nil
+		// A merged id answers with the relations of the entity it was
+		// merged into.
+		to, moved, err := r.redirect(ctx, entityID)
+		if err != nil || !moved {
+			return nil, false, err
+		}
+		entityID, node = to, entityIRI(to)
+		if out, err = r.subject(ctx, node); err != nil {
+			return nil, false, err
+		}
 	}
 	in, err := r.object(ctx, node)
 	if err != nil {
@@ -513,6 +546,8 @@ func hasType(own []quad.Quad) bool {
 func (r reader) relations(ctx context.Context, entityID string, edges []quad.Quad, q graph.RelationQuery) ([]graph.Statement, error) {
 	shapeOnly := q.Shape()
 	seen := map[string]bool{}
+	dates := map[string]graph.Date{}
+	published := func(id string) graph.Date { return dates[id] }
 	var out []graph.Statement
 	for _, e := range edges {
 		typ, ok := idOf(e.Predicate, prefixRelation)
@@ -548,7 +583,15 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 		if err != nil {
 			return nil, err
 		}
-		if ok && q.Match(entityID, st, sym) {
+		if !ok {
+			continue
+		}
+		if q.ReportedBy != "" {
+			if err := r.readPublished(ctx, st.Claims, dates); err != nil {
+				return nil, err
+			}
+		}
+		if st, ok = q.Select(entityID, st, sym, published); ok {
 			out = append(out, st)
 		}
 	}
@@ -557,6 +600,23 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 			cmp.Compare(a.Object, b.Object), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// readPublished adds to dates the published date of each source cited by
+// a claim of claims that has no said date, reading each source once (a
+// source that is not stored has no date).
+func (r reader) readPublished(ctx context.Context, claims []graph.Claim, dates map[string]graph.Date) error {
+	for _, c := range claims {
+		if _, ok := dates[c.Source]; ok || c.Said != "" {
+			continue
+		}
+		src, _, err := r.source(ctx, c.Source)
+		if err != nil {
+			return err
+		}
+		dates[c.Source] = src.Published
+	}
+	return nil
 }
 
 // batchQuads resolves the values of links in one batch — on KV backends

@@ -35,6 +35,7 @@ func TestStore(t *testing.T, open func(t testing.TB) graph.Store) {
 	t.Run("ConcurrentUpdate", s.testConcurrentUpdate)
 	t.Run("Cancel", s.testCancel)
 	t.Run("RelationFilters", s.testRelationFilters)
+	t.Run("ReportedBy", s.testReportedBy)
 	t.Run("Search", s.testSearch)
 	t.Run("EntitiesByID", s.testEntitiesByID)
 	t.Run("Sources", s.testSources)

@@ -71,12 +71,13 @@ func ImportFile(ctx context.Context, path, data string) (graph.Summary, error) {
 		return graph.Summary{}, err
 	}
 	defer st.Close()
-	r, err := seed.OpenInput(data, seed.Limits{MaxRatio: seed.DefaultMaxRatio})
+	inputs, closeAll, err := seed.OpenFiles(data)
 	if err != nil {
 		return graph.Summary{}, err
 	}
-	defer r.Close()
-	return seed.ImportNQuads(ctx, st, m, []seed.NamedReader{{Name: data, R: r}}, seed.ImportOptions{})
+	defer closeAll()
+	rep, err := seed.Import(ctx, st, inputs, seed.Options{Mapping: m, Limits: seed.Limits{MaxRatio: seed.DefaultMaxRatio}})
+	return rep.Summary(), err
 }
 
 // Path returns the path of a bolt file holding the movie data in dir: a
