@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/claimgraph/claimgraph/graph"
@@ -97,4 +98,24 @@ func TestStoreMetricsCountOnlyWhatReachesTheStore(t *testing.T) {
 			t.Errorf("audit log reads timed: %d; want 1", got)
 		}
 	})
+}
+
+// TestServedStoreMergesAndJudges: the store serve hands the GraphQL API,
+// behind the read cache and the instruments, still merges, redirects and
+// judges.
+func TestServedStoreMergesAndJudges(t *testing.T) {
+	s := startServer(t, "--store", "memory:", "--token", "secret")
+	for _, tc := range []struct{ name, q, want string }{
+		{"a judgement is stored", `mutation { judgeCandidate(a: "india", b: "pakistan", verdict: DIFFERENT) { verdict } }`, `"verdict":"different"`},
+		{"a merge is made", `mutation { mergeEntities(keep: "pakistan", merge: ["afghanistan"]) { keep { id } } }`, `"id":"pakistan"`},
+		{"a merged id is redirected", `{ entity(id: "afghanistan") { id } }`, `"id":"pakistan"`},
+		{"the merge is undone", `mutation { unmergeEntities(id: "afghanistan") { merged } }`, `"afghanistan"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			codes, data := postAs(t, s.url, "secret", tc.q)
+			if len(codes) > 0 || !strings.Contains(data, tc.want) {
+				t.Errorf("%s: codes %v, data %s; want %s", tc.q, codes, data, tc.want)
+			}
+		})
+	}
 }
