@@ -165,6 +165,15 @@ type Summary struct {
 	Changed   int
 	Unchanged int
 	Removed   int
+	// Diff lists, field by field, what the changed items change, when the
+	// store tells it (Store.Apply of a Batch does; bulk imports and
+	// retractions do not).
+	Diff []Change
+}
+
+// RemovesEvidence reports whether any of the changes drops evidence.
+func (s Summary) RemovesEvidence() bool {
+	return slices.ContainsFunc(s.Diff, func(c Change) bool { return c.RemovesEvidence })
 }
 
 // Changes reports whether anything was added, changed or removed.

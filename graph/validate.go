@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 )
 
 // Known looks up items that a batch refers to but does not contain. It
@@ -63,7 +64,7 @@ var ReservedTypeNames = []string{
 	"Status", "Subscription",
 	// The GraphQL API's connections, inputs and payloads.
 	"AliasInput", "AttributeInput", "ClaimConnection", "ClaimEdge", "ClaimInput",
-	"ImportSummary", "RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
+	"ImportChange", "ImportSummary", "RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
 	// The ontology as the GraphQL API describes it.
 	"EntityType", "EntityTypeName", "Ontology", "RelationType",
 }
@@ -273,16 +274,21 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 	if st.Subject == st.Object && subjOK {
 		v.add(KindStatement, i, -1, "object", "a statement cannot relate %s to itself", Quote(st.Subject))
 	}
-	if rtOK && subjOK && objOK && !rt.Allows(subjType, objType) {
-		v.add(KindStatement, i, -1, "type", "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s",
-			st.Type, subjType, st.Subject, objType, st.Object, anyOf(rt.Subject), anyOf(rt.Object))
+	// An entity of an unknown type has its problem reported once, where it
+	// is declared, not again at every statement that uses it.
+	if rtOK && subjOK && objOK && v.knownType(subjType) && v.knownType(objType) && !rt.Allows(subjType, objType) {
+		v.add(KindStatement, i, -1, "type", "%s cannot connect %s (%s) to %s (%s); allowed: %s → %s",
+			st.Type, article(subjType), st.Subject, article(objType), st.Object, anyOf(rt.Subject), anyOf(rt.Object))
 	}
 	if rtOK {
 		for _, k := range slices.Sorted(maps.Keys(st.Attributes)) {
 			if err := CheckText(st.Attributes[k], MaxTextBytes, Paragraphs); err != nil {
 				v.add(KindStatement, i, -1, "attributes", "attribute %s %v", Quote(k), err)
 			}
-			if !slices.Contains(rt.Attributes, k) {
+			switch {
+			case len(rt.Attributes) == 0:
+				v.add(KindStatement, i, -1, "attributes", "relation %s takes no attributes, not %s", st.Type, Quote(k))
+			case !slices.Contains(rt.Attributes, k):
 				v.add(KindStatement, i, -1, "attributes", "relation %s has no attribute %s (declared: %s)", st.Type, Quote(k), anyOf(rt.Attributes))
 			}
 		}
@@ -331,6 +337,20 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 			v.add(KindStatement, i, j, "credibility", "credibility %s must be a grade from 1 to 6", Quote(c.Credibility))
 		}
 	}
+}
+
+// knownType reports whether the ontology has the entity type t.
+func (v *validator) knownType(t string) bool {
+	_, ok := v.ont.EntityType(t)
+	return ok
+}
+
+// article puts "a" or "an" before word, by its first letter.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 func anyOf(list []string) string {

@@ -706,6 +706,7 @@ func (r *resolver) claim(ctx context.Context, id string) (claimValue, error) {
 	if err != nil {
 		return claimValue{}, err
 	}
+	cID = claimIDIn(stID, cID)
 	for _, c := range st.Claims {
 		if c.ID == cID {
 			return claimValue{Claim: c, statement: stID}, nil
@@ -725,8 +726,25 @@ func relationID(id string) string { return relationPrefix + id }
 func sourceID(id string) string   { return sourcePrefix + id }
 
 // claimNodeID is the global id of a claim: "claim:STATEMENT#CLAIM". Item
-// ids cannot hold "#", so the two parts split unambiguously.
-func claimNodeID(c claimValue) string { return claimPrefix + c.statement + "#" + c.ID }
+// ids cannot hold "#", so the two parts split unambiguously. A claim id
+// that starts with its statement's id and "~" (graph.DefaultClaimID's, as
+// stored) is written without that repetition, "claim:STATEMENT#~REST";
+// item ids never start with "~", so claimIDIn reads both forms back.
+func claimNodeID(c claimValue) string {
+	if rest, ok := strings.CutPrefix(c.ID, c.statement+"~"); ok {
+		return claimPrefix + c.statement + "#~" + rest
+	}
+	return claimPrefix + c.statement + "#" + c.ID
+}
+
+// claimIDIn returns the claim id that the part after "#" of a global claim
+// id names, in statement stID.
+func claimIDIn(stID, cID string) string {
+	if strings.HasPrefix(cID, "~") {
+		return stID + cID
+	}
+	return cID
+}
 
 // claimValue is a claim as the schema resolves it: with its statement.
 type claimValue struct {

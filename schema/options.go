@@ -167,6 +167,16 @@ type ImportRequest struct {
 	MappingName string
 	// DryRun only checks and counts.
 	DryRun bool
+	// Files, when not empty, are several fact files (YAML or CSV, each
+	// named with its extension) imported together as one change, as seed
+	// loads the files it is given; Body is then nil.
+	Files []ImportFile
+}
+
+// ImportFile is one fact file of an import of several.
+type ImportFile struct {
+	Name string
+	Data []byte
 }
 
 // Importer reads an import into the store as one change, or with DryRun

@@ -157,6 +157,9 @@ func TestRolesOfTheImportEndpoint(t *testing.T) {
 	for _, dry := range []bool{false, true} {
 		for _, c := range roleCases {
 			want := map[Role]int{RoleNone: 401, RoleReader: 403, RoleEditor: 200, RoleAdmin: 200}[c.role]
+			if dry {
+				want = 200 // a dry run writes nothing: it needs no role
+			}
 			name := "import"
 			if dry {
 				name = "dry run"

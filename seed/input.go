@@ -90,6 +90,7 @@ func (r Report) Summary() graph.Summary {
 		s.Changed += p.Summary.Changed
 		s.Unchanged += p.Summary.Unchanged
 		s.Removed += p.Summary.Removed
+		s.Diff = append(s.Diff, p.Summary.Diff...)
 	}
 	return s
 }
@@ -356,6 +357,7 @@ func (pl *pipeline) write(ctx context.Context, apply graph.ApplyOptions) (Report
 		apply.DryRun = pl.opts.DryRun
 		sum, err := pl.st.Apply(ctx, pl.facts.Batch, apply)
 		if err != nil {
+			pl.facts.learnStored(ctx, pl.st, err)
 			return rep, pl.facts.Locate(err)
 		}
 		rep.Parts = append(rep.Parts, Part{Kind: PartFacts, Inputs: pl.factNames, Summary: sum})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -99,7 +100,7 @@ func TestImportTellsTheFormatFromTheContent(t *testing.T) {
 					if len(rep.Parts) != 1 || rep.Parts[0].Kind != f.kind || rep.Parts[0].Inputs[0] != name {
 						t.Fatalf("parts %+v, want one %s", rep.Parts, f.kind)
 					}
-					if rep.Summary() != dry.Summary() {
+					if !reflect.DeepEqual(rep.Summary(), dry.Summary()) {
 						t.Errorf("the real run counts %+v, the dry run %+v", rep.Summary(), dry.Summary())
 					}
 					if f.kind != seed.PartRestore && rep.Summary().Added == 0 {

@@ -226,7 +226,7 @@ func (p *nqParser) term(what string, allowed ...termKind) (term, error) {
 		}
 	}
 	p.i = start // the error is the term as a whole
-	return t, fmt.Errorf("a %s cannot be a %s", what, kindWord(t.kind))
+	return t, fmt.Errorf("%s cannot be %s", article(what), article(kindWord(t.kind)))
 }
 
 func kindWord(k termKind) string {

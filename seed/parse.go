@@ -29,6 +29,11 @@ type Parsed struct {
 	// items holds, per graph.Kind*, the position record of each item of
 	// Batch at the same index.
 	items map[string][]*item
+
+	// stored holds names the store knows besides the batch's, by the
+	// word of an "unknown …" problem ("entity", "entity type", …), for the
+	// hints of Locate.
+	stored map[string][]string
 }
 
 // nodeBudget caps the YAML node visits of reading data, so that aliases

@@ -2,6 +2,7 @@ package seed_test
 
 import (
 	"bytes"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -134,7 +135,7 @@ func TestRestoreCountsAsApplyDoes(t *testing.T) {
 		t.Fatal("a dry run wrote")
 	}
 	real := restore(false)
-	if dry != real || real != applied {
+	if !reflect.DeepEqual(dry, real) || !reflect.DeepEqual(real, applied) {
 		t.Errorf("dry run %+v, real run %+v, seeding the same %+v; want all equal", dry, real, applied)
 	}
 	if exportOf(t, dst) != export {

@@ -532,7 +532,7 @@ func testPathsCommand(t *testing.T, store string) {
 		want []string
 	}{
 		{"shortest goes through the TTP", []string{"india", "afghan-taliban", "--k", "1"}, []string{
-			"1. india → ttp → afghan-taliban  (2 hops, cost 5.0)",
+			"1. india → ttp → afghan-taliban  (2 hops, cost 5000)",
 			"   India —accused of backing→ Tehrik-e-Taliban Pakistan  [DISPUTED: alleged by Pakistan; denied by India]",
 		}},
 		{"reported only finds none", []string{"india", "afghan-taliban", "--status", "reported"}, []string{

@@ -3,15 +3,19 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cayley"
 	"github.com/claimgraph/claimgraph/graph/graphml"
+	"github.com/claimgraph/claimgraph/schema"
 	"github.com/claimgraph/claimgraph/seed"
 )
 
@@ -21,11 +25,13 @@ type nquadsWriter interface {
 }
 
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var cfg commonFlags
+	var cfg commandFlags
 	var format, out, asOf, reportedBy string
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	cfg.register(fs, getenv)
-	fs.StringVar(&format, "format", "nquads", "nquads (the store's quads), json (a fact file `claimgraph seed` reads back) or graphml (Gephi, yEd)")
+	// No backquotes in the usage: the flag package would take the quoted
+	// words for the name of the flag's value.
+	fs.StringVar(&format, "format", "nquads", "`format`: nquads (the store's quads), json (a fact file that claimgraph seed reads back) or graphml (Gephi, yEd)")
 	fs.StringVar(&out, "out", "", "write to this `file` instead of standard output")
 	fs.StringVar(&asOf, "as-of", "", "only statements valid at this `date` (YYYY, YYYY-MM or YYYY-MM-DD)")
 	fs.StringVar(&reportedBy, "reported-by", "", "each statement as reported by this `date`: only its claims said (else published) by then")
@@ -44,19 +50,29 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 			return usageError{name + ": " + err.Error()}
 		}
 	}
-	st, log, err := cfg.start(ctx, stderr)
+	c, err := cfg.client(fs)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	var from graph.Store = st
-	if asOf != "" || reportedBy != "" {
-		view, err := timeView(ctx, st, graph.Date(asOf), graph.Date(reportedBy), log)
+	if c != nil && (asOf != "" || reportedBy != "") {
+		return usageError{"--as-of and --reported-by export from the store: give --store, not --server"}
+	}
+	var from graph.Store
+	if c == nil {
+		st, log, err := cfg.start(ctx, stderr)
 		if err != nil {
 			return err
 		}
-		defer view.Close()
-		from = view
+		defer st.Close()
+		from = st
+		if asOf != "" || reportedBy != "" {
+			view, err := timeView(ctx, st, graph.Date(asOf), graph.Date(reportedBy), log)
+			if err != nil {
+				return err
+			}
+			defer view.Close()
+			from = view
+		}
 	}
 
 	w := stdout
@@ -69,7 +85,12 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		w = file
 	}
 	bw := bufio.NewWriter(w)
-	if err := export(ctx, from, format, bw); err != nil {
+	if c != nil {
+		err = c.export(ctx, format, bw)
+	} else {
+		err = export(ctx, from, format, bw)
+	}
+	if err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
@@ -111,9 +132,58 @@ func export(ctx context.Context, st graph.Store, format string, w io.Writer) err
 		}
 		return graphml.Write(w, b)
 	}
-	nq, ok := st.(nquadsWriter)
-	if !ok {
-		return graph.Errorf(graph.Invalid, "this store cannot export N-Quads")
+	for {
+		if nq, ok := st.(nquadsWriter); ok {
+			return nq.WriteNQuads(ctx, w)
+		}
+		// A cache or instruments around the store: ask the store below.
+		u, ok := st.(interface{ Unwrap() graph.Store })
+		if !ok {
+			return graph.Errorf(graph.Invalid, "this store cannot export N-Quads")
+		}
+		st = u.Unwrap()
 	}
-	return nq.WriteNQuads(ctx, w)
+}
+
+// exportFormats are the formats of export, with their media types.
+var exportFormats = map[string]string{
+	"nquads":  "application/n-quads",
+	"json":    "application/json",
+	"graphml": "application/graphml+xml",
+}
+
+// exportHandler serves GET /export?format=nquads|json|graphml (default
+// nquads): the whole graph, as claimgraph export writes it. It is a read,
+// open as /graphql's queries are. The export is streamed; one that fails
+// on the way is cut short, so that a client never takes it for whole.
+func exportHandler(st graph.Store, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		format := r.URL.Query().Get("format")
+		if format == "" {
+			format = "nquads"
+		}
+		mediaType, ok := exportFormats[format]
+		if !ok {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": schema.CodeBadUserInput,
+				"message": fmt.Sprintf("format %q: want nquads, json or graphml", format)}})
+			return
+		}
+		// An export of a large store outlasts the server's write timeout.
+		http.NewResponseController(w).SetWriteDeadline(time.Time{})
+		w.Header().Set("Content-Type", mediaType+"; charset=utf-8")
+		if r.Method == http.MethodHead {
+			return
+		}
+		bw := bufio.NewWriterSize(w, 64<<10)
+		err := export(r.Context(), st, format, bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err != nil {
+			log.ErrorContext(r.Context(), "export failed", "format", format, "err", err)
+			panic(http.ErrAbortHandler)
+		}
+	})
 }

@@ -3,16 +3,24 @@
 //
 // Usage:
 //
-//	claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]... [--seed-mapping FILE]
-//	claimgraph seed   [--store URL] [--dry-run] [--format F] [--mapping FILE] [FILE...]
-//	claimgraph query  [--store URL] 'GRAPHQL'
-//	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
-//	claimgraph retract [--store URL] --source ID
-//	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
-//	claimgraph check  [--store URL]
-//	claimgraph schema [--store URL]
-//	claimgraph audit  [--store URL] [--since TIME] [--user NAME]
-//	claimgraph draft  [--store URL] [--source ID] [--title TITLE] ARTICLE
+//	claimgraph serve   [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]... [--seed-mapping FILE] [--token TOKEN]
+//	claimgraph seed    [--dry-run] [--format F] [--mapping FILE] [FILE...]
+//	claimgraph query   [--variables JSON] 'GRAPHQL'
+//	claimgraph paths   FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all] ...
+//	claimgraph retract --source ID
+//	claimgraph export  [--format nquads|json|graphml] [--out FILE] [--as-of DATE] [--reported-by DATE]
+//	claimgraph check
+//	claimgraph xref    [--type T] [--limit N]
+//	claimgraph judge   A B same|different|unsure
+//	claimgraph merge   KEEP MERGED...   |   merge --undo MERGED
+//	claimgraph schema
+//	claimgraph audit   [--since TIME] [--user NAME]
+//	claimgraph draft   [--source ID] [--title TITLE] ARTICLE
+//
+// Every command but serve works on the store (--store) or, with --server
+// URL (environment CLAIMGRAPH_SERVER), on a running server over HTTP, with
+// --token (CLAIMGRAPH_TOKEN) for writes; it logs at warn unless
+// --log-level says otherwise.
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the

@@ -247,6 +247,9 @@ type instrumentedStore struct {
 	m *metrics
 }
 
+// Unwrap returns the store under the instruments.
+func (s instrumentedStore) Unwrap() graph.Store { return s.backend }
+
 func (s instrumentedStore) observe(op string, start time.Time, err error) {
 	s.m.storeLatency.WithLabelValues(op).Observe(time.Since(start).Seconds())
 	if err != nil {

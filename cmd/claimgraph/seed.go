@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"mime/multipart"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/claimgraph/claimgraph/graph"
@@ -13,7 +18,7 @@ import (
 )
 
 func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var cfg commonFlags
+	var cfg commandFlags
 	var dryRun bool
 	var mappingFile, format string
 	var lim seed.Limits
@@ -28,6 +33,19 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	c, err := cfg.client(fs)
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		if len(files) == 0 {
+			return usageError{"seed --server sends files to the server: name them"}
+		}
+		if mappingFile != "" {
+			return seedMappedServer(ctx, c, mappingFile, files, format, dryRun, stdout)
+		}
+		return seedServer(ctx, c, files, format, dryRun, stdout)
 	}
 	// The command holds the store: a fact file's attribution (an export's)
 	// is restored as it is; items without one are recorded under --as.
@@ -72,14 +90,16 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	for _, part := range rep.Parts {
-		printSummary(stdout, part, dryRun)
+		printSummary(stdout, part, "", dryRun)
 	}
 	return nil
 }
 
 // printSummary tells what one part of a seed run did or, with dryRun,
-// would do.
-func printSummary(w io.Writer, part seed.Part, dryRun bool) {
+// would do: the counts, then every changed field with its old and new
+// value, and plainly whether evidence goes. where tells the server it
+// was sent to, if any (" on URL").
+func printSummary(w io.Writer, part seed.Part, where string, dryRun bool) {
 	var verb, what string
 	switch part.Kind {
 	case seed.PartRestore:
@@ -92,6 +112,7 @@ func printSummary(w io.Writer, part seed.Part, dryRun bool) {
 	if dryRun {
 		verb = "dry run, nothing written: would have " + verb
 	}
+	what += where
 	sum := part.Summary
 	fmt.Fprintf(w, "%s %s: %d added, %d changed, %d unchanged", verb, what, sum.Added, sum.Changed, sum.Unchanged)
 	if sum.Removed > 0 {
@@ -101,4 +122,112 @@ func printSummary(w io.Writer, part seed.Part, dryRun bool) {
 	if !sum.Changes() {
 		fmt.Fprintln(w, "the store already held all of it; nothing changed")
 	}
+	removed := 0
+	for _, c := range sum.Diff {
+		fmt.Fprintf(w, "  changed %s\n", c)
+		if c.RemovesEvidence {
+			removed++
+		}
+	}
+	if removed > 0 {
+		const what = "(a claim's quote, claimant, date or grade, or a source's publisher, URL, date or reliability)"
+		if dryRun {
+			fmt.Fprintf(w, "EVIDENCE WOULD BE REMOVED: %d field(s) of evidence %s would be emptied; their old values are listed above\n", removed, what)
+		} else {
+			fmt.Fprintf(w, "EVIDENCE REMOVED: %d field(s) of evidence %s are now empty; their old values are listed above\n", removed, what)
+		}
+	}
+}
+
+// seedServer sends files to a server's POST /import, together, as the
+// parts of one multipart request: the server reads them as the seed
+// command does (each file's format told from its content unless format
+// says) and writes them all or nothing.
+func seedServer(ctx context.Context, c *client, files []string, format string, dryRun bool, stdout io.Writer) error {
+	inputs, closeAll, err := seed.OpenFiles(files...) // a directory gives its fact files
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	names := make([]string, len(inputs))
+	for i, in := range inputs {
+		names[i] = in.Name
+	}
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		err := func() error {
+			for _, in := range inputs {
+				w, err := mw.CreateFormFile("file", filepath.Base(in.Name))
+				if err != nil {
+					return err
+				}
+				if _, err = io.Copy(w, in.R); err != nil {
+					return err
+				}
+			}
+			return mw.Close()
+		}()
+		pw.CloseWithError(err)
+	}()
+	q := url.Values{"dryRun": {strconv.FormatBool(dryRun)}}
+	if format != "" {
+		q.Set("format", format)
+	}
+	sum, err := c.importFile(ctx, q, mw.FormDataContentType(), pr)
+	pr.CloseWithError(errors.New("the request is over"))
+	if err != nil {
+		return err
+	}
+	printSummary(stdout, seed.Part{Kind: seed.PartFacts, Inputs: names, Summary: sum}, " on "+c.base, dryRun)
+	return nil
+}
+
+// seedMappedServer sends one RDF file with its mapping to a server's POST
+// /import, streamed.
+func seedMappedServer(ctx context.Context, c *client, mappingFile string, files []string, format string, dryRun bool, stdout io.Writer) error {
+	if len(files) != 1 {
+		return usageError{"seed --server --mapping takes one N-Quads or JSON-LD file: each is one bulk import on the server"}
+	}
+	mapping, err := os.ReadFile(mappingFile)
+	if err != nil {
+		return fmt.Errorf("read mapping: %w", err)
+	}
+	data, err := os.Open(files[0])
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		err := func() error {
+			w, err := mw.CreateFormFile("mapping", filepath.Base(mappingFile))
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(mapping); err != nil {
+				return err
+			}
+			if w, err = mw.CreateFormFile("data", filepath.Base(files[0])); err != nil {
+				return err
+			}
+			if _, err := io.Copy(w, data); err != nil {
+				return err
+			}
+			return mw.Close()
+		}()
+		pw.CloseWithError(err)
+	}()
+	q := url.Values{"dryRun": {strconv.FormatBool(dryRun)}}
+	if format != "" {
+		q.Set("format", format)
+	}
+	sum, err := c.importFile(ctx, q, mw.FormDataContentType(), pr)
+	pr.CloseWithError(errors.New("the request is over"))
+	if err != nil {
+		return err
+	}
+	printSummary(stdout, seed.Part{Kind: seed.PartBulk, Inputs: files, Mapping: mappingFile, Summary: sum}, " on "+c.base, dryRun)
+	return nil
 }

@@ -291,13 +291,21 @@ func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) sch
 		// An admin's import restores the attribution a file carries (an
 		// export's); anyone else's is recorded under their name.
 		opts := seed.Options{DryRun: req.DryRun, Limits: lim, KeepAttribution: schema.PrincipalFrom(ctx).Role >= schema.RoleAdmin}
+		inputs := []seed.Input{{Name: req.Name, Format: seed.Format(req.Format), R: req.Body}}
+		if len(req.Files) > 0 {
+			// Several fact files that belong together: one change.
+			inputs = make([]seed.Input, len(req.Files))
+			for i, f := range req.Files {
+				inputs[i] = seed.Input{Name: f.Name, Format: seed.Format(req.Format), Data: f.Data}
+			}
+		}
 		if len(req.Mapping) > 0 {
 			var err error
 			if opts.Mapping, err = seed.ParseMapping(seed.Input{Name: req.MappingName, Data: req.Mapping}); err != nil {
 				return graph.Summary{}, err
 			}
 		}
-		rep, err := seed.Import(ctx, st, []seed.Input{{Name: req.Name, Format: seed.Format(req.Format), R: req.Body}}, opts)
+		rep, err := seed.Import(ctx, st, inputs, opts)
 		if err != nil {
 			return graph.Summary{}, err
 		}
@@ -319,6 +327,7 @@ func routes(gql *schema.Handler, st graph.Store, health func() error, m *metrics
 	r.Use(nameRoute)
 	r.Handle("/graphql", cors(gql, corsOrigins))
 	r.Handle("/import", gql.ImportHandler())
+	r.Handle("/export", exportHandler(st, log.With("component", "export"))).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/healthz", readOnly(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

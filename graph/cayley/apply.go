@@ -207,7 +207,10 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 		if err != nil {
 			return err
 		}
-		p.item(stored, sourceQuads(src), stamp{node: sourceIRI(src.ID), record: src.Recorded})
+		if p.item(stored, sourceQuads(src), stamp{node: sourceIRI(src.ID), record: src.Recorded}) {
+			old, _ := decodeSource(src.ID, stored)
+			p.sum.Diff = append(p.sum.Diff, graph.SourceChanges(old, src)...)
+		}
 	}
 	for _, e := range dedupe(b.Entities, func(e graph.Entity) string { return e.ID }) {
 		if err := p.entity(ctx, e); err != nil {
@@ -251,11 +254,12 @@ func (p *planner) known(ctx context.Context, kind, id string) (string, bool, err
 }
 
 // item counts one item and adds to the transaction what turns its stored
-// quads into the desired ones. Attribution quads (on st.node) are not
-// content: they change only when the content does, to the write's author
-// and time (or what the batch gives, with keep). Items with no node in st
-// (ontology types) record none.
-func (p *planner) item(stored []quad.Quad, desired quads, st stamp) {
+// quads into the desired ones; it reports whether a stored item changes.
+// Attribution quads (on st.node) are not content: they change only when
+// the content does, to the write's author and time (or what the batch
+// gives, with keep). Items with no node in st (ontology types) record
+// none.
+func (p *planner) item(stored []quad.Quad, desired quads, st stamp) bool {
 	var attr []quad.Quad
 	content := stored[:0:0]
 	for _, q := range stored {
@@ -287,10 +291,13 @@ func (p *planner) item(stored []quad.Quad, desired quads, st stamp) {
 	switch {
 	case added:
 		p.sum.Added++
+		return false
 	case changed:
 		p.sum.Changed++
+		return true
 	default:
 		p.sum.Unchanged++
+		return false
 	}
 }
 
@@ -379,7 +386,13 @@ func (p *planner) entity(ctx context.Context, e graph.Entity) error {
 			stored = append(stored, alias...)
 		}
 	}
-	p.item(stored, entityQuads(e), stamp{node: entityIRI(e.ID), withCreated: true, created: e.Created, record: e.Recorded})
+	if p.item(stored, entityQuads(e), stamp{node: entityIRI(e.ID), withCreated: true, created: e.Created, record: e.Recorded}) {
+		old, _, err := p.r.entityFrom(ctx, e.ID, own)
+		if err != nil {
+			return err
+		}
+		p.sum.Diff = append(p.sum.Diff, graph.EntityChanges(old, e)...)
+	}
 	return nil
 }
 
@@ -433,7 +446,10 @@ func (p *planner) statements(ctx context.Context, list []graph.Statement) error 
 				stored = append(stored, q)
 			}
 		}
-		p.item(stored, statementQuads(st), stamp{node: statementIRI(st.ID), withCreated: true, created: st.Created, record: st.Recorded})
+		if p.item(stored, statementQuads(st), stamp{node: statementIRI(st.ID), withCreated: true, created: st.Created, record: st.Recorded}) {
+			old, _ := decodeStatement(st.ID, own)
+			p.sum.Diff = append(p.sum.Diff, graph.StatementChanges(old, st)...)
+		}
 		for j, c := range st.Claims {
 			problem, err := p.claim(ctx, st.ID, c, links, owner)
 			if err != nil {
@@ -466,7 +482,8 @@ func (p *planner) claim(ctx context.Context, stID string, c graph.Claim, links [
 	if err != nil {
 		return "", err
 	}
-	if _, storedSt, ok := decodeClaim(c.ID, stored); ok && storedSt != stID {
+	old, storedSt, ok := decodeClaim(c.ID, stored)
+	if ok && storedSt != stID {
 		return fmt.Sprintf("claim %q belongs to statement %q, not %q", c.ID, storedSt, stID), nil
 	}
 	for _, q := range links {
@@ -474,7 +491,9 @@ func (p *planner) claim(ctx context.Context, stID string, c graph.Claim, links [
 			stored = append(stored, q)
 		}
 	}
-	p.item(stored, claimQuads(stID, c), stamp{node: claimIRI(c.ID), record: c.Recorded})
+	if p.item(stored, claimQuads(stID, c), stamp{node: claimIRI(c.ID), record: c.Recorded}) && ok {
+		p.sum.Diff = append(p.sum.Diff, graph.ClaimChanges(old, c)...)
+	}
 	return "", nil
 }
 

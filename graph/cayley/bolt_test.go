@@ -41,7 +41,7 @@ func TestBoltReopenKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (graph.Summary{Unchanged: graphtest.FixtureItems}); sum != want {
+	if want := (graph.Summary{Unchanged: graphtest.FixtureItems}); !reflect.DeepEqual(sum, want) {
 		t.Errorf("re-applying after reopen: summary %+v, want %+v", sum, want)
 	}
 }

@@ -89,7 +89,8 @@ func TestFailedWriteReopensBolt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := (graph.Summary{Changed: 2, Unchanged: graphtest.FixtureItems - 2}); sum != want {
+		sum.Diff = nil // graphtest checks the field changes
+		if want := (graph.Summary{Changed: 2, Unchanged: graphtest.FixtureItems - 2}); !reflect.DeepEqual(sum, want) {
 			t.Errorf("summary = %+v, want %+v", sum, want)
 		}
 		e, err := s.Entity(ctx, "ttp")

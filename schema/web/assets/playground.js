@@ -19,10 +19,12 @@
 
   // An entity and its relations, each with the claims for and against it.
   var entityQuery = lines(
-    '# claimgraph: every relation is a statement carrying its claims:',
-    '# who said it, where, asserting or denying. Run it with Ctrl-Enter.',
-    '# More examples in the other tabs; the Docs button lists every field.',
-    '# The visual explorer is at /explore.',
+    '# claimgraph: every relation is a statement',
+    '# carrying its claims: who said it, where,',
+    '# asserting or denying. Run it with Ctrl-Enter.',
+    '# More examples in the other tabs; the Docs',
+    '# button lists every field. The visual',
+    '# explorer is at /explore.',
     'query EntityWithClaims {',
     '  entity(id: "india") {',
     '    name',
@@ -38,8 +40,9 @@
 
   // The statements that are both asserted and denied.
   var disputesQuery = lines(
-    '# The disputes: statements that are asserted and denied,',
-    '# with who is on each side and in which words.',
+    '# The disputes: statements that are asserted',
+    '# and denied, with who is on each side and in',
+    '# which words.',
     'query Disputes {',
     '  disputes(first: 10) {',
     '    nodes {',
@@ -58,9 +61,12 @@
 
   // A path with the evidence of every hop.
   var pathQuery = lines(
-    '# How is India connected to the Afghan Taliban, and how well is each hop supported?',
-    '# mode: SHORTEST (fewest hops first) or CREDIBLE (best-supported first).',
-    '# Add status: [REPORTED, ALLEGED] to walk only undisputed statements.',
+    '# How is India connected to the Afghan Taliban,',
+    '# and how well is each hop supported?',
+    '# mode: SHORTEST (fewest hops first) or',
+    '# CREDIBLE (best supported first).',
+    '# Add status: [REPORTED, ALLEGED] to walk only',
+    '# undisputed statements.',
     'query PathIndiaToAfghanTaliban($from: ID!, $to: ID!) {',
     '  paths(from: $from, to: $to, k: 3, mode: SHORTEST) {',
     '    length',
@@ -80,12 +86,15 @@
 
   // Importing a fact file; a dry run checks and counts without writing.
   var importMutation = lines(
-    '# Import facts in the seed file format (seed/FORMAT.md). dryRun: true checks',
-    '# them against the ontology and counts them, and writes nothing.',
+    '# Import facts in the seed file format',
+    '# (seed/FORMAT.md). dryRun: true checks them',
+    '# against the ontology and counts them; it',
+    '# writes nothing, so it needs no token.',
     '#',
-    '# Writing needs a bearer token: the Headers tab below holds',
+    '# Writing (dryRun: false) needs a bearer token:',
+    '# the Headers tab below holds',
     '#   {"Authorization": "Bearer <token>"}',
-    '# Replace <token> with the token the server was started with.',
+    '# Replace <token> with the server\'s token.',
     'mutation ImportFactsDryRun {',
     '  importFacts(format: "yaml", dryRun: true, data: """',
     'sources:',
@@ -121,6 +130,19 @@
   // Same origin as the page, so connect-src 'self' allows it.
   var sameOrigin = GraphiQL.createFetcher({ url: '/graphql' });
 
+  var byName = function (a, b) {
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  };
+
+  // sortTypes puts the types of an introspection answer in name order, so
+  // that the Docs explorer lists them sorted (the server gives them in no
+  // particular order).
+  var sortTypes = function (result) {
+    var schema = result && result.data && result.data.__schema;
+    if (schema && Array.isArray(schema.types)) schema.types.sort(byName);
+    return result;
+  };
+
   // definesOperation reports whether the document names an operation name
   // (comments aside; good enough to spot a stale name).
   var definesOperation = function (query, name) {
@@ -141,8 +163,18 @@
     if (params && params.operationName && !definesOperation(params.query, params.operationName)) {
       params = Object.assign({}, params, { operationName: undefined });
     }
-    return sameOrigin(params, options);
+    return Promise.resolve(sameOrigin(params, options)).then(sortTypes);
   };
+
+  // Long lines wrap in every editor instead of running off its right edge.
+  var wrapLines = function () {
+    var editors = root.querySelectorAll('.CodeMirror');
+    for (var i = 0; i < editors.length; i++) {
+      var cm = editors[i].CodeMirror;
+      if (cm && !cm.getOption('lineWrapping')) cm.setOption('lineWrapping', true);
+    }
+  };
+  new MutationObserver(wrapLines).observe(root, { childList: true, subtree: true });
 
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
