@@ -310,16 +310,10 @@ func (r *resolver) explain(ctx context.Context, h path.Hop, dated bool) (string,
 	return h.Explain(name, r.label), nil
 }
 
-// NeighborsProvider is a Store that offers a faster path.Neighbors than
-// path.StoreNeighbors, such as the adjacency index of graph/cache. Path
-// fields use it when the store has it.
-type NeighborsProvider interface {
-	Neighbors(ont graph.Ontology) path.Neighbors
-}
-
-// neighbors returns the Neighbors of one path query.
+// neighbors returns the Neighbors of one path query: the store's own when
+// it is a path.NeighborsProvider, else path.StoreNeighbors.
 func (r *resolver) neighbors() path.Neighbors {
-	if p, ok := r.store.(NeighborsProvider); ok {
+	if p, ok := r.store.(path.NeighborsProvider); ok {
 		return p.Neighbors(r.ont)
 	}
 	return path.StoreNeighbors(r.store, r.ont)

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/claimgraph/claimgraph/graph/graphtest"
+	"github.com/claimgraph/claimgraph/graph/cayley/pgtest"
 )
 
 // requireNode returns the path of node when the packages of the node
@@ -100,7 +100,7 @@ type feedLine struct {
 func TestSubscriptionAcrossProcesses(t *testing.T) {
 	dir := filepath.Join("testdata", "feed")
 	node := requireNode(t, dir, "graphql-ws")
-	store := graphtest.FreshPostgresSchema(t, graphtest.PostgresDSN(t))
+	store := pgtest.FreshSchema(t, pgtest.DSN(t))
 	bin := buildClaimgraph(t)
 	url := startServe(t, bin, "--store", store)
 

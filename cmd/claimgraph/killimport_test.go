@@ -74,8 +74,8 @@ func TestRepeatedKillsDuringImport(t *testing.T) {
 	t.Logf("random seed %d (replay with %s=%d)", seed, killSeedEnv, seed)
 	rng := rand.New(rand.NewPCG(seed, seed))
 
-	// 3,300 films make about 26,400 store quads: two batches of 25,000,
-	// about 2.5 s on 2 cores without -race. The second variant is smaller:
+	// 3,300 films make about 26,400 store quads: two batches of 25,000.
+	// The second variant is smaller:
 	// replacing an import compares it item by item and drops the old one.
 	films, small, replacing := 3300, 1500, 1800
 	if raceEnabled { // the race detector slows the import down several times

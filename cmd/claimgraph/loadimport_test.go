@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/cayley"
 	"github.com/claimgraph/claimgraph/schema"
 	"github.com/claimgraph/claimgraph/seed"
@@ -61,7 +60,7 @@ func TestReadsUnderLoadDuringImport(t *testing.T) {
 	}
 	defer raw.Close()
 	m := newMetrics()
-	st := instrumentedStore{Store: cache.New(raw, 0), m: m}
+	st := serveStore(raw, m)
 	if err := seedAtStart(ctx, st, nil, "", seed.Limits{}, m, log); err != nil {
 		t.Fatal(err)
 	}

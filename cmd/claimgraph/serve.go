@@ -19,7 +19,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/claimgraph/claimgraph/graph"
-	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/feed"
 	"github.com/claimgraph/claimgraph/schema"
 	"github.com/claimgraph/claimgraph/schema/web"
@@ -187,15 +186,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer raw.Close()
 	m := newMetrics()
-	cached := cache.New(raw, 0)
-	st := instrumentedStore{Store: cached, m: m}
+	st := serveStore(raw, m)
 	opts.Import = importer(raw, cfg.importLimits, m, log)
 	if err := seedAtStart(graph.WithOperation(ctx, "seed"), raw, cfg.seeds, cfg.seedMapping, cfg.importLimits, m, log); err != nil {
 		return err
 	}
 	// The path and search index is built from the start, in the
 	// background: until it is, queries read the store.
-	cached.Warm()
+	st.Warm()
 	if opts.Feed, err = feed.Start(ctx, raw, feed.Options{Logger: log.With("component", "feed")}); err != nil {
 		return fmt.Errorf("start the change feed: %w", err)
 	}

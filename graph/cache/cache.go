@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/path"
 	"github.com/claimgraph/claimgraph/graph/search"
 )
 
@@ -16,6 +17,13 @@ type Versioned interface {
 	graph.Versioned
 }
 
+var (
+	_ graph.RelationsBatcher = (*Store)(nil)
+	_ graph.Auditor          = (*Store)(nil)
+	_ path.NeighborsProvider = (*Store)(nil)
+	_ path.DenseNeighbors    = (*indexedNeighbors)(nil)
+)
+
 // DefaultMaxItems bounds the entries a Store keeps; past it, it starts
 // over.
 const DefaultMaxItems = 1 << 20
@@ -23,8 +31,9 @@ const DefaultMaxItems = 1 << 20
 // Store is a read-through cache over a Versioned store. It implements
 // graph.Store; the values it returns are shared and must not be modified.
 type Store struct {
-	// Store serves every method the cache does not: writes, listings.
-	graph.Store
+	// Versioned serves every method the cache does not: writes,
+	// listings, and the store's generation.
+	Versioned
 	src      Versioned
 	maxItems int
 
@@ -54,14 +63,10 @@ func New(src Versioned, maxItems int) *Store {
 	if maxItems <= 0 {
 		maxItems = DefaultMaxItems
 	}
-	c := &Store{Store: src, src: src, maxItems: maxItems}
+	c := &Store{Versioned: src, src: src, maxItems: maxItems}
 	c.reset()
 	return c
 }
-
-// Generation implements Versioned: the generation of the store under the
-// cache.
-func (c *Store) Generation(ctx context.Context) (string, error) { return c.src.Generation(ctx) }
 
 // Unwrap returns the store under the cache.
 func (c *Store) Unwrap() graph.Store { return c.src }
@@ -393,7 +398,7 @@ func (c *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]grap
 // AuditLog reads the audit log of the store below, when it keeps one (see
 // graph.Auditor); it is never cached.
 func (c *Store) AuditLog(ctx context.Context, q graph.AuditQuery) ([]graph.AuditEntry, error) {
-	a, ok := c.Store.(graph.Auditor)
+	a, ok := c.src.(graph.Auditor)
 	if !ok {
 		return nil, graph.Errorf(graph.Invalid, "this store keeps no audit log")
 	}

@@ -208,7 +208,7 @@ func (s *Store) AuditLog(ctx context.Context, q graph.AuditQuery) (_ []graph.Aud
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	links, err := r.subject(ctx, iriAudit)
 	if err != nil {

@@ -75,8 +75,8 @@ type Store struct {
 	// For tests: noBulk makes imports on bolt go through Cayley's writer
 	// and be dropped by Cayley's deletes;
 	// bulkChunk, when not 0, is the values and quads per transaction of
-	// writeBulk; bulkStep is called after each of its transactions, and an
-	// error from it fails the import there.
+	// the bulk writer (boltbulk.Writer); bulkStep is called after each of
+	// its transactions, and an error from it fails the import there.
 	noBulk    bool
 	bulkChunk int
 	bulkStep  func(step int) error
@@ -87,15 +87,18 @@ type Store struct {
 	// (tests that compare whole stores fix it).
 	auditClock func() (time.Time, string)
 
-	// writing serialises the transactions of write, and with them a
-	// failed write's replacement of the handle.
-	writing sync.Mutex
-
-	// writeSem is the write lock of this process (see lockWrites): Apply,
-	// retractions, imports and restores hold it from their first read to
-	// their last write, so that the read-diff-write of one call cannot
-	// interleave with another's.
-	writeSem chan struct{}
+	// The two write mutexes. writeLock is the write lock of this process
+	// (see lockWrites): one write operation (Apply, a retraction, an
+	// import, a restore) holds it from its first read to its last write,
+	// so that the read-diff-write of one call cannot interleave with
+	// another's; it is a channel so that waiting for it ends with ctx.
+	// txLock is held for one storage transaction (write, and the bulk
+	// writer's bbolt transactions) and for replacing the Cayley handle, so
+	// that a failed transaction's replacement of the handle cannot overlap
+	// another transaction; an operation under writeLock takes it once per
+	// transaction it commits.
+	writeLock chan struct{}
+	txLock    sync.Mutex
 	// pgLock extends the write lock to every process sharing a PostgreSQL
 	// store; nil on other backends.
 	pgLock *pgLock
@@ -137,7 +140,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, writeSem: make(chan struct{}, 1)}
+	s := &Store{log: log, writeLock: make(chan struct{}, 1)}
 	s.feed.window = defaultEventWindow
 	if opts.EventWindow > 0 {
 		s.feed.window = uint64(opts.EventWindow)
@@ -331,9 +334,18 @@ func (s *Store) Close() error {
 	}
 }
 
+// brokenErr returns why the Cayley handle is unusable (closed, or a
+// failed write that could not be recovered from), or nil.
+func (s *Store) brokenErr() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.broken
+}
+
 // rlock takes mu shared and returns the quad store, or the reason it
 // cannot be used. When err is nil the caller must defer runlock(&err)
-// at once: together they are the one way reads reach the storage.
+// at once: together they are the one way reads reach the storage (and
+// the bulk writer's transactions, which bbolt isolates from readers).
 func (s *Store) rlock() (cgraph.QuadStore, error) {
 	s.mu.RLock()
 	if s.broken != nil {
@@ -357,12 +369,13 @@ func (s *Store) runlock(errp *error) {
 }
 
 // write applies one transaction with a single ApplyDeltas. A failed write
-// may have poisoned Cayley's in-memory IRI→id cache (CAYLEY.md), so the
+// may have poisoned Cayley's in-memory IRI→id cache (a failed KV
+// transaction can leave it naming ids that were never stored), so the
 // handle is replaced by a fresh one; a backend without durable storage
 // cannot be reopened, and its Store refuses further use.
 func (s *Store) write(tx *cgraph.Transaction) error {
-	s.writing.Lock()
-	defer s.writing.Unlock()
+	s.txLock.Lock()
+	defer s.txLock.Unlock()
 	// Whatever happens, what readers cached may no longer be what is stored.
 	defer s.gen.Add(1)
 	broken, err := s.applyLocked(tx)
@@ -385,7 +398,7 @@ func (s *Store) write(tx *cgraph.Transaction) error {
 // replaceLocked replaces the Cayley handle by a fresh one, which forgets
 // what Cayley keeps in memory; a backend without durable storage cannot
 // be reopened, and its Store refuses further use. The caller holds
-// writing and mu; cause is the failed write, if any.
+// txLock and mu; cause is the failed write, if any.
 func (s *Store) replaceLocked(cause error) error {
 	s.w.Close()
 	s.qs.Close()
@@ -404,8 +417,8 @@ func (s *Store) replaceLocked(cause error) error {
 
 // reconnect replaces the Cayley handle by a fresh one (replaceLocked).
 func (s *Store) reconnect() error {
-	s.writing.Lock()
-	defer s.writing.Unlock()
+	s.txLock.Lock()
+	defer s.txLock.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.broken != nil {

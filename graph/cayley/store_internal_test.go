@@ -29,7 +29,7 @@ func boltURL(t *testing.T) string { return "bolt:" + t.TempDir() + "/graph.bolt"
 // failingWriter makes the next write a real failed Cayley transaction: it
 // applies the deltas with a delete of a missing quad and no ignore
 // options, which Cayley's KV layer rejects after it has started the
-// transaction (the failure CAYLEY.md reports as poisoning the IRI cache).
+// transaction (the failure that can poison Cayley's IRI cache).
 type failingWriter struct {
 	cgraph.QuadWriter
 	qs cgraph.QuadStore

@@ -6,6 +6,7 @@ import (
 
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/graph/cayley/pgtest"
 	"github.com/claimgraph/claimgraph/graph/graphtest"
 )
 
@@ -77,6 +78,6 @@ func boltURL(tb testing.TB) string {
 	return "bolt:" + filepath.Join(tb.TempDir(), "claimgraph.bolt")
 }
 
-func postgresDSN(t *testing.T) string { return graphtest.PostgresDSN(t) }
+func postgresDSN(t *testing.T) string { return pgtest.DSN(t) }
 
-func freshSchema(tb testing.TB, dsn string) string { return graphtest.FreshPostgresSchema(tb, dsn) }
+func freshSchema(tb testing.TB, dsn string) string { return pgtest.FreshSchema(tb, dsn) }

@@ -55,6 +55,13 @@ func StoreNeighbors(st graph.Store, ont graph.Ontology) Neighbors {
 	return storeNeighbors{st: st, symmetric: ont.SymmetricTypes()}
 }
 
+// NeighborsProvider is a Store that offers a faster Neighbors than
+// StoreNeighbors, such as the adjacency index of graph/cache. Path search
+// in the GraphQL API uses it when the store has it.
+type NeighborsProvider interface {
+	Neighbors(ont graph.Ontology) Neighbors
+}
+
 type storeNeighbors struct {
 	st        graph.Store
 	symmetric map[string]bool
