@@ -116,7 +116,7 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.db")
 	store := "bolt:" + path
-	args := []string{"seed", "--store", store, "--log-format", "json", "--mapping", mapping, data}
+	args := []string{"seed", "--store", store, "--log-format", "json", "--log-level", "info", "--mapping", mapping, data}
 
 	// The two references, and the length of an uninterrupted import, from
 	// the process's start and from its first write.
