@@ -281,11 +281,12 @@ func afterMarker(buf *syncBuffer, marker string, done <-chan struct{}, delay tim
 // import node's unique suffix and its times.
 var (
 	importNodeRE = regexp.MustCompile(`<cg:imp/[^>]*>`)
-	importTimeRE = regexp.MustCompile(`(<cg:p/(?:started|committed)>) "[^"]*"`)
+	importTimeRE = regexp.MustCompile(`(<cg:p/(?:started|committed|recordedAt|createdAt)>) "[^"]*"`)
 )
 
 // stable returns export with the parts that differ between two runs of the
-// same import (importNodeRE, importTimeRE) replaced by placeholders.
+// same import (importNodeRE, importTimeRE: the import node and the times
+// of the import and of its source's attribution) replaced by placeholders.
 func stable(export string) string {
 	export = importNodeRE.ReplaceAllString(export, "<cg:imp/ID>")
 	return importTimeRE.ReplaceAllString(export, `$1 "TIME"`)
