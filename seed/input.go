@@ -240,6 +240,13 @@ func (pl *pipeline) readInput(ctx context.Context, index int, in Input) error {
 	}
 	mapped := pl.opts.Mapping != nil
 	format := in.Format
+	if format == "" && pl.factsOnly {
+		// Parse reads fact files only: a name that says which kind is
+		// taken at its word, so that its problems have positions.
+		if f := suffixHint(in.Name); f == FormatYAML || f == FormatJSON || f == FormatCSV {
+			format = f
+		}
+	}
 	if format == "" {
 		var ok bool
 		if format, ok = sniff(head[:min(len(head), sniffBytes)]); !ok {
