@@ -29,7 +29,7 @@ var mutationRoles = map[string]Role{
 	"addStatement":  RoleEditor,
 	"addClaim":      RoleEditor,
 	"retractClaim":  RoleEditor,
-	"importFacts":   RoleEditor, // dry runs too: they read the whole file
+	"importFacts":   RoleEditor, // not its dry runs, which write nothing (see write)
 	"retractSource": RoleAdmin,
 	// Entity resolution (xref.go).
 	"judgeCandidate":  RoleEditor,
@@ -170,7 +170,8 @@ const (
 )
 
 // write wraps the resolver of the mutation name: it refuses requests whose
-// user lacks the role mutationRoles gives it.
+// user lacks the role mutationRoles gives it, except a dry run (a dryRun
+// argument set), which writes nothing.
 func (r *resolver) write(name string, fn func(ctx context.Context, p graphql.ResolveParams) (any, error)) graphql.FieldResolveFn {
 	role, ok := mutationRoles[name]
 	if !ok {
