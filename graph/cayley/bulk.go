@@ -36,7 +36,7 @@ func (f boltFile) Update(fn func(*bolt.Tx) error) (err error) {
 	s := f.s
 	s.txLock.Lock()
 	defer s.txLock.Unlock()
-	defer s.gen.Add(1)
+	defer s.bumpLocalGeneration()()
 	if _, err := s.rlock(); err != nil {
 		return err
 	}

@@ -376,8 +376,7 @@ func (s *Store) runlock(errp *error) {
 func (s *Store) write(tx *cgraph.Transaction) error {
 	s.txLock.Lock()
 	defer s.txLock.Unlock()
-	// Whatever happens, what readers cached may no longer be what is stored.
-	defer s.gen.Add(1)
+	defer s.bumpLocalGeneration()()
 	broken, err := s.applyLocked(tx)
 	s.committed(tx, err == nil)
 	if broken || err == nil {
@@ -393,6 +392,22 @@ func (s *Store) write(tx *cgraph.Transaction) error {
 		return rerr
 	}
 	return fmt.Errorf("write %d quad changes: %w", len(tx.Deltas), err)
+}
+
+// bumpLocalGeneration advances the in-memory generation before a write and
+// returns the function that advances it again once the write has ended,
+// whatever its outcome. Caches keep what they read under the generation
+// they read first. Were it advanced only after the commit, there would be
+// an instant in which the new data is visible and the old generation still
+// current: a reader that read the old data before the commit could store
+// it under that generation just as another client, already answered from
+// the new data, asks again and is answered from the old. Advanced before
+// the write as well, the generation of anything read before the commit
+// has ended by the time the commit is visible. Writes hold txLock, so the
+// generation is odd exactly while one runs.
+func (s *Store) bumpLocalGeneration() func() {
+	s.gen.Add(1)
+	return func() { s.gen.Add(1) }
 }
 
 // replaceLocked replaces the Cayley handle by a fresh one, which forgets
