@@ -40,6 +40,19 @@ type Anchor struct {
 // IsZero reports whether a holds nothing.
 func (a Anchor) IsZero() bool { return a == Anchor{} }
 
+// String describes where a places its quote, as a change lists it:
+// "120–158", with " (orphaned)" when it is; "" when it has no position.
+func (a Anchor) String() string {
+	var s string
+	if a.HasPosition() {
+		s = fmt.Sprintf("%d–%d", a.Start, a.End)
+	}
+	if a.Orphaned {
+		s = strings.TrimSpace(s + " (orphaned)")
+	}
+	return s
+}
+
 // HasPosition reports whether a gives a position (End is past Start).
 func (a Anchor) HasPosition() bool { return a.End > a.Start }
 

@@ -18,6 +18,9 @@ type AuditEntry struct {
 	// Added, Changed and Removed count them all.
 	Changes                 []AuditChange
 	Added, Changed, Removed int
+	// Statuses lists the statements whose status the write changed, at
+	// most MaxEventStatements of them.
+	Statuses []StatusTransition
 }
 
 // AuditChange is what one write did to one item: its id with its kind

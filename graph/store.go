@@ -173,10 +173,19 @@ type Summary struct {
 	Changed   int
 	Unchanged int
 	Removed   int
+	// Diff lists, field by field, what the changed items change, when the
+	// store tells it (Store.Apply of a Batch does; bulk imports and
+	// retractions do not).
+	Diff []Change
 	// Orphaned lists the claims, by id, that the write left orphaned: a
 	// new text of their source no longer carries their quote (see
 	// Anchor). They are counted as changed.
 	Orphaned []string
+}
+
+// RemovesEvidence reports whether any of the changes drops evidence.
+func (s Summary) RemovesEvidence() bool {
+	return slices.ContainsFunc(s.Diff, func(c Change) bool { return c.RemovesEvidence })
 }
 
 // Changes reports whether anything was added, changed or removed.
@@ -271,6 +280,13 @@ type RelationQuery struct {
 	// ("2021" is the whole year), and a statement holds as of it when the
 	// two spans overlap.
 	AsOf Date
+	// ReportedBy keeps, of each statement, only the claims reported on or
+	// before this date (see AsReportedBy: a claim's said date, else its
+	// source's published date; a partial date counts when its span starts
+	// by then; an unknown one never counts), and drops statements left
+	// with none. Status, Claimant and Source then look at the claims kept,
+	// and the statements returned hold only those.
+	ReportedBy Date
 }
 
 // Shape returns the part of q that looks only at a statement's subject,
@@ -280,31 +296,49 @@ func (q RelationQuery) Shape() RelationQuery {
 }
 
 // Match reports whether st, seen from entity id, passes the query. A
-// symmetric relation passes in either direction.
+// symmetric relation passes in either direction. It is Select without
+// source dates: a claim's report time is its said date alone.
 func (q RelationQuery) Match(id string, st Statement, symmetric bool) bool {
+	_, ok := q.Select(id, st, symmetric, nil)
+	return ok
+}
+
+// Select reports whether st, seen from entity id, passes the query, and
+// returns it as the query sees it: with ReportedBy, with only the claims
+// reported by then. published gives the published date of a source by id
+// (nil, or "" for a source it does not know: unknown), for the claims
+// with no said date.
+func (q RelationQuery) Select(id string, st Statement, symmetric bool, published func(sourceID string) Date) (Statement, bool) {
 	if len(q.Types) > 0 && !slices.Contains(q.Types, st.Type) {
-		return false
+		return st, false
 	}
 	if !symmetric {
 		switch q.Direction {
 		case Out:
 			if st.Subject != id {
-				return false
+				return st, false
 			}
 		case In:
 			if st.Object != id {
-				return false
+				return st, false
 			}
 		}
 	}
+	if q.AsOf != "" && !st.HoldsAt(q.AsOf) {
+		return st, false
+	}
+	st, ok := st.AsReportedBy(q.ReportedBy, published)
+	if !ok {
+		return st, false
+	}
 	if len(q.Status) > 0 && !slices.Contains(q.Status, st.Status()) {
-		return false
+		return st, false
 	}
 	if q.Claimant != "" && !slices.ContainsFunc(st.Claims, func(c Claim) bool { return c.Claimant == q.Claimant }) {
-		return false
+		return st, false
 	}
 	if q.Source != "" && !slices.ContainsFunc(st.Claims, func(c Claim) bool { return c.Source == q.Source }) {
-		return false
+		return st, false
 	}
-	return q.AsOf == "" || st.HoldsAt(q.AsOf)
+	return st, true
 }

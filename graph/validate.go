@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 )
 
 // Known looks up items that a batch refers to but does not contain. It
@@ -77,7 +78,7 @@ var ReservedTypeNames = []string{
 	"Status", "Subscription",
 	// The GraphQL API's connections, inputs and payloads.
 	"AliasInput", "AttributeInput", "ClaimConnection", "ClaimEdge", "ClaimInput",
-	"ImportSummary", "RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
+	"ImportChange", "ImportSummary", "RelationConnection", "RelationEdge", "Retraction", "SourceConnection", "SourceEdge",
 	// Articles: anchors, mentions and drafts.
 	"Anchor", "Candidate", "Draft", "DraftClaim", "DraftStatement", "Mention", "TextSpan",
 	// The ontology as the GraphQL API describes it.
@@ -285,7 +286,6 @@ func (v *validator) source(ctx context.Context, id string) bool {
 }
 
 func (v *validator) statement(ctx context.Context, i int, st Statement) {
-
 	if err := CheckItemID(st.ID); err != nil {
 		v.add(KindStatement, i, -1, "id", "%v", err)
 	}
@@ -304,16 +304,21 @@ func (v *validator) statement(ctx context.Context, i int, st Statement) {
 	if st.Subject == st.Object && subjOK {
 		v.add(KindStatement, i, -1, "object", "a statement cannot relate %s to itself", Quote(st.Subject))
 	}
-	if rtOK && subjOK && objOK && !rt.Allows(subjType, objType) {
-		v.add(KindStatement, i, -1, "type", "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s",
-			st.Type, subjType, st.Subject, objType, st.Object, anyOf(rt.Subject), anyOf(rt.Object))
+	// An entity of an unknown type has its problem reported once, where it
+	// is declared, not again at every statement that uses it.
+	if rtOK && subjOK && objOK && v.knownType(subjType) && v.knownType(objType) && !rt.Allows(subjType, objType) {
+		v.add(KindStatement, i, -1, "type", "%s cannot connect %s (%s) to %s (%s); allowed: %s → %s",
+			st.Type, article(subjType), st.Subject, article(objType), st.Object, anyOf(rt.Subject), anyOf(rt.Object))
 	}
 	if rtOK {
 		for _, k := range slices.Sorted(maps.Keys(st.Attributes)) {
 			if err := CheckText(st.Attributes[k], MaxTextBytes, Paragraphs); err != nil {
 				v.add(KindStatement, i, -1, "attributes", "attribute %s %v", Quote(k), err)
 			}
-			if !slices.Contains(rt.Attributes, k) {
+			switch {
+			case len(rt.Attributes) == 0:
+				v.add(KindStatement, i, -1, "attributes", "relation %s takes no attributes, not %s", st.Type, Quote(k))
+			case !slices.Contains(rt.Attributes, k):
 				v.add(KindStatement, i, -1, "attributes", "relation %s has no attribute %s (declared: %s)", st.Type, Quote(k), anyOf(rt.Attributes))
 			}
 		}
@@ -391,6 +396,20 @@ func (v *validator) anchor(i, j int, c *Claim) {
 		}
 		c.Anchor = a
 	}
+}
+
+// knownType reports whether the ontology has the entity type t.
+func (v *validator) knownType(t string) bool {
+	_, ok := v.ont.EntityType(t)
+	return ok
+}
+
+// article puts "a" or "an" before word, by its first letter.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 func anyOf(list []string) string {

@@ -36,7 +36,7 @@ func TestValidateBatch(t *testing.T) {
 		fields []string // Kind.Field of each problem expected, in order
 	}{
 		{"valid batch has no problems", func(*Batch) {}, nil},
-		{"unknown entity type is reported", func(b *Batch) { b.Entities[0].Type = "Nation" }, []string{"entity.type", "statement.type"}},
+		{"unknown entity type is reported once, not at its statements", func(b *Batch) { b.Entities[0].Type = "Nation" }, []string{"entity.type"}},
 		{"unknown object entity is reported", func(b *Batch) { b.Statements[0].Object = "bla" }, []string{"statement.object"}},
 		{"disallowed direction is reported", func(b *Batch) {
 			b.Statements[0].Subject, b.Statements[0].Object = "ttp", "india"

@@ -154,6 +154,7 @@ func (r *resolver) build() (graphql.Schema, error) {
 	r.claimFields(&ts)
 	r.relationFields(&ts)
 	articleQueries := r.articleFields(&ts)
+	timeFields := r.timeFields(&ts)
 	ts.source.AddFieldConfig("claims", &graphql.Field{Type: graphql.NewNonNull(ts.claimConn),
 		Description: "The claims this source reports, ordered by relation id, then claim id.",
 		Args:        pagingArgs(nil),
@@ -223,10 +224,25 @@ func (r *resolver) build() (graphql.Schema, error) {
 	for name, f := range articleQueries {
 		query.AddFieldConfig(name, f)
 	}
+	for name, f := range timeFields {
+		query.AddFieldConfig(name, f)
+	}
+	for name, f := range r.feedQueryFields(&ts) {
+		query.AddFieldConfig(name, f)
+	}
+	mutation := r.mutationType(&ts)
+	xq, xm := r.xrefFields(&ts)
+	for name, f := range xq {
+		query.AddFieldConfig(name, f)
+	}
+	for name, f := range xm {
+		mutation.AddFieldConfig(name, f)
+	}
 	return graphql.NewSchema(graphql.SchemaConfig{
-		Query:    query,
-		Mutation: r.mutationType(&ts),
-		Types:    append(objects, ts.relation, ts.claim, ts.source),
+		Query:        query,
+		Mutation:     mutation,
+		Subscription: r.subscriptionType(&ts),
+		Types:        append(objects, ts.relation, ts.claim, ts.source),
 	})
 }
 
@@ -346,6 +362,8 @@ func relationFilterArgs(ts *types) graphql.FieldConfigArgument {
 		"claimant": &graphql.ArgumentConfig{Type: graphql.ID, Description: "Only statements with a claim by this entity."},
 		"source":   &graphql.ArgumentConfig{Type: graphql.ID, Description: "Only statements with a claim from this source."},
 		"asOf":     &graphql.ArgumentConfig{Type: graphql.String, Description: "Only statements whose valid time includes this date (YYYY, YYYY-MM or YYYY-MM-DD)."},
+		"reportedBy": &graphql.ArgumentConfig{Type: graphql.String, Description: "Each statement as reported by this date: only its claims said (else published) on or before it, " +
+			"the status derived from those; statements with none are left out. A claim of no known date never counts."},
 	}
 }
 
@@ -451,6 +469,13 @@ func (r *resolver) relationQuery(p graphql.ResolveParams) (graph.RelationQuery, 
 		}
 		q.AsOf = date
 	}
+	if d, ok := p.Args["reportedBy"].(string); ok {
+		date, err := graph.ParseDate(d)
+		if err != nil || date == "" {
+			return q, badInput(fmt.Sprintf("reportedBy %q is not a date YYYY, YYYY-MM or YYYY-MM-DD", d))
+		}
+		q.ReportedBy = date
+	}
 	return q, nil
 }
 
@@ -499,7 +524,7 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 			"node": &graphql.Field{Type: ts.node, Description: "Any object by its global id.", Args: idArg, Resolve: r.resolve(r.node)},
 			"entity": &graphql.Field{Type: ts.entity, Description: "An entity by its id; null when there is none.", Args: idArg,
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-					return nullIfNotFound(r.store.Entity(ctx, p.Args["id"].(string)))
+					return r.entityByID(ctx, p.Args["id"].(string))
 				})},
 			"entities": &graphql.Field{Type: graphql.NewNonNull(ts.entityConn), Description: "Entities ordered by id, a page at a time.",
 				Args: pagingArgs(graphql.FieldConfigArgument{
@@ -529,11 +554,30 @@ func (r *resolver) queryType(ts *types) *graphql.Object {
 			"auditLog": r.auditLogField(ts),
 			"disputes": &graphql.Field{Type: graphql.NewNonNull(ts.relationConn),
 				Description: "Relations that are both asserted and denied, ordered by id; assertedBy and deniedBy tell who is on each side.",
-				Args:        pagingArgs(nil),
+				Args: pagingArgs(graphql.FieldConfigArgument{
+					"asOf": &graphql.ArgumentConfig{Type: graphql.String, Description: "Only relations whose valid time includes this date (YYYY, YYYY-MM or YYYY-MM-DD)."},
+					"reportedBy": &graphql.ArgumentConfig{Type: graphql.String,
+						Description: "Only relations disputed by the claims reported by this date, each with only those claims (see relations)."},
+				}),
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					a, err := page(p, cursorDispute)
 					if err != nil {
 						return nil, err
+					}
+					asOf, err := dateArg(p.Args, "asOf")
+					if err != nil {
+						return nil, err
+					}
+					reportedBy, err := dateArg(p.Args, "reportedBy")
+					if err != nil {
+						return nil, err
+					}
+					if asOf != "" || reportedBy != "" {
+						list, err := r.disputesAsOf(ctx, asOf, reportedBy)
+						if err != nil {
+							return nil, err
+						}
+						return pageOf(list, a, cursorDispute, func(s graph.Statement) string { return s.ID }), nil
 					}
 					return storePage(a, cursorDispute, func(s graph.Statement) string { return s.ID }, func(after string, limit int) ([]graph.Statement, error) {
 						return r.store.Disputes(ctx, graph.Page{After: after, Limit: limit})
@@ -646,7 +690,17 @@ func (r *resolver) node(ctx context.Context, p graphql.ResolveParams) (any, erro
 	case strings.HasPrefix(id, claimPrefix):
 		return nullIfNotFound(r.claim(ctx, strings.TrimPrefix(id, claimPrefix)))
 	}
-	return nullIfNotFound(r.store.Entity(ctx, id))
+	return r.entityByID(ctx, id)
+}
+
+// entityByID reads an entity, or null; a merged id answers with the entity
+// it was merged into, and the redirect is noted for the response.
+func (r *resolver) entityByID(ctx context.Context, id string) (any, error) {
+	e, err := r.store.Entity(ctx, id)
+	if err == nil && e.ID != id {
+		noteRedirect(ctx, id, e.ID)
+	}
+	return nullIfNotFound(e, err)
 }
 
 // claim finds a claim by its global id without the prefix, which names its
@@ -660,6 +714,7 @@ func (r *resolver) claim(ctx context.Context, id string) (claimValue, error) {
 	if err != nil {
 		return claimValue{}, err
 	}
+	cID = claimIDIn(stID, cID)
 	for _, c := range st.Claims {
 		if c.ID == cID {
 			return claimValue{Claim: c, statement: stID}, nil
@@ -679,8 +734,25 @@ func relationID(id string) string { return relationPrefix + id }
 func sourceID(id string) string   { return sourcePrefix + id }
 
 // claimNodeID is the global id of a claim: "claim:STATEMENT#CLAIM". Item
-// ids cannot hold "#", so the two parts split unambiguously.
-func claimNodeID(c claimValue) string { return claimPrefix + c.statement + "#" + c.ID }
+// ids cannot hold "#", so the two parts split unambiguously. A claim id
+// that starts with its statement's id and "~" (graph.DefaultClaimID's, as
+// stored) is written without that repetition, "claim:STATEMENT#~REST";
+// item ids never start with "~", so claimIDIn reads both forms back.
+func claimNodeID(c claimValue) string {
+	if rest, ok := strings.CutPrefix(c.ID, c.statement+"~"); ok {
+		return claimPrefix + c.statement + "#~" + rest
+	}
+	return claimPrefix + c.statement + "#" + c.ID
+}
+
+// claimIDIn returns the claim id that the part after "#" of a global claim
+// id names, in statement stID.
+func claimIDIn(stID, cID string) string {
+	if strings.HasPrefix(cID, "~") {
+		return stID + cID
+	}
+	return cID
+}
 
 // claimValue is a claim as the schema resolves it: with its statement.
 type claimValue struct {

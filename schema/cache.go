@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"container/list"
 	"sync"
 
 	"github.com/graphql-go/graphql/language/ast"
@@ -11,11 +10,8 @@ import (
 // operation name and query text. It belongs to one built schema, so a
 // rebuilt schema starts with an empty cache.
 type docCache struct {
-	max int
-
-	mu    sync.Mutex
-	order *list.List // of *cached, most recent first
-	index map[string]*list.Element
+	mu   sync.Mutex
+	docs *lru[*cached] // nil when the cache is off
 }
 
 type cached struct {
@@ -28,46 +24,37 @@ type cached struct {
 }
 
 func newDocCache(max int) *docCache {
-	return &docCache{max: max, order: list.New(), index: map[string]*list.Element{}}
+	if max <= 0 {
+		return &docCache{}
+	}
+	return &docCache{docs: newLRU(int64(max), func(string, *cached) int64 { return 1 })}
 }
 
 func cacheKey(req Request) string { return req.OperationName + "\x00" + req.Query }
 
 func (c *docCache) get(key string) (*cached, bool) {
-	if c.max <= 0 {
+	if c.docs == nil {
 		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.index[key]
-	if !ok {
-		return nil, false
-	}
-	c.order.MoveToFront(el)
-	return el.Value.(*cached), true
+	return c.docs.get(key)
 }
 
 func (c *docCache) put(v *cached) {
-	if c.max <= 0 {
+	if c.docs == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.index[v.key]; ok {
-		el.Value = v
-		c.order.MoveToFront(el)
-		return
-	}
-	c.index[v.key] = c.order.PushFront(v)
-	for c.order.Len() > c.max {
-		last := c.order.Back()
-		c.order.Remove(last)
-		delete(c.index, last.Value.(*cached).key)
-	}
+	c.docs.put(v.key, v)
 }
 
 func (c *docCache) len() int {
+	if c.docs == nil {
+		return 0
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.order.Len()
+	return c.docs.len()
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/location"
+	"github.com/graphql-go/graphql/language/parser"
+	"github.com/graphql-go/graphql/language/source"
 	"github.com/graphql-go/graphql/language/visitor"
 )
 
@@ -576,4 +578,116 @@ func lineTerminators(q string) (starts, ends []int) {
 		}
 	}
 	return starts, ends
+}
+
+// prepare parses and validates a request, in the order that keeps
+// graphql-go safe and its work linear in the request (see document.go):
+// token and nesting counts, parse, counts of the document's parts,
+// fragment-cycle check, field, field-pair, depth and introspection checks,
+// then the full validation, which stops when ctx ends. Documents that
+// pass are cached. With queryOnly (a GET), an operation other than a query
+// is refused as soon as it is known, before validation.
+func (h *Handler) prepare(ctx context.Context, b *built, req Request, queryOnly bool) (*cached, *requestError) {
+	if strings.TrimSpace(req.Query) == "" {
+		return nil, malformedRequest("the request has no query")
+	}
+	key := cacheKey(req)
+	if c, ok := b.docs.get(key); ok {
+		if queryOnly && c.op.Operation != ast.OperationTypeQuery {
+			return nil, &requestError{getMutation: c.op.Operation}
+		}
+		return c, nil
+	}
+	size, body := scanDocument(req.Query)
+	switch {
+	case size.nesting > h.opts.MaxNesting:
+		return nil, badRequest(CodeParseFailed, fmt.Sprintf("the query nests %d levels deep; the limit is %d", size.nesting, h.opts.MaxNesting))
+	case size.tokens > h.opts.MaxTokens:
+		return nil, badRequest(CodeParseFailed, fmt.Sprintf("the query has %d tokens; the limit is %d", size.tokens, h.opts.MaxTokens))
+	}
+	// Without its source in the document, an error's location costs
+	// nothing: graphql-go would scan the whole text for each one.
+	doc, err := parser.Parse(parser.ParseParams{
+		Source:  source.NewSource(&source.Source{Body: body, Name: "GraphQL request"}),
+		Options: parser.ParseOptions{NoSource: true},
+	})
+	if err != nil {
+		fe := gqlerrors.FormatError(err)
+		fe.Extensions = map[string]any{"code": CodeParseFailed}
+		return nil, &requestError{errs: []gqlerrors.FormattedError{fe}}
+	}
+	if rerr := measureDocument(doc).check(h.opts.Limits); rerr != nil {
+		return nil, rerr
+	}
+	if errs := fragmentCycle(doc); errs != nil {
+		return nil, h.validationFailed(req.Query, errs, false)
+	}
+	op, opErr := operation(doc, req.OperationName)
+	if opErr != nil {
+		return nil, opErr
+	}
+	if queryOnly && op.Operation != ast.OperationTypeQuery {
+		return nil, &requestError{getMutation: op.Operation}
+	}
+	w := newWalker(doc, h.opts.MaxFields)
+	w.document(doc)
+	switch {
+	case w.fields > h.opts.MaxFields:
+		return nil, badRequest(CodeValidationFailed, fmt.Sprintf("the document selects more than %d fields; the limit is %d", h.opts.MaxFields, h.opts.MaxFields))
+	case w.pairs > h.opts.MaxFieldPairs:
+		return nil, badRequest(CodeValidationFailed, fmt.Sprintf("the document has %d pairs of fields that share a response name, fragments merged in; the limit is %d", w.pairs, h.opts.MaxFieldPairs))
+	case w.depth > h.opts.MaxDepth:
+		return nil, badRequest(CodeValidationFailed, fmt.Sprintf("the query selects %d levels deep; the limit is %d", w.depth, h.opts.MaxDepth))
+	case w.introspection && h.opts.NoIntrospection:
+		return nil, badRequest(CodeValidationFailed, "introspection is disabled on this server")
+	}
+	if ctx.Err() != nil {
+		return nil, h.cancelled(ctx)
+	}
+	res := graphql.ValidateDocument(&b.schema, doc, guardRules(ctx, graphql.SpecifiedRules, h.opts.MaxErrors))
+	if ctx.Err() != nil {
+		return nil, h.cancelled(ctx) // the validation may have stopped short
+	}
+	if !res.IsValid {
+		return nil, h.validationFailed(req.Query, res.Errors, len(res.Errors) > h.opts.MaxErrors)
+	}
+	c := &cached{key: key, doc: doc, op: op, private: w.private}
+	b.docs.put(c)
+	return c, nil
+}
+
+// validationFailed is the request error of a document that failed
+// validation, its errors located in query and limited; stoppedEarly tells
+// that the validation stopped before the end.
+func (h *Handler) validationFailed(query string, errs []gqlerrors.FormattedError, stoppedEarly bool) *requestError {
+	for i := range errs {
+		errs[i].Extensions = map[string]any{"code": CodeValidationFailed}
+	}
+	locate(query, errs)
+	return &requestError{errs: limitErrors(errs, h.opts.MaxErrors, h.opts.MaxErrorBytes, stoppedEarly)}
+}
+
+// operation picks the operation to run.
+func operation(doc *ast.Document, name string) (*ast.OperationDefinition, *requestError) {
+	var found *ast.OperationDefinition
+	count := 0
+	for _, d := range doc.Definitions {
+		op, ok := d.(*ast.OperationDefinition)
+		if !ok {
+			continue
+		}
+		count++
+		if name == "" || (op.Name != nil && op.Name.Value == name) {
+			found = op
+		}
+	}
+	switch {
+	case name == "" && count > 1:
+		return nil, badRequest(CodeBadUserInput, "the document has several operations: name one with operationName")
+	case found == nil && name != "":
+		return nil, badRequest(CodeBadUserInput, fmt.Sprintf("no operation named %q", name))
+	case found == nil:
+		return nil, badRequest(CodeBadUserInput, "the document has no operation")
+	}
+	return found, nil
 }

@@ -13,7 +13,7 @@ import (
 
 // hostileBudget bounds how long the server may spend refusing one hostile
 // request. It only guards against a hang or a quadratic blow-up: alone they
-// take milliseconds (1200 aliases, the slowest, about 0.15 s under -race),
+// take a fraction of a second (1200 aliases is the slowest case),
 // but go test runs packages side by side on a shared 2-core machine, where
 // a tighter wall-clock bound fails for reasons of its own. Each case also
 // checks how it was refused (its error code), which shows it was stopped

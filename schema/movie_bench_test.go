@@ -11,7 +11,6 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/cayley"
-	"github.com/claimgraph/claimgraph/seed/movietest"
 )
 
 // movieTwoHop is the two-hop query of the movie benchmark: a person, the
@@ -24,7 +23,7 @@ const movieTwoHop = `query($id: ID!) { entity(id: $id) { name relations { type s
 // Store reads done directly, interleaved query by query so both see the
 // same machine; with and without the read cache that claimgraph serve
 // puts in front of the store. The response cache is off: every query is
-// executed. It is opt-in (see seed/movietest):
+// executed. It is opt-in (see movieStorePath):
 //
 //	CLAIMGRAPH_BENCH_MOVIES=1 go test ./schema -run '^$' -bench MovieTwoHop -benchtime 3x
 //
@@ -32,11 +31,11 @@ const movieTwoHop = `query($id: ID!) { entity(id: $id) { name relations { type s
 // ("store-ms", "graphql-ms", "cached-store-ms", "cached-graphql-ms") and
 // the ratios of GraphQL to direct reads ("x-store", "x-cached-store").
 func BenchmarkMovieTwoHop(b *testing.B) {
-	if os.Getenv("CLAIMGRAPH_BENCH_MOVIES") == "" && os.Getenv(movietest.BoltEnv) == "" {
-		b.Skip("set CLAIMGRAPH_BENCH_MOVIES=1 (or " + movietest.BoltEnv + "=FILE) to run the movie benchmarks")
+	if os.Getenv("CLAIMGRAPH_BENCH_MOVIES") == "" && os.Getenv(movieBoltEnv) == "" {
+		b.Skip("set CLAIMGRAPH_BENCH_MOVIES=1 (or " + movieBoltEnv + "=FILE) to run the movie benchmarks")
 	}
 	ctx := b.Context()
-	st, err := cayley.Open(ctx, "bolt:"+movietest.Path(b, b.TempDir()), cayley.Options{})
+	st, err := cayley.Open(ctx, "bolt:"+movieStorePath(b), cayley.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package schema
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -17,7 +19,9 @@ import (
 // so it is validated against the ontology exactly like a seed file and is
 // all or nothing; retractions go to Store.RetractClaim and RetractSource.
 // Each mutation needs the role mutationRoles gives it (see auth.go); the
-// store records the request's user as the author of what it writes.
+// store records the request's user as the author of what it writes. A dry
+// run of an import writes nothing, so it needs no role (only what reads
+// need).
 
 // mutationRoles is the role each mutation needs: the one place where
 // writes are given to roles. Every field of Mutation is in it.
@@ -28,8 +32,12 @@ var mutationRoles = map[string]Role{
 	"addStatement":  RoleEditor,
 	"addClaim":      RoleEditor,
 	"retractClaim":  RoleEditor,
-	"importFacts":   RoleEditor, // dry runs too: they read the whole file
+	"importFacts":   RoleEditor, // not its dry runs, which write nothing (see write)
 	"retractSource": RoleAdmin,
+	// Entity resolution (xref.go).
+	"judgeCandidate":  RoleEditor,
+	"mergeEntities":   RoleEditor,
+	"unmergeEntities": RoleEditor,
 }
 
 // queryRoles is the role the queries that need more than a reader's need.
@@ -38,6 +46,18 @@ var queryRoles = map[string]Role{
 }
 
 func (r *resolver) mutationType(ts *types) *graphql.Object {
+	importChange := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "ImportChange",
+		Description: "One field of a stored item that an import replaces.",
+		Fields: graphql.Fields{
+			"kind":            &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "source, entity, statement or claim."},
+			"id":              &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The item's own id (a claim's as its fact file names it)."},
+			"field":           &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The field, as fact files name it (quote, by, since, attributes.count, …)."},
+			"old":             &graphql.Field{Type: graphql.String, Description: "The stored value; null when there was none."},
+			"new":             &graphql.Field{Type: graphql.String, Description: "The imported value; null when the import leaves none."},
+			"removesEvidence": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when the change drops evidence: a claim's quote, claimant, date or grade, a source's publisher, URL, date or reliability."},
+		},
+	})
 	importSummary := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "ImportSummary",
 		Description: "What an import did, or with dryRun would do, in items (types, sources, entities, statements, claims).",
@@ -49,6 +69,10 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 			"dryRun":    &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when nothing was written."},
 			"orphaned": &graphql.Field{Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(graphql.ID))),
 				Description: "The claims the import left orphaned: a new text of their source no longer carries their quote."},
+
+			"changes": &graphql.Field{Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(importChange))),
+				Description: "What the changed items change, field by field (fact files; not bulk RDF imports)."},
+			"removesEvidence": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when a change drops evidence (see ImportChange)."},
 		},
 	})
 	aliasInput := graphql.NewInputObject(graphql.InputObjectConfig{
@@ -72,7 +96,7 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 			"id":          &graphql.InputObjectFieldConfig{Type: graphql.ID, Description: "Defaults to STATEMENT~SOURCE~CLAIMANT."},
 			"source":      &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(graphql.ID)},
 			"claimant":    &graphql.InputObjectFieldConfig{Type: graphql.ID},
-			"stance":      &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(ts.stance)},
+			"stance":      &graphql.InputObjectFieldConfig{Type: ts.stance, DefaultValue: string(graph.Asserts), Description: "Defaults to ASSERTS."},
 			"quote":       &graphql.InputObjectFieldConfig{Type: graphql.String, Description: "The source's verbatim words; on a source with text they must occur in it."},
 			"prefix":      &graphql.InputObjectFieldConfig{Type: graphql.String, Description: "Text just before the quote, to single out one of several places it occurs."},
 			"suffix":      &graphql.InputObjectFieldConfig{Type: graphql.String, Description: "Text just after the quote, to single out one of several places it occurs."},
@@ -120,14 +144,20 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 				Resolve: r.write("retractClaim", func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					id := p.Args["id"].(string)
 					if rest, ok := strings.CutPrefix(id, claimPrefix); ok {
-						_, id, _ = strings.Cut(rest, "#")
+						id = rest // a claim's own id after the prefix
+						if stID, cID, ok := strings.Cut(rest, "#"); ok {
+							id = claimIDIn(stID, cID)
+						}
+					}
+					if err := graph.CheckItemID(id); err != nil {
+						return nil, graph.Errorf(graph.Invalid, "retractClaim: %q is not a claim id (claim:STATEMENT#CLAIM as Claim.id gives it, or the claim's own id): %v", p.Args["id"], err)
 					}
 					return retraction(r.store.RetractClaim(ctx, id))
 				})},
 			"importFacts": &graphql.Field{Type: graphql.NewNonNull(importSummary),
-				Description: "Imports a fact file, all or nothing; each item replaces the stored item of its id (the last import to write an item wins): format yaml (seed/FORMAT.md), csv or nquads (claimgraph's own export); with a mapping, nquads or jsonld read through it (RDF from other tools). With dryRun it only checks and counts. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL (mapping:LINE:COL in the mapping).",
+				Description: "Imports a fact file, all or nothing; each item replaces the stored item of its id (the last import to write an item wins): format yaml (seed/FORMAT.md), json (a fact file as JSON, as claimgraph export writes it), csv, nquads (claimgraph's own export), article (a news text or web page: one source with its text) or annotations (W3C Web Annotations); with a mapping, nquads or jsonld read through it (RDF from other tools); without a format, it is told from the data. With dryRun it only checks and counts, and needs no role since it writes nothing. A bad file is BAD_USER_INPUT listing every problem as input:LINE:COL (mapping:LINE:COL in the mapping).",
 				Args: graphql.FieldConfigArgument{
-					"format":  &graphql.ArgumentConfig{Type: graphql.String, DefaultValue: "yaml"},
+					"format":  &graphql.ArgumentConfig{Type: graphql.String, Description: "yaml, json, csv, nquads, jsonld, article or annotations; told from the data when left out."},
 					"data":    req(graphql.String),
 					"mapping": &graphql.ArgumentConfig{Type: graphql.String, Description: "An ontology mapping file (YAML, as seed/examples/movie-mapping.yaml) for nquads or jsonld data."},
 					"dryRun":  &graphql.ArgumentConfig{Type: graphql.Boolean, DefaultValue: false},
@@ -151,15 +181,18 @@ const (
 )
 
 // write wraps the resolver of the mutation name: it refuses requests whose
-// user lacks the role mutationRoles gives it.
+// user lacks the role mutationRoles gives it, except a dry run (a dryRun
+// argument set), which writes nothing.
 func (r *resolver) write(name string, fn func(ctx context.Context, p graphql.ResolveParams) (any, error)) graphql.FieldResolveFn {
 	role, ok := mutationRoles[name]
 	if !ok {
 		panic("schema: mutation " + name + " has no role in mutationRoles")
 	}
 	return r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-		if err := need(ctx, role); err != nil {
-			return nil, err
+		if dry, _ := p.Args["dryRun"].(bool); !dry {
+			if err := need(ctx, role); err != nil {
+				return nil, err
+			}
 		}
 		return fn(graph.WithOperation(ctx, name), p)
 	})
@@ -174,7 +207,35 @@ func retraction(sum graph.Summary, err error) (any, error) {
 
 func (r *resolver) apply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions) error {
 	_, err := r.store.Apply(ctx, b, opts)
-	return err
+	return argumentProblems(err)
+}
+
+// argumentProblems names, in the problems of a rejected mutation, the
+// mutation's arguments rather than the fields of a fact file: validFrom
+// for since, claim.stance for claims[0].stance. A mutation writes one item,
+// so its problems need no item index.
+func argumentProblems(err error) error {
+	var ge *graph.Error
+	if !errors.As(err, &ge) || len(ge.Problems) == 0 {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(strings.Replace(ge.Message, "in the input", "in the arguments", 1))
+	for _, p := range ge.Problems {
+		field := map[string]string{"since": "validFrom", "until": "validUntil", "claims": "claim"}[p.Field]
+		if field == "" {
+			field = p.Field
+		}
+		if p.Claim >= 0 {
+			field = "claim." + field
+		}
+		b.WriteString("\n  ")
+		if field != "" {
+			b.WriteString(field + ": ")
+		}
+		b.WriteString(p.Message)
+	}
+	return &graph.Error{Code: ge.Code, Message: b.String()}
 }
 
 // create returns the options of an Apply that creates the items refs name:
@@ -337,7 +398,7 @@ func claimArg(v any) graph.Claim {
 		ID:          get("id"),
 		Source:      strings.TrimPrefix(get("source"), sourcePrefix),
 		Claimant:    get("claimant"),
-		Stance:      graph.Stance(get("stance")),
+		Stance:      graph.Stance(cmp.Or(get("stance"), string(graph.Asserts))),
 		Quote:       get("quote"),
 		Said:        graph.Date(get("said")),
 		Credibility: get("credibility"),
@@ -392,10 +453,22 @@ func (r *resolver) importFacts(ctx context.Context, p graphql.ResolveParams) (an
 }
 
 func importResult(sum graph.Summary, dryRun bool) map[string]any {
+	changes := make([]map[string]any, len(sum.Diff))
+	for i, c := range sum.Diff {
+		changes[i] = map[string]any{"kind": c.Kind, "id": c.ID, "field": c.Field,
+			"old": nullIfEmpty(c.Old), "new": nullIfEmpty(c.New), "removesEvidence": c.RemovesEvidence}
+	}
 	orphaned := sum.Orphaned
 	if orphaned == nil {
 		orphaned = []string{}
 	}
 	return map[string]any{"added": sum.Added, "changed": sum.Changed, "unchanged": sum.Unchanged, "removed": sum.Removed, "dryRun": dryRun,
-		"orphaned": orphaned}
+		"changes": changes, "removesEvidence": sum.RemovesEvidence(), "orphaned": orphaned}
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

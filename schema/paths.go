@@ -43,7 +43,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			"explanation": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "One line: the hop and who reports, alleges and denies it.",
 				Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 					h := p.Source.(hopValue)
-					return r.explain(ctx, h.Hop)
+					return r.explain(ctx, h.Hop, h.dated)
 				})},
 		},
 	})
@@ -54,10 +54,10 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			"length": &graphql.Field{Type: graphql.NewNonNull(graphql.Int)},
 			"cost":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "The sum of the hops' costs: lower is better supported."},
 			"hops": &graphql.Field{Type: nonNullList(hop), Resolve: func(p graphql.ResolveParams) (any, error) {
-				hops := p.Source.(path.Path).Hops
-				out := make([]hopValue, len(hops))
-				for i, h := range hops {
-					out[i] = hopValue{h}
+				pth := p.Source.(path.Path)
+				out := make([]hopValue, len(pth.Hops))
+				for i, h := range pth.Hops {
+					out[i] = hopValue{Hop: h, dated: pth.Dated}
 				}
 				return out, nil
 			}},
@@ -81,7 +81,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				hops := p.Source.(path.Subgraph).Hops
 				out := make([]hopValue, len(hops))
 				for i, h := range hops {
-					out[i] = hopValue{h}
+					out[i] = hopValue{Hop: h}
 				}
 				return out, nil
 			}},
@@ -98,12 +98,26 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			"claimant":    &graphql.ArgumentConfig{Type: graphql.ID, Description: "Walk only statements with a claim by this entity."},
 			"source":      &graphql.ArgumentConfig{Type: graphql.ID, Description: "Walk only statements with a claim from this source."},
 			"asOf":        &graphql.ArgumentConfig{Type: graphql.String, Description: "Walk only statements valid at this date (YYYY, YYYY-MM or YYYY-MM-DD)."},
+			"reportedBy": &graphql.ArgumentConfig{Type: graphql.String, Description: "Walk each statement as reported by this date: only its claims said (else published) on or before it count, " +
+				"for its status, cost, claimant and source; statements with none are not walked."},
 			"maxDegree":   &graphql.ArgumentConfig{Type: graphql.Int, Description: "Do not pass through entities with more relations than this (hubs)."},
 			"maxExpanded": &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Work budget: entities the search may expand (default %d, at most %d).", path.DefaultMaxExpanded, path.MaxMaxExpanded)},
 		}
 	}
+	timeFlow := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name: "TimeFlow",
+		Description: "Only paths whose hops follow each other in time: each hop's relation starts (validFrom) no earlier than the previous dated hop's, " +
+			"and within maxGap of it. Partial dates are spans, and a hop follows when its dates allow it. Each hop's explanation gives its valid time.",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"maxGap": &graphql.InputObjectFieldConfig{Type: graphql.String,
+				Description: "The longest time between the starts of two dated hops in a row, as an ISO 8601 duration of years, months, weeks and days (P1Y, P6M, P2W); no bound when left out."},
+			"allowUndated": &graphql.InputObjectFieldConfig{Type: graphql.Boolean, DefaultValue: false,
+				Description: "Walk hops whose relation has no known start too; the next dated hop is then compared with the last dated one."},
+		},
+	})
 	pathArgs := func(withK bool) graphql.FieldConfigArgument {
 		args := filterArgs()
+		args["timeFlow"] = &graphql.ArgumentConfig{Type: timeFlow}
 		args["from"] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}
 		args["to"] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID)}
 		args["maxDepth"] = &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Longest path, in hops (default %d, at most %d).", path.DefaultMaxDepth, path.MaxMaxDepth)}
@@ -127,7 +141,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 	return graphql.Fields{
 		"paths": &graphql.Field{Type: nonNullList(pathType), Description: "Paths between two entities, each hop with its evidence.", Args: allArgs,
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				q, err := r.pathQuery(p.Args)
+				q, err := r.pathQuery(ctx, p.Args)
 				if err != nil {
 					return nil, err
 				}
@@ -142,7 +156,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			})},
 		"shortestPath": &graphql.Field{Type: pathType, Description: "A shortest path between two entities; null when there is none.", Args: pathArgs(false),
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				q, err := r.pathQuery(p.Args)
+				q, err := r.pathQuery(ctx, p.Args)
 				if err != nil {
 					return nil, err
 				}
@@ -154,7 +168,7 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 			})},
 		"mostCrediblePaths": &graphql.Field{Type: nonNullList(pathType), Description: "The k best-supported paths, lowest evidence cost first.", Args: pathArgs(true),
 			Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
-				q, err := r.pathQuery(p.Args)
+				q, err := r.pathQuery(ctx, p.Args)
 				if err != nil {
 					return nil, err
 				}
@@ -166,7 +180,11 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 				if err != nil {
 					return nil, err
 				}
-				q := path.NeighborhoodQuery{ID: p.Args["id"].(string), Filter: f}
+				id, err := r.resolveID(ctx, p.Args["id"].(string))
+				if err != nil {
+					return nil, err
+				}
+				q := path.NeighborhoodQuery{ID: id, Filter: f}
 				q.Depth, _ = p.Args["depth"].(int)
 				q.MaxNodes, _ = p.Args["maxNodes"].(int)
 				return path.Neighborhood(ctx, r.neighbors(), q)
@@ -174,19 +192,39 @@ func (r *resolver) pathFields(entity graphql.Output, relation *graphql.Object, s
 	}
 }
 
-// hopValue is a hop as the schema resolves it.
-type hopValue struct{ path.Hop }
+// hopValue is a hop as the schema resolves it; dated when a time-flow
+// search found its path.
+type hopValue struct {
+	path.Hop
+	dated bool
+}
 
 // pathQuery reads the arguments of a path field.
-func (r *resolver) pathQuery(args map[string]any) (path.PathQuery, error) {
+func (r *resolver) pathQuery(ctx context.Context, args map[string]any) (path.PathQuery, error) {
 	f, err := r.filter(args)
 	if err != nil {
 		return path.PathQuery{}, err
 	}
 	q := path.PathQuery{From: args["from"].(string), To: args["to"].(string), Filter: f}
+	for _, id := range []*string{&q.From, &q.To} {
+		if *id, err = r.resolveID(ctx, *id); err != nil {
+			return path.PathQuery{}, err
+		}
+	}
 	q.MaxDepth, _ = args["maxDepth"].(int)
 	q.K, _ = args["k"].(int)
 	q.Limit, _ = args["limit"].(int)
+	if tf, ok := args["timeFlow"].(map[string]any); ok {
+		q.TimeFlow = &path.TimeFlow{}
+		q.TimeFlow.AllowUndated, _ = tf["allowUndated"].(bool)
+		if s, ok := tf["maxGap"].(string); ok {
+			gap, err := graph.ParseDuration(s)
+			if err != nil || gap == "" {
+				return q, badInput(fmt.Sprintf("timeFlow.maxGap %q is not an ISO 8601 duration of years, months, weeks and days such as P1Y", s))
+			}
+			q.TimeFlow.MaxGap = gap
+		}
+	}
 	return q, nil
 }
 
@@ -232,13 +270,21 @@ func (r *resolver) filter(args map[string]any) (path.Filter, error) {
 		}
 		f.AsOf = d
 	}
+	if s, ok := args["reportedBy"].(string); ok {
+		d, err := graph.ParseDate(s)
+		if err != nil || d == "" {
+			return f, badInput(fmt.Sprintf("reportedBy %q is not a date YYYY, YYYY-MM or YYYY-MM-DD", s))
+		}
+		f.ReportedBy = d
+	}
 	f.MaxDegree, _ = args["maxDegree"].(int)
 	f.MaxExpanded, _ = args["maxExpanded"].(int)
 	return f, nil
 }
 
-// explain writes a hop's one-line explanation with entity names.
-func (r *resolver) explain(ctx context.Context, h path.Hop) (string, error) {
+// explain writes a hop's one-line explanation with entity names, and with
+// dated its valid time.
+func (r *resolver) explain(ctx context.Context, h path.Hop, dated bool) (string, error) {
 	names := map[string]string{}
 	ids := []string{h.From, h.To}
 	for _, c := range h.Statement.Claims {
@@ -257,19 +303,17 @@ func (r *resolver) explain(ctx context.Context, h path.Hop) (string, error) {
 		}
 		names[id] = e.Name
 	}
-	return h.Explain(func(id string) string { return names[id] }, r.label), nil
+	name := func(id string) string { return names[id] }
+	if dated {
+		return h.ExplainDated(name, r.label), nil
+	}
+	return h.Explain(name, r.label), nil
 }
 
-// NeighborsProvider is a Store that offers a faster path.Neighbors than
-// path.StoreNeighbors, such as the adjacency index of graph/cache. Path
-// fields use it when the store has it.
-type NeighborsProvider interface {
-	Neighbors(ont graph.Ontology) path.Neighbors
-}
-
-// neighbors returns the Neighbors of one path query.
+// neighbors returns the Neighbors of one path query: the store's own when
+// it is a path.NeighborsProvider, else path.StoreNeighbors.
 func (r *resolver) neighbors() path.Neighbors {
-	if p, ok := r.store.(NeighborsProvider); ok {
+	if p, ok := r.store.(path.NeighborsProvider); ok {
 		return p.Neighbors(r.ont)
 	}
 	return path.StoreNeighbors(r.store, r.ont)

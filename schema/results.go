@@ -1,10 +1,13 @@
 package schema
 
 import (
-	"container/list"
+	"context"
 	"encoding/json"
+	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/graphql-go/graphql/language/ast"
 )
 
 // The response cache
@@ -27,22 +30,17 @@ import (
 type resultCache struct {
 	max int64
 
-	mu    sync.Mutex
-	gen   string
-	order *list.List // of *cachedResult, most recent first
-	index map[string]*list.Element
-	bytes int64
+	mu      sync.Mutex
+	gen     string
+	results *lru[json.RawMessage] // an entry weighs its key and data
 
 	hits, misses atomic.Int64
 }
 
-type cachedResult struct {
-	key  string
-	data json.RawMessage
-}
-
 func newResultCache(max int64) *resultCache {
-	return &resultCache{max: max, order: list.New(), index: map[string]*list.Element{}}
+	return &resultCache{max: max, results: newLRU(max, func(key string, data json.RawMessage) int64 {
+		return int64(len(key) + len(data))
+	})}
 }
 
 // resultKey is the cache key of a request whose document has key docKey;
@@ -64,25 +62,23 @@ func (c *resultCache) get(gen, key string) (json.RawMessage, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
-		c.clear()
+		c.results.clear()
 		c.gen = gen
 	}
-	el, ok := c.index[key]
+	data, ok := c.results.get(key)
 	if !ok {
 		c.misses.Add(1)
 		return nil, false
 	}
 	c.hits.Add(1)
-	c.order.MoveToFront(el)
-	return el.Value.(*cachedResult).data, true
+	return data, true
 }
 
 // put caches data for key, read under generation gen, unless the cache has
 // moved on to another generation meanwhile or data is too large to be
 // worth a place (more than an eighth of the cache).
 func (c *resultCache) put(gen, key string, data json.RawMessage) {
-	size := int64(len(key) + len(data))
-	if size > c.max/8 {
+	if int64(len(key)+len(data)) > c.max/8 {
 		return
 	}
 	c.mu.Lock()
@@ -90,26 +86,7 @@ func (c *resultCache) put(gen, key string, data json.RawMessage) {
 	if gen != c.gen {
 		return
 	}
-	if el, ok := c.index[key]; ok {
-		old := el.Value.(*cachedResult)
-		c.bytes -= int64(len(old.key) + len(old.data))
-		c.order.Remove(el)
-	}
-	c.index[key] = c.order.PushFront(&cachedResult{key: key, data: data})
-	c.bytes += size
-	for c.bytes > c.max {
-		last := c.order.Back()
-		r := c.order.Remove(last).(*cachedResult)
-		delete(c.index, r.key)
-		c.bytes -= int64(len(r.key) + len(r.data))
-	}
-}
-
-// clear empties the cache; the caller holds mu.
-func (c *resultCache) clear() {
-	c.order.Init()
-	clear(c.index)
-	c.bytes = 0
+	c.results.put(key, data)
 }
 
 // ResultCacheStats describes the response cache of a Handler.
@@ -122,4 +99,78 @@ type ResultCacheStats struct {
 	// Entries and Bytes are what it holds now.
 	Entries int
 	Bytes   int64
+}
+
+// run answers a prepared request from the response cache, or executes it
+// and caches an error-free query result.
+func (h *Handler) run(ctx context.Context, b *built, req Request, c *cached) Response {
+	return h.runKeyed(ctx, b, req, c, "", "")
+}
+
+// runKeyed is run with the cache key and generation of a lookup made
+// before the request was decoded (see ServeHTTP), or none ("").
+func (h *Handler) runKeyed(ctx context.Context, b *built, req Request, c *cached, key, gen string) Response {
+	if h.results == nil || c.op.Operation != ast.OperationTypeQuery || c.private {
+		return h.execute(ctx, b, req, c)
+	}
+	if key == "" {
+		k, ok := resultKey(b.version+"\x00"+c.key, req.Variables)
+		if !ok {
+			return h.execute(ctx, b, req, c)
+		}
+		g, data, hit := h.lookup(ctx, k)
+		if hit {
+			return Response{Data: data}
+		}
+		key, gen = k, g
+	}
+	if gen == "" {
+		return h.execute(ctx, b, req, c) // the generation could not be read
+	}
+	resp := h.execute(ctx, b, req, c)
+	if len(resp.Errors) == 0 && resp.Extensions == nil {
+		h.results.put(gen, key, resp.Data)
+	}
+	return resp
+}
+
+// lookup returns the store's generation and the result cached for key
+// under it. gen is "" when the generation cannot be read.
+func (h *Handler) lookup(ctx context.Context, key string) (gen string, data json.RawMessage, hit bool) {
+	gen, err := h.versioned.Generation(ctx)
+	if err != nil {
+		return "", nil, false
+	}
+	data, hit = h.results.get(gen, key)
+	return gen, data, hit
+}
+
+// ResultCacheStats returns the state of the response cache; zero when it
+// is off.
+func (h *Handler) ResultCacheStats() ResultCacheStats {
+	if h.results == nil {
+		return ResultCacheStats{}
+	}
+	c := h.results
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return ResultCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Entries: c.results.len(), Bytes: c.results.bytes()}
+}
+
+// answerCached writes the cached response to the request whose method and
+// raw bytes (the body of a POST, the query string of a GET) are given, if
+// there is one, and reports whether it did; otherwise it sets key and gen
+// for the request's run. With the cache off it does nothing.
+func (h *Handler) answerCached(w http.ResponseWriter, ctx context.Context, b *built, media, method string, raw []byte, key, gen *string) bool {
+	if h.results == nil {
+		return false
+	}
+	k := b.version + "\x00\x01" + method + "\x00" + string(raw) // \x01: no operation name holds it
+	g, data, hit := h.lookup(ctx, k)
+	if hit {
+		writeResponse(w, media, Response{Data: data})
+		return true
+	}
+	*key, *gen = k, g
+	return false
 }

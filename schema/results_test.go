@@ -94,8 +94,8 @@ func TestResultCacheKeepsWithinItsBytes(t *testing.T) {
 	for i := range 20 {
 		c.put("g1", fmt.Sprintf("k%02d", i), data)
 	}
-	if c.bytes > 800 || c.order.Len() != 8 {
-		t.Errorf("%d bytes in %d entries; want ≤ 800 in 8", c.bytes, c.order.Len())
+	if c.results.bytes() > 800 || c.results.len() != 8 {
+		t.Errorf("%d bytes in %d entries; want ≤ 800 in 8", c.results.bytes(), c.results.len())
 	}
 	if _, ok := c.get("g1", "k00"); ok {
 		t.Error("the oldest entry survived")

@@ -22,22 +22,9 @@ import (
 // read the target and selectors; `claimgraph seed` reads the whole back,
 // so the file round-trips: seeding it into a store that holds the
 // ontology, the entities and the sources gives the same statements and
-// claims. A file of annotations is named *.annotations.jsonld (or
-// *.annotations.json).
-
-// AnnotationSuffixes are the file name endings read as annotations.
-var AnnotationSuffixes = []string{".annotations.jsonld", ".annotations.json"}
-
-// IsAnnotations reports whether a file name ends as an annotations file's.
-func IsAnnotations(name string) bool {
-	n := strings.ToLower(name)
-	for _, s := range AnnotationSuffixes {
-		if strings.HasSuffix(n, s) {
-			return true
-		}
-	}
-	return false
-}
+// claims. Import tells a file of annotations by the W3C context it names
+// (or, where the content does not tell, by a name ending in
+// .annotations.jsonld or .annotations.json).
 
 // Namespaces of the annotations file.
 const (
@@ -169,24 +156,24 @@ func annotationOf(s graph.Statement, c graph.Claim) annotation {
 // it; a single annotation, a list of them, an AnnotationPage or an
 // AnnotationCollection) into statements with one claim each. Problems are
 // placed at the annotation's id in the file.
-func (p *Parsed) readAnnotations(in Input, index int, diags *[]diagnostic) {
+func (p *Parsed) readAnnotations(name string, data []byte, index int, diags *[]diagnostic) {
 	at := func(needle string) Position {
-		pos := Position{File: in.Name, Line: 1, Column: 1}
+		pos := Position{File: name, Line: 1, Column: 1}
 		if needle == "" {
 			return pos
 		}
-		i := bytes.Index(in.Data, []byte(needle))
+		i := bytes.Index(data, []byte(needle))
 		if i < 0 {
 			return pos
 		}
-		pos.Line = 1 + bytes.Count(in.Data[:i], []byte("\n"))
-		pos.Column = 1 + len([]rune(string(in.Data[bytes.LastIndexByte(in.Data[:i], '\n')+1:i])))
+		pos.Line = 1 + bytes.Count(data[:i], []byte("\n"))
+		pos.Column = 1 + len([]rune(string(data[bytes.LastIndexByte(data[:i], '\n')+1:i])))
 		return pos
 	}
 	add := func(pos Position, format string, args ...any) {
 		addDiag(diags, diagnostic{pos: pos, fileIndex: index, msg: fmt.Sprintf(format, args...)})
 	}
-	items, err := annotationItems(in.Data)
+	items, err := annotationItems(data)
 	if err != nil {
 		add(at(""), "not W3C Web Annotations in JSON-LD: %v", err)
 		return

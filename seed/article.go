@@ -32,27 +32,13 @@ import (
 // the first line of the text, and the id to "src-" and the first 16 hex
 // digits of the text's digest, and nothing else is made up.
 
-// ArticleSuffixes are the file name endings read as articles.
-var ArticleSuffixes = []string{".txt", ".md", ".html", ".htm"}
-
-// IsArticle reports whether a file name ends as an article's does.
-func IsArticle(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, s := range ArticleSuffixes {
-		if ext == s {
-			return true
-		}
-	}
-	return false
-}
-
 // frontMatterKeys are the keys an article's front matter may give.
 var frontMatterKeys = []string{"id", "title", "publisher", "url", "published", "reliability"}
 
 // ReadArticle reads an article and returns it as a source with its text
-// and digest (see the package's article notes). name tells the kind by its
-// ending (.html and .htm are web pages; any other name is sniffed: a
-// text starting with "<" and naming an html element is a web page) and
+// and digest (see the package's article notes). Content that opens as a
+// web page does (a doctype or an html element) is one, and so is any
+// content of a name ending in .html or .htm; anything else is text. name
 // names the article in errors. It reads at most graph.MaxArticleBytes
 // (TooLarge past them); a malformed front matter is Invalid. The source is
 // not validated: Store.Apply does that.
@@ -109,15 +95,28 @@ func FirstLine(text string) string {
 	return ""
 }
 
+// isHTML reports whether an article is a web page: its content opens as
+// one does (a doctype or an html element, after any blank space and
+// comments), or, for content that does not tell, its name ends in .html
+// or .htm.
 func isHTML(name string, data []byte) bool {
+	head := bytes.ToLower(bytes.TrimSpace(data[:min(len(data), 1024)]))
+	for bytes.HasPrefix(head, []byte("<!--")) {
+		_, rest, ok := bytes.Cut(head, []byte("-->"))
+		if !ok {
+			break
+		}
+		head = bytes.TrimSpace(rest)
+	}
+	if bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) ||
+		bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<html")) {
+		return true
+	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".html", ".htm":
 		return true
-	case ".txt", ".md":
-		return false
 	}
-	head := bytes.ToLower(bytes.TrimSpace(data[:min(len(data), 1024)]))
-	return bytes.HasPrefix(head, []byte("<")) && (bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html")))
+	return false
 }
 
 // readText reads a text file and its front matter, if any.
@@ -303,18 +302,18 @@ func blockLines(n *html.Node, lines *[]string) {
 }
 
 // article reads an article input of Parse as one source.
-func (p *Parsed) article(in Input, index int, diags *[]diagnostic) {
-	src, err := ReadArticle(in.Name, bytes.NewReader(in.Data))
+func (p *Parsed) article(name string, data []byte, index int, diags *[]diagnostic) {
+	src, err := ReadArticle(name, bytes.NewReader(data))
 	if err != nil {
 		msg := graph.ErrorMessage(err)
-		if strings.HasPrefix(msg, in.Name+":") {
+		if strings.HasPrefix(msg, name+":") {
 			// The message places itself (FILE:LINE:COL: …, or FILE: …).
 			addDiag(diags, diagnostic{fileIndex: index, msg: msg})
 			return
 		}
-		addDiag(diags, diagnostic{pos: Position{File: in.Name, Line: 1, Column: 1}, fileIndex: index, msg: msg})
+		addDiag(diags, diagnostic{pos: Position{File: name, Line: 1, Column: 1}, fileIndex: index, msg: msg})
 		return
 	}
 	p.Batch.Sources = append(p.Batch.Sources, src)
-	p.items[graph.KindSource] = append(p.items[graph.KindSource], &item{pos: Position{File: in.Name, Line: 1, Column: 1}, fileIndex: index, fields: map[string]*field{}})
+	p.items[graph.KindSource] = append(p.items[graph.KindSource], &item{pos: Position{File: name, Line: 1, Column: 1}, fileIndex: index, fields: map[string]*field{}})
 }

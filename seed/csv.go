@@ -175,7 +175,7 @@ func (r *csvReader) readHeader(cr *csv.Reader, header []string) (csvKind, bool) 
 			if hint == "" {
 				hint = " (expected: " + strings.Join(known, ", ") + ")"
 			}
-			r.add(r.header[i], fmt.Sprintf("unknown column %s in a %s file%s", graph.Quote(name), kind.name, hint))
+			r.add(r.header[i], fmt.Sprintf("unknown column %s in %s file%s", graph.Quote(name), article(kind.name), hint))
 			ok = false
 			continue
 		}
@@ -192,8 +192,8 @@ func (r *csvReader) readHeader(cr *csv.Reader, header []string) (csvKind, bool) 
 			if n := len(r.header); n > 0 {
 				end = r.header[n-1]
 			}
-			r.add(end, fmt.Sprintf("the header lacks the column %q that a %s file needs (required: %s)",
-				name, kind.name, strings.Join(kind.required, ", ")))
+			r.add(end, fmt.Sprintf("the header lacks the column %q that %s file needs (required: %s)",
+				name, article(kind.name), strings.Join(kind.required, ", ")))
 			ok = false
 		}
 	}
@@ -436,4 +436,12 @@ func (r *csvReader) syntaxError(err error) {
 
 func (r *csvReader) add(p Position, msg string) {
 	addDiag(r.diags, diagnostic{pos: p, fileIndex: r.fileIndex, msg: msg})
+}
+
+// article puts "a" or "an" before word, by its first letter.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }

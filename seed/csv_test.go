@@ -43,8 +43,8 @@ func TestParseCSV(t *testing.T) {
 			name:  "unknown column is reported at its header cell with a suggestion",
 			files: in("e.csv", "id,type,nmae\nindia,Country,India\n"),
 			want: []string{
-				`e.csv:1:9: unknown column "nmae" in a entities file; did you mean "name"?`,
-				`e.csv:1:9: the header lacks the column "name" that a entities file needs (required: id, type, name)`,
+				`e.csv:1:9: unknown column "nmae" in an entities file; did you mean "name"?`,
+				`e.csv:1:9: the header lacks the column "name" that an entities file needs (required: id, type, name)`,
 			},
 		},
 		{

@@ -37,21 +37,36 @@
 // entities, sources and types that another file of the same load, or the
 // store, already holds. FORMAT.md in this directory describes every key.
 //
-// # Other formats
+// # One way in
 //
-// CSV files (.csv) hold sources, entities or statements with their
-// claims, one kind per file, told apart by their header; Parse reads them
-// alongside YAML, with positions. N-Quads (.nq, .nq.gz) are read through a
-// Mapping (ParseMapping) by ImportNQuads, which streams the data, keeps one
-// record per node and statement, and writes it to a graph.BulkStore as one
-// bulk import. Import is the entry point for transports that receive one
-// body in a named format. FORMAT.md describes every format.
+// Import is the one entry point for every caller: the seed command, the
+// built-in seed and the files given at start, the GraphQL importFacts
+// mutation and POST /import. An Input carries a name for positions, an
+// optional Format and its content (a stream, or bytes in memory); the
+// mapping, the dry run and the decompression limits are Options. A
+// format left out is told from the first bytes of the content (gzip data
+// is looked into first), the name's suffix deciding only where the
+// content does not tell; readInput, the one function that picks a
+// parser, has the rules. Besides fact files in YAML, the same in JSON
+// (claimgraph's JSON export) and CSV (one kind of item per file, told
+// apart by the header) are read with positions and merged into one
+// batch. N-Quads without a mapping are claimgraph's own export, decoded
+// into its items, checked and restored (restore.go). N-Quads and JSON-LD
+// with a Mapping (ParseMapping) are streamed into one bulk import that
+// keeps one record per node and statement (graph.BulkStore). Both kinds
+// of N-Quads go through one RDF 1.1 line parser (nquads.go), which for
+// mapped data also admits relative IRIs. GraphML, an export format, is
+// refused with the list of formats read. FORMAT.md describes every
+// format.
 //
 // # Loading and errors
 //
-// Parse reads the files and checks their form; Load parses and applies the
-// batch to a graph.Store in one atomic change, so a rejected load writes
-// nothing. ReadFiles reads files from disk, Builtin returns the embedded seed.
+// Import reads and checks every input before it writes anything, then
+// writes the restores, the fact files (graph.Store.Apply, atomic) and the
+// bulk import, and reports each part's counts (Report). Load is Import of
+// inputs in memory with the counts added up; Parse reads fact files
+// without a store. ReadFiles and OpenFiles read files from disk, Builtin
+// returns the embedded seed.
 //
 // Errors name the place to fix. Parse walks the YAML node tree itself, so it
 // knows the line and column of every item, key and value, and reports every

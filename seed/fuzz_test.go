@@ -52,8 +52,8 @@ func FuzzImportNQuads(f *testing.F) {
 	addCorpus(f, filepath.Join("testdata", "nquads", "*.nq"))
 	f.Add([]byte(`<a\u0041> <b> "x\U0001F600"@en-GB . # c` + "\n_:x <b> \"y\"^^<t> <g> .\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := seed.ImportNQuads(context.Background(), newFakeStore(), m,
-			[]seed.NamedReader{{Name: "fuzz.nq", R: bytes.NewReader(data)}}, seed.ImportOptions{})
+		_, err := seed.Import(context.Background(), newFakeStore(), []seed.Input{{Name: "fuzz.nq", Format: seed.FormatNQuads, R: bytes.NewReader(data)}},
+			seed.Options{Mapping: m})
 		checkInvalidAndPositioned(t, err, positionedNQRE)
 	})
 }
@@ -74,8 +74,8 @@ func FuzzImportJSONLD(f *testing.F) {
 	addCorpus(f, filepath.Join("testdata", "jsonld", "*.jsonld"))
 	f.Add([]byte(`[{"@id": "_:b", "http://example.org/type": {"@id": "http://example.org/film/film"}}, "x"]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := seed.ImportNQuads(context.Background(), newFakeStore(), m,
-			[]seed.NamedReader{{Name: "fuzz.jsonld", R: bytes.NewReader(data)}}, seed.ImportOptions{})
+		_, err := seed.Import(context.Background(), newFakeStore(), []seed.Input{{Name: "fuzz.jsonld", Format: seed.FormatJSONLD, R: bytes.NewReader(data)}},
+			seed.Options{Mapping: m})
 		checkInvalidAndPositioned(t, err, positionedJSONLDRE)
 	})
 }

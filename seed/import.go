@@ -1,7 +1,6 @@
 package seed
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -10,198 +9,55 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/claimgraph/claimgraph/graph"
 )
 
-// ImportOptions tune Import.
-type ImportOptions struct {
-	// Name names the input in error positions ("FILE:LINE:COL").
-	Name string
-	// Mapping reads N-Quads of foreign data; without it, N-Quads must be
-	// claimgraph's own export, restored as they are.
-	Mapping *Mapping
-	// DryRun validates and counts, and writes nothing.
-	DryRun bool
-	// KeepAttribution restores who wrote each item and when, as a fact
-	// file gives them (createdBy, recordedAt, …), instead of recording the
-	// importing user (see graph.ApplyOptions).
-	KeepAttribution bool
-	// Progress, when set, is called from time to time with the items
-	// written so far and the total.
-	Progress func(done, total int)
-	// Warn, when set, receives what a mapping with "onInvalid: skip"
-	// left out, one "NAME:LINE:COL: message" at a time.
-	Warn func(message string)
-}
-
-// NamedReader is an input stream and the name its positions use.
-type NamedReader struct {
-	Name string
-	R    io.Reader
-	// Format is FormatNQuads or FormatJSONLD; when empty, FormatOf the
-	// name tells.
-	Format Format
-}
-
-// Import reads one input in the given format and writes it to st; it is
-// the entry point of the transports (a request body, an upload). YAML and
-// CSV are read whole and loaded as by Load, and so is an article (a news
-// text, a web page: see ReadArticle; its name, when it ends in .html,
-// .txt or .md, tells which, else its content), which becomes one source
-// with its text. N-Quads with opts.Mapping are
-// streamed into a bulk import (ImportNQuads), and so is JSON-LD, which
-// needs a mapping. N-Quads without a mapping must be claimgraph's export,
-// which is decoded into its items and validated before st restores it
-// (see restore.go). YAML and CSV are read whole up to MaxWholeBytes, with
-// lines of at most MaxLineBytes; r is decompressed already (Decompress).
-//
-// Errors are *graph.Error values; problems of the input are listed one
-// "NAME:LINE:COL: message" line each, and nothing is written. An input
-// past a size limit is graph.TooLarge.
-func Import(ctx context.Context, st graph.Store, format Format, r io.Reader, opts ImportOptions) (graph.Summary, error) {
-	name := opts.Name
-	if name == "" {
-		name = "input"
+// startMapped prepares the reading of RDF through m: the store must take
+// bulk imports, and the mapping's ontology and source must fit the
+// stored ontology.
+func (pl *pipeline) startMapped(ctx context.Context, m *Mapping) error {
+	if _, ok := pl.st.(graph.BulkStore); !ok {
+		return graph.Errorf(graph.Invalid, "this store cannot take bulk imports")
 	}
-	switch format {
-	case FormatYAML, FormatCSV:
-		data, err := readWhole(r, name, MaxWholeBytes, true)
-		if err != nil {
-			return graph.Summary{}, err
-		}
-		if format == FormatCSV && !strings.HasSuffix(strings.ToLower(name), ".csv") {
-			name += ".csv" // Parse tells the format by the name
-		}
-		return Load(ctx, st, graph.ApplyOptions{DryRun: opts.DryRun, KeepAttribution: opts.KeepAttribution}, Input{Name: name, Data: data})
-	case FormatNQuads:
-		if opts.Mapping == nil {
-			return restore(ctx, st, r, opts)
-		}
-		return ImportNQuads(ctx, st, opts.Mapping, []NamedReader{{Name: name, R: r, Format: FormatNQuads}}, opts)
-	case FormatArticle:
-		data, err := readWhole(r, name, 2*graph.MaxArticleBytes, false)
-		if err != nil {
-			return graph.Summary{}, err
-		}
-		if !IsArticle(name) { // Parse tells the format by the name
-			if isHTML(name, data) {
-				name += ".html"
-			} else {
-				name += ".txt"
-			}
-		}
-		return Load(ctx, st, graph.ApplyOptions{DryRun: opts.DryRun, KeepAttribution: opts.KeepAttribution}, Input{Name: name, Data: data})
-	case FormatAnnotations:
-		data, err := readWhole(r, name, MaxWholeBytes, false)
-		if err != nil {
-			return graph.Summary{}, err
-		}
-		if !IsAnnotations(name) { // Parse tells the format by the name
-			name += AnnotationSuffixes[0]
-		}
-		return Load(ctx, st, graph.ApplyOptions{DryRun: opts.DryRun, KeepAttribution: opts.KeepAttribution}, Input{Name: name, Data: data})
-	case FormatJSONLD:
-		if opts.Mapping == nil {
-			return graph.Summary{}, graph.Errorf(graph.Invalid, "JSON-LD is read through a mapping; give one")
-		}
-		return ImportNQuads(ctx, st, opts.Mapping, []NamedReader{{Name: name, R: r, Format: FormatJSONLD}}, opts)
-	}
-	return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q; use yaml, csv, nquads, jsonld, article or annotations", format)
-}
-
-// OpenInput opens a file for ImportNQuads, decompressing it within lim
-// when its name ends in .gz. The caller closes it.
-func OpenInput(path string, lim Limits) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+	stored, err := pl.st.Ontology(ctx)
 	if err != nil {
-		return nil, readError(err)
-	}
-	if !strings.HasSuffix(strings.ToLower(path), ".gz") {
-		return f, nil
-	}
-	gz, err := guardGzip(f, path, lim)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return readCloser{gz, f}, nil
-}
-
-// Decompress returns r, decompressed within lim when it starts as gzip
-// data does. name names the input in errors. Reading past a limit fails
-// with a graph.TooLarge error that names the limit.
-func Decompress(r io.Reader, name string, lim Limits) (io.Reader, error) {
-	br := bufio.NewReader(r)
-	magic, err := br.Peek(2)
-	if err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
-		return br, nil // too short to be gzip, or not gzip: read as it is
-	}
-	return guardGzip(br, name, lim)
-}
-
-type readCloser struct {
-	io.Reader
-	f *os.File
-}
-
-func (rc readCloser) Close() error { return rc.f.Close() }
-
-// ImportNQuads reads N-Quads inputs (and JSON-LD ones: see
-// NamedReader.Format) through a mapping and writes them to st as one bulk
-// import of the mapping's source (graph.BulkStore): all or nothing,
-// replacing the source's previous import; the same inputs again change
-// nothing. st must be a graph.BulkStore.
-//
-// N-Quads inputs are streamed once; a JSON-LD input is read whole. What is kept in memory is one record per
-// node and per statement, not the quads. Every problem is reported with
-// its position: an unparsable line, a node two types claim, two IRIs that
-// map to one entity id, an edge to a node the mapping gives no type, a
-// relation between types the ontology does not allow.
-func ImportNQuads(ctx context.Context, st graph.Store, m *Mapping, inputs []NamedReader, opts ImportOptions) (graph.Summary, error) {
-	bs, ok := st.(graph.BulkStore)
-	if !ok {
-		return graph.Summary{}, graph.Errorf(graph.Invalid, "this store cannot take bulk imports")
-	}
-	stored, err := st.Ontology(ctx)
-	if err != nil {
-		return graph.Summary{}, err
+		return err
 	}
 	ont := stored.Merge(m.Ontology)
 	if diags := m.check(ont); len(diags) > 0 {
-		return graph.Summary{}, diagError(graph.Invalid, diags)
+		return diagError(graph.Invalid, diags)
 	}
 	if err := m.parsed.Locate(graph.ValidateBatch(ctx, ont, &graph.Batch{Ontology: m.Ontology, Sources: []graph.Source{m.Source}},
 		func(context.Context, string, string) (string, bool, error) { return "", false, nil })); err != nil {
-		return graph.Summary{}, err
+		return err
 	}
-	g := newRDFGraph(m)
-	for i, in := range inputs {
-		if err := g.read(ctx, i, in); err != nil {
-			return graph.Summary{}, err
-		}
-	}
-	imp, err := g.build(ont, opts.Warn)
-	if err != nil {
-		return graph.Summary{}, err
-	}
-	sum, err := bs.Import(ctx, imp, graph.BulkOptions{DryRun: opts.DryRun, Progress: opts.Progress})
-	if err != nil {
-		return sum, g.locate(err)
-	}
-	return sum, nil
+	pl.ont = ont
+	pl.rdf = newRDFGraph(m)
+	return nil
 }
 
-// rdfGraph is what ImportNQuads keeps of the inputs: the nodes, the edges
+// RDF read through a mapping (N-Quads streamed once, JSON-LD read whole)
+// becomes one bulk import of the mapping's source (graph.BulkStore): all
+// or nothing, replacing the source's previous import; the same inputs
+// again change nothing. What is kept in memory is one record per node and
+// per statement, not the quads. Every problem is reported with its
+// position: an unparsable line, a node two types claim, two IRIs that map
+// to one entity id, an edge to a node the mapping gives no type, a
+// relation between types the ontology does not allow.
+
+// rdfGraph is what a mapped import keeps of the inputs: the nodes, the edges
 // the mapping turns into statements, and the middle nodes of joins.
 type rdfGraph struct {
 	m      *Mapping
 	digest hash.Hash
 	diags  []diagnostic
-	files  []string
+	files  []string // the names of the inputs
+	order  []int    // the index of each input among the import's
+	// joinsBy lists the joins that use each predicate.
+	joinsBy map[string][]int
 
 	nodes   map[string]int32 // node key → index
 	node    []rdfNode
@@ -221,7 +77,8 @@ type rdfNode struct {
 	pos      place
 }
 
-// place is a compact position: input index, line and column.
+// place is a compact position: the index of the input in rdfGraph.files,
+// line and column.
 type place struct {
 	file      int32
 	line, col int32
@@ -257,7 +114,7 @@ func (g *rdfGraph) pos(p place) Position {
 
 func (g *rdfGraph) add(p place, format string, args ...any) {
 	if len(g.diags) < maxCollected {
-		g.diags = append(g.diags, diagnostic{pos: g.pos(p), fileIndex: int(p.file), msg: fmt.Sprintf(format, args...)})
+		g.diags = append(g.diags, diagnostic{pos: g.pos(p), fileIndex: g.order[p.file], msg: fmt.Sprintf(format, args...)})
 	}
 }
 
@@ -273,56 +130,41 @@ func (g *rdfGraph) intern(t term, p place) int32 {
 	return i
 }
 
-// read reads one input.
-func (g *rdfGraph) read(ctx context.Context, index int, in NamedReader) error {
-	g.files = append(g.files, in.Name)
-	g.digest.Write([]byte("\x00" + in.Name + "\x00"))
-	sc := bufio.NewScanner(io.TeeReader(in.R, g.digest))
-	sc.Buffer(make([]byte, 0, 64*1024), MaxLineBytes)
-	joinsBy := map[string][]int{} // predicate → joins using it
-	for j, jn := range g.m.joins {
-		joinsBy[jn.subject.pred] = append(joinsBy[jn.subject.pred], j)
-		if jn.object.pred != jn.subject.pred {
-			joinsBy[jn.object.pred] = append(joinsBy[jn.object.pred], j)
-		}
-		for _, a := range jn.attributes {
-			if !containsInt(joinsBy[a.pred], j) {
-				joinsBy[a.pred] = append(joinsBy[a.pred], j)
+// begin starts an input: it returns its index among g's inputs. order
+// is its index among the import's inputs, for the order of problems.
+func (g *rdfGraph) begin(name string, order int) int32 {
+	g.files = append(g.files, name)
+	g.order = append(g.order, order)
+	g.digest.Write([]byte("\x00" + name + "\x00"))
+	if g.joinsBy == nil {
+		g.joinsBy = map[string][]int{} // predicate → joins using it
+		for j, jn := range g.m.joins {
+			g.joinsBy[jn.subject.pred] = append(g.joinsBy[jn.subject.pred], j)
+			if jn.object.pred != jn.subject.pred {
+				g.joinsBy[jn.object.pred] = append(g.joinsBy[jn.object.pred], j)
+			}
+			for _, a := range jn.attributes {
+				if !containsInt(g.joinsBy[a.pred], j) {
+					g.joinsBy[a.pred] = append(g.joinsBy[a.pred], j)
+				}
 			}
 		}
 	}
-	if in.Format == FormatJSONLD || in.Format == "" && FormatOf(in.Name) == FormatJSONLD {
-		return g.readJSONLD(ctx, index, in, joinsBy)
-	}
-	line := int32(0)
-	for sc.Scan() {
-		line++
-		if line%65536 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		raw := sc.Text()
-		text := strings.TrimSpace(raw)
-		if text == "" || text[0] == '#' {
-			continue
-		}
-		lead := len(raw) - len(strings.TrimLeft(raw, " \t"))
-		q, col, err := parseNQuad(text)
-		at := func(c int) place { return place{int32(index), line, int32(c + lead)} }
-		if err != nil {
-			g.add(at(col), "N-Quads syntax error: %v", err)
-			continue
-		}
-		g.quad(q, at, joinsBy)
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return lineTooLong(in.Name, int(line)+1)
-		}
-		return inputReadError(in.Name, err)
-	}
-	return nil
+	return int32(len(g.files) - 1)
+}
+
+// read reads one N-Quads input, streamed. Relative IRIs are admitted, as
+// Cayley's own dumps write them; otherwise each line must be RDF 1.1
+// N-Quads.
+func (g *rdfGraph) read(ctx context.Context, name string, order int, r io.Reader) error {
+	file := g.begin(name, order)
+	return readNQuads(ctx, io.TeeReader(r, g.digest), name, true,
+		func(q nquad, line, lead int) {
+			g.quad(q, func(c int) place { return place{file, int32(line), int32(c + lead)} })
+		},
+		func(line, col int, err error) {
+			g.add(place{file, int32(line), int32(col)}, "N-Quads syntax error: %v", err)
+		})
 }
 
 func containsInt(list []int, x int) bool {
@@ -335,7 +177,7 @@ func containsInt(list []int, x int) bool {
 }
 
 // quad takes in one quad of the data.
-func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
+func (g *rdfGraph) quad(q nquad, at func(int) place) {
 	pred := q.p.value // quads of predicates the mapping does not name are left out
 	if pred == g.m.typePred {
 		if q.o.kind == termLiteral {
@@ -369,7 +211,7 @@ func (g *rdfGraph) quad(q nquad, at func(int) place, joinsBy map[string][]int) {
 		}
 		g.edges = append(g.edges, rdfEdge{s: g.intern(q.s, at(q.s.col)), o: g.intern(q.o, at(q.o.col)), rel: rel.name, pos: at(q.p.col)})
 	}
-	for _, j := range joinsBy[pred] {
+	for _, j := range g.joinsBy[pred] {
 		jn := g.m.joins[j]
 		if jn.subject.pred == pred || jn.object.pred == pred {
 			if q.o.kind == termLiteral {
@@ -601,7 +443,7 @@ func (g *rdfGraph) locate(err error) error {
 			diags = append(diags, diagnostic{msg: p.String()})
 			continue
 		}
-		diags = append(diags, diagnostic{pos: g.pos(at), fileIndex: int(at.file), msg: p.Message})
+		diags = append(diags, diagnostic{pos: g.pos(at), fileIndex: g.order[at.file], msg: p.Message})
 	}
 	return diagError(ge.Code, diags)
 }

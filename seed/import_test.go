@@ -28,7 +28,14 @@ func importFile(tb testing.TB, st graph.Store, m *seed.Mapping, name string) (gr
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	return seed.ImportNQuads(tb.Context(), st, m, []seed.NamedReader{{Name: name, R: f}}, seed.ImportOptions{})
+	return importMapped(tb, st, m, seed.Input{Name: name, R: f})
+}
+
+// importMapped imports inputs through m with seed.Import.
+func importMapped(tb testing.TB, st graph.Store, m *seed.Mapping, inputs ...seed.Input) (graph.Summary, error) {
+	tb.Helper()
+	rep, err := seed.Import(tb.Context(), st, inputs, seed.Options{Mapping: m})
+	return rep.Summary(), err
 }
 
 func TestImportNQuads(t *testing.T) {
@@ -98,7 +105,7 @@ func TestImportNQuads(t *testing.T) {
 			"</en/casablanca> </film/film/directed_by> </en/nobody> .\n" +
 			"</en/casablanca> </film/film/starring> _:p1 .\n" +
 			"_:p1 </film/performance/actor> </en/casablanca> .\n"
-		_, err := seed.ImportNQuads(t.Context(), st, m, []seed.NamedReader{{Name: "f.nq", R: strings.NewReader(data)}}, seed.ImportOptions{})
+		_, err := importMapped(t, st, m, seed.Input{Name: "f.nq", R: strings.NewReader(data)})
 		want := []string{
 			`f.nq:3:22: directed-by cannot connect a Person (michael-curtiz) to a Film (casablanca); allowed: [Film] → [Person]`,
 			`f.nq:4:18: object </en/nobody> has no entity type in the mapping (unknown reference)`,
@@ -111,7 +118,7 @@ func TestImportNQuads(t *testing.T) {
 	t.Run("ids that would collide get a hash suffix each", func(t *testing.T) {
 		st := newFakeStore()
 		data := "</en/casa_blanca> <type> </film/film> .\n</en/casa-blanca> <type> </film/film> .\n"
-		if _, err := seed.ImportNQuads(t.Context(), st, m, []seed.NamedReader{{Name: "f.nq", R: strings.NewReader(data)}}, seed.ImportOptions{}); err != nil {
+		if _, err := importMapped(t, st, m, seed.Input{Name: "f.nq", R: strings.NewReader(data)}); err != nil {
 			t.Fatal(err)
 		}
 		a, b := st.importedEntities[0].ID, st.importedEntities[1].ID
@@ -124,7 +131,7 @@ func TestImportNQuads(t *testing.T) {
 func TestParseMappingErrors(t *testing.T) {
 	m, err := readMapping(t, "bad-mapping.yaml")
 	if err == nil {
-		_, err = seed.ImportNQuads(t.Context(), newFakeStore(), m, nil, seed.ImportOptions{})
+		_, err = importMapped(t, newFakeStore(), m)
 	}
 	want := []string{
 		`bad-mapping.yaml:6:3: unknown key "nmae" in the mapping; did you mean "name"?`,
@@ -139,7 +146,7 @@ func TestParseMappingErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = seed.ImportNQuads(t.Context(), newFakeStore(), m, nil, seed.ImportOptions{})
+		_, err = importMapped(t, newFakeStore(), m)
 		want := []string{
 			`m.yaml:5:24: unknown entity type "Flim"; did you mean "Film"?`,
 			`m.yaml:6:21: unknown relation type "directed"`,
@@ -166,7 +173,7 @@ func TestImportJSONLD(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		_, err = seed.ImportNQuads(t.Context(), st, m, []seed.NamedReader{{Name: name, R: f}}, seed.ImportOptions{})
+		_, err = importMapped(t, st, m, seed.Input{Name: name, R: f})
 		return err
 	}
 	t.Run("good file reads as the same films in N-Quads do", func(t *testing.T) {

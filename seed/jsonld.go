@@ -35,9 +35,11 @@ func (l *noRemote) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	return nil, fmt.Errorf("remote documents are not loaded: %s", u)
 }
 
-// readJSONLD reads one JSON-LD input.
-func (g *rdfGraph) readJSONLD(ctx context.Context, index int, in NamedReader, joinsBy map[string][]int) (err error) {
-	data, err := readWhole(io.TeeReader(in.R, g.digest), in.Name, MaxJSONLDBytes, false)
+// readJSONLD reads one JSON-LD input, whole.
+func (g *rdfGraph) readJSONLD(ctx context.Context, name string, order int, r io.Reader) (err error) {
+	file := g.begin(name, order)
+	index := int(file)
+	data, err := readWhole(io.TeeReader(r, g.digest), name, MaxJSONLDBytes, false)
 	if err != nil {
 		return err
 	}
@@ -93,7 +95,7 @@ func (g *rdfGraph) readJSONLD(ctx context.Context, index int, in NamedReader, jo
 			if off, ok := strs[q.s.value]; ok && q.s.kind == termIRI {
 				at = lines.place(index, off)
 			}
-			g.quad(q, func(int) place { return at }, joinsBy)
+			g.quad(q, func(int) place { return at })
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package seed_test
 import (
 	"bytes"
 	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -61,7 +60,7 @@ func heapGrowth(fn func()) (peak, total uint64) {
 }
 
 // TestImportRefusesBombsInBoundedMemory reads 100 MB bombs through
-// Decompress into every format: each fails with graph.TooLarge, and the
+// Import into every format: each fails with graph.TooLarge, and the
 // whole import allocates a small part of what the bomb expands to.
 func TestImportRefusesBombsInBoundedMemory(t *testing.T) {
 	m, err := readMapping(t, "mapping.yaml")
@@ -96,15 +95,11 @@ func TestImportRefusesBombsInBoundedMemory(t *testing.T) {
 			var err error
 			start := time.Now()
 			peak, alloc := heapGrowth(func() {
-				var r io.Reader
-				if r, err = seed.Decompress(bytes.NewReader(tt.data), "bomb", tt.lim); err != nil {
-					return
-				}
-				opts := seed.ImportOptions{Name: "bomb"}
+				opts := seed.Options{Limits: tt.lim}
 				if tt.mapped {
 					opts.Mapping = m
 				}
-				_, err = seed.Import(t.Context(), seededStoreEmpty(t), tt.format, r, opts)
+				_, err = seed.Import(t.Context(), seededStoreEmpty(t), []seed.Input{{Name: "bomb", Format: tt.format, R: bytes.NewReader(tt.data)}}, opts)
 			})
 			t.Logf("%v, heap grew by %d MB at most, %d MB allocated in all: %.200v", time.Since(start).Round(time.Millisecond), peak>>20, alloc>>20, err)
 			if code := graph.ErrorCode(err); code != graph.TooLarge {
@@ -173,7 +168,7 @@ func TestInvalidUTF8ThroughAMappingIsAPositionedProblem(t *testing.T) {
 	line := strings.Count(string(good), "\n") + 1
 	for _, dryRun := range []bool{true, false} {
 		st := seededStoreEmpty(t)
-		_, err := seed.Import(t.Context(), st, seed.FormatNQuads, strings.NewReader(data), seed.ImportOptions{Name: "f.nq", Mapping: m, DryRun: dryRun})
+		_, err := seed.Import(t.Context(), st, []seed.Input{{Name: "f.nq", R: strings.NewReader(data)}}, seed.Options{Mapping: m, DryRun: dryRun})
 		if graph.ErrorCode(err) != graph.Invalid || !strings.HasPrefix(err.Error(), "f.nq:"+strconv.Itoa(line)+":35: ") {
 			t.Errorf("dry run %v: %v; want Invalid at f.nq:%d:35", dryRun, err, line)
 		}

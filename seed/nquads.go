@@ -1,7 +1,12 @@
 package seed
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -40,9 +45,80 @@ type nquad struct {
 	s, p, o, g term
 }
 
-// parseNQuad parses one line, which is neither blank nor a comment. It
-// returns the column and message of the first error.
-func parseNQuad(line string) (nquad, int, error) {
+// readNQuads reads N-Quads from r, line by line (a line ends at LF, CR
+// or CRLF, as the grammar's EOL), and gives each quad to quad with its
+// line and the width of the blanks before it (term columns count from
+// the first term), and each line that is not a quad to bad with the
+// position and the first error of its parse. relative admits relative
+// IRIs, which RDF 1.1 forbids and Cayley's own dumps write; every other
+// rule of the grammar holds either way. Lines are at most MaxLineBytes
+// long.
+func readNQuads(ctx context.Context, r io.Reader, name string, relative bool, quad func(q nquad, line, lead int), bad func(line, col int, err error)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), MaxLineBytes)
+	sc.Split(scanEOL)
+	line := 0
+	for sc.Scan() {
+		line++
+		if line%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		raw := sc.Text()
+		text := strings.TrimLeft(raw, " \t")
+		lead := len(raw) - len(text)
+		if text = strings.TrimRight(text, " \t"); text == "" || text[0] == '#' {
+			continue
+		}
+		q, col, err := parseNQuad(text, relative)
+		if err != nil {
+			bad(line, col+lead, err)
+			continue
+		}
+		quad(q, line, lead)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return lineTooLong(name, line+1)
+		}
+		return inputReadError(name, err)
+	}
+	return nil
+}
+
+// scanEOL is a bufio.SplitFunc for lines that end at LF, CR or CRLF.
+func scanEOL(data []byte, atEOF bool) (advance int, token []byte, err error) {
+	if atEOF && len(data) == 0 {
+		return 0, nil, nil
+	}
+	end := bytes.IndexByte(data, '\n')
+	if end < 0 {
+		end = len(data)
+	}
+	if cr := bytes.IndexByte(data[:end], '\r'); cr >= 0 {
+		switch {
+		case cr+1 < len(data) && data[cr+1] == '\n':
+			return cr + 2, data[:cr], nil
+		case cr+1 < len(data) || atEOF:
+			return cr + 1, data[:cr], nil
+		}
+		return 0, nil, nil // a CR at the end of what is read: an LF may follow
+	}
+	if end < len(data) {
+		return end + 1, data[:end], nil
+	}
+	if atEOF {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
+}
+
+// parseNQuad parses one line, which is neither blank nor a comment, as
+// the N-Quads grammar of RDF 1.1 has it (relative IRIs admitted when
+// relative is set). It returns the column and message of the first
+// error.
+func parseNQuad(line string, relative bool) (nquad, int, error) {
 	if !utf8.ValidString(line) {
 		i := 0
 		for i < len(line) {
@@ -54,7 +130,7 @@ func parseNQuad(line string) (nquad, int, error) {
 		}
 		return nquad{}, utf8.RuneCountInString(line[:i]) + 1, fmt.Errorf("the line is not valid UTF-8")
 	}
-	p := nqParser{line: line}
+	p := nqParser{line: line, relative: relative}
 	var q nquad
 	var err error
 	if q.s, err = p.term("subject", termIRI, termBlank); err != nil {
@@ -74,6 +150,9 @@ func parseNQuad(line string) (nquad, int, error) {
 		p.space()
 	}
 	if p.i >= len(line) || line[p.i] != '.' {
+		if p.i < len(line) && (line[p.i] == '<' || line[p.i] == '_' || line[p.i] == '"') {
+			return q, p.col(), fmt.Errorf("a quad has four terms at most (subject, predicate, object, graph label), then '.'")
+		}
 		return q, p.col(), fmt.Errorf("expected '.' at the end of the quad")
 	}
 	p.i++
@@ -85,8 +164,9 @@ func parseNQuad(line string) (nquad, int, error) {
 }
 
 type nqParser struct {
-	line string
-	i    int // byte offset
+	line     string
+	i        int  // byte offset
+	relative bool // relative IRIs are admitted
 }
 
 func (p *nqParser) col() int { return utf8.RuneCountInString(p.line[:p.i]) + 1 }
@@ -129,16 +209,8 @@ func (p *nqParser) term(what string, allowed ...termKind) (term, error) {
 		}
 	case c == '_' && strings.HasPrefix(p.line[p.i:], "_:"):
 		t.kind = termBlank
-		start := p.i + 2
-		p.i = start
-		for p.i < len(p.line) && !strings.ContainsRune(" \t<\"", rune(p.line[p.i])) && !(p.line[p.i] == '.' && p.endsAt(p.i+1)) {
-			p.i++
-		}
-		t.value = p.line[start:p.i]
+		t.value, err = p.blank()
 		t.key = "_:" + t.value
-		if t.value == "" {
-			err = fmt.Errorf("blank node without a label")
-		}
 	case c == '"':
 		t.kind = termLiteral
 		t.value, t.datatype, t.lang, err = p.literal()
@@ -154,13 +226,7 @@ func (p *nqParser) term(what string, allowed ...termKind) (term, error) {
 		}
 	}
 	p.i = start // the error is the term as a whole
-	return t, fmt.Errorf("a %s cannot be a %s", what, kindWord(t.kind))
-}
-
-// endsAt reports whether only blanks or a comment follow offset i.
-func (p *nqParser) endsAt(i int) bool {
-	rest := strings.TrimLeft(p.line[i:], " \t")
-	return rest == "" || rest[0] == '#'
+	return t, fmt.Errorf("%s cannot be %s", article(what), article(kindWord(t.kind)))
 }
 
 func kindWord(k termKind) string {
@@ -173,16 +239,30 @@ func kindWord(k termKind) string {
 	return "literal"
 }
 
-// iri reads <...> and returns its content with escapes resolved.
+// iri reads <...> and returns its content with escapes resolved: an
+// IRIREF of the grammar, absolute unless p.relative.
 func (p *nqParser) iri() (string, error) {
+	start := p.i
 	p.i++ // '<'
+	v, err := p.iriText()
+	if err != nil {
+		return "", err
+	}
+	if !p.relative && !hasScheme(v) {
+		p.i = start
+		return "", fmt.Errorf("relative IRI <%s>: an IRI in N-Quads is absolute, with a scheme (http:, urn:, …)", clip(v, 64))
+	}
+	return v, nil
+}
+
+func (p *nqParser) iriText() (string, error) {
 	// Most IRIs have no escapes: they are a part of the line.
 	for j := p.i; j < len(p.line); j++ {
 		if c := p.line[j]; c == '>' {
 			v := p.line[p.i:j]
 			p.i = j + 1
 			return v, nil
-		} else if c == '\\' || !iriByte(c) {
+		} else if !iriByte(c) {
 			break
 		}
 	}
@@ -194,12 +274,21 @@ func (p *nqParser) iri() (string, error) {
 			p.i++
 			return b.String(), nil
 		case c == '\\':
+			at := p.i
 			r, err := p.escape(false)
 			if err != nil {
 				return "", err
 			}
+			if r < utf8.RuneSelf && !iriByte(byte(r)) {
+				esc := p.line[at:p.i]
+				p.i = at
+				return "", fmt.Errorf("the escape %s stands for %q, which an IRI may not hold", esc, r)
+			}
 			b.WriteRune(r)
 		case !iriByte(c):
+			if c == ' ' {
+				return "", fmt.Errorf("a space is not allowed in an IRI")
+			}
 			return "", fmt.Errorf("character %q is not allowed in an IRI", c)
 		default:
 			b.WriteByte(c)
@@ -209,9 +298,90 @@ func (p *nqParser) iri() (string, error) {
 	return "", fmt.Errorf("unterminated IRI: missing '>'")
 }
 
-// iriByte reports whether c may stand unescaped in an IRI.
+// iriByte reports whether c may stand unescaped in an IRIREF: not a
+// control character or space, nor one of <>"{}|^`\.
 func iriByte(c byte) bool {
-	return c > ' ' && c != '"' && c != '{' && c != '}' && c != '|' && c != '^' && c != '`' && c != '<' && c != '>' && c != '\\'
+	return c > ' ' && c != '"' && c != '{' && c != '}' && c != '|' && c != '^' && c != '`' && c != '<' && c != '>' && c != '\\' && c != 0x7f
+}
+
+// hasScheme reports whether an IRI is absolute: it starts with a scheme,
+// a letter then letters, digits, +, - or ., and a colon.
+func hasScheme(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// blank reads a blank node label, _:LABEL: a letter, digit, _ or : first,
+// then those, -, ·, combining marks and dots, not ending in a dot.
+func (p *nqParser) blank() (string, error) {
+	p.i += 2 // "_:"
+	start := p.i
+	first := true
+	for p.i < len(p.line) {
+		r, size := utf8.DecodeRuneInString(p.line[p.i:])
+		if first && !(pnCharsU(r) || r >= '0' && r <= '9') || !first && !(pnChars(r) || r == '.') {
+			break
+		}
+		first = false
+		p.i += size
+	}
+	for p.i > start && p.line[p.i-1] == '.' { // a final dot ends the quad
+		p.i--
+	}
+	if p.i == start {
+		if p.i < len(p.line) && !isTermEnd(p.line[p.i]) {
+			return "", fmt.Errorf("a blank node label cannot start with %q", firstRune(p.line[p.i:]))
+		}
+		return "", fmt.Errorf("blank node without a label")
+	}
+	if p.i < len(p.line) && !isTermEnd(p.line[p.i]) && p.line[p.i] != '.' {
+		return "", fmt.Errorf("character %q cannot be in a blank node label", firstRune(p.line[p.i:]))
+	}
+	return p.line[start:p.i], nil
+}
+
+// isTermEnd reports whether c may follow a blank node label.
+func isTermEnd(c byte) bool {
+	return c == ' ' || c == '\t' || c == '<' || c == '"' || c == '_' || c == '#'
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// pnCharsU is PN_CHARS_U of the grammar: PN_CHARS_BASE, _ and :.
+func pnCharsU(r rune) bool {
+	switch {
+	case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r == '_', r == ':':
+		return true
+	case r < 0xC0:
+		return false
+	}
+	for _, rg := range [][2]rune{{0xC0, 0xD6}, {0xD8, 0xF6}, {0xF8, 0x2FF}, {0x370, 0x37D}, {0x37F, 0x1FFF},
+		{0x200C, 0x200D}, {0x2070, 0x218F}, {0x2C00, 0x2FEF}, {0x3001, 0xD7FF}, {0xF900, 0xFDCF},
+		{0xFDF0, 0xFFFD}, {0x10000, 0xEFFFF}} {
+		if r >= rg[0] && r <= rg[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// pnChars is PN_CHARS of the grammar.
+func pnChars(r rune) bool {
+	return pnCharsU(r) || r == '-' || r >= '0' && r <= '9' || r == 0xB7 ||
+		r >= 0x300 && r <= 0x36F || r >= 0x203F && r <= 0x2040
 }
 
 // literal reads "..." with an optional @lang or ^^<datatype>, and returns
@@ -220,7 +390,7 @@ func (p *nqParser) literal() (text, datatype, lang string, err error) {
 	p.i++ // '"'
 	// Most literals have no escapes: the text is a part of the line.
 	plain := false
-	if end := strings.IndexAny(p.line[p.i:], "\"\\"); end >= 0 && p.line[p.i+end] == '"' {
+	if end := strings.IndexAny(p.line[p.i:], "\"\\\r"); end >= 0 && p.line[p.i+end] == '"' {
 		text, plain = p.line[p.i:p.i+end], true
 		p.i += end + 1
 	}
@@ -242,20 +412,20 @@ func (p *nqParser) literal() (text, datatype, lang string, err error) {
 			b.WriteRune(r)
 			continue
 		}
+		if c == '\r' {
+			return "", "", "", fmt.Errorf("a line break in a literal must be escaped (\\r, \\n)")
+		}
 		b.WriteByte(c)
 		p.i++
 	}
 	switch {
 	case strings.HasPrefix(p.line[p.i:], "@"):
-		start := p.i + 1
-		p.i = start
-		for p.i < len(p.line) && (isAlnum(p.line[p.i]) || p.line[p.i] == '-') {
-			p.i++
+		if lang, err = p.langTag(); err != nil {
+			return "", "", "", err
 		}
-		if p.i == start {
-			return "", "", "", fmt.Errorf("empty language tag")
+		if strings.HasPrefix(p.line[p.i:], "^^") {
+			return "", "", "", fmt.Errorf("a literal has a language tag or a datatype, not both")
 		}
-		lang = p.line[start:p.i]
 	case strings.HasPrefix(p.line[p.i:], "^^"):
 		p.i += 2
 		if p.i >= len(p.line) || p.line[p.i] != '<' {
@@ -271,9 +441,39 @@ func (p *nqParser) literal() (text, datatype, lang string, err error) {
 	return text, datatype, lang, nil
 }
 
-func isAlnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+// langTag reads @TAG: letters, then groups of letters and digits each
+// after a hyphen.
+func (p *nqParser) langTag() (string, error) {
+	at := p.i
+	p.i++ // '@'
+	start := p.i
+	for p.i < len(p.line) && isLetter(p.line[p.i]) {
+		p.i++
+	}
+	ok := p.i > start
+	for ok && p.i < len(p.line) && p.line[p.i] == '-' {
+		p.i++
+		sub := p.i
+		for p.i < len(p.line) && (isLetter(p.line[p.i]) || p.line[p.i] >= '0' && p.line[p.i] <= '9') {
+			p.i++
+		}
+		ok = p.i > sub
+	}
+	if ok && p.i < len(p.line) && !isTermEnd(p.line[p.i]) && p.line[p.i] != '.' && p.line[p.i] != '^' {
+		ok = false
+	}
+	if !ok {
+		end := p.i
+		for end < len(p.line) && !isTermEnd(p.line[end]) && p.line[end] != '.' {
+			end++
+		}
+		p.i = at
+		return "", fmt.Errorf("bad language tag %q: letters, then groups of letters and digits each after a hyphen (en, en-US)", p.line[at:end])
+	}
+	return p.line[start:p.i], nil
 }
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // escape reads a backslash escape: \uXXXX and \UXXXXXXXX anywhere, and in
 // literals also \t \b \n \r \f \" \' \\.
@@ -293,8 +493,9 @@ func (p *nqParser) escape(literal bool) (rune, error) {
 		if p.i+2+n > len(p.line) {
 			return 0, fmt.Errorf("short \\%c escape", c)
 		}
-		v, err := strconv.ParseUint(p.line[p.i+2:p.i+2+n], 16, 32)
-		if err != nil || !utf8.ValidRune(rune(v)) {
+		digits := p.line[p.i+2 : p.i+2+n]
+		v, err := strconv.ParseUint(digits, 16, 32)
+		if err != nil || strings.ContainsAny(digits, "+-_xX") || !utf8.ValidRune(rune(v)) {
 			return 0, fmt.Errorf("bad \\%c escape %q", c, p.line[p.i:p.i+2+n])
 		}
 		p.i += 2 + n
@@ -305,6 +506,7 @@ func (p *nqParser) escape(literal bool) (rune, error) {
 			p.i += 2
 			return r, nil
 		}
+		return 0, fmt.Errorf("unknown escape \\%c in a literal (\\t \\b \\n \\r \\f \\\" \\' \\\\ \\u \\U)", c)
 	}
-	return 0, fmt.Errorf("unknown escape \\%c", c)
+	return 0, fmt.Errorf("unknown escape \\%c in an IRI (only \\u and \\U)", c)
 }

@@ -31,40 +31,11 @@ type Parsed struct {
 	// items holds, per graph.Kind*, the position record of each item of
 	// Batch at the same index.
 	items map[string][]*item
-}
 
-// Parse reads fact files, YAML or CSV (FormatOf tells by the name), and
-// merges them, in order, into one batch. It
-// checks the form of the files (YAML syntax, known keys, the kind of each
-// value, required fields), not their meaning: whether the entities and types
-// a statement names exist is for graph.ValidateBatch or Store.Apply to say,
-// and Locate places their problems.
-//
-// When any input is malformed Parse returns a *graph.Error with code
-// graph.Invalid whose message lists every problem of every input, one
-// "FILE:LINE:COL: message" line each, ordered by input, line and column.
-func Parse(inputs ...Input) (*Parsed, error) {
-	p := &Parsed{items: map[string][]*item{}}
-	var diags []diagnostic
-	for i, in := range inputs {
-		switch FormatOf(in.Name) {
-		case FormatArticle:
-			p.article(in, i, &diags)
-		case FormatAnnotations:
-			p.readAnnotations(in, i, &diags)
-		case FormatCSV:
-			r := &csvReader{parsed: p, file: in.Name, fileIndex: i, data: in.Data, diags: &diags, statements: map[string]stmtRow{}}
-			r.read()
-		default:
-			r := &reader{parsed: p, file: in.Name, fileIndex: i, diags: &diags, budget: nodeBudget(in.Data), dir: in.Dir}
-			r.read(in.Data)
-		}
-	}
-	if len(diags) > 0 {
-		return nil, diagError(graph.Invalid, diags)
-	}
-	graph.NormalizeBatch(&p.Batch)
-	return p, nil
+	// stored holds names the store knows besides the batch's, by the
+	// word of an "unknown …" problem ("entity", "entity type", …), for the
+	// hints of Locate.
+	stored map[string][]string
 }
 
 // nodeBudget caps the YAML node visits of reading data, so that aliases

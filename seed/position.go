@@ -2,6 +2,7 @@ package seed
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -59,6 +60,9 @@ type diagnostic struct {
 	pos       Position
 	fileIndex int
 	msg       string
+	// whole marks a problem of a whole input (its format, say), placed
+	// before the input's other problems; msg names the input.
+	whole bool
 }
 
 func (d diagnostic) String() string {
@@ -72,7 +76,7 @@ func (d diagnostic) String() string {
 // position last, and returns them as one *graph.Error, one per line.
 func diagError(code string, diags []diagnostic) *graph.Error {
 	slices.SortStableFunc(diags, func(a, b diagnostic) int {
-		aPlaced, bPlaced := a.pos != (Position{}), b.pos != (Position{})
+		aPlaced, bPlaced := a.pos != (Position{}) || a.whole, b.pos != (Position{}) || b.whole
 		if aPlaced != bPlaced {
 			if aPlaced {
 				return -1
@@ -214,14 +218,72 @@ func fileKey(kind string, claim bool, name string) string {
 
 var unknownRE = regexp.MustCompile(`^unknown (entity|entity type|relation type|source) "([^"]*)"`)
 
+// maxEntityHints bounds the store searches learnStored makes for unknown
+// entities: the hints are a help, and a file full of unknown ids should
+// not cost a search each.
+const maxEntityHints = 8
+
+// learnStored reads, for the problems of err about unknown names, the close
+// names the store knows: the types of its ontology, and for an unknown
+// entity the entities whose name or alias contains the id's first three
+// letters. Errors only cost the hint.
+func (p *Parsed) learnStored(ctx context.Context, st graph.Store, err error) {
+	var ge *graph.Error
+	if !errors.As(err, &ge) {
+		return
+	}
+	p.stored = map[string][]string{}
+	searched := map[string]bool{}
+	for _, pr := range ge.Problems {
+		m := unknownRE.FindStringSubmatch(pr.Message)
+		if m == nil {
+			continue
+		}
+		switch m[1] {
+		case "entity type", "relation type":
+			if _, done := p.stored["entity type"]; done {
+				continue
+			}
+			ont, err := st.Ontology(ctx)
+			if err != nil {
+				continue
+			}
+			p.stored["entity type"], p.stored["relation type"] = []string{}, []string{}
+			for _, t := range ont.EntityTypes {
+				p.stored["entity type"] = append(p.stored["entity type"], t.Name)
+			}
+			for _, t := range ont.RelationTypes {
+				p.stored["relation type"] = append(p.stored["relation type"], t.Name)
+			}
+		case "entity":
+			word := []rune(strings.NewReplacer("-", " ", "_", " ").Replace(m[2]))
+			if len(word) < 3 || len(searched) >= maxEntityHints {
+				continue
+			}
+			key := string(word[:3])
+			if searched[key] {
+				continue
+			}
+			searched[key] = true
+			found, err := st.Entities(ctx, graph.EntityQuery{Search: key, Limit: 200})
+			if err != nil {
+				continue
+			}
+			for _, e := range found {
+				p.stored["entity"] = append(p.stored["entity"], e.ID)
+			}
+		}
+	}
+}
+
 // hint suggests, for a problem about an unknown name, a close name the
-// batch declares.
+// batch declares or the store knows.
 func (p *Parsed) hint(pr graph.Problem) string {
 	m := unknownRE.FindStringSubmatch(pr.Message)
 	if m == nil {
 		return ""
 	}
-	var names []string
+	names := slices.Clone(p.stored[m[1]])
 	switch m[1] {
 	case "entity":
 		for _, e := range p.Batch.Entities {

@@ -1,10 +1,8 @@
 package seed
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -58,22 +56,12 @@ const (
 	xsdBoolean    = "xsd:boolean"
 )
 
-func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOptions) (graph.Summary, error) {
+// restore validates the items of a dump read and built against the
+// store, counts them, and unless dryRun writes its quads.
+func (d *dump) restore(ctx context.Context, st graph.Store, p *Parsed, dryRun bool) (graph.Summary, error) {
 	rs, ok := st.(restorer)
 	if !ok {
 		return graph.Summary{}, graph.Errorf(graph.Invalid, "this store cannot restore N-Quads; give a mapping to import foreign data")
-	}
-	name := opts.Name
-	if name == "" {
-		name = "input"
-	}
-	d := newDump(name)
-	if err := d.read(ctx, r); err != nil {
-		return graph.Summary{}, err
-	}
-	p, err := d.build()
-	if err != nil {
-		return graph.Summary{}, err
 	}
 	stored, err := st.Ontology(ctx)
 	if err != nil {
@@ -103,7 +91,7 @@ func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOption
 	if err != nil {
 		return graph.Summary{}, err
 	}
-	if opts.DryRun || d.out.Len() == 0 {
+	if dryRun || d.out.Len() == 0 {
 		return sum, nil
 	}
 	if err := rs.ReadNQuads(ctx, &d.out); err != nil {
@@ -116,6 +104,7 @@ func restore(ctx context.Context, st graph.Store, r io.Reader, opts ImportOption
 // written, and the quads to write.
 type dump struct {
 	name  string
+	index int // the input's index among the import's, for the order of problems
 	diags []diagnostic
 	out   bytes.Buffer // the quads read, one N-Quads line each, as written to the store
 
@@ -208,9 +197,10 @@ type dImport struct {
 	items                              dField
 }
 
-func newDump(name string) *dump {
+func newDump(name string, index int) *dump {
 	return &dump{
 		name:          name,
+		index:         index,
 		entityTypes:   map[string]*dEntityType{},
 		relationTypes: map[string]*dRelationType{},
 		sources:       map[string]*dSource{},
@@ -223,48 +213,25 @@ func newDump(name string) *dump {
 }
 
 func (d *dump) add(at Position, format string, args ...any) {
-	addDiag(&d.diags, diagnostic{pos: at, msg: fmt.Sprintf(format, args...)})
+	addDiag(&d.diags, diagnostic{pos: at, fileIndex: d.index, msg: fmt.Sprintf(format, args...)})
 }
 
-// read reads the quads, line by line.
+// read reads the quads, line by line. Each line must be RDF 1.1 N-Quads.
 func (d *dump) read(ctx context.Context, r io.Reader) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), MaxLineBytes)
-	line := 0
-	for sc.Scan() {
-		line++
-		if line%65536 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	return readNQuads(ctx, r, d.name, false,
+		func(q nquad, line, lead int) {
+			at := func(c int) Position { return Position{File: d.name, Line: line, Column: c + lead} }
+			if q.s.kind != termIRI || q.o.kind == termBlank || q.g.kind == termBlank {
+				d.add(at(q.s.col), "claimgraph's export has no blank nodes")
+				return
 			}
-		}
-		raw := sc.Text()
-		text := strings.TrimSpace(raw)
-		if text == "" || text[0] == '#' {
-			continue
-		}
-		lead := len(raw) - len(strings.TrimLeft(raw, " \t"))
-		q, col, err := parseNQuad(text)
-		at := func(c int) Position { return Position{File: d.name, Line: line, Column: c + lead} }
-		if err != nil {
-			d.add(at(col), "N-Quads syntax error: %v", err)
-			continue
-		}
-		if q.s.kind != termIRI || q.o.kind == termBlank || q.g.kind == termBlank {
-			d.add(at(q.s.col), "claimgraph's export has no blank nodes")
-			continue
-		}
-		if d.quad(q, at) {
-			writeQuad(&d.out, q)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return lineTooLong(d.name, line+1)
-		}
-		return inputReadError(d.name, err)
-	}
-	return nil
+			if d.quad(q, at) {
+				writeQuad(&d.out, q)
+			}
+		},
+		func(line, col int, err error) {
+			d.add(Position{File: d.name, Line: line, Column: col}, "N-Quads syntax error: %v", err)
+		})
 }
 
 // quad decodes one quad into its item. It reports whether the quad is to
@@ -763,7 +730,7 @@ func (d *dump) importNode(id string, at Position) *dImport {
 // build checks that the items read hang together as the layout has them
 // and turns them into a batch with the positions of its items, for
 // graph.ValidateBatch and Parsed.Locate. Items are in id order.
-func (d *dump) build() (*Parsed, error) {
+func (d *dump) build() *Parsed {
 	p := &Parsed{items: map[string][]*item{}}
 	b := &p.Batch
 	rec := func(kind string, at Position, fields map[string]Position) *item {
@@ -972,10 +939,7 @@ func (d *dump) build() (*Parsed, error) {
 			d.add(c.at, "claim %s is not linked from its statement (<%sID> <%sclaim>)", graph.Quote(id), cgStatement, cgPred)
 		}
 	}
-	if len(d.diags) > 0 {
-		return nil, diagError(graph.Invalid, d.diags)
-	}
-	return p, nil
+	return p
 }
 
 // anchor reads a claim's anchor: its prefix, suffix, start and end (the
@@ -1039,6 +1003,7 @@ func (d *dump) count(ctx context.Context, st graph.Store, stored graph.Ontology,
 		if err != nil && graph.ErrorCode(err) != graph.NotFound {
 			return sum, err
 		}
+		have.Recorded, s.Recorded = graph.Attribution{}, graph.Attribution{} // who wrote it is not content
 		if !tally(err == nil, have == s) {
 			conflict(graph.KindSource, i, -1, "source %s is stored with other content", graph.Quote(s.ID))
 		}
@@ -1078,7 +1043,7 @@ func (d *dump) count(ctx context.Context, st graph.Store, stored graph.Ontology,
 		}
 		for j, c := range s.Claims {
 			k := slices.IndexFunc(have.Claims, func(x graph.Claim) bool { return x.ID == c.ID })
-			if !tally(k >= 0, k >= 0 && have.Claims[k] == c) {
+			if !tally(k >= 0, k >= 0 && sameClaim(have.Claims[k], c)) {
 				conflict(graph.KindStatement, i, j, "claim %s is stored with other content", graph.Quote(c.ID))
 			}
 		}
@@ -1102,11 +1067,21 @@ func sameRelationType(a, b graph.RelationType) bool {
 	return reflect.DeepEqual(norm(a), norm(b))
 }
 
+// sameEntity, sameClaim and sameStatement compare what a restore decoded
+// with what the store holds, leaving out who wrote it and when: that is
+// not content (as for Store.Apply), and the export's attribution quads are
+// written as they stand.
 func sameEntity(a, b graph.Entity) bool {
 	if len(a.Aliases) == 0 && len(b.Aliases) == 0 {
 		a.Aliases, b.Aliases = nil, nil
 	}
+	a.Created, a.Recorded, b.Created, b.Recorded = graph.Attribution{}, graph.Attribution{}, graph.Attribution{}, graph.Attribution{}
 	return reflect.DeepEqual(a, b)
+}
+
+func sameClaim(a, b graph.Claim) bool {
+	a.Recorded, b.Recorded = graph.Attribution{}, graph.Attribution{}
+	return a == b
 }
 
 // writeQuad writes a quad as one N-Quads line, from its parsed terms: the

@@ -48,7 +48,7 @@ func TestBackupsRestoreAfterAnyWrites(t *testing.T) {
 
 			nq := exportOf(t, src)
 			dst := seededStoreEmpty(t)
-			if _, err := seed.Import(t.Context(), dst, seed.FormatNQuads, strings.NewReader(nq), seed.ImportOptions{Name: "backup.nq"}); err != nil {
+			if _, err := seed.Import(t.Context(), dst, []seed.Input{{Name: "backup.nq", R: strings.NewReader(nq)}}, seed.Options{}); err != nil {
 				t.Fatalf("restoring the N-Quads export: %v", err)
 			}
 			if again := exportOf(t, dst); again != nq {

@@ -91,7 +91,7 @@ func TestRestoreRefusesWhatTheModelForbids(t *testing.T) {
 			st := seededStore(t)
 			before := exportOf(t, st)
 			for _, dryRun := range []bool{true, false} {
-				_, err := seed.Import(t.Context(), st, seed.FormatNQuads, strings.NewReader(tt.data), seed.ImportOptions{DryRun: dryRun})
+				_, err := seed.Import(t.Context(), st, []seed.Input{{Name: "input", Format: seed.FormatNQuads, R: strings.NewReader(tt.data)}}, seed.Options{DryRun: dryRun})
 				if code := graph.ErrorCode(err); code != tt.code {
 					t.Fatalf("dry run %v: code %q, want %q (err: %v)", dryRun, code, tt.code, err)
 				}
@@ -119,7 +119,8 @@ func TestRestoreCountsAsApplyDoes(t *testing.T) {
 	}
 	defer dst.Close()
 	restore := func(dryRun bool) graph.Summary {
-		sum, err := seed.Import(t.Context(), dst, seed.FormatNQuads, strings.NewReader(export), seed.ImportOptions{DryRun: dryRun})
+		rep, err := seed.Import(t.Context(), dst, []seed.Input{{Name: "input", R: strings.NewReader(export)}}, seed.Options{DryRun: dryRun})
+		sum := rep.Summary()
 		if err != nil {
 			t.Fatalf("restore (dry run %v): %v", dryRun, err)
 		}

@@ -1,7 +1,6 @@
 package seed
 
 import (
-	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -14,36 +13,6 @@ import (
 
 	"github.com/claimgraph/claimgraph/graph"
 )
-
-// Input is one fact file: the name error positions use, and its content.
-type Input struct {
-	Name string
-	Data []byte
-	// Dir, when set, is the directory the file is in: a source's textFile
-	// is read from it.
-	Dir fs.FS
-}
-
-// Load parses the inputs into one batch and applies it to st as one atomic
-// change. It returns the store's summary.
-//
-// Errors are *graph.Error values. A file that cannot be read as a fact file
-// gives Invalid with every problem of every input listed in the message,
-// one "FILE:LINE:COL: message" line each, and nothing is applied. When the
-// store rejects the batch, each problem it lists is mapped back to the file,
-// line and column of the offending item or field, and the error keeps the
-// store's code. Apply is atomic, so a rejected batch writes nothing.
-func Load(ctx context.Context, st graph.Store, opts graph.ApplyOptions, inputs ...Input) (graph.Summary, error) {
-	p, err := Parse(inputs...)
-	if err != nil {
-		return graph.Summary{}, err
-	}
-	sum, err := st.Apply(ctx, p.Batch, opts)
-	if err != nil {
-		return sum, p.Locate(err)
-	}
-	return sum, nil
-}
 
 //go:embed data/*.yaml data/*.txt
 var builtin embed.FS
@@ -66,7 +35,7 @@ func Builtin() []Input {
 	var inputs []Input
 	for _, e := range entries {
 		if path.Ext(e.Name()) != ".yaml" {
-			continue // an article the fact files read as a source's textFile
+			continue // the article, which the fact file reads as its source's textFile
 		}
 		data, err := fs.ReadFile(builtin, path.Join("data", e.Name()))
 		if err != nil {
@@ -89,40 +58,77 @@ func boolRank(b bool) int {
 	return 0
 }
 
-// ReadFiles reads fact files (and articles) for Parse or Load. A path
-// that names a directory stands for the .yaml, .yml and .csv files
-// directly inside it, in name order. A path that does not exist gives a
-// NotFound error. Each input's Dir is its file's directory.
+// ReadFiles reads files into memory for Parse, Load or Import, each
+// named by its path. A path that names a directory stands for the .yaml,
+// .yml and .csv files directly inside it, in name order. A path that does
+// not exist gives a NotFound error. Each input's Dir is its file's
+// directory, where a source's textFile is read from.
 func ReadFiles(paths ...string) ([]Input, error) {
+	files, err := expand(paths)
+	if err != nil {
+		return nil, err
+	}
 	var inputs []Input
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, readError(err)
+		}
+		inputs = append(inputs, Input{Name: f, Data: data, Dir: os.DirFS(filepath.Dir(f))})
+	}
+	return inputs, nil
+}
+
+// OpenFiles opens files for Import, each a stream named by its path, as
+// ReadFiles reads them. closeAll closes them.
+func OpenFiles(paths ...string) (inputs []Input, closeAll func(), err error) {
+	files, err := expand(paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	var opened []*os.File
+	closeAll = func() {
+		for _, f := range opened {
+			f.Close()
+		}
+	}
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			closeAll()
+			return nil, nil, readError(err)
+		}
+		opened = append(opened, f)
+		inputs = append(inputs, Input{Name: name, R: f, Dir: os.DirFS(filepath.Dir(name))})
+	}
+	return inputs, closeAll, nil
+}
+
+// expand replaces each directory among paths by the .yaml, .yml and .csv
+// files directly inside it, in name order.
+func expand(paths []string) ([]string, error) {
+	var files []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, readError(err)
 		}
-		files := []string{p}
-		if info.IsDir() {
-			entries, err := os.ReadDir(p)
-			if err != nil {
-				return nil, readError(err)
-			}
-			files = files[:0]
-			for _, e := range entries {
-				ext := strings.ToLower(filepath.Ext(e.Name()))
-				if !e.IsDir() && (ext == ".yaml" || ext == ".yml" || ext == ".csv") {
-					files = append(files, filepath.Join(p, e.Name()))
-				}
-			}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
 		}
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return nil, readError(err)
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, readError(err)
+		}
+		for _, e := range entries {
+			ext := strings.ToLower(filepath.Ext(e.Name()))
+			if !e.IsDir() && (ext == ".yaml" || ext == ".yml" || ext == ".csv") {
+				files = append(files, filepath.Join(p, e.Name()))
 			}
-			inputs = append(inputs, Input{Name: f, Data: data, Dir: os.DirFS(filepath.Dir(f))})
 		}
 	}
-	return inputs, nil
+	return files, nil
 }
 
 // readError classifies a file system error: a missing file is the caller's

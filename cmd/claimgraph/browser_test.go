@@ -9,15 +9,19 @@ package main
 // under CI=true, where they fail.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -319,8 +323,10 @@ func (tb *tab) pickSuggestion(t testing.TB, input, text, want string) {
 	t.Helper()
 	list := input + "-list"
 	tb.do(t, "type into #"+input, chromedp.Focus(chromedp.ID(input)), chromedp.SendKeys(chromedp.ID(input), text))
+	// The list answers the whole text once its query says so; an answer to
+	// part of the text may show first.
 	tb.waitFor(t, "suggestions for "+text, fmt.Sprintf(
-		`[...document.querySelectorAll("#%s [role=option]")].some(o => o.textContent.includes(%q))`, list, want))
+		`document.getElementById(%q).dataset.query === %q && [...document.querySelectorAll("#%s [role=option]")].some(o => o.textContent.includes(%q))`, list, strings.TrimSpace(text), list, want))
 	n := eval[int](t, tb, fmt.Sprintf(
 		`[...document.querySelectorAll("#%s [role=option]")].findIndex(o => o.textContent.includes(%q))`, list, want))
 	for range n {
@@ -340,7 +346,7 @@ func TestBrowserExplorer(t *testing.T) {
 	if got := eval[string](t, tb, `document.title`); got != "claimgraph explorer" {
 		t.Errorf("title = %q", got)
 	}
-	tb.screenshot(t, "explorer-empty")
+	tb.screenshot(t, "explorer-first-visit")
 
 	t.Run("search TTP shows its neighbourhood", func(t *testing.T) {
 		tb.pickSuggestion(t, "search", "TTP", "Tehrik-e-Taliban Pakistan")
@@ -449,8 +455,10 @@ func TestBrowserExplorer(t *testing.T) {
 				t.Errorf("URL %s lacks %s", shared, want)
 			}
 		}
-		tb.do(t, "open the shared URL afresh", chromedp.Navigate(s.url+"/explore"))
-		tb.waitFor(t, "an empty explorer", explorerIdle+` && `+cyJS+`.elements().length === 0`)
+		// Forget the last view the page keeps, and leave the page: only the
+		// URL can bring the view back.
+		eval[chromedp.Void](t, tb, `localStorage.clear()`)
+		tb.do(t, "leave the explorer", chromedp.Navigate("about:blank"))
 		tb.do(t, "open the shared URL", chromedp.Navigate(shared))
 		tb.waitFor(t, "the restored view", explorerIdle+` && document.querySelectorAll("#paths-list .path").length === 3 && document.querySelectorAll("#detail-panel .claim").length === 2`)
 		if got := eval[string](t, tb, `document.getElementById("path-from").value + " → " + document.getElementById("path-to").value`); got != "India → Afghan Taliban" {
@@ -531,13 +539,18 @@ type playgroundTab struct {
 	name  string   // the operation name GraphiQL shows as the tab's title
 	needs []string // "Type.field" the tab's operation needs in the schema
 	check func(t *testing.T, data map[string]any)
+	// then, when set, runs once the tab's operation was started: a
+	// subscription answers when something is written.
+	then func(t *testing.T)
 }
 
 func TestBrowserPlayground(t *testing.T) {
-	// The import tab ships the header "Authorization: Bearer <token>" for the
-	// user to fill in; this server's token is that placeholder, so the tab
-	// runs as shipped and the mutation really goes through the browser.
-	s := startServer(t, "--store", "memory:", "--token", "<token>")
+	// The import tab is a dry run, which writes nothing and so needs no
+	// token: its header "Authorization: Bearer <token>" is a placeholder,
+	// which the server takes for no user. The server has a token only for
+	// the denial the StatusChanges tab waits for, written by the test.
+	const token = "browser-test-token"
+	s := startServer(t, "--store", "memory:", "--token", token)
 	// Which fields the served schema has: some example tabs use fields that
 	// are still being added (disputes, importFacts).
 	var intro struct {
@@ -587,6 +600,30 @@ func TestBrowserPlayground(t *testing.T) {
 				t.Errorf("importFacts answered %s", b)
 			}
 		}},
+		{name: "StatusChanges", needs: []string{"Subscription.statusChanged"}, check: func(t *testing.T, data map[string]any) {
+			b, _ := json.Marshal(data)
+			for _, want := range []string{`"from":"ALLEGED"`, `"to":"DISPUTED"`, `"stance":"DENIES"`} {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("answer lacks %s: %s", want, b)
+				}
+			}
+		}, then: func(t *testing.T) {
+			time.Sleep(time.Second) // the subscription is set up
+			body, _ := json.Marshal(map[string]string{"query": `mutation { addClaim(relation: "x-accounts-india.operating-from.india",
+				claim: {source: "src-86013d487e35f14f", claimant: "india", stance: DENIES, quote: "allegations both countries deny"}) { id } }`})
+			req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			answer, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if bytes.Contains(answer, []byte(`"errors"`)) {
+				t.Errorf("the denial was refused: %s", answer)
+			}
+		}},
 	}
 
 	tb := newTab(t, s.url)
@@ -608,7 +645,15 @@ func TestBrowserPlayground(t *testing.T) {
 			}
 			tb.do(t, "open the tab", chromedp.Click(chromedp.CSS(fmt.Sprintf(".graphiql-tab:nth-child(%d) .graphiql-tab-button", i+1))))
 			tb.waitFor(t, "the tab to be active", fmt.Sprintf(`document.querySelectorAll(".graphiql-tab")[%d].classList.contains("graphiql-tab-active")`, i))
+			// Every line of the example shows whole: long ones wrap.
+			if over := eval[[]int](t, tb, `(() => { const s = document.querySelector(".graphiql-query-editor .CodeMirror-scroll");
+				return [s.scrollWidth, s.clientWidth]; })()`); over[0] > over[1]+1 {
+				t.Errorf("the %s tab's text is %d px wide in a %d px editor: lines are cut off", pt.name, over[0], over[1])
+			}
 			tb.do(t, "run it", chromedp.Click(chromedp.CSS(".graphiql-execute-button")))
+			if pt.then != nil {
+				pt.then(t)
+			}
 			tb.waitFor(t, "the answer", `(() => { const cm = document.querySelector(".result-window .CodeMirror");
 				return cm && cm.CodeMirror.getValue().includes('"data"'); })()`)
 			raw := eval[string](t, tb, `document.querySelector(".result-window .CodeMirror").CodeMirror.getValue()`)
@@ -631,6 +676,17 @@ func TestBrowserPlayground(t *testing.T) {
 		tb.do(t, "open the docs", chromedp.Click(chromedp.CSS(`button[aria-label="Show Documentation Explorer"]`)))
 		tb.waitFor(t, "the docs explorer", `(() => { const d = document.querySelector(".graphiql-doc-explorer");
 			return d && d.textContent.includes("Query"); })()`)
+		// The schema's types are listed in name order.
+		tb.waitFor(t, "the list of types", `document.querySelector(".graphiql-doc-explorer").textContent.includes("All Schema Types")`)
+		names := eval[[]string](t, tb, `(() => { const title = [...document.querySelectorAll(".graphiql-doc-explorer-section-title")]
+				.find(s => s.textContent.endsWith("All Schema Types"));
+			const list = title && title.parentElement.querySelector(".graphiql-doc-explorer-section-content");
+			return list ? [...list.querySelectorAll("a.graphiql-doc-explorer-type-name")].map(a => a.textContent) : []; })()`)
+		if len(names) < 10 || !slices.IsSorted(names) {
+			t.Errorf("the Docs list the types %q, want them sorted by name", names)
+		}
+		eval[chromedp.Void](t, tb, `[...document.querySelectorAll(".graphiql-doc-explorer-section-title")].find(s => s.textContent.endsWith("All Schema Types")).scrollIntoView()`)
+		tb.screenshot(t, "playground-docs-types")
 		tb.do(t, "open Query", chromedp.Click(chromedp.CSS(`.graphiql-doc-explorer a.graphiql-doc-explorer-type-name`)))
 		tb.waitFor(t, "the Query fields", `document.querySelector(".graphiql-doc-explorer").textContent.includes("neighborhood")`)
 		tb.screenshot(t, "playground-docs")

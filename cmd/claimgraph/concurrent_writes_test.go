@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/claimgraph/claimgraph/graph/graphtest"
+	"github.com/claimgraph/claimgraph/graph/cayley/pgtest"
 )
 
 // TestConcurrentWritesKeepEveryAcknowledgedResult sends writes of one id
@@ -26,10 +26,10 @@ func TestConcurrentWritesKeepEveryAcknowledgedResult(t *testing.T) {
 		})
 	}
 	t.Run("postgres, two servers", func(t *testing.T) {
-		if os.Getenv(graphtest.PostgresEnv) == "" && os.Getenv("CI") != "true" {
-			t.Skipf("set %s to test two servers on one PostgreSQL store", graphtest.PostgresEnv)
+		if os.Getenv(pgtest.Env) == "" && os.Getenv("CI") != "true" {
+			t.Skipf("set %s to test two servers on one PostgreSQL store", pgtest.Env)
 		}
-		dsn := graphtest.FreshPostgresSchema(t, graphtest.PostgresDSN(t))
+		dsn := pgtest.FreshSchema(t, pgtest.DSN(t))
 		a := startServer(t, "--store", dsn, "--token", token)
 		b := startServer(t, "--store", dsn, "--token", token)
 		testConcurrentWrites(t, token, []string{a.url, b.url})

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/claimgraph/claimgraph/graph"
-	"github.com/claimgraph/claimgraph/graph/graphtest"
+	"github.com/claimgraph/claimgraph/graph/cayley/pgtest"
 )
 
 func noEnv(string) string { return "" }
@@ -147,7 +147,7 @@ func e2eStore(tb testing.TB, args []string) []string {
 	out := slices.Clone(args)
 	for i := 0; i+1 < len(out); i++ {
 		if out[i] == "--store" && out[i+1] == "memory:" {
-			out[i+1] = graphtest.FreshPostgresSchema(tb, graphtest.PostgresDSN(tb))
+			out[i+1] = pgtest.FreshSchema(tb, pgtest.DSN(tb))
 		}
 	}
 	return out
@@ -159,8 +159,8 @@ func stores(t *testing.T) map[string]func(testing.TB) string {
 	m := map[string]func(testing.TB) string{
 		"bolt": func(tb testing.TB) string { return "bolt:" + filepath.Join(tb.TempDir(), "x.db") },
 	}
-	if os.Getenv(graphtest.PostgresEnv) != "" || os.Getenv("CI") == "true" {
-		m["postgres"] = func(tb testing.TB) string { return graphtest.FreshPostgresSchema(tb, graphtest.PostgresDSN(tb)) }
+	if os.Getenv(pgtest.Env) != "" || os.Getenv("CI") == "true" {
+		m["postgres"] = func(tb testing.TB) string { return pgtest.FreshSchema(tb, pgtest.DSN(tb)) }
 	}
 	return m
 }
@@ -532,7 +532,7 @@ func testPathsCommand(t *testing.T, store string) {
 		want []string
 	}{
 		{"shortest goes through the TTP", []string{"india", "afghan-taliban", "--k", "1"}, []string{
-			"1. india → ttp → afghan-taliban  (2 hops, cost 5.0)",
+			"1. india → ttp → afghan-taliban  (2 hops, cost 5000)",
 			"   India —accused of backing→ Tehrik-e-Taliban Pakistan  [DISPUTED: alleged by Pakistan; denied by India]",
 		}},
 		{"reported only finds none", []string{"india", "afghan-taliban", "--status", "reported"}, []string{

@@ -38,10 +38,11 @@ func TestImportFactsMutation(t *testing.T) {
 	mutation := func(data string, dryRun bool) string {
 		return `mutation { importFacts(format: "yaml", dryRun: ` + strconv.FormatBool(dryRun) + `, data: ` + strconvQuoteJSON(data) + `) { added changed unchanged dryRun } }`
 	}
-	if codes, _ := postAs(t, s.url, "", mutation(lashkarFacts, true)); len(codes) == 0 || codes[0] != "UNAUTHENTICATED" {
+	if codes, _ := postAs(t, s.url, "", mutation(lashkarFacts, false)); len(codes) == 0 || codes[0] != "UNAUTHENTICATED" {
 		t.Errorf("importFacts without a token: codes %v, want UNAUTHENTICATED", codes)
 	}
-	codes, data := postAs(t, s.url, token, mutation(lashkarFacts, true))
+	// A dry run writes nothing: it needs no token.
+	codes, data := postAs(t, s.url, "", mutation(lashkarFacts, true))
 	if len(codes) > 0 || !strings.Contains(data, `"added":3`) || !strings.Contains(data, `"dryRun":true`) {
 		t.Fatalf("dry run: codes %v, data %s; want 3 items that would be added", codes, data)
 	}
@@ -83,6 +84,9 @@ func TestImportEndpoint(t *testing.T) {
 	if status, _ := post("", "", lashkarFacts); status != http.StatusUnauthorized {
 		t.Errorf("without a token: %d, want 401", status)
 	}
+	if status, out := post("?dryRun=true", "", lashkarFacts); status != http.StatusOK || out["dryRun"] != true || out["added"] != float64(3) {
+		t.Errorf("a dry run without a token: %d %v, want 200 and 3 items that would be added", status, out)
+	}
 	status, out := post("?name=bad.yaml", token, badFacts)
 	if status != http.StatusBadRequest {
 		t.Fatalf("bad facts: %d %v, want 400", status, out)
@@ -101,6 +105,44 @@ func TestImportEndpoint(t *testing.T) {
 	}
 	if status, _ := post("?format=xml", token, lashkarFacts); status != http.StatusBadRequest {
 		t.Errorf("unknown format: %d, want 400", status)
+	}
+}
+
+// TestDryRunsNeedNoToken runs the playground's dry run on a server started
+// as the README starts it, with no token: a dry run writes nothing, so it
+// is answered; a real import is still refused.
+func TestDryRunsNeedNoToken(t *testing.T) {
+	s := startServer(t, "--store", "memory:")
+	tests := []struct {
+		name     string
+		dryRun   bool
+		wantCode string
+	}{
+		{"a dry run is answered", true, ""},
+		{"an import is refused", false, "UNAUTHENTICATED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := `mutation { importFacts(format: "yaml", dryRun: ` + strconv.FormatBool(tt.dryRun) + `, data: ` + strconvQuoteJSON(lashkarFacts) + `) { added dryRun } }`
+			codes, data := postAs(t, s.url, "", q)
+			if tt.wantCode == "" && (len(codes) > 0 || !strings.Contains(data, `"added":3`)) {
+				t.Errorf("codes %v, data %s; want 3 items that would be added", codes, data)
+			}
+			if tt.wantCode != "" && (len(codes) == 0 || codes[0] != tt.wantCode) {
+				t.Errorf("codes %v; want %s", codes, tt.wantCode)
+			}
+			resp, err := http.Post(s.url+"/import?dryRun="+strconv.FormatBool(tt.dryRun), "application/yaml", strings.NewReader(lashkarFacts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if want := map[bool]int{true: http.StatusOK, false: http.StatusUnauthorized}[tt.dryRun]; resp.StatusCode != want {
+				t.Errorf("POST /import: %d, want %d", resp.StatusCode, want)
+			}
+		})
+	}
+	if _, data := postAs(t, s.url, "", `{ entity(id:"lashkar") { id } }`); !strings.Contains(data, `"entity":null`) {
+		t.Errorf("a dry run wrote: %s", data)
 	}
 }
 

@@ -173,7 +173,7 @@ func TestKilledImportLeavesTheStoreAsItWasOrComplete(t *testing.T) {
 		t.Fatalf("seed: %v", err)
 	}
 	before := exportNQuads(t, store)
-	args := []string{"seed", "--store", store, "--log-format", "json", "--mapping", filepath.Join("testdata", "films-mapping.yaml"), data}
+	args := []string{"seed", "--store", store, "--log-format", "json", "--log-level", "info", "--mapping", filepath.Join("testdata", "films-mapping.yaml"), data}
 
 	// Run the import in a process of its own and kill it once it reports
 	// written batches.

@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/cayley"
 	"github.com/claimgraph/claimgraph/schema"
 	"github.com/claimgraph/claimgraph/seed"
@@ -34,7 +33,7 @@ import (
 // the old one again.
 //
 // Only N-Quads read through a mapping go through the batched bulk path
-// (seed.ImportNQuads into graph.BulkStore); POST /import and importFacts
+// (seed.Import through a mapping into graph.BulkStore); POST /import and importFacts
 // take YAML, CSV or claimgraph's own export, which are written in one
 // transaction. So the test wires the server as runServe does (the store
 // behind the read cache, the GraphQL handler, routes) around a store it
@@ -61,8 +60,8 @@ func TestReadsUnderLoadDuringImport(t *testing.T) {
 	}
 	defer raw.Close()
 	m := newMetrics()
-	st := instrumentedStore{Store: cache.New(raw, 0), m: m}
-	if err := seedAtStart(ctx, st, nil, m, log); err != nil {
+	st := serveStore(raw, m)
+	if err := seedAtStart(ctx, st, nil, "", seed.Limits{}, m, log); err != nil {
 		t.Fatal(err)
 	}
 	mapping := readMapping(t, filepath.Join("testdata", "films-mapping.yaml"))
@@ -256,7 +255,7 @@ func bulkImport(ctx context.Context, tb testing.TB, st *cayley.Store, m *seed.Ma
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := seed.ImportNQuads(ctx, st, m, []seed.NamedReader{{Name: path, R: f}}, seed.ImportOptions{Progress: progress}); err != nil {
+	if _, err := seed.Import(ctx, st, []seed.Input{{Name: path, R: f}}, seed.Options{Mapping: m, Progress: progress}); err != nil {
 		tb.Fatalf("import %s: %v", path, err)
 	}
 }

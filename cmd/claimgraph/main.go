@@ -3,16 +3,24 @@
 //
 // Usage:
 //
-//	claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
-//	claimgraph seed   [--store URL] [--dry-run] [--mapping FILE] [FILE...]
-//	claimgraph query  [--store URL] 'GRAPHQL'
-//	claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
-//	claimgraph retract [--store URL] --source ID
-//	claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
-//	claimgraph check  [--store URL]
-//	claimgraph schema [--store URL]
-//	claimgraph audit  [--store URL] [--since TIME] [--user NAME]
-//	claimgraph draft  [--store URL] [--source ID] [--title TITLE] ARTICLE
+//	claimgraph serve   [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]... [--seed-mapping FILE] [--token TOKEN]
+//	claimgraph seed    [--dry-run] [--format F] [--mapping FILE] [FILE...]
+//	claimgraph query   [--variables JSON] 'GRAPHQL'
+//	claimgraph paths   FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all] ...
+//	claimgraph retract --source ID
+//	claimgraph export  [--format nquads|json|graphml|annotations] [--out FILE] [--as-of DATE] [--reported-by DATE]
+//	claimgraph check
+//	claimgraph xref    [--type T] [--limit N]
+//	claimgraph judge   A B same|different|unsure
+//	claimgraph merge   KEEP MERGED...   |   merge --undo MERGED
+//	claimgraph schema
+//	claimgraph audit   [--since TIME] [--user NAME]
+//	claimgraph draft   [--source ID] [--title TITLE] ARTICLE
+//
+// Every command but serve works on the store (--store) or, with --server
+// URL (environment CLAIMGRAPH_SERVER), on a running server over HTTP, with
+// --token (CLAIMGRAPH_TOKEN) for writes; it logs at warn unless
+// --log-level says otherwise.
 //
 // serve runs the HTTP service: GraphQL at /graphql (POST, and GET for
 // queries), fact files at POST /import, the GraphiQL playground at /, the
@@ -20,13 +28,15 @@
 // store it first loads the built-in seed (the ontology and the facts of the
 // first article), so the first run shows something real.
 //
-// seed validates fact files (YAML, CSV) against the ontology and writes
-// them in one atomic step; every problem is reported as FILE:LINE:COL:
-// message and nothing is written. Without files it loads the built-in
-// seed. With --mapping it imports N-Quads files (.nq, .nq.gz) through an
-// ontology mapping as one bulk import, all or nothing even if the process
-// is killed; without, an .nq file is claimgraph's own export, checked
-// item by item and restored. Compressed files are read within
+// seed reads files of every format through seed.Import, each format given
+// with --format or told from the file's content: fact files (YAML, JSON,
+// CSV) are validated against the ontology and written in one atomic step;
+// N-Quads are claimgraph's own export, checked item by item and restored,
+// or, with --mapping, RDF (N-Quads, JSON-LD) imported through an ontology
+// mapping as one bulk import, all or nothing even if the process is
+// killed. Every problem is reported as FILE:LINE:COL: message and nothing
+// is written; each part's counts are printed, by --dry-run too. Without
+// files it loads the built-in seed. Compressed files are read within
 // --max-decompressed and --max-ratio.
 //
 // retract removes a source, the claims it reports and the statements left

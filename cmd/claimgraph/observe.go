@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/schema"
 )
 
@@ -216,12 +217,38 @@ func (h requestIDHandler) WithGroup(name string) slog.Handler {
 	return requestIDHandler{h.Handler.WithGroup(name)}
 }
 
-// instrumentedStore times the Store operations and counts their failures.
-// Methods it does not name pass straight through.
+// backend is what serve needs of the store below the read cache: the
+// cache asks it for generations and snapshots, the GraphQL API for the
+// audit log, merges, redirects and judgements (through graph.Capability,
+// which unwraps the cache), imports for bulk writes.
+type backend interface {
+	graph.BulkStore
+	graph.Versioned
+	graph.Scanner
+	graph.Auditor
+	graph.RelationsBatcher
+	graph.Merger
+	graph.Redirector
+	graph.Judge
+}
+
+// serveStore stacks the store serve reads: the read cache over the
+// instruments over raw, so that store latency measures what reaches the
+// storage, never a cache hit.
+func serveStore(raw backend, m *metrics) *cache.Store {
+	return cache.New(instrumentedStore{backend: raw, m: m}, 0)
+}
+
+// instrumentedStore times the operations of the store below it and
+// counts their failures. Methods it does not name, capabilities included,
+// pass straight through.
 type instrumentedStore struct {
-	graph.Store
+	backend
 	m *metrics
 }
+
+// Unwrap returns the store under the instruments.
+func (s instrumentedStore) Unwrap() graph.Store { return s.backend }
 
 func (s instrumentedStore) observe(op string, start time.Time, err error) {
 	s.m.storeLatency.WithLabelValues(op).Observe(time.Since(start).Seconds())
@@ -230,62 +257,57 @@ func (s instrumentedStore) observe(op string, start time.Time, err error) {
 	}
 }
 
-// Generation passes the store's generation through, so the response cache
-// works behind the instrumentation; a store without one reports an error,
-// which turns the cache off for the request.
-func (s instrumentedStore) Generation(ctx context.Context) (string, error) {
-	if v, ok := s.Store.(graph.Versioned); ok {
-		return v.Generation(ctx)
-	}
-	return "", graph.Errorf(graph.Internal, "the store has no generation")
-}
-
 func (s instrumentedStore) Ontology(ctx context.Context) (o graph.Ontology, err error) {
 	defer func(start time.Time) { s.observe("ontology", start, err) }(time.Now())
-	return s.Store.Ontology(ctx)
+	return s.backend.Ontology(ctx)
 }
 
 func (s instrumentedStore) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions) (sum graph.Summary, err error) {
 	defer func(start time.Time) { s.observe("apply", start, err) }(time.Now())
-	return s.Store.Apply(ctx, b, opts)
+	return s.backend.Apply(ctx, b, opts)
 }
 
 func (s instrumentedStore) Entity(ctx context.Context, id string) (e graph.Entity, err error) {
 	defer func(start time.Time) { s.observe("entity", start, err) }(time.Now())
-	return s.Store.Entity(ctx, id)
+	return s.backend.Entity(ctx, id)
+}
+
+func (s instrumentedStore) EntitiesByID(ctx context.Context, ids []string) (es map[string]graph.Entity, err error) {
+	defer func(start time.Time) { s.observe("entities_by_id", start, err) }(time.Now())
+	return s.backend.EntitiesByID(ctx, ids)
 }
 
 func (s instrumentedStore) Entities(ctx context.Context, q graph.EntityQuery) (es []graph.Entity, err error) {
 	defer func(start time.Time) { s.observe("entities", start, err) }(time.Now())
-	return s.Store.Entities(ctx, q)
+	return s.backend.Entities(ctx, q)
 }
 
 func (s instrumentedStore) Relations(ctx context.Context, id string, q graph.RelationQuery) (sts []graph.Statement, err error) {
 	defer func(start time.Time) { s.observe("relations", start, err) }(time.Now())
-	return s.Store.Relations(ctx, id, q)
+	return s.backend.Relations(ctx, id, q)
 }
 
 func (s instrumentedStore) RelationsOf(ctx context.Context, ids []string, q graph.RelationQuery) (m map[string][]graph.Statement, err error) {
 	defer func(start time.Time) { s.observe("relations_of", start, err) }(time.Now())
-	return graph.RelationsOf(ctx, s.Store, ids, q)
+	return s.backend.RelationsOf(ctx, ids, q)
 }
 
 func (s instrumentedStore) Statement(ctx context.Context, id string) (st graph.Statement, err error) {
 	defer func(start time.Time) { s.observe("statement", start, err) }(time.Now())
-	return s.Store.Statement(ctx, id)
+	return s.backend.Statement(ctx, id)
 }
 
 func (s instrumentedStore) Source(ctx context.Context, id string) (src graph.Source, err error) {
 	defer func(start time.Time) { s.observe("source", start, err) }(time.Now())
-	return s.Store.Source(ctx, id)
+	return s.backend.Source(ctx, id)
 }
 
-// AuditLog reads the audit log of the store below (see graph.Auditor).
+func (s instrumentedStore) Scan(ctx context.Context) (snap graph.Snapshot, err error) {
+	defer func(start time.Time) { s.observe("scan", start, err) }(time.Now())
+	return s.backend.Scan(ctx)
+}
+
 func (s instrumentedStore) AuditLog(ctx context.Context, q graph.AuditQuery) (_ []graph.AuditEntry, err error) {
 	defer func(start time.Time) { s.observe("audit_log", start, err) }(time.Now())
-	a, ok := s.Store.(graph.Auditor)
-	if !ok {
-		return nil, graph.Errorf(graph.Invalid, "this store keeps no audit log")
-	}
-	return a.AuditLog(ctx, q)
+	return s.backend.AuditLog(ctx, q)
 }

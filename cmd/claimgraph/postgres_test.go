@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/claimgraph/claimgraph/graph/graphtest"
+	"github.com/claimgraph/claimgraph/graph/cayley/pgtest"
 )
 
 // TestReadyzFollowsPostgres stops and restarts PostgreSQL under a running
@@ -65,7 +65,7 @@ func TestReadyzFollowsPostgres(t *testing.T) {
 // on one database: what one writes, the other serves at once — its read
 // cache and its schema included.
 func TestTwoInstancesShareOnePostgresStore(t *testing.T) {
-	dsn := graphtest.FreshPostgresSchema(t, graphtest.PostgresDSN(t))
+	dsn := pgtest.FreshSchema(t, pgtest.DSN(t))
 	const token = "shared-secret"
 	a := startServer(t, "--store", dsn, "--token", token)
 	b := startServer(t, "--store", dsn, "--token", token)

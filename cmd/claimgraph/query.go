@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,7 +13,7 @@ import (
 )
 
 func runQuery(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var cfg commonFlags
+	var cfg commandFlags
 	var vars string
 	fs := flag.NewFlagSet("query", flag.ContinueOnError)
 	cfg.register(fs, getenv)
@@ -29,6 +30,11 @@ func runQuery(ctx context.Context, args []string, getenv func(string) string, st
 		if err := json.Unmarshal([]byte(vars), &req.Variables); err != nil {
 			return usageError{fmt.Sprintf("--variables: not a JSON object: %v", err)}
 		}
+	}
+	if c, err := cfg.client(fs); err != nil {
+		return err
+	} else if c != nil {
+		return queryServer(ctx, c, req, stdout)
 	}
 	st, log, err := cfg.startCached(ctx, stderr)
 	if err != nil {
@@ -47,6 +53,28 @@ func runQuery(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if !ok || len(resp.Errors) > 0 {
+		return errors.New("the query returned errors")
+	}
+	return nil
+}
+
+// queryServer runs the query on a server and prints its answer as the
+// server wrote it, indented.
+func queryServer(ctx context.Context, c *client, req schema.Request, stdout io.Writer) error {
+	raw, err := c.graphQL(ctx, req.Query, req.Variables, nil)
+	if raw == nil {
+		return err
+	}
+	var out bytes.Buffer
+	if json.Indent(&out, raw, "", "  ") != nil {
+		out.Reset()
+		out.Write(raw)
+	}
+	out.WriteByte('\n')
+	if _, werr := stdout.Write(out.Bytes()); werr != nil {
+		return werr
+	}
+	if err != nil {
 		return errors.New("the query returned errors")
 	}
 	return nil

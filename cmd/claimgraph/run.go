@@ -25,20 +25,29 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 const usage = `usage:
-  claimgraph serve  [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]...
-  claimgraph seed   [--store URL] [--dry-run] [--mapping FILE] [FILE...]
-  claimgraph query  [--store URL] 'GRAPHQL'
-  claimgraph paths  [--store URL] FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all]
-  claimgraph retract [--store URL] --source ID
-  claimgraph export [--store URL] [--format nquads|json|graphml] [--out FILE]
-  claimgraph check  [--store URL]
-  claimgraph schema [--store URL]
-  claimgraph audit  [--store URL] [--since TIME] [--user NAME]
-  claimgraph draft  [--store URL] [--source ID] [--title TITLE] ARTICLE
+  claimgraph serve   [--addr 127.0.0.1:8080] [--store URL] [--seed FILE]... [--seed-mapping FILE] [--token TOKEN]
+  claimgraph seed    [--dry-run] [--format F] [--mapping FILE] [--max-decompressed N] [--max-ratio N]
+                     [--as NAME] [FILE...]
+  claimgraph query   [--variables JSON] [--as NAME] 'GRAPHQL'
+  claimgraph paths   FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all] [--limit N]
+                     [--types T,...] [--status S,...] [--direction out|in|both] [--exclude ID,...]
+                     [--as-of DATE] [--reported-by DATE] [--time-flow GAP [--allow-undated]] [--max-expanded N]
+  claimgraph retract --source ID [--as NAME]
+  claimgraph export  [--format nquads|json|graphml|annotations] [--out FILE] [--as-of DATE] [--reported-by DATE]
+  claimgraph check
+  claimgraph xref    [--type T] [--limit N]
+  claimgraph judge   A B same|different|unsure
+  claimgraph merge   KEEP MERGED...   |   merge --undo MERGED
+  claimgraph schema
+  claimgraph audit   [--since TIME] [--user NAME]
+  claimgraph draft   [--source ID] [--title TITLE] ARTICLE
 
---store URL (env CLAIMGRAPH_STORE): bolt:PATH (default bolt:claimgraph.db),
-memory:, or postgres://...
-Run 'claimgraph COMMAND --help' for the flags of a command.`
+Every command takes --store URL (env CLAIMGRAPH_STORE): bolt:PATH (default
+bolt:claimgraph.db), memory:, or postgres://...; and --log-level,
+--log-format. All but serve can instead talk to a running server with
+--server URL (env CLAIMGRAPH_SERVER), with --token TOKEN (env
+CLAIMGRAPH_TOKEN) for writes; they log at warn unless told otherwise.
+Run 'claimgraph COMMAND --help' for every flag of a command.`
 
 // run is the whole program; main only supplies the process's context,
 // arguments, environment and output.
@@ -68,6 +77,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "draft":
 		return runDraft(ctx, args, getenv, stdout, stderr)
+	case "xref":
+		return runXref(ctx, args, getenv, stdout, stderr)
+	case "judge":
+		return runJudge(ctx, args, getenv, stdout, stderr)
+	case "merge":
+		return runMerge(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -84,9 +99,14 @@ type commonFlags struct {
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	c.registerLevel(fs, getenv, "info")
+}
+
+// registerLevel registers the flags with level as the default log level.
+func (c *commonFlags) registerLevel(fs *flag.FlagSet, getenv func(string) string, level string) {
 	fs.StringVar(&c.store, "store", envOr(getenv, "CLAIMGRAPH_STORE", defaultStore),
 		"store `URL`: bolt:PATH, memory: or postgres://... (env CLAIMGRAPH_STORE)")
-	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "CLAIMGRAPH_LOG_LEVEL", "info"),
+	fs.StringVar(&c.logLevel, "log-level", envOr(getenv, "CLAIMGRAPH_LOG_LEVEL", level),
 		"log `level`: debug, info, warn or error (env CLAIMGRAPH_LOG_LEVEL)")
 	fs.StringVar(&c.logFormat, "log-format", envOr(getenv, "CLAIMGRAPH_LOG_FORMAT", "text"),
 		"log `format`: text or json (env CLAIMGRAPH_LOG_FORMAT)")
@@ -107,6 +127,19 @@ func (c *commonFlags) author(getenv func(string) string) string {
 		return name
 	}
 	return "local"
+}
+
+// commandFlags are the flags of every command but serve: the common ones,
+// logging at warn unless told otherwise (a one-shot command's output is
+// its answer), and those that point it at a running server instead.
+type commandFlags struct {
+	commonFlags
+	clientFlags
+}
+
+func (c *commandFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	c.commonFlags.registerLevel(fs, getenv, "warn")
+	c.clientFlags.register(fs, getenv)
 }
 
 // logger builds the one logger of the process.

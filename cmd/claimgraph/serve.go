@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"runtime"
 	"slices"
@@ -18,7 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/claimgraph/claimgraph/graph"
-	"github.com/claimgraph/claimgraph/graph/cache"
+	"github.com/claimgraph/claimgraph/graph/feed"
 	"github.com/claimgraph/claimgraph/schema"
 	"github.com/claimgraph/claimgraph/schema/web"
 	"github.com/claimgraph/claimgraph/seed"
@@ -29,6 +30,7 @@ type serveConfig struct {
 	commonFlags
 	addr          string
 	seeds         multiFlag
+	seedMapping   string
 	corsOrigins   string
 	token         string
 	tokenFile     string
@@ -153,7 +155,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.register(fs, getenv)
 	fs.StringVar(&cfg.addr, "addr", envOr(getenv, "CLAIMGRAPH_ADDR", "127.0.0.1:8080"), "listen `address` (env CLAIMGRAPH_ADDR)")
-	fs.Var(&cfg.seeds, "seed", "fact `FILE` to load at start, after the built-in seed on an empty store (repeatable)")
+	fs.Var(&cfg.seeds, "seed", "`FILE` to load at start, after the built-in seed on an empty store, in any format seed reads (repeatable)")
+	fs.StringVar(&cfg.seedMapping, "seed-mapping", "", "read the --seed files, N-Quads or JSON-LD, through this ontology mapping `FILE`")
 	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr(getenv, "CLAIMGRAPH_CORS_ORIGINS", ""),
 		"comma-separated `origins` allowed to call /graphql from a browser, or * (env CLAIMGRAPH_CORS_ORIGINS; default none)")
 	cfg.api(fs, getenv)
@@ -183,15 +186,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer raw.Close()
 	m := newMetrics()
-	cached := cache.New(raw, 0)
-	st := instrumentedStore{Store: cached, m: m}
+	st := serveStore(raw, m)
 	opts.Import = importer(raw, cfg.importLimits, m, log)
-	if err := seedAtStart(graph.WithOperation(ctx, "seed"), st, cfg.seeds, m, log); err != nil {
+	if err := seedAtStart(graph.WithOperation(ctx, "seed"), raw, cfg.seeds, cfg.seedMapping, cfg.importLimits, m, log); err != nil {
 		return err
 	}
 	// The path and search index is built from the start, in the
 	// background: until it is, queries read the store.
-	cached.Warm()
+	st.Warm()
+	if opts.Feed, err = feed.Start(ctx, raw, feed.Options{Logger: log.With("component", "feed")}); err != nil {
+		return fmt.Errorf("start the change feed: %w", err)
+	}
+	opts.WebSocketOrigins = originHosts(splitList(cfg.corsOrigins))
 	h, err := schema.NewHandler(ctx, st, log.With("component", "graphql"), opts)
 	if err != nil {
 		return fmt.Errorf("build GraphQL schema: %w", err)
@@ -236,33 +242,50 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // seedAtStart loads the built-in seed into an empty store, then the files
-// given with --seed. Loading is idempotent, so a restart changes nothing.
-func seedAtStart(ctx context.Context, st graph.Store, files []string, m *metrics, log *slog.Logger) error {
+// given with --seed (through --seed-mapping when given), with seed.Import
+// on the store itself, as importer does. Loading is idempotent, so a
+// restart changes nothing.
+func seedAtStart(ctx context.Context, st graph.Store, files []string, mappingFile string, lim seed.Limits, m *metrics, log *slog.Logger) error {
 	ont, err := st.Ontology(ctx)
 	if err != nil {
 		return err
 	}
 	if len(ont.EntityTypes) == 0 {
-		sum, err := seed.Load(ctx, st, graph.ApplyOptions{}, seed.Builtin()...)
+		rep, err := seed.Import(ctx, st, seed.Builtin(), seed.Options{})
 		if err != nil {
 			return fmt.Errorf("load built-in seed: %w", err)
 		}
-		m.countImport(sum)
-		log.Info("empty store: loaded the built-in seed", "added", sum.Added)
+		m.countImport(rep.Summary())
+		log.Info("empty store: loaded the built-in seed", "added", rep.Summary().Added)
 	}
 	if len(files) == 0 {
+		if mappingFile != "" {
+			return usageError{"--seed-mapping reads the --seed files: give some"}
+		}
 		return nil
 	}
-	inputs, err := seed.ReadFiles(files...)
+	opts := seed.Options{Limits: lim}
+	if mappingFile != "" {
+		data, err := os.ReadFile(mappingFile)
+		if err != nil {
+			return fmt.Errorf("read mapping: %w", err)
+		}
+		if opts.Mapping, err = seed.ParseMapping(seed.Input{Name: mappingFile, Data: data}); err != nil {
+			return err
+		}
+	}
+	inputs, closeAll, err := seed.OpenFiles(files...)
 	if err != nil {
 		return err
 	}
-	sum, err := seed.Load(ctx, st, graph.ApplyOptions{}, inputs...)
+	defer closeAll()
+	rep, err := seed.Import(ctx, st, inputs, opts)
 	if err != nil {
 		return err
 	}
+	sum := rep.Summary()
 	m.countImport(sum)
-	log.Info("loaded seed files", "files", len(files), "added", sum.Added, "changed", sum.Changed, "unchanged", sum.Unchanged)
+	log.Info("loaded seed files", "files", len(files), "added", sum.Added, "changed", sum.Changed, "unchanged", sum.Unchanged, "removed", sum.Removed)
 	return nil
 }
 
@@ -271,38 +294,28 @@ func seedAtStart(ctx context.Context, st graph.Store, files []string, m *metrics
 // the store's generation change).
 func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) schema.Importer {
 	return func(ctx context.Context, req schema.ImportRequest) (graph.Summary, error) {
-		body, err := seed.Decompress(req.Body, req.Name, lim)
+		// An admin's import restores the attribution a file carries (an
+		// export's); anyone else's is recorded under their name.
+		opts := seed.Options{DryRun: req.DryRun, Limits: lim, KeepAttribution: schema.PrincipalFrom(ctx).Role >= schema.RoleAdmin}
+		inputs := []seed.Input{{Name: req.Name, Format: seed.Format(req.Format), R: req.Body}}
+		if len(req.Files) > 0 {
+			// Several fact files that belong together: one change.
+			inputs = make([]seed.Input, len(req.Files))
+			for i, f := range req.Files {
+				inputs[i] = seed.Input{Name: f.Name, Format: seed.Format(req.Format), Data: f.Data}
+			}
+		}
+		if len(req.Mapping) > 0 {
+			var err error
+			if opts.Mapping, err = seed.ParseMapping(seed.Input{Name: req.MappingName, Data: req.Mapping}); err != nil {
+				return graph.Summary{}, err
+			}
+		}
+		rep, err := seed.Import(ctx, st, inputs, opts)
 		if err != nil {
 			return graph.Summary{}, err
 		}
-		f := seed.Format(req.Format)
-		var sum graph.Summary
-		switch {
-		case len(req.Mapping) > 0:
-			if f != seed.FormatNQuads && f != seed.FormatJSONLD {
-				return graph.Summary{}, graph.Errorf(graph.Invalid, "format %q cannot be read through a mapping: use nquads or jsonld", req.Format)
-			}
-			mapping, err := seed.ParseMapping(seed.Input{Name: req.MappingName, Data: req.Mapping})
-			if err != nil {
-				return graph.Summary{}, err
-			}
-			sum, err = seed.ImportNQuads(ctx, st, mapping, []seed.NamedReader{{Name: req.Name, R: body, Format: f}},
-				seed.ImportOptions{DryRun: req.DryRun})
-			if err != nil {
-				return sum, err
-			}
-		case f == seed.FormatYAML || f == seed.FormatCSV || f == seed.FormatNQuads || f == seed.FormatArticle || f == seed.FormatAnnotations:
-			// An admin's import restores the attribution a file carries
-			// (an export's); anyone else's is recorded under their name.
-			keep := schema.PrincipalFrom(ctx).Role >= schema.RoleAdmin
-			if sum, err = seed.Import(ctx, st, f, body, seed.ImportOptions{Name: req.Name, DryRun: req.DryRun, KeepAttribution: keep}); err != nil {
-				return sum, err
-			}
-		case f == seed.FormatJSONLD:
-			return graph.Summary{}, graph.Errorf(graph.Invalid, "JSON-LD is read through an ontology mapping: send one with it")
-		default:
-			return graph.Summary{}, graph.Errorf(graph.Invalid, "unknown format %q: use yaml, csv, nquads or article, or nquads or jsonld with a mapping", req.Format)
-		}
+		sum := rep.Summary()
 		if !req.DryRun {
 			m.countImport(sum)
 		}
@@ -320,6 +333,7 @@ func routes(gql *schema.Handler, st graph.Store, health func() error, m *metrics
 	r.Use(nameRoute)
 	r.Handle("/graphql", cors(gql, corsOrigins))
 	r.Handle("/import", gql.ImportHandler())
+	r.Handle("/export", exportHandler(st, log.With("component", "export"))).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/healthz", readOnly(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -396,6 +410,20 @@ func cors(next http.Handler, origins []string) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// originHosts turns CORS origins (https://app.example.org) into the host
+// patterns that may open a WebSocket (app.example.org).
+func originHosts(origins []string) []string {
+	var out []string
+	for _, o := range origins {
+		if o == "*" {
+			out = append(out, "*")
+		} else if u, err := neturl.Parse(o); err == nil && u.Host != "" {
+			out = append(out, u.Host)
+		}
+	}
+	return out
 }
 
 // recoverPanics turns a panic in a handler into a 500 and a log line

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/path"
 	"github.com/claimgraph/claimgraph/graph/search"
 )
 
@@ -16,6 +17,13 @@ type Versioned interface {
 	graph.Versioned
 }
 
+var (
+	_ graph.RelationsBatcher = (*Store)(nil)
+	_ graph.Auditor          = (*Store)(nil)
+	_ path.NeighborsProvider = (*Store)(nil)
+	_ path.DenseNeighbors    = (*indexedNeighbors)(nil)
+)
+
 // DefaultMaxItems bounds the entries a Store keeps; past it, it starts
 // over.
 const DefaultMaxItems = 1 << 20
@@ -23,8 +31,9 @@ const DefaultMaxItems = 1 << 20
 // Store is a read-through cache over a Versioned store. It implements
 // graph.Store; the values it returns are shared and must not be modified.
 type Store struct {
-	// Store serves every method the cache does not: writes, listings.
-	graph.Store
+	// Versioned serves every method the cache does not: writes,
+	// listings, and the store's generation.
+	Versioned
 	src      Versioned
 	maxItems int
 
@@ -54,14 +63,10 @@ func New(src Versioned, maxItems int) *Store {
 	if maxItems <= 0 {
 		maxItems = DefaultMaxItems
 	}
-	c := &Store{Store: src, src: src, maxItems: maxItems}
+	c := &Store{Versioned: src, src: src, maxItems: maxItems}
 	c.reset()
 	return c
 }
-
-// Generation implements Versioned: the generation of the store under the
-// cache.
-func (c *Store) Generation(ctx context.Context) (string, error) { return c.src.Generation(ctx) }
 
 // Unwrap returns the store under the cache.
 func (c *Store) Unwrap() graph.Store { return c.src }
@@ -222,19 +227,43 @@ func (c *Store) filter(ctx context.Context, id string, all []graph.Statement, q 
 	if err != nil {
 		return nil, err
 	}
+	dates := map[string]graph.Date{}
+	published := func(id string) graph.Date { return dates[id] }
 	out := make([]graph.Statement, 0, len(all))
 	for _, st := range all {
 		rt, _ := ont.RelationType(st.Type)
-		if q.Match(id, st, rt.Symmetric) {
+		if q.ReportedBy != "" {
+			if err := c.readPublished(ctx, st.Claims, dates); err != nil {
+				return nil, err
+			}
+		}
+		if st, ok := q.Select(id, st, rt.Symmetric, published); ok {
 			out = append(out, st)
 		}
 	}
 	return out, nil
 }
 
+// readPublished adds to dates the published date of each source cited by
+// a claim of claims that has no said date (none for a source that is not
+// stored), through the cache.
+func (c *Store) readPublished(ctx context.Context, claims []graph.Claim, dates map[string]graph.Date) error {
+	for _, cl := range claims {
+		if _, ok := dates[cl.Source]; ok || cl.Said != "" {
+			continue
+		}
+		src, err := c.Source(ctx, cl.Source)
+		if err != nil && graph.ErrorCode(err) != graph.NotFound {
+			return err
+		}
+		dates[cl.Source] = src.Published
+	}
+	return nil
+}
+
 // understood reports whether q uses only the fields the cache filters on.
 func understood(q graph.RelationQuery) bool {
-	q.Types, q.Direction, q.Status = nil, "", nil
+	q.Types, q.Direction, q.Status, q.ReportedBy = nil, "", nil, ""
 	return reflect.ValueOf(q).IsZero()
 }
 
@@ -369,7 +398,7 @@ func (c *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]grap
 // AuditLog reads the audit log of the store below, when it keeps one (see
 // graph.Auditor); it is never cached.
 func (c *Store) AuditLog(ctx context.Context, q graph.AuditQuery) ([]graph.AuditEntry, error) {
-	a, ok := c.Store.(graph.Auditor)
+	a, ok := c.src.(graph.Auditor)
 	if !ok {
 		return nil, graph.Errorf(graph.Invalid, "this store keeps no audit log")
 	}

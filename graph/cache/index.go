@@ -171,7 +171,7 @@ func (c *Store) Close() error {
 		cancel()
 		<-done
 	}
-	return c.Store.Close()
+	return c.src.Close()
 }
 
 // Neighbors returns path.Neighbors for path search with ont's relation

@@ -51,7 +51,9 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 	if err := ctx.Err(); err != nil {
 		return graph.Summary{}, err
 	}
-	s.audit(ctx, p.tx, "apply")
+	if err := s.audit(ctx, p.tx, "apply"); err != nil {
+		return graph.Summary{}, err
+	}
 	if err := s.write(p.tx); err != nil {
 		return graph.Summary{}, err
 	}
@@ -179,6 +181,10 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 	if err != nil {
 		return err
 	}
+	// Ids that were merged into others name those others.
+	if err := p.redirectBatch(ctx, &b); err != nil {
+		return err
+	}
 	storedSources := map[string]graph.Source{}
 	for i := range b.Sources {
 		src := &b.Sources[i]
@@ -219,7 +225,10 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 		if err != nil {
 			return err
 		}
-		p.item(stored, sourceQuads(src), stamp{node: sourceIRI(src.ID), record: src.Recorded})
+		if p.item(stored, sourceQuads(src), stamp{node: sourceIRI(src.ID), record: src.Recorded}) {
+			old, _ := decodeSource(src.ID, stored)
+			p.sum.Diff = append(p.sum.Diff, graph.SourceChanges(old, src)...)
+		}
 		if old, ok := storedSources[src.ID]; ok && src.Text != "" && old.Digest != src.Digest {
 			if err := p.newVersion(ctx, src, b.Statements); err != nil {
 				return err
@@ -284,6 +293,7 @@ func (p *planner) newVersion(ctx context.Context, src graph.Source, statements [
 			p.tx.AddQuad(q)
 		}
 		p.sum.Changed++
+		p.sum.Diff = append(p.sum.Diff, graph.Change{Kind: graph.KindClaim, ID: id, Field: "anchor", Old: c.Anchor.String(), New: a.String()})
 		if a.Orphaned && !c.Anchor.Orphaned {
 			p.sum.Orphaned = append(p.sum.Orphaned, id)
 		}
@@ -325,11 +335,12 @@ func (p *planner) known(ctx context.Context, kind, id string) (string, bool, err
 }
 
 // item counts one item and adds to the transaction what turns its stored
-// quads into the desired ones. Attribution quads (on st.node) are not
-// content: they change only when the content does, to the write's author
-// and time (or what the batch gives, with keep). Items with no node in st
-// (ontology types) record none.
-func (p *planner) item(stored []quad.Quad, desired quads, st stamp) {
+// quads into the desired ones; it reports whether a stored item changes.
+// Attribution quads (on st.node) are not content: they change only when
+// the content does, to the write's author and time (or what the batch
+// gives, with keep). Items with no node in st (ontology types) record
+// none.
+func (p *planner) item(stored []quad.Quad, desired quads, st stamp) bool {
 	var attr []quad.Quad
 	content := stored[:0:0]
 	for _, q := range stored {
@@ -361,10 +372,13 @@ func (p *planner) item(stored []quad.Quad, desired quads, st stamp) {
 	switch {
 	case added:
 		p.sum.Added++
+		return false
 	case changed:
 		p.sum.Changed++
+		return true
 	default:
 		p.sum.Unchanged++
+		return false
 	}
 }
 
@@ -453,7 +467,13 @@ func (p *planner) entity(ctx context.Context, e graph.Entity) error {
 			stored = append(stored, alias...)
 		}
 	}
-	p.item(stored, entityQuads(e), stamp{node: entityIRI(e.ID), withCreated: true, created: e.Created, record: e.Recorded})
+	if p.item(stored, entityQuads(e), stamp{node: entityIRI(e.ID), withCreated: true, created: e.Created, record: e.Recorded}) {
+		old, _, err := p.r.entityFrom(ctx, e.ID, own)
+		if err != nil {
+			return err
+		}
+		p.sum.Diff = append(p.sum.Diff, graph.EntityChanges(old, e)...)
+	}
 	return nil
 }
 
@@ -507,7 +527,10 @@ func (p *planner) statements(ctx context.Context, list []graph.Statement) error 
 				stored = append(stored, q)
 			}
 		}
-		p.item(stored, statementQuads(st), stamp{node: statementIRI(st.ID), withCreated: true, created: st.Created, record: st.Recorded})
+		if p.item(stored, statementQuads(st), stamp{node: statementIRI(st.ID), withCreated: true, created: st.Created, record: st.Recorded}) {
+			old, _ := decodeStatement(st.ID, own)
+			p.sum.Diff = append(p.sum.Diff, graph.StatementChanges(old, st)...)
+		}
 		for j, c := range st.Claims {
 			problem, err := p.claim(ctx, st.ID, c, links, owner)
 			if err != nil {
@@ -540,7 +563,8 @@ func (p *planner) claim(ctx context.Context, stID string, c graph.Claim, links [
 	if err != nil {
 		return "", err
 	}
-	if _, storedSt, ok := decodeClaim(c.ID, stored); ok && storedSt != stID {
+	old, storedSt, ok := decodeClaim(c.ID, stored)
+	if ok && storedSt != stID {
 		return fmt.Sprintf("claim %q belongs to statement %q, not %q", c.ID, storedSt, stID), nil
 	}
 	for _, q := range links {
@@ -548,7 +572,9 @@ func (p *planner) claim(ctx context.Context, stID string, c graph.Claim, links [
 			stored = append(stored, q)
 		}
 	}
-	p.item(stored, claimQuads(stID, c), stamp{node: claimIRI(c.ID), record: c.Recorded})
+	if p.item(stored, claimQuads(stID, c), stamp{node: claimIRI(c.ID), record: c.Recorded}) && ok {
+		p.sum.Diff = append(p.sum.Diff, graph.ClaimChanges(old, c)...)
+	}
 	return "", nil
 }
 

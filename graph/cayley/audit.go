@@ -37,18 +37,25 @@ type auditRecord struct {
 	Added     int                 `json:"added,omitempty"`
 	Changed   int                 `json:"changed,omitempty"`
 	Removed   int                 `json:"removed,omitempty"`
+	// Statuses are the status changes of the write.
+	Statuses []graph.StatusTransition `json:"statuses,omitempty"`
 }
 
 // audit adds to tx the entry recording tx's own deltas (after extra, the
 // changes tx does not show) as the write of ctx's author, under ctx's
-// operation (or op).
-func (s *Store) audit(ctx context.Context, tx *cgraph.Transaction, op string, extra ...graph.AuditChange) {
+// operation (or op), and the change events of the write (see feed.go).
+// The caller holds the write lock.
+func (s *Store) audit(ctx context.Context, tx *cgraph.Transaction, op string, extra ...graph.AuditChange) error {
 	changes := append(extra, auditChanges(tx.Deltas)...)
 	if len(changes) == 0 {
-		return
+		return nil
 	}
 	at, nonce := s.auditStamp()
-	rec := auditRecord{User: graph.Author(ctx), At: at, Operation: graph.Operation(ctx, op)}
+	statuses, err := s.recordEvents(graph.WithOperation(ctx, graph.Operation(ctx, op)), tx, at)
+	if err != nil {
+		return err
+	}
+	rec := auditRecord{User: graph.Author(ctx), At: at, Operation: graph.Operation(ctx, op), Statuses: statuses}
 	for _, c := range changes {
 		switch c.Change {
 		case "added":
@@ -67,6 +74,7 @@ func (s *Store) audit(ctx context.Context, tx *cgraph.Transaction, op string, ex
 	node := quad.IRI(prefixAudit + at.Format("20060102T150405.000000000Z") + "-" + nonce)
 	tx.AddQuad(quad.Make(iriAudit, pEntry, node, nil))
 	tx.AddQuad(quad.Make(node, pRecord, quad.String(string(data)), nil))
+	return nil
 }
 
 // auditStamp returns the time of a new entry and a random suffix that
@@ -200,7 +208,7 @@ func (s *Store) AuditLog(ctx context.Context, q graph.AuditQuery) (_ []graph.Aud
 	if err != nil {
 		return nil, err
 	}
-	defer s.mu.RUnlock()
+	defer s.runlock(&err)
 	r := newReader(qs)
 	links, err := r.subject(ctx, iriAudit)
 	if err != nil {
@@ -237,7 +245,7 @@ func (s *Store) AuditLog(ctx context.Context, q graph.AuditQuery) (_ []graph.Aud
 			continue
 		}
 		out = append(out, graph.AuditEntry{ID: id, User: rec.User, At: rec.At, Operation: rec.Operation,
-			Changes: rec.Changes, Added: rec.Added, Changed: rec.Changed, Removed: rec.Removed})
+			Changes: rec.Changes, Added: rec.Added, Changed: rec.Changed, Removed: rec.Removed, Statuses: rec.Statuses})
 	}
 	return out, nil
 }

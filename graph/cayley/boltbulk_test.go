@@ -22,6 +22,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley/boltbulk"
 	"github.com/claimgraph/claimgraph/graph/graphtest"
 )
 
@@ -104,10 +105,10 @@ func readKV(t *testing.T, path string) kvState {
 	defer bdb.Close()
 	st.Refs = map[string]uint64{}
 	err = bdb.View(func(tx *bolt.Tx) error {
-		log := tx.Bucket(bucketLog)
+		log := tx.Bucket([]byte("log")) // Cayley's log of values and quads
 		values := 0
 		err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
-			if len(name) > len(journalPrefix) && string(name[:len(journalPrefix)]) == string(journalPrefix) {
+			if boltbulk.IsJournal(name) {
 				return fmt.Errorf("a journal is left: %s", name)
 			}
 			if len(name) != 3 || name[0] != 'v' {
@@ -211,7 +212,7 @@ func movieImport(second bool) graph.BulkImport {
 }
 
 // TestBulkWritesAsCayley runs the same changes on two bolt stores, one
-// importing and dropping imports below Cayley (writeBulk, dropBulk) and
+// importing and dropping imports below Cayley (package boltbulk) and
 // one through Cayley's writer and deletes, and compares what plain Cayley
 // reads back, and every value's reference count, after each: an import
 // into a store that shares values with it, a second import that replaces
@@ -271,7 +272,7 @@ func baseStore(t *testing.T, dir string, withImport bool) string {
 	return before
 }
 
-// TestBulkRollsBack stops an import after each transaction of writeBulk,
+// TestBulkRollsBack stops an import after each transaction of the bulk writer,
 // with one value or quad per transaction, twice: once as a failure (the
 // importing call rolls back) and once as a crash (a copy of the file at
 // that moment is opened, and Open rolls back). Either way the store is

@@ -207,6 +207,7 @@ func TestCorruptPageFoundByAReadStopsWrites(t *testing.T) {
 		{"Relations", func() error { _, err := s.Relations(ctx, "g-00010", graph.RelationQuery{}); return err }},
 		{"WriteNQuads", func() error { return s.WriteNQuads(ctx, io.Discard) }},
 		{"Scan", func() error { _, err := s.Scan(ctx); return err }},
+		{"AuditLog", func() error { _, err := s.AuditLog(ctx, graph.AuditQuery{}); return err }},
 	}
 	for _, r := range reads {
 		t.Run(r.name, func(t *testing.T) { wantCorrupt(t, r.name, r.read(), path) })

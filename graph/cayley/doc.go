@@ -91,7 +91,7 @@
 // <cg:imports> <cg:p/import> <cg:imp/ID> before the first batch, so that
 // it can be found without a scan. On PostgreSQL and memory the quads go
 // through Cayley's writer in transactions of 25,000. On bolt they go below
-// it (boltbulk.go): the import's quads are all new, so they are kept
+// it (package boltbulk): the import's quads are all new, so they are kept
 // compactly in memory and written straight into Cayley's KV layout, first
 // every value once in hash order, then the quads in id order, in
 // transactions of 32,768 values and 100,000 quads, with a journal of what
@@ -118,7 +118,7 @@
 // when unused), any other by reading the log from the import node's id
 // on and deleting its quads and their values' references chunk by chunk,
 // each chunk a transaction that Cayley's own deletes could have written
-// (dropping the movie data's import: 52 s through Cayley, 13.5 s so).
+// (README.md has the figures).
 //
 // Importing the digest of the source's live import writes nothing.
 // Another digest replaces the live import as a whole; the summary compares

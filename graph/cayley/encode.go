@@ -177,14 +177,3 @@ func attributionQuads(node quad.Value, by, at quad.IRI, a graph.Attribution) qua
 	}
 	return qs
 }
-
-// decodeAttribution reads the attribution of the predicates by and at.
-func decodeAttribution(p props, by, at quad.IRI) graph.Attribution {
-	a := graph.Attribution{By: p.text(by)}
-	if s := p.text(at); s != "" {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			a.At = t.UTC()
-		}
-	}
-	return a
-}

@@ -75,6 +75,26 @@ func collect(ctx context.Context, r reader) ([]quad.Quad, error) {
 			return nil, err
 		}
 	}
+	// Merges (with the redirects they left) and judgements.
+	for _, root := range []quad.Value{iriMerges, iriJudgements} {
+		list, err := c.node(ctx, root)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range list {
+			own, err := c.node(ctx, q.Object)
+			if err != nil {
+				return nil, err
+			}
+			for _, rq := range own {
+				if rq.Predicate == pMerged {
+					if _, err := c.node(ctx, entityIRI(text(rq.Object))); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
 	// The ontology's version token is bookkeeping for caches, not part of
 	// the graph: two stores holding the same graph export the same quads.
 	for k, q := range c.quads {
@@ -199,7 +219,9 @@ func (s *Store) ReadNQuads(ctx context.Context, r io.Reader) (err error) {
 	if err := s.checkRestoredImports(ctx, tx); err != nil {
 		return err
 	}
-	s.audit(ctx, tx, "restore")
+	if err := s.audit(ctx, tx, "restore"); err != nil {
+		return err
+	}
 	return s.write(tx)
 }
 

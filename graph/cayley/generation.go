@@ -66,7 +66,9 @@ func generationTokens(ctx context.Context, r reader) ([]string, error) {
 }
 
 // bumpGeneration adds to tx the replacement of the stored generation
-// tokens by a fresh one. The caller holds mu exclusively.
+// tokens by a fresh one. The caller holds txLock, and mu as applyLocked
+// takes it: shared on PostgreSQL, where the write lock keeps other
+// writers of this process out, and the advisory lock those of others.
 func (s *Store) bumpGeneration(tx *cgraph.Transaction) error {
 	if !s.shared {
 		return nil

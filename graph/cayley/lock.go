@@ -11,7 +11,7 @@ import (
 // Writes are serialised: every write reads what it needs, plans its
 // change and writes it while holding the write lock, so that what it
 // checked is still true when it commits. In one process the lock is
-// writeSem. Processes sharing a PostgreSQL store also take an advisory
+// writeLock. Processes sharing a PostgreSQL store also take an advisory
 // lock of the database (pgLock), which PostgreSQL releases when the
 // transaction that holds it ends, also when its connection is lost or
 // its process dies: a crashed writer never blocks the others.
@@ -23,28 +23,25 @@ func (s *Store) lockWrites(ctx context.Context) (unlock func(), err error) {
 		return nil, err
 	}
 	select {
-	case s.writeSem <- struct{}{}:
+	case s.writeLock <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	s.mu.RLock()
-	broken := s.broken
-	s.mu.RUnlock()
-	if broken != nil {
-		<-s.writeSem
-		return nil, broken
+	if err := s.brokenErr(); err != nil {
+		<-s.writeLock
+		return nil, err
 	}
 	if s.pgLock == nil {
-		return func() { <-s.writeSem }, nil
+		return func() { <-s.writeLock }, nil
 	}
 	release, err := s.pgLock.lock(ctx)
 	if err != nil {
-		<-s.writeSem
+		<-s.writeLock
 		return nil, err
 	}
 	return func() {
 		release()
-		<-s.writeSem
+		<-s.writeLock
 	}, nil
 }
 

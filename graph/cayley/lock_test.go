@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley/pgtest"
 	"github.com/claimgraph/claimgraph/graph/graphtest"
 )
 
@@ -15,8 +16,8 @@ import (
 // up when its context ends, gets the lock when the holder releases it, and
 // gets it too when the holder's connection is lost.
 func TestPostgresWriteLock(t *testing.T) {
-	dsn := graphtest.PostgresDSN(t)
-	url := graphtest.FreshPostgresSchema(t, dsn)
+	dsn := pgtest.DSN(t)
+	url := pgtest.FreshSchema(t, dsn)
 	a, b := openT(t, url), openT(t, url)
 
 	// lockWithin takes s's write lock within d, or reports the error.

@@ -19,7 +19,7 @@ import (
 	"github.com/cayleygraph/quad"
 	"github.com/cayleygraph/quad/nquads"
 
-	"github.com/claimgraph/claimgraph/seed/movietest"
+	"github.com/claimgraph/claimgraph/graph/cayley/internal/movietest"
 )
 
 // The movie benchmark compares importing Cayley's movie data

@@ -18,21 +18,21 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cache"
 	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/graph/cayley/internal/movietest"
 	"github.com/claimgraph/claimgraph/graph/path"
-	"github.com/claimgraph/claimgraph/seed/movietest"
 )
 
 // The movie path test and benchmark run path search on Cayley's movie data
 // imported through the shipped mapping into a bolt store on disk, using the
-// adjacency index of graph/cache. Both are opt-in, being heavy (the import
-// takes about 20 s, once per test process):
+// adjacency index of graph/cache. Both are opt-in, being heavy (the movie
+// data is imported once per test process):
 //
 //	CLAIMGRAPH_TEST_MOVIES=1 go test ./graph/cayley -run MoviePaths -v
 //	CLAIMGRAPH_BENCH_MOVIES=1 go test ./graph/cayley -run '^$' -bench MoviePaths -benchtime 1x
 //
 // CLAIMGRAPH_MOVIE_BOLT=FILE uses a copy of a bolt file imported before
 // (claimgraph seed --mapping seed/examples/movie-mapping.yaml …) instead of
-// importing; see seed/movietest.
+// importing; see internal/movietest.
 
 const moviePairs = 100
 

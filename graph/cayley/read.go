@@ -109,58 +109,6 @@ func (r reader) object(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
 	return r.quads(ctx, quad.Object, v)
 }
 
-// props indexes a subject's quads by predicate.
-type props map[quad.Value][]quad.Value
-
-func propsOf(qs []quad.Quad) props {
-	p := props{}
-	for _, q := range qs {
-		p[q.Predicate] = append(p[q.Predicate], q.Object)
-	}
-	return p
-}
-
-// text returns the single literal of predicate pred, or "".
-func (p props) text(pred quad.IRI) string {
-	if vs := p[pred]; len(vs) > 0 {
-		return text(vs[0])
-	}
-	return ""
-}
-
-// id returns the id in the first IRI of predicate pred that has prefix.
-func (p props) id(pred quad.IRI, prefix string) string {
-	for _, v := range p[pred] {
-		if id, ok := idOf(v, prefix); ok {
-			return id
-		}
-	}
-	return ""
-}
-
-// sortedIDs returns the ids in the IRIs of predicate pred that have prefix,
-// sorted.
-func (p props) sortedIDs(pred quad.IRI, prefix string) []string {
-	var out []string
-	for _, v := range p[pred] {
-		if id, ok := idOf(v, prefix); ok {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// sortedTexts returns the literals of predicate pred, sorted.
-func (p props) sortedTexts(pred quad.IRI) []string {
-	var out []string
-	for _, v := range p[pred] {
-		out = append(out, text(v))
-	}
-	slices.Sort(out)
-	return out
-}
-
 // ontology reads the ontology through the <cg:ontology> node.
 func (r reader) ontology(ctx context.Context) (graph.Ontology, error) {
 	root, err := r.subject(ctx, iriOntology)
@@ -196,24 +144,6 @@ func (r reader) ontology(ctx context.Context) (graph.Ontology, error) {
 	return ont, nil
 }
 
-func decodeEntityType(name string, p props) graph.EntityType {
-	return graph.EntityType{Name: name, Description: p.text(pDescription)}
-}
-
-func decodeRelationType(name string, p props) graph.RelationType {
-	return graph.RelationType{
-		Name:        name,
-		Label:       p.text(pLabel),
-		Inverse:     p.text(pInverse),
-		Subject:     p.sortedIDs(pSubjectType, prefixType),
-		Object:      p.sortedIDs(pObjectType, prefixType),
-		Symmetric:   len(p[pSymmetric]) > 0 && isTrue(p[pSymmetric][0]),
-		Attributes:  p.sortedTexts(pAttribute),
-		Description: p.text(pDescription),
-		Cues:        p.sortedTexts(pCue),
-	}
-}
-
 // entity reads the entity with the given id.
 func (r reader) entity(ctx context.Context, id string) (graph.Entity, bool, error) {
 	own, err := r.subject(ctx, entityIRI(id))
@@ -233,6 +163,21 @@ func (r reader) entityFrom(ctx context.Context, id string, own []quad.Quad) (gra
 	}
 	e := graph.Entity{ID: id, Type: typ, Name: p.text(pName), Description: p.text(pDescription),
 		Created: decodeAttribution(p, pCreatedBy, pCreatedAt), Recorded: decodeAttribution(p, pRecordedBy, pRecordedAt)}
+	if e.Created.IsZero() && e.Recorded.IsZero() {
+		// An entity a bulk import brought was created and last changed by
+		// its import, which holds the attribution once for all its items.
+		for _, q := range own {
+			if q.Predicate != iriRDFType || !isImport(q.Label) {
+				continue
+			}
+			imp, err := r.importState(ctx, q.Label)
+			if err != nil {
+				return graph.Entity{}, false, err
+			}
+			e.Created, e.Recorded = imp.recorded, imp.recorded
+			break
+		}
+	}
 	type indexed struct {
 		n int
 		a graph.Alias
@@ -299,25 +244,6 @@ func (r reader) source(ctx context.Context, id string) (graph.Source, bool, erro
 	}
 	src, ok := decodeSource(id, own)
 	return src, ok, nil
-}
-
-// decodeSource decodes a source from the quads of its node.
-func decodeSource(id string, own []quad.Quad) (graph.Source, bool) {
-	p := propsOf(own)
-	if len(p[pTitle]) == 0 {
-		return graph.Source{}, false
-	}
-	return graph.Source{
-		ID:          id,
-		Title:       p.text(pTitle),
-		Publisher:   p.text(pPublisher),
-		URL:         p.text(pURL),
-		Published:   graph.Date(p.text(pPublished)),
-		Reliability: p.text(pReliability),
-		Text:        p.text(pText),
-		Digest:      p.text(pDigest),
-		Recorded:    decodeAttribution(p, pRecordedBy, pRecordedAt),
-	}, true
 }
 
 // statement reads the statement with the given id and its claims, ordered
@@ -397,41 +323,6 @@ func splitDefaultID(id string) (subject, typ, object string, ok bool) {
 	return parts[0], parts[1], parts[2], true
 }
 
-// decodeAttributes returns the attributes among a statement's quads.
-func decodeAttributes(own []quad.Quad) map[string]string {
-	var attrs map[string]string
-	for _, q := range own {
-		if key, ok := idOf(q.Predicate, prefixAttr); ok {
-			if attrs == nil {
-				attrs = map[string]string{}
-			}
-			attrs[key] = text(q.Object)
-		}
-	}
-	return attrs
-}
-
-// decodeStatement decodes a statement, without its claims, from its
-// metadata quads.
-func decodeStatement(id string, own []quad.Quad) (graph.Statement, bool) {
-	p := propsOf(own)
-	st := graph.Statement{
-		ID:         id,
-		Subject:    p.id(pSubject, prefixEntity),
-		Type:       p.id(pRelation, prefixRelation),
-		Object:     p.id(pObject, prefixEntity),
-		ValidFrom:  graph.Date(p.text(pValidFrom)),
-		ValidUntil: graph.Date(p.text(pValidUntil)),
-		Created:    decodeAttribution(p, pCreatedBy, pCreatedAt),
-		Recorded:   decodeAttribution(p, pRecordedBy, pRecordedAt),
-	}
-	if st.Subject == "" || st.Type == "" || st.Object == "" {
-		return graph.Statement{}, false
-	}
-	st.Attributes = decodeAttributes(own)
-	return st, true
-}
-
 // claim reads the claim with the given id.
 func (r reader) claim(ctx context.Context, id string) (graph.Claim, bool, error) {
 	own, err := r.subject(ctx, claimIRI(id))
@@ -440,26 +331,6 @@ func (r reader) claim(ctx context.Context, id string) (graph.Claim, bool, error)
 	}
 	c, _, ok := decodeClaim(id, own)
 	return c, ok, nil
-}
-
-// decodeClaim decodes a claim and the id of its statement.
-func decodeClaim(id string, own []quad.Quad) (graph.Claim, string, bool) {
-	p := propsOf(own)
-	c := graph.Claim{
-		ID:          id,
-		Source:      p.id(pSource, prefixSource),
-		Claimant:    p.id(pClaimant, prefixEntity),
-		Stance:      graph.Stance(p.text(pStance)),
-		Quote:       p.text(pQuote),
-		Said:        graph.Date(p.text(pSaid)),
-		Credibility: p.text(pCredibility),
-		Anchor:      decodeAnchor(p),
-		Recorded:    decodeAttribution(p, pRecordedBy, pRecordedAt),
-	}
-	if c.Stance == "" {
-		return graph.Claim{}, "", false
-	}
-	return c, p.id(pStatement, prefixStmt), true
 }
 
 // Ontology returns the stored ontology, sorted by name.
@@ -481,7 +352,16 @@ func (s *Store) Entity(ctx context.Context, id string) (_ graph.Entity, err erro
 		return graph.Entity{}, err
 	}
 	defer s.runlock(&err)
-	e, ok, err := newReader(qs).entity(ctx, id)
+	r := newReader(qs)
+	e, ok, err := r.entity(ctx, id)
+	if err == nil && !ok {
+		// A merged id answers with the entity it was merged into.
+		if to, moved, rerr := r.redirect(ctx, id); rerr != nil {
+			return graph.Entity{}, rerr
+		} else if moved {
+			e, ok, err = r.entity(ctx, to)
+		}
+	}
 	if err != nil {
 		return graph.Entity{}, err
 	}
@@ -638,7 +518,16 @@ func (r reader) entityRelations(ctx context.Context, entityID string, q graph.Re
 		return nil, false, err
 	}
 	if !hasType(out) {
-		return nil, false, nil
+		// A merged id answers with the relations of the entity it was
+		// merged into.
+		to, moved, err := r.redirect(ctx, entityID)
+		if err != nil || !moved {
+			return nil, false, err
+		}
+		entityID, node = to, entityIRI(to)
+		if out, err = r.subject(ctx, node); err != nil {
+			return nil, false, err
+		}
 	}
 	in, err := r.object(ctx, node)
 	if err != nil {
@@ -657,6 +546,8 @@ func hasType(own []quad.Quad) bool {
 func (r reader) relations(ctx context.Context, entityID string, edges []quad.Quad, q graph.RelationQuery) ([]graph.Statement, error) {
 	shapeOnly := q.Shape()
 	seen := map[string]bool{}
+	dates := map[string]graph.Date{}
+	published := func(id string) graph.Date { return dates[id] }
 	var out []graph.Statement
 	for _, e := range edges {
 		typ, ok := idOf(e.Predicate, prefixRelation)
@@ -692,7 +583,15 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 		if err != nil {
 			return nil, err
 		}
-		if ok && q.Match(entityID, st, sym) {
+		if !ok {
+			continue
+		}
+		if q.ReportedBy != "" {
+			if err := r.readPublished(ctx, st.Claims, dates); err != nil {
+				return nil, err
+			}
+		}
+		if st, ok = q.Select(entityID, st, sym, published); ok {
 			out = append(out, st)
 		}
 	}
@@ -701,6 +600,23 @@ func (r reader) relations(ctx context.Context, entityID string, edges []quad.Qua
 			cmp.Compare(a.Object, b.Object), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// readPublished adds to dates the published date of each source cited by
+// a claim of claims that has no said date, reading each source once (a
+// source that is not stored has no date).
+func (r reader) readPublished(ctx context.Context, claims []graph.Claim, dates map[string]graph.Date) error {
+	for _, c := range claims {
+		if _, ok := dates[c.Source]; ok || c.Said != "" {
+			continue
+		}
+		src, _, err := r.source(ctx, c.Source)
+		if err != nil {
+			return err
+		}
+		dates[c.Source] = src.Published
+	}
+	return nil
 }
 
 // batchQuads resolves the values of links in one batch — on KV backends

@@ -137,7 +137,9 @@ func (s *Store) retract(ctx context.Context, op string, plan func(*retraction) e
 		if err := s.writable(ctx); err != nil {
 			return graph.Summary{}, err
 		}
-		s.audit(ctx, x.tx, op)
+		if err := s.audit(ctx, x.tx, op); err != nil {
+			return graph.Summary{}, err
+		}
 		if err := s.write(x.tx); err != nil {
 			return graph.Summary{}, err
 		}

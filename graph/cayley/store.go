@@ -36,6 +36,9 @@ type Options struct {
 	// background, and writes wait for it. 0 means five seconds; a negative
 	// value skips the check (reads still detect a damaged page).
 	CheckTimeout time.Duration
+	// EventWindow is the number of change events the store keeps (see
+	// graph.EventLog); 0 means 10,000.
+	EventWindow int
 }
 
 // Store is a graph.Store on a Cayley quad store. It is safe for concurrent
@@ -72,8 +75,8 @@ type Store struct {
 	// For tests: noBulk makes imports on bolt go through Cayley's writer
 	// and be dropped by Cayley's deletes;
 	// bulkChunk, when not 0, is the values and quads per transaction of
-	// writeBulk; bulkStep is called after each of its transactions, and an
-	// error from it fails the import there.
+	// the bulk writer (boltbulk.Writer); bulkStep is called after each of
+	// its transactions, and an error from it fails the import there.
 	noBulk    bool
 	bulkChunk int
 	bulkStep  func(step int) error
@@ -84,15 +87,18 @@ type Store struct {
 	// (tests that compare whole stores fix it).
 	auditClock func() (time.Time, string)
 
-	// writing serialises the transactions of write, and with them a
-	// failed write's replacement of the handle.
-	writing sync.Mutex
-
-	// writeSem is the write lock of this process (see lockWrites): Apply,
-	// retractions, imports and restores hold it from their first read to
-	// their last write, so that the read-diff-write of one call cannot
-	// interleave with another's.
-	writeSem chan struct{}
+	// The two write mutexes. writeLock is the write lock of this process
+	// (see lockWrites): one write operation (Apply, a retraction, an
+	// import, a restore) holds it from its first read to its last write,
+	// so that the read-diff-write of one call cannot interleave with
+	// another's; it is a channel so that waiting for it ends with ctx.
+	// txLock is held for one storage transaction (write, and the bulk
+	// writer's bbolt transactions) and for replacing the Cayley handle, so
+	// that a failed transaction's replacement of the handle cannot overlap
+	// another transaction; an operation under writeLock takes it once per
+	// transaction it commits.
+	writeLock chan struct{}
+	txLock    sync.Mutex
 	// pgLock extends the write lock to every process sharing a PostgreSQL
 	// store; nil on other backends.
 	pgLock *pgLock
@@ -106,6 +112,8 @@ type Store struct {
 	boltDB *bolt.DB // the bolt file under qs, on the bolt backend
 	w      cgraph.QuadWriter
 	broken error // set when the handle is unusable; every call returns it
+
+	feed feedState // the change feed (feed.go)
 }
 
 var _ graph.BulkStore = (*Store)(nil)
@@ -132,7 +140,11 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log, writeSem: make(chan struct{}, 1)}
+	s := &Store{log: log, writeLock: make(chan struct{}, 1)}
+	s.feed.window = defaultEventWindow
+	if opts.EventWindow > 0 {
+		s.feed.window = uint64(opts.EventWindow)
+	}
 	switch {
 	case strings.HasPrefix(url, "bolt:"):
 		path := strings.TrimPrefix(url, "bolt:")
@@ -155,6 +167,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		s.open = func() (cgraph.QuadStore, error) { return cgraph.NewQuadStore("memstore", "", nil) }
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		s.backend, s.reopenable, s.shared = "postgres", true, true
+		s.feed.url = url
 		s.open = func() (cgraph.QuadStore, error) { return openPostgres(url) }
 		if s.pgLock, err = openPgLock(url, s); err != nil {
 			return nil, err
@@ -284,6 +297,9 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var errs []error
+	if err := s.closeFeed(); err != nil {
+		errs = append(errs, err)
+	}
 	if s.pgLock != nil {
 		if err := s.pgLock.close(); err != nil {
 			errs = append(errs, err)
@@ -318,9 +334,18 @@ func (s *Store) Close() error {
 	}
 }
 
+// brokenErr returns why the Cayley handle is unusable (closed, or a
+// failed write that could not be recovered from), or nil.
+func (s *Store) brokenErr() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.broken
+}
+
 // rlock takes mu shared and returns the quad store, or the reason it
 // cannot be used. When err is nil the caller must defer runlock(&err)
-// at once: together they are the one way reads reach the storage.
+// at once: together they are the one way reads reach the storage (and
+// the bulk writer's transactions, which bbolt isolates from readers).
 func (s *Store) rlock() (cgraph.QuadStore, error) {
 	s.mu.RLock()
 	if s.broken != nil {
@@ -344,15 +369,16 @@ func (s *Store) runlock(errp *error) {
 }
 
 // write applies one transaction with a single ApplyDeltas. A failed write
-// may have poisoned Cayley's in-memory IRI→id cache (CAYLEY.md), so the
+// may have poisoned Cayley's in-memory IRI→id cache (a failed KV
+// transaction can leave it naming ids that were never stored), so the
 // handle is replaced by a fresh one; a backend without durable storage
 // cannot be reopened, and its Store refuses further use.
 func (s *Store) write(tx *cgraph.Transaction) error {
-	s.writing.Lock()
-	defer s.writing.Unlock()
-	// Whatever happens, what readers cached may no longer be what is stored.
-	defer s.gen.Add(1)
+	s.txLock.Lock()
+	defer s.txLock.Unlock()
+	defer s.bumpLocalGeneration()()
 	broken, err := s.applyLocked(tx)
+	s.committed(tx, err == nil)
 	if broken || err == nil {
 		return err
 	}
@@ -368,10 +394,26 @@ func (s *Store) write(tx *cgraph.Transaction) error {
 	return fmt.Errorf("write %d quad changes: %w", len(tx.Deltas), err)
 }
 
+// bumpLocalGeneration advances the in-memory generation before a write and
+// returns the function that advances it again once the write has ended,
+// whatever its outcome. Caches keep what they read under the generation
+// they read first. Were it advanced only after the commit, there would be
+// an instant in which the new data is visible and the old generation still
+// current: a reader that read the old data before the commit could store
+// it under that generation just as another client, already answered from
+// the new data, asks again and is answered from the old. Advanced before
+// the write as well, the generation of anything read before the commit
+// has ended by the time the commit is visible. Writes hold txLock, so the
+// generation is odd exactly while one runs.
+func (s *Store) bumpLocalGeneration() func() {
+	s.gen.Add(1)
+	return func() { s.gen.Add(1) }
+}
+
 // replaceLocked replaces the Cayley handle by a fresh one, which forgets
 // what Cayley keeps in memory; a backend without durable storage cannot
 // be reopened, and its Store refuses further use. The caller holds
-// writing and mu; cause is the failed write, if any.
+// txLock and mu; cause is the failed write, if any.
 func (s *Store) replaceLocked(cause error) error {
 	s.w.Close()
 	s.qs.Close()
@@ -390,8 +432,8 @@ func (s *Store) replaceLocked(cause error) error {
 
 // reconnect replaces the Cayley handle by a fresh one (replaceLocked).
 func (s *Store) reconnect() error {
-	s.writing.Lock()
-	defer s.writing.Unlock()
+	s.txLock.Lock()
+	defer s.txLock.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.broken != nil {

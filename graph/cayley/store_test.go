@@ -6,6 +6,7 @@ import (
 
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/graph/cayley/pgtest"
 	"github.com/claimgraph/claimgraph/graph/graphtest"
 )
 
@@ -27,6 +28,16 @@ func TestStore(t *testing.T) {
 func TestSharedStore(t *testing.T) {
 	dsn := postgresDSN(t)
 	graphtest.TestSharedStore(t, func(tb testing.TB) []graph.Store {
+		url := freshSchema(tb, dsn)
+		return []graph.Store{open(tb, url), open(tb, url)}
+	})
+}
+
+// TestSharedFeed checks the change feed of two handles of one PostgreSQL
+// store, opened apart as two processes would open them.
+func TestSharedFeed(t *testing.T) {
+	dsn := postgresDSN(t)
+	graphtest.TestSharedFeed(t, func(tb testing.TB) []graph.Store {
 		url := freshSchema(tb, dsn)
 		return []graph.Store{open(tb, url), open(tb, url)}
 	})
@@ -67,6 +78,6 @@ func boltURL(tb testing.TB) string {
 	return "bolt:" + filepath.Join(tb.TempDir(), "claimgraph.bolt")
 }
 
-func postgresDSN(t *testing.T) string { return graphtest.PostgresDSN(t) }
+func postgresDSN(t *testing.T) string { return pgtest.DSN(t) }
 
-func freshSchema(tb testing.TB, dsn string) string { return graphtest.FreshPostgresSchema(tb, dsn) }
+func freshSchema(tb testing.TB, dsn string) string { return pgtest.FreshSchema(tb, dsn) }

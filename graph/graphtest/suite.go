@@ -35,6 +35,7 @@ func TestStore(t *testing.T, open func(t testing.TB) graph.Store) {
 	t.Run("ConcurrentUpdate", s.testConcurrentUpdate)
 	t.Run("Cancel", s.testCancel)
 	t.Run("RelationFilters", s.testRelationFilters)
+	t.Run("ReportedBy", s.testReportedBy)
 	t.Run("Search", s.testSearch)
 	t.Run("EntitiesByID", s.testEntitiesByID)
 	t.Run("Sources", s.testSources)
@@ -44,6 +45,7 @@ func TestStore(t *testing.T, open func(t testing.TB) graph.Store) {
 	t.Run("OntologyVersion", s.testOntologyVersion)
 	t.Run("Attribution", s.testAttribution)
 	t.Run("Audit", s.testAudit)
+	t.Run("Feed", s.testFeed)
 }
 
 type suite struct {
@@ -475,9 +477,11 @@ func (s suite) testUpdate(t *testing.T) {
 	ctx := t.Context()
 	t.Run("edited quote changes one claim and replaces the old quote", func(t *testing.T) {
 		b := Fixture()
+		old := b.Statements[0].Claims[1]
 		b.Statements[0].Claims[1].Quote = "India backs the TTP, says Pakistan."
 		sum := mustApply(t, st, b)
-		deepEqual(t, "summary", sum, graph.Summary{Changed: 1, Unchanged: FixtureItems - 1})
+		deepEqual(t, "summary", sum, graph.Summary{Changed: 1, Unchanged: FixtureItems - 1, Diff: []graph.Change{
+			{Kind: graph.KindClaim, ID: old.ID, Field: "quote", Old: old.Quote, New: "India backs the TTP, says Pakistan."}}})
 		got, err := st.Statement(ctx, StDisputed)
 		if err != nil {
 			t.Fatal(err)
@@ -506,12 +510,34 @@ func (s suite) testUpdate(t *testing.T) {
 		e.Aliases = []graph.Alias{{Name: "Fitna al-Khawarij", UsedBy: "pakistan"}}
 		e.Description = "An armed group."
 		sum := mustApply(t, st, graph.Batch{Entities: []graph.Entity{e}})
-		deepEqual(t, "summary", sum, graph.Summary{Changed: 1})
+		deepEqual(t, "summary", sum, graph.Summary{Changed: 1, Diff: graph.EntityChanges(FixtureEntities()[6], e)})
+		if len(sum.Diff) == 0 {
+			t.Error("no field changes listed")
+		}
 		got, err := st.Entity(ctx, e.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		deepEqual(t, "entity", got, e)
+	})
+	t.Run("a dropped quote is listed as removed evidence", func(t *testing.T) {
+		stmt := Fixture().Statements[0]
+		c := stmt.Claims[0]
+		dropped := c
+		dropped.Quote = ""
+		stmt.Claims = []graph.Claim{dropped}
+		sum, err := st.Apply(ctx, graph.Batch{Statements: []graph.Statement{stmt}}, graph.ApplyOptions{DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Quote == "" {
+			t.Fatal("the fixture's claim has no quote to drop")
+		}
+		deepEqual(t, "changes", sum.Diff, []graph.Change{
+			{Kind: graph.KindClaim, ID: c.ID, Field: "quote", Old: c.Quote, RemovesEvidence: true}})
+		if !sum.RemovesEvidence() {
+			t.Error("the summary does not say that evidence is removed")
+		}
 	})
 	t.Run("two statements on the same triple are both kept", func(t *testing.T) {
 		twin := graph.Statement{ID: StDisputed + "-2", Subject: "india", Type: "backs", Object: "ttp",
@@ -529,7 +555,7 @@ func (s suite) testUpdate(t *testing.T) {
 		want.ValidUntil = ""
 		b := graph.Batch{Statements: []graph.Statement{want}}
 		sum := mustApply(t, st, b)
-		deepEqual(t, "summary", sum, graph.Summary{Changed: 1, Unchanged: 1})
+		deepEqual(t, "summary", sum, graph.Summary{Changed: 1, Unchanged: 1, Diff: graph.StatementChanges(wantStatements()[4], want)})
 		got, err := st.Statement(ctx, want.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -571,7 +597,8 @@ func (s suite) testDryRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		deepEqual(t, "summary", sum, graph.Summary{Changed: 1, Unchanged: FixtureItems - 1})
+		deepEqual(t, "summary", sum, graph.Summary{Changed: 1, Unchanged: FixtureItems - 1, Diff: []graph.Change{
+			{Kind: graph.KindSource, ID: SourceID, Field: "title", Old: FixtureSource().Title, New: "Edited"}}})
 		src, err := st.Source(t.Context(), SourceID)
 		if err != nil {
 			t.Fatal(err)

@@ -15,6 +15,9 @@ import (
 // It runs a depth-first search pruned by the distances to q.To (one backward
 // breadth-first search), so it only walks where q.To is still in reach.
 func AllSimplePaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
+	if q.TimeFlow != nil {
+		return timeFlowPaths(ctx, n, q, byLength, true)
+	}
 	return withSearch(ctx, n, &q, func(s *search) ([]Path, error) {
 		dst := s.ends[1]
 		if err := s.distancesTo(ctx, dst, q.MaxDepth-1); err != nil {

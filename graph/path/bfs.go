@@ -14,9 +14,15 @@ import (
 //
 // A single path is found by a bidirectional breadth-first search, which
 // expands about the square root of the entities a one-sided search would.
+// With q.TimeFlow only paths that follow each other in time count (see
+// TimeFlow), in the same order.
+//
 // Returns Invalid for a bad query or an exhausted budget, and NotFound when
 // an endpoint does not exist.
 func ShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
+	if q.TimeFlow != nil {
+		return timeFlowPaths(ctx, n, q, byLength, false)
+	}
 	if q.K > 1 {
 		return KShortestPaths(ctx, n, q)
 	}
@@ -35,6 +41,9 @@ func ShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error
 // entities by different statements are different paths. Errors as
 // ShortestPaths.
 func KShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
+	if q.TimeFlow != nil {
+		return timeFlowPaths(ctx, n, q, byLength, false)
+	}
 	return withSearch(ctx, n, &q, func(s *search) ([]Path, error) {
 		return s.yen(ctx, q, s.shortest, compareByLength)
 	})

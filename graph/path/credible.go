@@ -87,6 +87,9 @@ func gradeWeight(scale, grade string) int {
 // cheapest path within q.MaxDepth is found even when a cheaper longer one
 // exists. Errors as ShortestPaths.
 func MostCrediblePaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, error) {
+	if q.TimeFlow != nil {
+		return timeFlowPaths(ctx, n, q, byCost, false)
+	}
 	return withSearch(ctx, n, &q, func(s *search) ([]Path, error) {
 		return s.yen(ctx, q, s.cheapest, compareByCost)
 	})

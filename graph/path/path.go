@@ -55,6 +55,13 @@ func StoreNeighbors(st graph.Store, ont graph.Ontology) Neighbors {
 	return storeNeighbors{st: st, symmetric: ont.SymmetricTypes()}
 }
 
+// NeighborsProvider is a Store that offers a faster Neighbors than
+// StoreNeighbors, such as the adjacency index of graph/cache. Path search
+// in the GraphQL API uses it when the store has it.
+type NeighborsProvider interface {
+	Neighbors(ont graph.Ontology) Neighbors
+}
+
 type storeNeighbors struct {
 	st        graph.Store
 	symmetric map[string]bool
@@ -153,6 +160,13 @@ type Filter struct {
 	// dates compare by their first day, except that a date within a partial
 	// ValidUntil ("2021-08-15" within "2021-08") is still valid.
 	AsOf graph.Date
+	// ReportedBy walks each statement as it was reported by that date:
+	// with only the claims reported by then (see
+	// graph.Statement.AsReportedBy; a claim without a said date is dated by
+	// its source in Hop.Sources), so that its status, its cost and the
+	// claimant and source filters see those claims alone. A statement with
+	// none is not walked.
+	ReportedBy graph.Date
 	// MaxDegree guards against hubs: an entity with more hops than this
 	// (counting every statement it has, before filtering) is not walked
 	// through, though it may be an endpoint. 0 means no guard.
@@ -180,6 +194,9 @@ type PathQuery struct {
 	// DefaultPathLimit, at most MaxPathLimit. More paths are an error, not
 	// a truncated answer.
 	Limit int
+	// TimeFlow, when set, keeps only the paths whose hops follow each
+	// other in time (see TimeFlow).
+	TimeFlow *TimeFlow
 	Filter
 }
 
@@ -190,6 +207,9 @@ type Path struct {
 	Length int
 	// Cost is the sum of the HopCost of the hops, in CostUnit units.
 	Cost int
+	// Dated reports that a time-flow search found the path: Explain gives
+	// each hop's valid time (Hop.ExplainDated).
+	Dated bool
 }
 
 // newPath builds a Path of hops, computing Length and Cost.
@@ -214,11 +234,16 @@ func (p Path) Nodes() []string {
 	return ids
 }
 
-// Explain explains p one hop a line; see Hop.Explain.
+// Explain explains p one hop a line; see Hop.Explain and, for a Dated
+// path, Hop.ExplainDated.
 func (p Path) Explain(name func(id string) string, label func(relType string) string) string {
 	lines := make([]string, len(p.Hops))
 	for i, h := range p.Hops {
-		lines[i] = h.Explain(name, label)
+		if p.Dated {
+			lines[i] = h.ExplainDated(name, label)
+		} else {
+			lines[i] = h.Explain(name, label)
+		}
 	}
 	return strings.Join(lines, "\n")
 }

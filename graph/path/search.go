@@ -50,6 +50,9 @@ func (f *Filter) normalize() error {
 	if _, err := graph.ParseDate(string(f.AsOf)); err != nil {
 		return graph.Errorf(graph.Invalid, "asOf: %v", err)
 	}
+	if _, err := graph.ParseDate(string(f.ReportedBy)); err != nil {
+		return graph.Errorf(graph.Invalid, "reportedBy: %v", err)
+	}
 	if f.MaxDegree < 0 {
 		return graph.Errorf(graph.Invalid, "maxDegree must not be negative")
 	}
@@ -134,7 +137,9 @@ func withSearch(ctx context.Context, n Neighbors, q *PathQuery, f func(s *search
 // endpoint exists.
 func newSearch(ctx context.Context, n Neighbors, f Filter, ends ...string) (*search, error) {
 	s := &search{n: n, f: f, sc: scratchPool.Get().(*scratch)}
-	if d, ok := n.(DenseNeighbors); ok {
+	// A statement as reported by a date is not the one the Adjacency
+	// holds: such a query walks the hops Neighbors gives, narrowed.
+	if d, ok := n.(DenseNeighbors); ok && f.ReportedBy == "" {
 		g, err := d.Adjacency(ctx)
 		if err != nil {
 			s.done()
@@ -273,7 +278,17 @@ func (s *search) fetch(ctx context.Context, v int32) error {
 	}
 	lo := len(s.ptrs)
 	for i := range raw {
-		if h := &raw[i]; h.From == id && h.To != id && s.keep(&h.Statement) {
+		h := &raw[i]
+		if h.From != id || h.To == id {
+			continue
+		}
+		if s.f.ReportedBy != "" {
+			var ok bool
+			if h, ok = asReported(h, s.f.ReportedBy); !ok {
+				continue
+			}
+		}
+		if s.keep(&h.Statement) {
 			s.ptrs = append(s.ptrs, h)
 		}
 	}

@@ -45,12 +45,31 @@
   const FALLBACK_SHAPES = ['round-octagon', 'round-tag', 'barrel', 'rhomboid'];
   const MAX_K = 10;
   const DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+  // Where the explorer keeps the last view, for the next visit.
+  const LAST_VIEW = 'claimgraph.explorer.view';
+
+  // validDate tells whether s is a date the server takes: YYYY, YYYY-MM or
+  // YYYY-MM-DD, and a day that exists.
+  function validDate(s) {
+    if (!DATE_RE.test(s)) return false;
+    const [y, m, d] = s.split('-').map(Number);
+    if (m !== undefined && (m < 1 || m > 12)) return false;
+    if (d !== undefined) {
+      const last = new Date(0);
+      last.setUTCFullYear(y, m, 0); // day 0 of the next month: the last of this one
+      if (d < 1 || d > last.getUTCDate()) return false;
+    }
+    return true;
+  }
 
   const ENTITY_FIELDS = 'id type name aliases description';
   const RELATION_FIELDS = `id type label status validFrom validUntil attributes { key value }
     claims { id stance quote said credibility recordedBy recordedAt claimant { id name }
       source { id title publisher url published reliability } }`;
   const Q_META = '{ ontology { entityTypes { name } relationTypes { name } } }';
+  // The first entities in id order with their relations: a first visit opens
+  // on the best connected of them.
+  const Q_HUB = 'query Hub { entities(first: 100) { nodes { id relations { id } } } }';
   const Q_SEARCH = `query Search($q: String!) {
     entities(search: $q, first: 8) { nodes { id type name aliases } } }`;
   const Q_NEIGHBORHOOD = `query Neighborhood($id: ID!, $types: [String!], $status: [Status!], $asOf: String) {
@@ -195,7 +214,7 @@
     if (p.has('types')) s.types = list(p.get('types'));
     if (p.has('status')) s.status = list(p.get('status')).filter((x) => STATUSES.includes(x));
     const asOf = p.get('asOf') || '';
-    s.asOf = DATE_RE.test(asOf) ? asOf : '';
+    s.asOf = validDate(asOf) ? asOf : '';
     s.sel = p.get('sel') || '';
     return s;
   }
@@ -229,7 +248,29 @@
       if (push) history.pushState(null, '', url);
       else history.replaceState(null, '', url);
     }
+    saveView();
     refresh();
+  }
+
+  // saveView keeps the view's URL query for the next visit to /explore.
+  function saveView() {
+    try {
+      localStorage.setItem(LAST_VIEW, location.search);
+    } catch (err) {
+      // Storage may be off; the URL still holds the view.
+    }
+  }
+
+  function savedView() {
+    try {
+      return localStorage.getItem(LAST_VIEW) || '';
+    } catch (err) {
+      return '';
+    }
+  }
+
+  function isEmpty(s) {
+    return !s.show.length && !s.from && !s.to && !s.sel;
   }
 
   function filterVars() {
@@ -315,7 +356,7 @@
     if (pathResults.has(key)) return pathResults.get(key);
     let result;
     if (filtersExcludeAll()) {
-      result = { paths: [] };
+      result = { from: state.from, to: state.to, paths: [] };
     } else {
       try {
         const data = await gql(Q_PATHS, {
@@ -324,6 +365,8 @@
           ...filterVars(),
         });
         result = {
+          from: state.from,
+          to: state.to,
           paths: data.paths.map((p) => ({
             length: p.length,
             cost: p.cost,
@@ -390,6 +433,9 @@
           'text-wrap': 'wrap', 'text-max-width': 130,
           'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-background-padding': 2,
           'text-background-shape': 'roundrectangle', 'min-zoomed-font-size': 6,
+          // Nodes and their labels are drawn under the edges, so that no
+          // node label hides an arrowhead or a relation's label.
+          'z-index-compare': 'manual', 'z-index': 1,
         },
       },
       { selector: 'node.expanded', style: { 'border-color': COLORS.ink, 'border-width': 3 } },
@@ -402,6 +448,10 @@
           label: 'data(caption)', 'font-size': 10, color: COLORS.REPORTED, 'text-rotation': 'autorotate',
           'text-background-color': '#fbfdff', 'text-background-opacity': 0.9, 'text-background-padding': 1,
           'min-zoomed-font-size': 7,
+          // An edge stops at its ends' labels as well as their shapes, so its
+          // arrowhead is never under a label.
+          'source-endpoint': 'outside-to-node-or-label', 'target-endpoint': 'outside-to-node-or-label',
+          'z-index-compare': 'manual', 'z-index': 5,
         },
       },
       { selector: 'edge.symmetric', style: { 'target-arrow-shape': 'none' } },
@@ -424,10 +474,19 @@
     ];
   }
 
+  // edgeLength is the length a relation's edge is laid out at: long enough
+  // for its caption (10 px type, about 5.6 px a character) to sit between
+  // its ends' labels. New nodes start at that distance from a neighbour,
+  // since Cytoscape's springs pull an edge shorter than that in further.
+  function edgeLength(caption) {
+    return Math.max(95, 5.6 * String(caption || '').length + 50);
+  }
+
   function edgeCaption(r) {
     return r.status === 'REPORTED' ? r.label : `${r.label} · ${r.status.toLowerCase()}`;
   }
 
+  const byId = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   let viewNodes = [];
   let viewRels = [];
   let currentPaths = null; // {paths} or {error} when from and to are set
@@ -469,6 +528,7 @@
     mark();
     if (added.length) layout();
     $('empty').hidden = cy.elements().length > 0;
+    return added.length > 0;
   }
 
   // placeNear puts a new node next to a drawn neighbour, so the layout starts
@@ -482,14 +542,43 @@
       if (n && n.length) {
         const p = n.position();
         const angle = (cy.nodes().length * 2.399) % (2 * Math.PI); // golden angle: spread siblings
-        return { x: p.x + 120 * Math.cos(angle), y: p.y + 120 * Math.sin(angle) };
+        const d = edgeLength(edgeCaption(r));
+        return { x: p.x + d * Math.cos(angle), y: p.y + d * Math.sin(angle) };
       }
     }
     const i = cy.nodes().length;
     return { x: 160 * Math.cos(i * 2.399), y: 160 * Math.sin(i * 2.399) };
   }
 
+  // seededRandom returns a small deterministic generator (mulberry32) of
+  // numbers in [0, 1), the same sequence for the same seed.
+  function seededRandom(seed) {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  // layout places the nodes with Cytoscape's force-directed layout. Its
+  // random nudges (for nodes that start on one spot) come from a generator
+  // seeded by the ids in view, so one URL always gives one picture.
   function layout() {
+    let seed = 0;
+    for (const id of cy.nodes().map((n) => n.id()).sort().join(',')) seed = (seed * 31 + id.codePointAt(0)) >>> 0;
+    const random = Math.random;
+    Math.random = seededRandom(seed);
+    try {
+      runLayout();
+    } finally {
+      Math.random = random;
+    }
+  }
+
+  function runLayout() {
     cy.layout({
       name: 'cose',
       animate: false,
@@ -497,7 +586,7 @@
       fit: true,
       padding: 48,
       nodeDimensionsIncludeLabels: true,
-      idealEdgeLength: () => 95,
+      idealEdgeLength: (edge) => edgeLength(edge.data('caption')),
       nodeRepulsion: () => 16000,
       edgeElasticity: () => 100,
       nestingFactor: 1,
@@ -554,7 +643,7 @@
       errors.push(err.message);
     }
     const shown = await Promise.all(state.show.map((id) => loadNeighborhood(id)));
-    const paths = state.from && state.to ? await loadPaths() : null;
+    let paths = state.from && state.to ? await loadPaths() : null;
     if (state.sel.startsWith('relation:')) {
       try {
         await ensureRelation(state.sel);
@@ -566,13 +655,24 @@
 
     const nodes = new Set();
     const rels = new Set();
+    let failed = false;
     shown.forEach((n) => {
-      if (n.error) errors.push(n.error);
-      else {
+      if (n.error) {
+        errors.push(n.error);
+        failed = true;
+      } else {
         n.nodes.forEach((id) => nodes.add(id));
         n.rels.forEach((id) => rels.add(id));
       }
     });
+    if (paths && paths.error) {
+      errors.push(paths.error);
+      failed = true;
+      // Keep the paths in view when the same ends were searched before.
+      if (currentPaths && currentPaths.paths && currentPaths.from === state.from && currentPaths.to === state.to) {
+        paths = currentPaths;
+      }
+    }
     currentPaths = paths;
     if (paths && paths.paths) {
       for (const p of paths.paths) {
@@ -582,25 +682,44 @@
         }
       }
     }
-    viewNodes = [...nodes];
-    viewRels = [...rels];
-    draw();
-    // A newly chosen path gets the view: fit it, not the whole neighbourhood.
-    const path = currentPath();
-    const pathKey = path ? cacheKey('p', state.from, state.to, state.rank, state.k, state.path) : '';
-    if (path && pathKey !== fittedPath) {
-      cy.fit(cy.elements('.on-path'), 70);
-      if (cy.zoom() > 1.6) cy.zoom({ level: 1.6, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    // The ends of a path search stay in view even when no path joins them.
+    for (const id of [state.from, state.to]) {
+      if (id && entities.has(id)) nodes.add(id);
     }
-    fittedPath = pathKey;
+    // A load that failed (a filter the server refused, a lost connection)
+    // leaves the view as it was rather than wiping it.
+    if (failed) {
+      viewNodes.forEach((id) => nodes.add(id));
+      viewRels.forEach((id) => rels.add(id));
+    }
+    // In id order, whatever order the server answered in: new elements are
+    // added and placed in this order, so one URL always gives one picture.
+    viewNodes = [...nodes].sort(byId);
+    viewRels = [...rels].sort(byId);
+    const laidOut = draw();
     syncControls();
     renderPaths();
     renderDetails();
     renderLegend();
-    if (errors.length) setStatus(errors.join(' '), true);
+    // A new layout or a newly chosen path gets the whole view fitted, every
+    // element and label included, once the legend below it has its size.
+    const path = currentPath();
+    const pathKey = path ? cacheKey('p', state.from, state.to, state.rank, state.k, state.path) : '';
+    if (laidOut || (path && pathKey !== fittedPath)) fitView();
+    fittedPath = pathKey;
+    if (errors.length) setStatus([...new Set(errors)].join(' '), true);
     else if (!viewNodes.length) setStatus('');
     else setStatus(`${viewNodes.length} entities, ${cy.edges().length} relations`);
     document.body.dataset.busy = 'false';
+  }
+
+  // fitView fits every element, labels included, in the canvas, zooming in
+  // no further than 1.6 on a small graph.
+  function fitView() {
+    if (!cy.elements().length) return;
+    cy.resize();
+    cy.fit(cy.elements(), 36);
+    if (cy.zoom() > 1.6) cy.zoom({ level: 1.6, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
   }
 
   function setStatus(text, isError) {
@@ -675,6 +794,7 @@
     const show = (found, q) => {
       items = found;
       listbox.replaceChildren();
+      listbox.dataset.query = q; // what the list answers, for tests and tools
       if (!found.length) {
         listbox.append(el('li', { class: 'opt-none', role: 'presentation', text: `No entity matches “${q}”.` }));
       }
@@ -849,10 +969,14 @@
   function applyAsOf() {
     const input = $('filter-asof');
     const v = input.value.trim();
-    if (v && !DATE_RE.test(v)) {
-      setStatus('As of: write a date as YYYY, YYYY-MM or YYYY-MM-DD.', true);
+    // A date the server would refuse is refused here: the view stays as it
+    // is and the message is shown once.
+    if (v && !validDate(v)) {
+      input.setAttribute('aria-invalid', 'true');
+      setStatus(`As of: “${v}” is not a date; write YYYY, YYYY-MM or YYYY-MM-DD.`, true);
       return;
     }
+    input.removeAttribute('aria-invalid');
     if (v === state.asOf) return;
     state.asOf = v;
     state.path = 0;
@@ -870,7 +994,7 @@
     applyAsOf();
   });
 
-  $('view-fit').addEventListener('click', () => cy.fit(undefined, 48));
+  $('view-fit').addEventListener('click', fitView);
   $('view-clear').addEventListener('click', () => {
     state = { ...emptyState(), types: state.types, status: state.status, asOf: state.asOf };
     for (const id of ['search', 'path-from', 'path-to']) {
@@ -930,8 +1054,13 @@
     box.replaceChildren();
     $('paths-panel-heading').textContent = `Paths: ${name(state.from)} → ${name(state.to)}`;
     const rankText = state.rank === 'credible' ? 'most credible first' : 'shortest first';
-    if (!currentPaths || currentPaths.error) {
-      box.append(el('p', { class: 'help', text: currentPaths ? currentPaths.error : 'Searching…' }));
+    if (!currentPaths) {
+      box.append(el('p', { class: 'help', text: 'Searching…' }));
+      return;
+    }
+    if (currentPaths.error) {
+      // The message itself is in the status line above the graph.
+      box.append(el('p', { class: 'help', text: 'The path search failed: see the message above the graph.' }));
       return;
     }
     if (!currentPaths.paths.length) {
@@ -950,8 +1079,9 @@
       `${p.length} ${p.length === 1 ? 'hop' : 'hops'}`,
       el('span', {
         class: 'meta',
-        title: 'Evidence cost: 1.0 for a hop one source reports; higher is weaker. Lower is better supported.',
-        text: `${disputed ? `${disputed} disputed · ` : ''}cost ${(p.cost / 1000).toFixed(1)}`,
+        // The API's integer units, as the command line prints them too.
+        title: 'Evidence cost: 1000 for a hop one source reports; higher is weaker. Lower is better supported.',
+        text: `${disputed ? `${disputed} disputed · ` : ''}cost ${p.cost}`,
       }));
       const hops = el('ol', { class: 'hops' });
       for (const h of p.hops) {
@@ -1145,7 +1275,35 @@
       setStatus(err.message, true);
     }
     buildTypeFilters();
+    if (isEmpty(state)) await openFirstView();
+    saveView();
     await refresh();
+  }
+
+  // openFirstView picks what a visit to /explore with nothing in its URL
+  // shows: the view left last time, or else the neighbourhood of the best
+  // connected entity, so that the canvas is never empty on arrival.
+  async function openFirstView() {
+    const saved = savedView();
+    if (saved) {
+      history.replaceState(null, '', location.pathname + saved);
+      state = readURL();
+      if (!isEmpty(state)) return;
+    }
+    try {
+      const data = await gql(Q_HUB);
+      let best = null;
+      for (const e of data.entities.nodes) {
+        if (!best || e.relations.length > best.relations.length) best = e;
+      }
+      if (best && best.relations.length) {
+        state.show = [best.id];
+        state.sel = best.id;
+        history.replaceState(null, '', stateURL(state));
+      }
+    } catch (err) {
+      setStatus(err.message, true);
+    }
   }
 
   start();

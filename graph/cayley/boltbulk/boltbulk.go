@@ -1,30 +1,7 @@
-package cayley
-
-import (
-	"bytes"
-	"cmp"
-	"context"
-	"crypto/sha1"
-	"encoding/binary"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"runtime"
-	"slices"
-	"sync"
-	"time"
-
-	"github.com/cayleygraph/cayley/graph/kv"
-	cproto "github.com/cayleygraph/cayley/graph/proto"
-	"github.com/cayleygraph/quad"
-	"github.com/cayleygraph/quad/pquads"
-	bolt "go.etcd.io/bbolt"
-	"google.golang.org/protobuf/proto"
-)
-
-// On bolt, an import's quads go below Cayley's quad writer, straight into
-// the bbolt layout of Cayley's KV layer (graph/kv at the version in
-// go.mod), written as ApplyDeltas would have written them:
+// Package boltbulk writes the quads of an import below Cayley's quad
+// writer, straight into the bbolt layout of Cayley's KV layer (graph/kv
+// at the version in go.mod), written as ApplyDeltas would have written
+// them:
 //
 //	meta          "horizon": the last id given (8 bytes, little endian),
 //	              "size": the number of live quads, "indexes": the quad
@@ -42,8 +19,8 @@ import (
 // Cayley's writer touches the value buckets, 131,072 buckets in hash
 // order, in every transaction, and checks every quad for a duplicate.
 // An import needs neither: its quads are new (they carry the new import
-// node as their label) and distinct. So writeBulk keeps them compact in
-// memory (bulkQuads: each value once, each quad four value numbers) and
+// node as their label) and distinct. So Write keeps them compact in
+// memory (Quads: each value once, each quad four value numbers) and
 // writes them in two phases:
 //
 //  1. The values, in hash order, in transactions of bulkValueChunk: each
@@ -60,28 +37,53 @@ import (
 // count the quads phase 2 has not written yet. So phase 1 also keeps a
 // journal, a bucket of its own ("claimgraph import " and the import node)
 // holding, for each value, what it added to the count, and the horizon
-// before the import ("start"). rollbackBulk undoes an uncommitted import
+// before the import ("start"). Rollback undoes an uncommitted import
 // with it, in resumable steps: it deletes the import's quads (log ids
 // after start labelled with the import node) with their index entries,
 // then takes the journal's counts back, deleting the values that are no
 // longer used. The journal is deleted once the import commits, or by the
 // next Open when the process died in between. A committed import that is
-// superseded or retracted is dropped by dropBulk, whose every transaction
+// superseded or retracted is dropped by Drop, whose every transaction
 // deletes some of its quads together with their values' references.
 //
 // Cayley's in-memory state stays right: with no_bloom it keeps no
 // filters, and its IRI→id cache only holds values that exist, which
 // appending cannot change; after a rollback or a drop, which delete values
-// behind Cayley's back, the Store reopens its Cayley handle. Reads, later
-// ApplyDeltas writes and deletes, and Cayley's own tools see the quads as
-// if Cayley had written them: TestBulkWritesAsCayley compares, value by
-// value and count by count, with a store Cayley wrote, and fails if an
-// upgrade of Cayley changes the layout.
+// behind Cayley's back, the owner replaces its Cayley handle (Stale).
+// Reads, later ApplyDeltas writes and deletes, and Cayley's own tools see
+// the quads as if Cayley had written them: graph/cayley's
+// TestBulkWritesAsCayley compares, value by value and count by count,
+// with a store Cayley wrote, and fails if an upgrade of Cayley changes the
+// layout.
+package boltbulk
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha1"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/cayleygraph/cayley/graph/kv"
+	cproto "github.com/cayleygraph/cayley/graph/proto"
+	"github.com/cayleygraph/quad"
+	"github.com/cayleygraph/quad/pquads"
+	bolt "go.etcd.io/bbolt"
+	"google.golang.org/protobuf/proto"
+)
 
 // kvVersion is the version of Cayley's KV layout described above.
 const kvVersion = 2
 
-// Transaction sizes of writeBulk, rollbackBulk and dropBulk.
+// Transaction sizes of Write, Rollback and Drop.
 const (
 	bulkValueChunk = 32_768
 	bulkQuadChunk  = 100_000
@@ -99,20 +101,49 @@ var (
 	journalStart  = []byte("start")
 )
 
+// DB runs transactions on the bolt file of a Cayley KV store. Its owner
+// decides what runs beside them: locks, and guards against a damaged file.
+type DB interface {
+	View(fn func(*bolt.Tx) error) error
+	Update(fn func(*bolt.Tx) error) error
+}
+
+// Writer writes, rolls back and drops imports on DB.
+type Writer struct {
+	DB  DB
+	Log *slog.Logger
+	// Chunk, when not 0, is the values and quads per transaction of
+	// Write, Rollback and Drop.
+	Chunk int
+	// Step, when set, is called after each transaction of Write, Rollback
+	// and Drop; an error from it stops them there.
+	Step func(step int) error
+	// Stale, when set, is called when a Rollback or a Drop that deleted
+	// values behind Cayley's back returns: the owner must then replace
+	// its Cayley handle, whose IRI cache may name deleted values.
+	Stale func()
+}
+
+// IsJournal reports whether a bucket of the root is the journal of an
+// import.
+func IsJournal(name []byte) bool {
+	return len(name) > len(journalPrefix) && bytes.HasPrefix(name, journalPrefix)
+}
+
 func journalName(node quad.Value) []byte {
 	return append(slices.Clip(journalPrefix), quad.StringOf(node)...)
 }
 
-// bulkQuads is an import's quads, kept compact until written: each
+// Quads is an import's quads, kept compact until written: each
 // distinct value once, each quad as the numbers of its four values.
-type bulkQuads struct {
+type Quads struct {
 	index map[quad.Value]int32
 	last  [4]int32 // the values of the last quad added, by direction
 	vals  []bulkValue
 	quads [][4]int32 // -1 for no value
 }
 
-// bulkValue is a value of bulkQuads.
+// bulkValue is a value of Quads.
 type bulkValue struct {
 	v    quad.Value
 	refs uint64 // the quads using it
@@ -120,11 +151,13 @@ type bulkValue struct {
 	id   uint64
 }
 
-func newBulkQuads() *bulkQuads {
-	return &bulkQuads{index: map[quad.Value]int32{}, last: [4]int32{-1, -1, -1, -1}}
+// NewQuads returns an empty Quads.
+func NewQuads() *Quads {
+	return &Quads{index: map[quad.Value]int32{}, last: [4]int32{-1, -1, -1, -1}}
 }
 
-func (b *bulkQuads) add(q quad.Quad) {
+// Add adds a quad.
+func (b *Quads) Add(q quad.Quad) {
 	var r [4]int32
 	for d, dir := range quad.Directions {
 		v := q.Get(dir)
@@ -152,7 +185,7 @@ func (b *bulkQuads) add(q quad.Quad) {
 // sortValues hashes the values as Cayley does (SHA-1 of the String form),
 // sorts them by hash, and merges values of different types that share
 // their String form, as they share it in Cayley.
-func (b *bulkQuads) sortValues() {
+func (b *Quads) sortValues() {
 	b.index = nil
 	parallel(len(b.vals), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
@@ -185,22 +218,22 @@ func (b *bulkQuads) sortValues() {
 	}
 }
 
-// writeBulk writes the quads of an import, all labelled with its node,
+// Write writes the quads of an import, all labelled with its node,
 // which must already be stored. progress is told the quads written so
-// far. See above.
-func (s *Store) writeBulk(ctx context.Context, node quad.Value, b *bulkQuads, progress func(written, total int)) error {
-	s.log.Info("writing import", "import", node, "values", len(b.vals), "quads", len(b.quads))
+// far. See the package documentation.
+func (w Writer) Write(ctx context.Context, node quad.Value, b *Quads, progress func(written, total int)) error {
+	w.Log.Info("writing import", "import", node, "values", len(b.vals), "quads", len(b.quads))
 	b.sortValues()
 	journal := journalName(node)
 	valueChunk, quadChunk := bulkValueChunk, bulkQuadChunk
-	if s.bulkChunk > 0 {
-		valueChunk, quadChunk = s.bulkChunk, s.bulkChunk
+	if w.Chunk > 0 {
+		valueChunk, quadChunk = w.Chunk, w.Chunk
 	}
 	step := 0
 	next := func() error {
 		step++
-		if s.bulkStep != nil {
-			if err := s.bulkStep(step); err != nil {
+		if w.Step != nil {
+			if err := w.Step(step); err != nil {
 				return err
 			}
 		}
@@ -208,7 +241,7 @@ func (s *Store) writeBulk(ctx context.Context, node quad.Value, b *bulkQuads, pr
 	}
 	for lo := 0; lo < len(b.vals); lo += valueChunk {
 		chunk := b.vals[lo:min(lo+valueChunk, len(b.vals))]
-		if err := s.boltUpdate(func(tx *bolt.Tx) error { return writeValues(tx, journal, chunk) }); err != nil {
+		if err := w.DB.Update(func(tx *bolt.Tx) error { return writeValues(tx, journal, chunk) }); err != nil {
 			return err
 		}
 		if err := next(); err != nil {
@@ -233,7 +266,7 @@ func (s *Store) writeBulk(ctx context.Context, node quad.Value, b *bulkQuads, pr
 	})
 	for lo := 0; lo < len(b.quads); lo += quadChunk {
 		hi := min(lo+quadChunk, len(b.quads))
-		if err := s.boltUpdate(func(tx *bolt.Tx) error { return writeLinks(tx, b.vals, b.quads[lo:hi]) }); err != nil {
+		if err := w.DB.Update(func(tx *bolt.Tx) error { return writeLinks(tx, b.vals, b.quads[lo:hi]) }); err != nil {
 			return err
 		}
 		if progress != nil {
@@ -244,23 +277,6 @@ func (s *Store) writeBulk(ctx context.Context, node quad.Value, b *bulkQuads, pr
 		}
 	}
 	return nil
-}
-
-// boltUpdate runs fn in a bbolt write transaction, as write does for
-// Cayley's.
-func (s *Store) boltUpdate(fn func(*bolt.Tx) error) error {
-	s.writing.Lock()
-	defer s.writing.Unlock()
-	defer s.gen.Add(1)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.broken != nil {
-		return s.broken
-	}
-	if err := s.refuseWrite(); err != nil {
-		return err
-	}
-	return s.guard(func() error { return s.boltDB.Update(fn) })
 }
 
 // parallel runs fn over [0,n) in as many parts as there are processors.
@@ -331,7 +347,7 @@ func (w *kvTx) idKey(x uint64) []byte {
 	return b
 }
 
-// writeValues is a transaction of phase 1 of writeBulk: the values of
+// writeValues is a transaction of phase 1 of Write: the values of
 // chunk, which are in hash order; it sets their ids.
 func writeValues(tx *bolt.Tx, journal []byte, vals []bulkValue) error {
 	w, err := openKV(tx)
@@ -427,7 +443,7 @@ func bucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	return tx.CreateBucket(name)
 }
 
-// writeLinks is a transaction of phase 2 of writeBulk: quads whose values
+// writeLinks is a transaction of phase 2 of Write: quads whose values
 // phase 1 wrote.
 func writeLinks(tx *bolt.Tx, vals []bulkValue, quads [][4]int32) error {
 	w, err := openKV(tx)
@@ -590,21 +606,21 @@ func metaInt(meta *bolt.Bucket, key []byte) (int64, error) {
 	return 0, fmt.Errorf("meta %s: %d bytes, want 8", key, len(v))
 }
 
-// hasJournal reports whether the import has a journal, that is, whether
-// writeBulk wrote it and it has not been committed or rolled back yet.
-func (s *Store) hasJournal(node quad.Value) (bool, error) {
+// HasJournal reports whether the import has a journal, that is, whether
+// Write wrote it and it has not been committed or rolled back yet.
+func (w Writer) HasJournal(node quad.Value) (bool, error) {
 	found := false
-	err := s.boltView(func(tx *bolt.Tx) error {
+	err := w.DB.View(func(tx *bolt.Tx) error {
 		found = tx.Bucket(journalName(node)) != nil
 		return nil
 	})
 	return found, err
 }
 
-// journals lists the import nodes that have a journal.
-func (s *Store) journals() ([]quad.Value, error) {
+// Journals lists the import nodes that have a journal.
+func (w Writer) Journals() ([]quad.Value, error) {
 	var nodes []quad.Value
-	err := s.boltView(func(tx *bolt.Tx) error {
+	err := w.DB.View(func(tx *bolt.Tx) error {
 		c := tx.Cursor()
 		for k, _ := c.Seek(journalPrefix); k != nil && bytes.HasPrefix(k, journalPrefix); k, _ = c.Next() {
 			nodes = append(nodes, quad.IRI(k[len(journalPrefix):]))
@@ -614,24 +630,9 @@ func (s *Store) journals() ([]quad.Value, error) {
 	return nodes, err
 }
 
-func (s *Store) boltView(fn func(*bolt.Tx) error) error {
-	if s.backend != "bolt" {
-		return nil
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.broken != nil {
-		return s.broken
-	}
-	return s.guard(func() error { return s.boltDB.View(fn) })
-}
-
-// dropJournal deletes the journal of a committed import.
-func (s *Store) dropJournal(node quad.Value) error {
-	if s.backend != "bolt" {
-		return nil
-	}
-	return s.boltUpdate(func(tx *bolt.Tx) error {
+// DropJournal deletes the journal of a committed import.
+func (w Writer) DropJournal(node quad.Value) error {
+	return w.DB.Update(func(tx *bolt.Tx) error {
 		err := tx.DeleteBucket(journalName(node))
 		if errors.Is(err, bolt.ErrBucketNotFound) {
 			return nil
@@ -640,21 +641,20 @@ func (s *Store) dropJournal(node quad.Value) error {
 	})
 }
 
-// rollbackBulk undoes what writeBulk wrote of an import that did not
-// commit, with its journal (see above), and reports whether there was a
-// journal. Each step is a transaction that leaves the rest to do in the
-// store, so a rollback cut short goes on where it stopped when called
+// Rollback undoes what Write wrote of an import that did not commit, with
+// its journal (see the package documentation), and reports whether there
+// was a journal. Each step is a transaction that leaves the rest to do in
+// the store, so a rollback cut short goes on where it stopped when called
 // again. The import node's own quads are left to the caller. Afterwards
-// the Cayley handle is replaced, since values were deleted behind its
-// back.
-func (s *Store) rollbackBulk(ctx context.Context, node quad.Value) (bool, error) {
-	if found, err := s.hasJournal(node); err != nil || !found {
+// Stale is called, since values were deleted behind Cayley's back.
+func (w Writer) Rollback(ctx context.Context, node quad.Value) (bool, error) {
+	if found, err := w.HasJournal(node); err != nil || !found {
 		return false, err
 	}
 	journal := journalName(node)
 	hash := sha1.Sum([]byte(quad.StringOf(node)))
 	var start, label uint64
-	err := s.boltView(func(tx *bolt.Tx) error {
+	err := w.DB.View(func(tx *bolt.Tx) error {
 		jb := tx.Bucket(journal)
 		if jb == nil {
 			return errors.New("journal vanished")
@@ -669,17 +669,19 @@ func (s *Store) rollbackBulk(ctx context.Context, node quad.Value) (bool, error)
 	if err != nil {
 		return true, err
 	}
-	defer s.reconnect()
+	if w.Stale != nil {
+		defer w.Stale()
+	}
 	chunk := bulkQuadChunk
-	if s.bulkChunk > 0 {
-		chunk = s.bulkChunk
+	if w.Chunk > 0 {
+		chunk = w.Chunk
 	}
 	step := func(fn func(tx *bolt.Tx) error) error {
-		if err := s.boltUpdate(fn); err != nil {
+		if err := w.DB.Update(fn); err != nil {
 			return err
 		}
-		if s.bulkStep != nil {
-			if err := s.bulkStep(0); err != nil {
+		if w.Step != nil {
+			if err := w.Step(0); err != nil {
 				return err
 			}
 		}
@@ -689,11 +691,11 @@ func (s *Store) rollbackBulk(ctx context.Context, node quad.Value) (bool, error)
 	from := start + 1
 	for done := false; !done && label != 0; {
 		err := step(func(tx *bolt.Tx) error {
-			w, err := openKV(tx)
+			kw, err := openKV(tx)
 			if err != nil {
 				return err
 			}
-			_, from, done, err = w.unlinkQuads(label, from, chunk)
+			_, from, done, err = kw.unlinkQuads(label, from, chunk)
 			return err
 		})
 		if err != nil {
@@ -827,18 +829,18 @@ func (w *kvTx) release(prims []*cproto.Primitive) error {
 	return nil
 }
 
-// dropBulk removes, below Cayley, the quads labelled with an import node
+// Drop removes, below Cayley, the quads labelled with an import node
 // that is not live and whose quads are all written and counted (not one
-// that rollbackBulk must undo): it reads the log from the node's own id on
+// that Rollback must undo): it reads the log from the node's own id on
 // (the import's quads were written after it) and deletes, a chunk of log
 // entries per transaction, the quads, their index entries and their
 // values' references, each transaction whole, as Cayley would have. The
-// caller holds the write lock, so that no write goes through the Cayley handle
-// until dropBulk has replaced it (its IRI cache may name deleted values).
-func (s *Store) dropBulk(ctx context.Context, node quad.Value) error {
+// caller lets no write go through its Cayley handle until Stale has
+// replaced it (its IRI cache may name deleted values).
+func (w Writer) Drop(ctx context.Context, node quad.Value) error {
 	hash := sha1.Sum([]byte(quad.StringOf(node)))
 	var label uint64
-	err := s.boltView(func(tx *bolt.Tx) error {
+	err := w.DB.View(func(tx *bolt.Tx) error {
 		if vb := tx.Bucket([]byte{'v', hash[0], hash[1]}); vb != nil {
 			label, _ = binary.Uvarint(vb.Get(hash[:]))
 		}
@@ -847,29 +849,31 @@ func (s *Store) dropBulk(ctx context.Context, node quad.Value) error {
 	if err != nil || label == 0 {
 		return err
 	}
-	defer s.reconnect()
+	if w.Stale != nil {
+		defer w.Stale()
+	}
 	chunk := bulkValueChunk
-	if s.bulkChunk > 0 {
-		chunk = s.bulkChunk
+	if w.Chunk > 0 {
+		chunk = w.Chunk
 	}
 	from := label + 1
 	for done := false; !done; {
-		err := s.boltUpdate(func(tx *bolt.Tx) error {
-			w, err := openKV(tx)
+		err := w.DB.Update(func(tx *bolt.Tx) error {
+			kw, err := openKV(tx)
 			if err != nil {
 				return err
 			}
 			var prims []*cproto.Primitive
-			if prims, from, done, err = w.unlinkQuads(label, from, chunk); err != nil {
+			if prims, from, done, err = kw.unlinkQuads(label, from, chunk); err != nil {
 				return err
 			}
-			return w.release(prims)
+			return kw.release(prims)
 		})
 		if err != nil {
 			return err
 		}
-		if s.bulkStep != nil {
-			if err := s.bulkStep(0); err != nil {
+		if w.Step != nil {
+			if err := w.Step(0); err != nil {
 				return err
 			}
 		}

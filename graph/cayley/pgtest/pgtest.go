@@ -1,4 +1,7 @@
-package graphtest
+// Package pgtest gives tests of the PostgreSQL backend a database: the
+// DSN of $CLAIMGRAPH_TEST_POSTGRES, and a fresh schema per test. It is a
+// test helper: only tests import it.
+package pgtest
 
 import (
 	"crypto/rand"
@@ -8,32 +11,32 @@ import (
 	"os"
 	"testing"
 
-	_ "github.com/lib/pq" // the PostgreSQL driver FreshPostgresSchema uses
+	_ "github.com/lib/pq" // the PostgreSQL driver FreshSchema uses
 )
 
-// PostgresEnv names the environment variable holding the DSN of a
+// Env names the environment variable holding the DSN of a
 // PostgreSQL database for tests.
-const PostgresEnv = "CLAIMGRAPH_TEST_POSTGRES"
+const Env = "CLAIMGRAPH_TEST_POSTGRES"
 
-// PostgresDSN returns the test database's DSN. Without one the test is
+// DSN returns the test database's DSN. Without one the test is
 // skipped, except under CI=true, where PostgreSQL is required and the test
 // fails.
-func PostgresDSN(tb testing.TB) string {
+func DSN(tb testing.TB) string {
 	tb.Helper()
-	dsn := os.Getenv(PostgresEnv)
+	dsn := os.Getenv(Env)
 	if dsn == "" {
 		if os.Getenv("CI") == "true" {
-			tb.Fatalf("%s is empty; CI must test PostgreSQL", PostgresEnv)
+			tb.Fatalf("%s is empty; CI must test PostgreSQL", Env)
 		}
-		tb.Skipf("set %s to a PostgreSQL DSN (e.g. postgres:///claimgraph_test?host=/var/run/postgresql&sslmode=disable) to test the postgres backend", PostgresEnv)
+		tb.Skipf("set %s to a PostgreSQL DSN (e.g. postgres:///claimgraph_test?host=/var/run/postgresql&sslmode=disable) to test the postgres backend", Env)
 	}
 	return dsn
 }
 
-// FreshPostgresSchema creates an empty schema for one test, dropped when it
+// FreshSchema creates an empty schema for one test, dropped when it
 // ends, and returns dsn with its search_path set to it: Cayley creates its
 // tables there, so tests do not see each other's data.
-func FreshPostgresSchema(tb testing.TB, dsn string) string {
+func FreshSchema(tb testing.TB, dsn string) string {
 	tb.Helper()
 	var b [6]byte
 	rand.Read(b[:])
@@ -59,7 +62,7 @@ func FreshPostgresSchema(tb testing.TB, dsn string) string {
 	})
 	u, err := url.Parse(dsn)
 	if err != nil {
-		tb.Fatalf("parse %s: %v", PostgresEnv, err)
+		tb.Fatalf("parse %s: %v", Env, err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)

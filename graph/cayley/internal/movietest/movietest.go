@@ -2,11 +2,11 @@ package movietest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -34,10 +34,14 @@ func Data(tb testing.TB) string {
 	return path
 }
 
-// Mapping returns the path of the shipped movie mapping.
-func Mapping() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "examples", "movie-mapping.yaml")
+// Mapping returns the path of the shipped movie mapping,
+// seed/examples/movie-mapping.yaml in this module.
+func Mapping() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/claimgraph/claimgraph").Output()
+	if err != nil {
+		return "", fmt.Errorf("locate the claimgraph module: %v", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "seed", "examples", "movie-mapping.yaml"), nil
 }
 
 // Import imports the movie data through the shipped mapping into a new
@@ -50,7 +54,11 @@ func Import(tb testing.TB, path string) (graph.Summary, error) {
 // ImportFile imports the N-Quads file data through the shipped movie
 // mapping into a new bolt store at path.
 func ImportFile(ctx context.Context, path, data string) (graph.Summary, error) {
-	mdata, err := os.ReadFile(Mapping())
+	mapping, err := Mapping()
+	if err != nil {
+		return graph.Summary{}, err
+	}
+	mdata, err := os.ReadFile(mapping)
 	if err != nil {
 		return graph.Summary{}, err
 	}
@@ -63,12 +71,13 @@ func ImportFile(ctx context.Context, path, data string) (graph.Summary, error) {
 		return graph.Summary{}, err
 	}
 	defer st.Close()
-	r, err := seed.OpenInput(data, seed.Limits{MaxRatio: seed.DefaultMaxRatio})
+	inputs, closeAll, err := seed.OpenFiles(data)
 	if err != nil {
 		return graph.Summary{}, err
 	}
-	defer r.Close()
-	return seed.ImportNQuads(ctx, st, m, []seed.NamedReader{{Name: data, R: r}}, seed.ImportOptions{})
+	defer closeAll()
+	rep, err := seed.Import(ctx, st, inputs, seed.Options{Mapping: m, Limits: seed.Limits{MaxRatio: seed.DefaultMaxRatio}})
+	return rep.Summary(), err
 }
 
 // Path returns the path of a bolt file holding the movie data in dir: a

@@ -1,0 +1,176 @@
+package feed_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/graph/feed"
+	"github.com/claimgraph/claimgraph/graph/graphtest"
+)
+
+func start(tb testing.TB, opts feed.Options) (*cayley.Store, *feed.Hub) {
+	tb.Helper()
+	st, err := cayley.Open(tb.Context(), "memory:", cayley.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if _, err := st.Apply(tb.Context(), graphtest.Fixture(), graph.ApplyOptions{}); err != nil { // events 1-7
+		tb.Fatal(err)
+	}
+	h, err := feed.Start(tb.Context(), st, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return st, h
+}
+
+// addClaims adds n assertions to the fixture's alleged statement, one
+// write and one claimAdded event each.
+func addClaims(tb testing.TB, st graph.Store, from, n int) {
+	tb.Helper()
+	for i := from; i < from+n; i++ {
+		b := graphtest.DenialClaim(fmt.Sprintf("c-%03d", i))
+		b.Statements[0].Claims[0].Claimant, b.Statements[0].Claims[0].Stance = "pakistan", graph.Asserts
+		if _, err := st.Apply(tb.Context(), b, graph.ApplyOptions{}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+func next(tb testing.TB, s *feed.Subscription) *graph.ChangeEvent {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(tb.Context(), 10*time.Second)
+	defer cancel()
+	e, err := s.Next(ctx)
+	if err != nil {
+		tb.Fatalf("Next: %v", err)
+	}
+	return e
+}
+
+func ids(tb testing.TB, s *feed.Subscription, n int) []uint64 {
+	tb.Helper()
+	var out []uint64
+	for range n {
+		out = append(out, next(tb, s).ID)
+	}
+	return out
+}
+
+func seq(from, to uint64) []uint64 {
+	var out []uint64
+	for i := from; i <= to; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+func TestHub(t *testing.T) {
+	t.Run("a live subscription gets the events of each write in order", func(t *testing.T) {
+		st, h := start(t, feed.Options{})
+		s, err := h.Subscribe(t.Context(), nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := st.Apply(t.Context(), graphtest.DenialClaim("c-denial"), graph.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		a, b := next(t, s), next(t, s)
+		if a.ID != 8 || a.Kind != graph.EventClaimAdded || b.ID != 9 || b.Kind != graph.EventStatusChanged || b.To != graph.Disputed {
+			t.Errorf("events %+v, %+v", a, b)
+		}
+	})
+	t.Run("a resumed subscription gets what it missed, then the live events, once each", func(t *testing.T) {
+		st, h := start(t, feed.Options{})
+		addClaims(t, st, 0, 5) // 8-12
+		after := uint64(3)
+		s, err := h.Subscribe(t.Context(), &after, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		addClaims(t, st, 5, 3) // 13-15
+		if got, want := ids(t, s, 12), seq(4, 15); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("ids %v, want %v", got, want)
+		}
+	})
+	t.Run("a resume older than the hub's memory is read back from the store", func(t *testing.T) {
+		st, h := start(t, feed.Options{Ring: 2})
+		addClaims(t, st, 0, 6) // 8-13
+		waitFor(t, h, 13)
+		after := uint64(2)
+		s, err := h.Subscribe(t.Context(), &after, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if got, want := ids(t, s, 11), seq(3, 13); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("ids %v, want %v", got, want)
+		}
+	})
+	t.Run("a filter keeps the events it takes", func(t *testing.T) {
+		st, h := start(t, feed.Options{})
+		s, err := h.Subscribe(t.Context(), nil, func(e *graph.ChangeEvent) bool { return e.Kind == graph.EventStatusChanged })
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := st.Apply(t.Context(), graphtest.DenialClaim("c-denial"), graph.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if e := next(t, s); e.ID != 9 || e.From != graph.Alleged {
+			t.Errorf("event %+v", e)
+		}
+	})
+	t.Run("a subscriber that falls behind is dropped, not buffered", func(t *testing.T) {
+		st, h := start(t, feed.Options{Queue: 3})
+		s, err := h.Subscribe(t.Context(), nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		addClaims(t, st, 0, 5)
+		waitFor(t, h, 12)
+		if _, err := s.Next(t.Context()); !errors.Is(err, feed.ErrTooSlow) {
+			t.Errorf("Next after 5 unread events with a queue of 3: %v, want ErrTooSlow", err)
+		}
+		if n := h.Subscriptions(); n != 0 {
+			t.Errorf("%d subscriptions left open", n)
+		}
+	})
+	t.Run("subscriptions past the limit are refused", func(t *testing.T) {
+		_, h := start(t, feed.Options{MaxSubscriptions: 2})
+		for i := range 3 {
+			s, err := h.Subscribe(t.Context(), nil, nil)
+			if i < 2 && err != nil {
+				t.Fatal(err)
+			}
+			if i == 2 {
+				if code := graph.ErrorCode(err); code != graph.Unavailable {
+					t.Errorf("third subscription: code %q (%v), want %q", code, err, graph.Unavailable)
+				}
+				break
+			}
+			defer s.Close()
+		}
+	})
+}
+
+// waitFor waits until the hub has handed out the event id.
+func waitFor(tb testing.TB, h *feed.Hub, id uint64) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for h.Last() < id {
+		if time.Now().After(deadline) {
+			tb.Fatalf("the hub handed out up to %d, not %d, within 10s", h.Last(), id)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -1,0 +1,89 @@
+package schema
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cache"
+	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/seed"
+)
+
+// spelledOtherwise names the TTP as another report does.
+const spelledOtherwise = `
+sources: [{id: src-other, title: Another report}]
+entities:
+  - {id: tehrik-i-taliban-pakistan, type: Group, name: Tehrik-i-Taliban Pakistan}
+statements:
+  - subject: india
+    relation: accused-of-backing
+    object: tehrik-i-taliban-pakistan
+    claims: [{source: src-other, by: pakistan, stance: ASSERTS, quote: India backs the Pakistani Taliban}]
+`
+
+func TestCandidatesJudgementsAndMergesOverGraphQL(t *testing.T) {
+	ctx := t.Context()
+	raw, err := cayley.Open(ctx, "bolt:"+t.TempDir()+"/x.db", cayley.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	if _, err := seed.Load(ctx, raw, graph.ApplyOptions{}, append(seed.Builtin(), seed.Input{Name: "other.yaml", Data: []byte(spelledOtherwise)})...); err != nil {
+		t.Fatal(err)
+	}
+	st := cache.New(raw, 0)
+	srv := httptest.NewServer(handlerOn(t, st, Options{Token: "secret"}))
+	t.Cleanup(srv.Close)
+	ask := func(tb testing.TB, q string) Response {
+		tb.Helper()
+		_, resp := post(tb, srv.URL, "secret", q)
+		if len(resp.Errors) > 0 {
+			tb.Fatalf("%s: %v", q, resp.Errors)
+		}
+		return resp
+	}
+	const top = `{ duplicateCandidates(first: 1, type: Group) { totalCount nodes { a { id } b { id } score reasons { kind } } } }`
+	if got := string(ask(t, top).Data); !strings.Contains(got, `"a":{"id":"tehrik-i-taliban-pakistan"},"b":{"id":"ttp"}`) || !strings.Contains(got, `"kind":"fingerprint"`) {
+		t.Fatalf("top candidate: %s", got)
+	}
+
+	t.Run("a judged pair is not offered again", func(t *testing.T) {
+		ask(t, `mutation { judgeCandidate(a: "ttp", b: "tehrik-i-taliban-pakistan", verdict: UNSURE) { by verdict } }`)
+		if got := string(ask(t, top).Data); strings.Contains(got, `"tehrik-i-taliban-pakistan"`) {
+			t.Errorf("judged pair offered: %s", got)
+		}
+	})
+	t.Run("a merged id answers with the kept entity and says so", func(t *testing.T) {
+		ask(t, `mutation { mergeEntities(keep: "ttp", merge: ["tehrik-i-taliban-pakistan"]) { joined } }`)
+		for _, q := range []string{
+			`{ entity(id: "tehrik-i-taliban-pakistan") { id aliases } }`,
+			`{ shortestPath(from: "india", to: "tehrik-i-taliban-pakistan") { length } }`,
+		} {
+			resp := ask(t, q)
+			red, _ := json.Marshal(resp.Extensions["redirects"])
+			if string(red) != `[{"from":"tehrik-i-taliban-pakistan","to":"ttp"}]` {
+				t.Errorf("%s: redirects %s, data %s", q, red, resp.Data)
+			}
+		}
+		got := string(ask(t, `{ entity(id: "india") { relations(types: ["accused-of-backing"]) { to { id } claims { source { id } } } } }`).Data)
+		if strings.Count(got, `"source:src-other"`) != 1 || strings.Contains(got, "tehrik-i") {
+			t.Errorf("relations after the merge: %s", got)
+		}
+	})
+	t.Run("writes need the token", func(t *testing.T) {
+		_, resp := post(t, srv.URL, "", `mutation { unmergeEntities(id: "tehrik-i-taliban-pakistan") { id } }`)
+		if codes := codesOf(resp); len(codes) != 1 || codes[0] != CodeUnauthenticated {
+			t.Errorf("codes %v", codes)
+		}
+	})
+	t.Run("unmerge restores the id", func(t *testing.T) {
+		ask(t, `mutation { unmergeEntities(id: "tehrik-i-taliban-pakistan") { merged } }`)
+		resp := ask(t, `{ entity(id: "tehrik-i-taliban-pakistan") { id } }`)
+		if resp.Extensions != nil || !strings.Contains(string(resp.Data), `"id":"tehrik-i-taliban-pakistan"`) {
+			t.Errorf("after unmerge: %s %v", resp.Data, resp.Extensions)
+		}
+	})
+}
