@@ -217,3 +217,68 @@ func TestDraftOverGraphQL(t *testing.T) {
 		t.Errorf("draft of an unknown source: %+v %s", resp.Errors, mustJSON(resp.Data))
 	}
 }
+
+// TestArticleImportsKeepTheRoles imports an article through importFacts
+// as the role tests' users do: a source with text is an editor's write,
+// recorded under the editor's name and in the audit log; a new version of
+// the text, imported by an admin, answers the claims it orphans, which
+// then record the admin as the last to change them, as the audit log does.
+func TestArticleImportsKeepTheRoles(t *testing.T) {
+	srv, _ := roleServer(t, Options{})
+	importArticle := func(token, text string) (int, Response) {
+		return post(t, srv.URL, token, `mutation { importFacts(format: "article", data: `+strconvQuote(text)+`) { added changed orphaned } }`)
+	}
+	const v1 = "---\nid: src-roles\ntitle: Roles\n---\nIndia denied it. Pakistan said India backs the TTP.\n"
+	const v2 = "---\nid: src-roles\ntitle: Roles\n---\nPakistan said India backs the TTP.\n"
+	for _, c := range roleCases {
+		t.Run("the "+c.who+"'s article", func(t *testing.T) {
+			_, resp := importArticle(c.token, v1)
+			if want := wantAuthCode(c.role, RoleEditor); !slices.Equal(codesOf(resp), nonEmpty(want)) {
+				t.Errorf("codes %v, want %q", codesOf(resp), want)
+			}
+		})
+	}
+	_, resp := post(t, srv.URL, "ed-token", `mutation { addClaim(relation: "india.accused-of-backing.ttp",
+		claim: {id: "roles-denial", source: "src-roles", claimant: "india", stance: DENIES, quote: "India denied it."}) { id } }`)
+	decode(t, resp, &struct{}{})
+
+	_, resp = importArticle("ada-token", v2)
+	var imported struct{ ImportFacts struct{ Orphaned []string } }
+	decode(t, resp, &imported)
+	if !slices.Equal(imported.ImportFacts.Orphaned, []string{"roles-denial"}) {
+		t.Errorf("orphaned %v, want the denial", imported.ImportFacts.Orphaned)
+	}
+	_, resp = post(t, srv.URL, "ada-token", `{ source(id: "src-roles") { recordedBy orphanedClaims { recordedBy anchor { orphaned } } }
+		auditLog(first: 1) { nodes { user operation ids } } }`)
+	var got struct {
+		Source struct {
+			RecordedBy     string
+			OrphanedClaims []struct {
+				RecordedBy string
+				Anchor     anchorJSON
+			}
+		}
+		AuditLog struct {
+			Nodes []struct {
+				User, Operation string
+				IDs             []string
+			}
+		}
+	}
+	decode(t, resp, &got)
+	if oc := got.Source.OrphanedClaims; got.Source.RecordedBy != "ada" || len(oc) != 1 || oc[0].RecordedBy != "ada" || !oc[0].Anchor.Orphaned {
+		t.Errorf("source %+v: want it and its orphaned claim recorded by ada", got.Source)
+	}
+	if n := got.AuditLog.Nodes; len(n) != 1 || n[0].User != "ada" || n[0].Operation != "importFacts" ||
+		!slices.Contains(n[0].IDs, "source:src-roles") || !slices.ContainsFunc(n[0].IDs, func(id string) bool { return strings.HasSuffix(id, "roles-denial") }) {
+		t.Errorf("audit log %+v: want ada's import with the source and the orphaned claim", n)
+	}
+}
+
+// nonEmpty returns the list of code, or none for "".
+func nonEmpty(code string) []string {
+	if code == "" {
+		return nil
+	}
+	return []string{code}
+}

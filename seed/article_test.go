@@ -1,7 +1,9 @@
 package seed_test
 
 import (
+	"bytes"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -161,7 +163,7 @@ func TestNewVersionOrphansClaims(t *testing.T) {
 	}
 	before := claimsByID(t, st, "src-versioned")
 	v2 := "---\nid: src-versioned\n---\nUpdated. India rejected the claims. Pakistan said India backs the BLA.\n"
-	sum, err := seed.Load(ctx, st, graph.ApplyOptions{}, seed.Input{Name: "v2.txt", Data: []byte(v2)})
+	sum, err := seed.Load(graph.WithAuthor(ctx, "ana"), st, graph.ApplyOptions{}, seed.Input{Name: "v2.txt", Data: []byte(v2)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +174,25 @@ func TestNewVersionOrphansClaims(t *testing.T) {
 	if a := after["denied"].Anchor; !a.Orphaned || a.Start != before["denied"].Anchor.Start {
 		t.Errorf("denied: anchor %+v, want orphaned where it was (%+v)", a, before["denied"].Anchor)
 	}
-	v2Text := v2[strings.Index(v2, "Updated"):]
+	for _, id := range []string{"denied", "said"} {
+		if by := after[id].Recorded.By; by != "ana" {
+			t.Errorf("%s: recorded by %q, want the author of the new version", id, by)
+		}
+	}
+	v1Digest := graph.TextDigest(bodyOf(v1))
+	wantDiff := []graph.Change{
+		{Kind: graph.KindSource, ID: "src-versioned", Field: "title"}, // the first lines, below
+		{Kind: graph.KindSource, ID: "src-versioned", Field: "digest", Old: v1Digest, New: graph.TextDigest(bodyOf(v2))},
+		{Kind: graph.KindClaim, ID: "denied", Field: "anchor", Old: before["denied"].Anchor.String(), New: before["denied"].Anchor.String() + " (orphaned)"},
+		{Kind: graph.KindClaim, ID: "said", Field: "anchor", Old: before["said"].Anchor.String(), New: after["said"].Anchor.String()},
+	}
+	wantDiff[0].Old, wantDiff[0].New = seed.FirstLine(bodyOf(v1)), seed.FirstLine(bodyOf(v2)) // the titles default to the first lines
+	slices.SortStableFunc(sum.Diff, func(a, b graph.Change) int { return strings.Compare(a.Kind+a.ID, b.Kind+b.ID) })
+	slices.SortStableFunc(wantDiff, func(a, b graph.Change) int { return strings.Compare(a.Kind+a.ID, b.Kind+b.ID) })
+	if !slices.Equal(sum.Diff, wantDiff) {
+		t.Errorf("changes %+v, want %+v", sum.Diff, wantDiff)
+	}
+	v2Text := bodyOf(v2)
 	if a := after["said"].Anchor; a.Orphaned || a.Start != strings.Index(v2Text, "Pakistan said") || a.Start == before["said"].Anchor.Start {
 		t.Errorf("said: anchor %+v, want it re-placed from %+v", a, before["said"].Anchor)
 	}
@@ -181,6 +201,9 @@ func TestNewVersionOrphansClaims(t *testing.T) {
 		t.Errorf("the same version again: %+v, %v; want no change", sum, err)
 	}
 }
+
+// bodyOf returns an article's text without its front matter.
+func bodyOf(article string) string { return article[strings.Index(article, "\n---\n")+5:] }
 
 func claimsByID(tb testing.TB, st graph.Store, source string) map[string]graph.Claim {
 	tb.Helper()
@@ -193,4 +216,92 @@ func claimsByID(tb testing.TB, st graph.Store, source string) map[string]graph.C
 		out[c.ID] = c.Claim
 	}
 	return out
+}
+
+// TestImportTellsArticlesAndAnnotations sends articles and annotations to
+// Import as streams, under names that tell nothing or the wrong thing:
+// the content decides, the name's suffix is a hint where it does not.
+func TestImportTellsArticlesAndAnnotations(t *testing.T) {
+	ctx := t.Context()
+	page := readTestdata(t, "article.html")
+	text := readTestdata(t, "article.txt")
+	id := "src-" + graph.TextDigest(text)[:16]
+	var annotations bytes.Buffer
+	if err := seed.WriteAnnotations(ctx, seededStore(t), &annotations); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, input, data string
+		wantID            string // the source the input gives, when it is an article
+		wantText          string
+	}{
+		{"a web page under a name that tells nothing", "body", page, id, text},
+		{"a web page under a .txt name is a web page", "page.txt", page, id, text},
+		{"a text by its .txt name", "report.txt", text, id, text},
+		{"a text with front matter under a name that tells nothing", "body", "---\nid: src-front\n---\nThe text.\n", "src-front", "The text.\n"},
+		{"annotations under a name that tells nothing", "body", annotations.String(), "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := seededStore(t)
+			rep, err := seed.Import(ctx, st, []seed.Input{{Name: tt.input, R: strings.NewReader(tt.data)}}, seed.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Parts) != 1 || rep.Parts[0].Kind != seed.PartFacts {
+				t.Fatalf("report %+v, want one part of facts", rep)
+			}
+			if tt.wantID == "" {
+				if rep.Summary().Changes() {
+					t.Errorf("the seed's own annotations changed %+v", rep.Summary())
+				}
+				return
+			}
+			src, err := st.Source(ctx, tt.wantID)
+			if err != nil || src.Text != tt.wantText {
+				t.Fatalf("source %s: %q, %v; want the text %q", tt.wantID, src.Text, err, tt.wantText)
+			}
+		})
+	}
+}
+
+// TestTextFileIsReadBesideTheFactFile seeds a fact file whose source names
+// its text in a textFile: read from the fact file's directory, whether the
+// file is read whole or opened as a stream; an input that is no file (a
+// request body) cannot name one.
+func TestTextFileIsReadBesideTheFactFile(t *testing.T) {
+	dir := t.TempDir()
+	facts := "sources:\n  - id: src-beside\n    title: Beside\n    textFile: texts/report.md\n"
+	for name, data := range map[string]string{"facts.yaml": facts, "texts/report.md": "# Report\nIndia denied it.\n"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read, err := seed.ReadFiles(filepath.Join(dir, "facts.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened, closeAll, err := seed.OpenFiles(filepath.Join(dir, "facts.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeAll()
+	for name, inputs := range map[string][]seed.Input{"read whole": read, "opened": opened} {
+		t.Run(name, func(t *testing.T) {
+			st := seededStore(t)
+			if _, err := seed.Import(t.Context(), st, inputs, seed.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if src, err := st.Source(t.Context(), "src-beside"); err != nil || src.Text != "# Report\nIndia denied it.\n" {
+				t.Errorf("source: %+v, %v", src, err)
+			}
+		})
+	}
+	t.Run("a body names no textFile", func(t *testing.T) {
+		_, err := seed.Import(t.Context(), seededStore(t), []seed.Input{{Name: "body", Data: []byte(facts)}}, seed.Options{})
+		if got := lines(err); graph.ErrorCode(err) != graph.Invalid || len(got) != 1 || !strings.HasPrefix(got[0], "body:4:15: ") {
+			t.Errorf("err = %q (code %q), want one problem at the textFile", got, graph.ErrorCode(err))
+		}
+	})
 }

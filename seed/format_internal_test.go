@@ -27,6 +27,14 @@ func TestSniffTellsTheFormatFromTheFirstBytes(t *testing.T) {
 		{"a CSV header with an unknown column", "id,type,nmae\n", FormatCSV},
 		{"a CSV header of attributes", "attr.count,x\n", FormatCSV},
 		{"a header cut off by the end of what is read", "id,type,name,col", FormatCSV},
+		{"a web page", "<!DOCTYPE html>\n<html><body><p>Text</p></body></html>", FormatArticle},
+		{"a web page without a doctype, after a blank line", "\n<html lang=\"en\">", FormatArticle},
+		{"an XHTML page", "<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">", FormatArticle},
+		{"an article with front matter", "---\ntitle: A report\n---\nThe text.\n", FormatArticle},
+		{"an article with front matter that gives its id first", "---\nid: src-report\n---\n", FormatArticle},
+		{"W3C Web Annotations", `{"@context": ["http://www.w3.org/ns/anno.jsonld", {}], "type": "AnnotationCollection"}`, FormatAnnotations},
+		{"a list of W3C Web Annotations", `[{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation"}]`, FormatAnnotations},
+		{"plain text", "Pakistan warns it may block social media platforms\nWhat's the story\n", ""},
 		{"empty", "", ""},
 		{"blank and comments", "\n# nothing\n", ""},
 		{"one word", "hello\n", ""},
@@ -39,6 +47,32 @@ func TestSniffTellsTheFormatFromTheFirstBytes(t *testing.T) {
 			got, ok := sniff([]byte(tt.head))
 			if got != tt.want || ok != (tt.want != "") {
 				t.Errorf("sniff = %q, %v; want %q", got, ok, tt.want)
+			}
+		})
+	}
+}
+
+// TestSuffixHint gives names of every format, also of the article and
+// annotation files that the content of an input may not tell.
+func TestSuffixHint(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want Format
+	}{
+		{"report.txt", FormatArticle},
+		{"report.md", FormatArticle},
+		{"Report.HTML", FormatArticle},
+		{"report.htm.gz", FormatArticle},
+		{"claims.annotations.jsonld", FormatAnnotations},
+		{"claims.annotations.json", FormatAnnotations},
+		{"films.jsonld", FormatJSONLD},
+		{"backup.json", FormatJSON},
+		{"facts.yaml", FormatYAML},
+		{"notes", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := suffixHint(tt.name); got != tt.want {
+				t.Errorf("suffixHint(%q) = %q, want %q", tt.name, got, tt.want)
 			}
 		})
 	}

@@ -248,7 +248,8 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 // anchored by validation; every other claim with a quote is re-placed
 // when the new text carries its quote (graph.Document.Reanchor), and
 // orphaned otherwise, as is one without a quote. Only the anchor quads
-// change: the claim's attribution stays, since nobody re-recorded it.
+// change, and the claim records the write's author as the last to change
+// it, as every changed item does.
 func (p *planner) newVersion(ctx context.Context, src graph.Source, statements []graph.Statement) error {
 	given := map[string]bool{}
 	for _, st := range statements {
@@ -284,14 +285,20 @@ func (p *planner) newVersion(ctx context.Context, src graph.Source, statements [
 			continue
 		}
 		node := claimIRI(id)
+		var attr []quad.Quad
 		for _, q := range own {
-			if q.Subject == node && isAnchor(q.Predicate) {
+			switch {
+			case q.Subject != node:
+			case isAnchor(q.Predicate):
 				p.tx.RemoveQuad(q)
+			case isAttribution(q.Predicate):
+				attr = append(attr, q)
 			}
 		}
 		for _, q := range anchorQuads(node, a) {
 			p.tx.AddQuad(q)
 		}
+		p.stamp(stamp{node: node}, attr, false)
 		p.sum.Changed++
 		p.sum.Diff = append(p.sum.Diff, graph.Change{Kind: graph.KindClaim, ID: id, Field: "anchor", Old: c.Anchor.String(), New: a.String()})
 		if a.Orphaned && !c.Anchor.Orphaned {
