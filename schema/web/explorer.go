@@ -23,7 +23,8 @@ const explorerCSP = "default-src 'none'; script-src 'self'; style-src 'self'; " 
 // Explorer returns an http.Handler serving the visual graph explorer: a page
 // that searches entities, draws their neighbourhoods and the paths between
 // them with every relation styled by how contested it is, and shows the
-// claims behind each relation. Everything is embedded in the binary and the
+// claims behind each relation; its reader shows a source's text with the
+// claims' quotes highlighted and records new claims on selected words. Everything is embedded in the binary and the
 // page talks only to the same-origin /graphql endpoint, so it works offline.
 //
 // It answers GET and HEAD for:

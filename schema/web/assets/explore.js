@@ -13,6 +13,9 @@
 //                           filters (absent: all types, all statuses, any date)
 //   sel=ttp | sel=relation:india.accused-of-backing.ttp
 //                           the entity or relation shown in the details panel
+//   read=src-86013d487e35f14f&claim=claim:…
+//                           the source open in the reader, and the claim
+//                           whose quote it shows
 (() => {
   'use strict';
 
@@ -65,8 +68,8 @@
   const ENTITY_FIELDS = 'id type name aliases description';
   const RELATION_FIELDS = `id type label status validFrom validUntil attributes { key value }
     claims { id stance quote said credibility recordedBy recordedAt claimant { id name }
-      source { id title publisher url published reliability } }`;
-  const Q_META = '{ ontology { entityTypes { name } relationTypes { name } } }';
+      anchor { start end orphaned } source { id title publisher url published reliability } }`;
+  const Q_META = '{ ontology { entityTypes { name } relationTypes { name label symmetric } } }';
   // The first entities in id order with their relations: a first visit opens
   // on the best connected of them.
   const Q_HUB = 'query Hub { entities(first: 100) { nodes { id relations { id } } } }';
@@ -90,16 +93,16 @@
   // ---- GraphQL -------------------------------------------------------------
 
   // gql posts one operation to /graphql and returns its data, or throws an
-  // Error with the GraphQL error messages. It asks for application/json so a
-  // request error is still a 200 with errors, not a failed load in the console.
-  async function gql(query, variables) {
+  // Error with the GraphQL error messages (and their codes in err.codes). It
+  // asks for application/json so a request error is still a 200 with errors,
+  // not a failed load in the console. A write sends the token the reader was
+  // given, as a bearer token.
+  async function gql(query, variables, token) {
     let res;
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
     try {
-      res = await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
+      res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     } catch (err) {
       throw new Error('The claimgraph server cannot be reached.');
     }
@@ -110,7 +113,9 @@
       throw new Error(`The server answered ${res.status} ${res.statusText}.`);
     }
     if (body.errors && body.errors.length) {
-      throw new Error(body.errors.map((e) => e.message).join('; '));
+      const err = new Error(body.errors.map((e) => e.message).join('; '));
+      err.codes = body.errors.map((e) => (e.extensions && e.extensions.code) || '');
+      throw err;
     }
     return body.data;
   }
@@ -193,7 +198,7 @@
   // ---- State and URL ---------------------------------------------------------
 
   function emptyState() {
-    return { show: [], from: '', to: '', rank: 'shortest', k: 3, path: 0, types: null, status: null, asOf: '', sel: '' };
+    return { show: [], from: '', to: '', rank: 'shortest', k: 3, path: 0, types: null, status: null, asOf: '', sel: '', read: '', claim: '' };
   }
 
   function list(v) {
@@ -216,6 +221,8 @@
     const asOf = p.get('asOf') || '';
     s.asOf = validDate(asOf) ? asOf : '';
     s.sel = p.get('sel') || '';
+    s.read = (p.get('read') || '').replace(/^source:/, '');
+    s.claim = s.read ? p.get('claim') || '' : '';
     return s;
   }
 
@@ -233,6 +240,8 @@
     if (s.status) p.set('status', s.status.join(','));
     if (s.asOf) p.set('asOf', s.asOf);
     if (s.sel) p.set('sel', s.sel);
+    if (s.read) p.set('read', s.read);
+    if (s.read && s.claim) p.set('claim', s.claim);
     // Commas are safe in a query and keep shared links readable.
     const q = p.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
     return location.pathname + (q ? '?' + q : '');
@@ -270,7 +279,7 @@
   }
 
   function isEmpty(s) {
-    return !s.show.length && !s.from && !s.to && !s.sel;
+    return !s.show.length && !s.from && !s.to && !s.sel && !s.read;
   }
 
   function filterVars() {
@@ -651,7 +660,12 @@
         errors.push(err.message);
       }
     }
+    const reading = state.read ? await loadReader(state.read) : null;
+    if (reading && reading.error) errors.push(reading.error);
     if (gen !== generation) return; // a newer refresh owns the view
+    const wasReading = document.body.classList.contains('reading');
+    document.body.classList.toggle('reading', !!state.read);
+    if (wasReading !== !!state.read) cy.resize();
 
     const nodes = new Set();
     const rels = new Set();
@@ -699,14 +713,16 @@
     const laidOut = draw();
     syncControls();
     renderPaths();
+    renderReader(reading);
     renderDetails();
     renderLegend();
     // A new layout or a newly chosen path gets the whole view fitted, every
     // element and label included, once the legend below it has its size.
     const path = currentPath();
     const pathKey = path ? cacheKey('p', state.from, state.to, state.rank, state.k, state.path) : '';
-    if (laidOut || (path && pathKey !== fittedPath)) fitView();
+    if (laidOut || (path && pathKey !== fittedPath) || wasReading !== !!state.read) fitView();
     fittedPath = pathKey;
+    if (reading && !reading.error) showQuote();
     if (errors.length) setStatus([...new Set(errors)].join(' '), true);
     else if (!viewNodes.length) setStatus('');
     else setStatus(`${viewNodes.length} entities, ${cy.edges().length} relations`);
@@ -1102,15 +1118,22 @@
   function renderDetails() {
     const panel = $('detail-panel');
     panel.replaceChildren();
-    if (state.sel.startsWith('relation:') && relations.has(state.sel)) {
+    if (state.read && pendingClaim) {
+      panel.append(pendingClaim.form);
+    } else if (state.read && pickedSuggestion && currentSuggestions().some((x) => x.key === pickedSuggestion)) {
+      panel.append(...suggestionDetails(currentSuggestions().find((x) => x.key === pickedSuggestion)));
+    } else if (state.sel.startsWith('relation:') && relations.has(state.sel)) {
       panel.append(...relationDetails(relations.get(state.sel)));
     } else if (state.sel && entities.has(state.sel)) {
       panel.append(...entityDetails(entities.get(state.sel)));
+    } else if (state.read && readerCache.get(state.read) && !readerCache.get(state.read).error) {
+      panel.append(...sourceClaimsDetails(readerCache.get(state.read)));
     } else {
       panel.append(el('p', { class: 'help', text: 'Select an entity or a relation to see its details and claims.' }));
     }
-    if (state.sel !== shownSel) {
-      shownSel = state.sel;
+    const shown = `${state.sel} ${pendingClaim ? pendingClaim.start : ''} ${pickedSuggestion}`;
+    if (shown !== shownSel) {
+      shownSel = shown;
       $('details').scrollTop = 0; // the details sit on top of the paths
     }
   }
@@ -1149,10 +1172,17 @@
     const grades = [];
     if (src.reliability) grades.push(`source reliability ${src.reliability}`);
     if (c.credibility) grades.push(`credibility ${c.credibility}`);
-    return el('li', { class: `claim ${c.stance}` },
+    const anchored = c.anchor && !c.anchor.orphaned && src.id;
+    return el('li', { class: `claim ${c.stance}${c.id === state.claim ? ' current' : ''}`, dataset: { claim: c.id } },
       el('div', {}, badge(c.stance), ' ',
         el('span', { class: 'who', text: c.claimant ? c.claimant.name : 'The source itself' })),
       c.quote ? el('blockquote', { text: `“${c.quote}”` }) : null,
+      c.anchor && c.anchor.orphaned
+        ? el('p', { class: 'help', text: 'Orphaned: the source’s text has changed and no longer carries this quote.' }) : null,
+      anchored ? el('div', { class: 'actions' }, el('button', {
+        type: 'button', class: 'read-in-source',
+        onclick: () => readClaim(src.id, c.id),
+      }, state.read === sourceKey(src.id) ? 'Show in the text' : 'Read in source')) : null,
       el('dl', {},
         el('dt', { text: 'Source' }),
         el('dd', {}, srcText || src.id || 'unknown',
@@ -1212,6 +1242,550 @@
       currentPath() ? el('span', { role: 'listitem', class: 'item' }, lineIcon('REPORTED', true), 'on the path') : null));
   }
 
+  // ---- Reader ------------------------------------------------------------------------------
+
+  const Q_SOURCES = 'query Sources { sources(first: 100) { nodes { id title digest } } }';
+  const CLAIM_FIELDS = `id stance quote claimant { id name } anchor { start end orphaned }
+    relation { id type label status from { id name } to { id name } }`;
+  const Q_READER = `query Reader($id: ID!) { source(id: $id) { id title publisher url published text digest
+    mentions { start end text how entities { id name type } }
+    claims(first: 100) { pageInfo { hasNextPage endCursor } nodes { ${CLAIM_FIELDS} } } } }`;
+  const Q_READER_CLAIMS = `query ReaderClaims($id: ID!, $after: String) { source(id: $id) {
+    claims(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${CLAIM_FIELDS} } } } }`;
+  const Q_DRAFT = `query Draft($id: ID!) { draft(sourceId: $id) { statements { subject { id name } relation object { id name } reason
+    claims { claimant { id name } stance quote reason anchor { start end } } } } }`;
+  const TOKEN = 'claimgraph.explorer.token';
+  const DISMISSED = 'claimgraph.explorer.dismissed.';
+
+  const readerCache = new Map(); // source id → {source, points, claims, mentions, draft} or {error}
+  let pendingClaim = null; // the new claim form: {start, end, quote, form}
+  let pickedSuggestion = ''; // the key of the draft suggestion in the details panel
+  let shownQuote = ''; // the claim whose quote the reader last scrolled to
+  let relationTypes = []; // the ontology's, with their ends' types
+
+  // loadReader loads a source's text, its mentions, its claims and, when
+  // suggestions are on, its draft.
+  async function loadReader(id) {
+    if (readerCache.has(id)) {
+      const r = readerCache.get(id);
+      if (!r.error && $('reader-suggest').checked && !r.draft) r.draft = await loadDraft(id);
+      return r;
+    }
+    let result;
+    try {
+      const data = await gql(Q_READER, { id });
+      const src = data.source;
+      if (!src) {
+        result = { error: `There is no source “${id}”.` };
+      } else if (src.text === null) {
+        result = { error: `The source “${src.title}” has no text to read.` };
+      } else {
+        const claims = [...src.claims.nodes];
+        for (let page = src.claims.pageInfo; page.hasNextPage;) {
+          const more = await gql(Q_READER_CLAIMS, { id, after: page.endCursor });
+          claims.push(...more.source.claims.nodes);
+          page = more.source.claims.pageInfo;
+        }
+        result = { source: src, points: Array.from(src.text), claims, mentions: src.mentions };
+        if ($('reader-suggest').checked) result.draft = await loadDraft(id);
+      }
+    } catch (err) {
+      result = { error: err.message };
+    }
+    readerCache.set(id, result);
+    return result;
+  }
+
+  async function loadDraft(id) {
+    try {
+      const data = await gql(Q_DRAFT, { id });
+      return data.draft ? data.draft.statements : [];
+    } catch (err) {
+      return { error: err.message };
+    }
+  }
+
+  function readerToken() {
+    return $('reader-token').value.trim();
+  }
+
+  function dismissed(id) {
+    try {
+      return new Set(JSON.parse(localStorage.getItem(DISMISSED + id) || '[]'));
+    } catch (err) {
+      return new Set();
+    }
+  }
+
+  function dismiss(key) {
+    const set = dismissed(state.read);
+    set.add(key);
+    try {
+      localStorage.setItem(DISMISSED + state.read, JSON.stringify([...set]));
+    } catch (err) {
+      // Storage may be off: the suggestion stays dismissed until a reload.
+    }
+    dismissedNow.add(key);
+  }
+  const dismissedNow = new Set();
+
+  // sourceKey is a source's own id, without the global id's "source:".
+  function sourceKey(id) {
+    return id.replace(/^source:/, '');
+  }
+
+  function statementID(subject, relation, object) {
+    return `relation:${subject}.${relation}.${object}`;
+  }
+
+  // currentSuggestions lists the draft's claims on the open source that no
+  // stored claim already records (the same statement, claimant and stance)
+  // and that the analyst has not dismissed.
+  function currentSuggestions() {
+    const r = readerCache.get(state.read);
+    if (!r || r.error || !$('reader-suggest').checked || !Array.isArray(r.draft)) return [];
+    const have = new Set(r.claims.map((c) => `${c.relation.id}|${c.claimant ? c.claimant.id : ''}|${c.stance}`));
+    const gone = dismissed(state.read);
+    const out = [];
+    for (const st of r.draft) {
+      const symmetric = (relationTypes.find((t) => t.name === st.relation) || {}).symmetric;
+      for (const c of st.claims) {
+        const who = c.claimant ? c.claimant.id : '';
+        const ids = [statementID(st.subject.id, st.relation, st.object.id)];
+        if (symmetric) ids.push(statementID(st.object.id, st.relation, st.subject.id));
+        if (ids.some((id) => have.has(`${id}|${who}|${c.stance}`))) continue;
+        const key = [st.subject.id, st.relation, st.object.id, who, c.stance, c.anchor.start].join('|');
+        if (gone.has(key) || dismissedNow.has(key)) continue;
+        out.push({ key, subject: st.subject, relation: st.relation, object: st.object, claimant: c.claimant, stance: c.stance,
+          quote: c.quote, start: c.anchor.start, end: c.anchor.end, reason: c.reason, statementReason: st.reason });
+      }
+    }
+    return out;
+  }
+
+  // renderReader shows the open source's text: every anchored claim's quote
+  // highlighted by stance, the mentions of entities underlined, the draft's
+  // suggestions dashed. The text is cut into segments at every edge of
+  // those stretches; each segment knows its code points (data-start,
+  // data-end), which is how a selection becomes an anchor.
+  function renderReader(r) {
+    const text = $('reader-text');
+    if (!state.read || !r) {
+      text.replaceChildren();
+      $('reader-foot').replaceChildren();
+      renderedReader = '';
+      return;
+    }
+    if (r.error) {
+      $('reader-title').textContent = state.read;
+      $('reader-meta').textContent = '';
+      text.replaceChildren(el('p', { class: 'help', text: r.error }));
+      renderedReader = '';
+      return;
+    }
+    const src = r.source;
+    $('reader-title').textContent = src.title;
+    const meta = [src.publisher, src.published].filter(Boolean).map((x) => [x, ' · ']);
+    if (src.url) meta.push([el('a', { href: src.url, rel: 'noopener noreferrer', target: '_blank', text: 'original' }), ' · ']);
+    $('reader-meta').replaceChildren(...meta.flat(), `SHA-256 ${src.digest.slice(0, 12)}…`);
+    const suggestions = currentSuggestions();
+    // Render again only when what is shown changed, so that a selection
+    // being made survives a refresh.
+    const key = JSON.stringify([state.read, state.claim, pickedSuggestion, r.claims.length, suggestions.map((x) => x.key)]);
+    if (key === renderedReader) return;
+    renderedReader = key;
+
+    const ranges = [];
+    for (const c of r.claims) {
+      if (c.anchor && !c.anchor.orphaned) ranges.push({ start: c.anchor.start, end: c.anchor.end, kind: 'claim', ref: c });
+    }
+    for (const m of r.mentions) ranges.push({ start: m.start, end: m.end, kind: 'mention', ref: m });
+    for (const x of suggestions) ranges.push({ start: x.start, end: x.end, kind: 'suggest', ref: x });
+    const pts = r.points;
+    const paras = [];
+    for (let ls = 0; ls <= pts.length;) {
+      let le = pts.indexOf('\n', ls);
+      if (le < 0) le = pts.length;
+      paras.push(paragraph(pts, ls, le, ranges));
+      ls = le + 1;
+    }
+    text.replaceChildren(...paras);
+
+    const foot = $('reader-foot');
+    foot.replaceChildren();
+    const orphaned = r.claims.filter((c) => c.anchor && c.anchor.orphaned);
+    if (orphaned.length) {
+      foot.append(el('strong', { text: `${orphaned.length} orphaned claim${orphaned.length === 1 ? '' : 's'}` }),
+        ': a new version of the text no longer carries their quote.',
+        el('ul', {}, orphaned.map((c) => el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => selectClaim(c) },
+          `${c.relation.from.name} → ${c.relation.label} → ${c.relation.to.name}`), ` “${c.quote}”`))));
+    }
+    if (Array.isArray(r.draft) === false && r.draft && r.draft.error) {
+      foot.append(el('p', { text: `No draft suggestions: ${r.draft.error}` }));
+    }
+  }
+  let renderedReader = '';
+
+  // paragraph renders the line [ls, le) of the text as segments.
+  function paragraph(pts, ls, le, ranges) {
+    const inLine = ranges.filter((x) => x.start < le && x.end > ls);
+    const cuts = new Set([ls, le]);
+    for (const x of inLine) {
+      cuts.add(Math.max(x.start, ls));
+      cuts.add(Math.min(x.end, le));
+    }
+    const edges = [...cuts].sort((a, b) => a - b);
+    const p = el('p', { dataset: { start: ls, end: le } });
+    if (le - ls < 60 && !/[.!?"”]$/.test(pts.slice(ls, le).join('').trim())) p.className = 'short'; // a heading
+    for (let i = 0; i + 1 < edges.length; i++) {
+      const a = edges[i];
+      const b = edges[i + 1];
+      if (b <= a) continue;
+      const over = inLine.filter((x) => x.start <= a && x.end >= b);
+      const claims = over.filter((x) => x.kind === 'claim').map((x) => x.ref);
+      const mentions = over.filter((x) => x.kind === 'mention').map((x) => x.ref);
+      const sugg = over.filter((x) => x.kind === 'suggest').map((x) => x.ref);
+      const cls = ['seg'];
+      const data = { start: a, end: b };
+      let title = [];
+      if (claims.length) {
+        const stances = new Set(claims.map((c) => c.stance));
+        cls.push('hl', stances.size > 1 ? 'mixed' : stances.has('DENIES') ? 'denies' : 'asserts');
+        if (claims.some((c) => c.id === state.claim)) cls.push('current');
+        data.claims = claims.map((c) => c.id).join(' ');
+        title.push(...claims.map((c) => `${c.claimant ? c.claimant.name : 'The source'} ${c.stance === 'DENIES' ? 'denies' : 'asserts'}: ` +
+          `${c.relation.from.name} → ${c.relation.label} → ${c.relation.to.name}`));
+      }
+      if (mentions.length) {
+        cls.push('mention');
+        data.entities = [...new Set(mentions.flatMap((m) => m.entities.map((e) => e.id)))].join(' ');
+        title.push(...mentions.map((m) => `${m.text}: ${m.entities.map((e) => e.name).join(' or ')} (${m.how})`));
+      }
+      if (sugg.length) {
+        cls.push('suggest');
+        if (sugg.some((x) => x.start === a)) cls.push('suggest-start');
+        if (sugg.some((x) => x.end === b)) cls.push('suggest-end');
+        if (sugg.some((x) => x.key === pickedSuggestion)) cls.push('picked');
+        data.suggest = sugg.map((x) => x.key).join(' ');
+        title.push(...sugg.map((x) => `Draft suggestion: ${x.subject.name} → ${x.relation} → ${x.object.name}`));
+      }
+      p.append(el('span', { class: cls.join(' '), dataset: data, title: title.length ? title.join('\n') : undefined }, pts.slice(a, b).join('')));
+    }
+    return p;
+  }
+
+  // showQuote scrolls the reader to the quote of the claim in the URL, once
+  // each time it changes, and makes it flash.
+  function showQuote() {
+    if (!state.claim || state.claim === shownQuote) return;
+    const seg = [...$('reader-text').querySelectorAll('.seg[data-claims]')].find((s) => s.dataset.claims.split(' ').includes(state.claim));
+    if (!seg) return;
+    shownQuote = state.claim;
+    seg.scrollIntoView({ block: 'center' });
+    for (const s of $('reader-text').querySelectorAll('.seg.current')) {
+      s.classList.remove('flash');
+      void s.offsetWidth; // restart the animation
+      s.classList.add('flash');
+    }
+  }
+
+  function readSource(id) {
+    state.read = sourceKey(id);
+    state.claim = '';
+    pendingClaim = null;
+    pickedSuggestion = '';
+    commit(true);
+  }
+
+  // readClaim opens the reader at a claim's quote.
+  function readClaim(sourceID, claimID) {
+    const opening = state.read !== sourceKey(sourceID);
+    state.read = sourceKey(sourceID);
+    state.claim = claimID;
+    shownQuote = '';
+    pendingClaim = null;
+    pickedSuggestion = '';
+    commit(opening);
+  }
+
+  // selectClaim opens a claim of the text: its relation in the details
+  // panel, its quote highlighted in the reader.
+  function selectClaim(c) {
+    state.claim = c.id;
+    state.sel = c.relation.id;
+    shownQuote = '';
+    pendingClaim = null;
+    pickedSuggestion = '';
+    commit(false);
+  }
+
+  $('reader-close').addEventListener('click', () => {
+    state.read = '';
+    state.claim = '';
+    pendingClaim = null;
+    pickedSuggestion = '';
+    commit(true);
+  });
+  $('reader-suggest').addEventListener('change', () => {
+    pickedSuggestion = '';
+    refresh();
+  });
+  $('reader-token').addEventListener('change', () => {
+    try {
+      sessionStorage.setItem(TOKEN, readerToken());
+    } catch (err) {
+      // Storage may be off: the token stays in the field.
+    }
+  });
+
+  // A click on a highlight opens its claim (the shortest quote where
+  // several overlap), on a dashed stretch the draft's suggestion.
+  $('reader-text').addEventListener('click', (e) => {
+    const seg = e.target.closest('.seg');
+    const sel = window.getSelection();
+    if (!seg || (sel && !sel.isCollapsed)) return;
+    const r = readerCache.get(state.read);
+    if (seg.dataset.claims && r && !r.error) {
+      const ids = seg.dataset.claims.split(' ');
+      const claims = r.claims.filter((c) => ids.includes(c.id));
+      claims.sort((a, b) => (a.anchor.end - a.anchor.start) - (b.anchor.end - b.anchor.start));
+      if (claims.length) selectClaim(claims[0]);
+    } else if (seg.dataset.suggest) {
+      pickedSuggestion = seg.dataset.suggest.split(' ')[0];
+      pendingClaim = null;
+      renderReader(r);
+      renderDetails();
+    }
+  });
+  for (const ev of ['mouseup', 'keyup']) $('reader-text').addEventListener(ev, () => setTimeout(takeSelection, 0));
+
+  // pointAt returns the code point of the text at a DOM position in the
+  // reader (a selection's end), or null outside the text.
+  function pointAt(node, offset) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const seg = node.parentElement && node.parentElement.closest('[data-start]');
+      return seg ? Number(seg.dataset.start) + Array.from(node.data.slice(0, offset)).length : null;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE) return null;
+    if (offset < node.childNodes.length) {
+      const child = node.childNodes[offset];
+      if (child.nodeType === Node.TEXT_NODE) return pointAt(child, 0);
+      const at = child.matches('[data-start]') ? child : child.querySelector('[data-start]');
+      if (at) return Number(at.dataset.start);
+    }
+    if (node.matches('[data-end]')) return Number(node.dataset.end);
+    const ends = node.querySelectorAll('[data-end]');
+    return ends.length ? Number(ends[ends.length - 1].dataset.end) : null;
+  }
+
+  // takeSelection turns the words selected in the text into a new claim
+  // form, with the quote and its place filled in and the entities the
+  // quote mentions as its subject and object.
+  function takeSelection() {
+    const sel = window.getSelection();
+    const r = readerCache.get(state.read);
+    if (!sel || sel.isCollapsed || !sel.rangeCount || !r || r.error) return;
+    const range = sel.getRangeAt(0);
+    if (!$('reader-text').contains(range.commonAncestorContainer)) return;
+    let start = pointAt(range.startContainer, range.startOffset);
+    let end = pointAt(range.endContainer, range.endOffset);
+    if (start === null || end === null) return;
+    const pts = r.points;
+    while (start < end && /\s/.test(pts[start])) start++;
+    while (end > start && /\s/.test(pts[end - 1])) end--;
+    if (end <= start) return;
+    const quote = pts.slice(start, end).join('');
+    if (pendingClaim && pendingClaim.start === start && pendingClaim.end === end) return;
+    const named = [];
+    for (const m of r.mentions) {
+      if (m.start >= start && m.end <= end && m.entities.length === 1 && !named.some((e) => e.id === m.entities[0].id)) named.push(m.entities[0]);
+    }
+    pickedSuggestion = '';
+    pendingClaim = { start, end, quote };
+    pendingClaim.form = claimForm(pendingClaim, named);
+    renderReader(r);
+    renderDetails();
+  }
+
+  // entityInput is a combobox of entities for the claim form.
+  function entityInput(id, label, value, placeholder) {
+    const input = el('input', { id, type: 'text', role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false',
+      'aria-controls': `${id}-list`, autocomplete: 'off', spellcheck: 'false', placeholder });
+    if (value) {
+      input.value = value.name;
+      input.dataset.id = value.id;
+    }
+    const listbox = el('ul', { id: `${id}-list`, role: 'listbox', 'aria-label': 'Matching entities', hidden: true });
+    combo(input, listbox, () => {});
+    return el('div', {}, el('label', { for: id, text: label }), el('div', { class: 'combo' }, input, listbox));
+  }
+
+  function claimForm(pc, named) {
+    const relation = el('select', { id: 'claim-relation' },
+      relationTypes.map((t) => el('option', { value: t.name, text: `${t.label} (${t.name})` })));
+    const stance = el('select', { id: 'claim-stance' },
+      el('option', { value: 'ASSERTS', text: 'asserts it' }), el('option', { value: 'DENIES', text: 'denies it' }));
+    const error = el('p', { id: 'claim-error', class: 'form-error', role: 'alert' });
+    const save = el('button', { type: 'button', class: 'primary', id: 'claim-save' }, 'Save claim');
+    const cancel = () => {
+      pendingClaim = null;
+      renderReader(readerCache.get(state.read));
+      renderDetails();
+    };
+    // Not a <form>: Enter in a combobox picks an entity, it never saves.
+    const form = el('div', { class: 'claim-form', id: 'claim-form', role: 'group', 'aria-label': 'The new claim' },
+      entityInput('claim-subject', 'Subject', named[0], 'an entity'),
+      el('label', { for: 'claim-relation', text: 'Relation' }), relation,
+      entityInput('claim-object', 'Object', named[1], 'an entity'),
+      entityInput('claim-claimant', 'Claimant (who says it)', null, 'none: the source itself states it'),
+      el('label', { for: 'claim-stance', text: 'Stance' }), stance,
+      error,
+      el('div', { class: 'actions' }, save,
+        el('button', { type: 'button', id: 'claim-cancel', onclick: cancel }, 'Cancel')));
+    save.addEventListener('click', async () => {
+      error.textContent = '';
+      save.disabled = true;
+      try {
+        const [subject, object] = await Promise.all([resolveInput($('claim-subject')), resolveInput($('claim-object'))]);
+        const claimant = $('claim-claimant').value.trim() ? await resolveInput($('claim-claimant')) : '';
+        if (!subject || !object) throw new Error('Give the claim a subject and an object.');
+        await saveClaim({ subject, relation: relation.value, object, claimant, stance: stance.value, quote: pc.quote, start: pc.start });
+      } catch (err) {
+        error.textContent = err.message;
+      } finally {
+        save.disabled = false;
+      }
+    });
+    return el('div', {}, el('div', { class: 'panel-head' }, el('h2', { text: 'New claim' }),
+      el('button', { type: 'button', class: 'close', 'aria-label': 'Cancel the new claim', title: 'Cancel', onclick: cancel }, '×')),
+      el('blockquote', { class: 'new-quote', text: `“${pc.quote}”` }),
+      el('p', { class: 'sub', text: `Code points ${pc.start}–${pc.end} of the text: the claim's anchor.` }),
+      form);
+  }
+
+  // saveClaim records a claim on the open source, with its quote placed at
+  // start: a new statement, or a claim added to the statement that is
+  // there. It needs an editor's token. The view then shows the claim
+  // highlighted, its relation in the details and in the graph.
+  async function saveClaim(c) {
+    const token = readerToken();
+    if (!token) throw new Error('Saving needs an editor’s token: give it in the reader’s Token field.');
+    const claim = { source: state.read, stance: c.stance, quote: c.quote, start: c.start };
+    if (c.claimant) claim.claimant = c.claimant;
+    const ids = [statementID(c.subject, c.relation, c.object)];
+    if ((relationTypes.find((t) => t.name === c.relation) || {}).symmetric) ids.push(statementID(c.object, c.relation, c.subject));
+    const found = await gql('query($a: ID!, $b: ID!) { a: relation(id: $a) { id } b: relation(id: $b) { id } }', { a: ids[0], b: ids[ids.length - 1] });
+    const existing = (found.a || found.b || {}).id;
+    let rel;
+    if (existing) {
+      rel = (await gql('mutation($r: ID!, $c: ClaimInput!) { addClaim(relation: $r, claim: $c) { id } }', { r: existing, c: claim }, token)).addClaim.id;
+    } else {
+      rel = (await gql('mutation($s: ID!, $t: String!, $o: ID!, $c: ClaimInput!) { addStatement(subject: $s, type: $t, object: $o, claim: $c) { id } }',
+        { s: c.subject, t: c.relation, o: c.object, c: claim }, token)).addStatement.id;
+    }
+    // What was loaded before the write is stale now.
+    readerCache.delete(state.read);
+    neighborhoods.clear();
+    pathResults.clear();
+    relations.delete(rel);
+    const r = await loadReader(state.read);
+    const mine = !r.error && r.claims.find((x) => x.relation.id === rel && x.anchor && x.anchor.start === c.start &&
+      x.stance === c.stance && (x.claimant ? x.claimant.id : '') === (c.claimant || ''));
+    pendingClaim = null;
+    pickedSuggestion = '';
+    if (!state.show.includes(c.subject)) state.show = [...state.show, c.subject];
+    state.sel = rel;
+    state.claim = mine ? mine.id : '';
+    shownQuote = '';
+    renderedReader = '';
+    commit(true);
+  }
+
+  function suggestionDetails(x) {
+    const error = el('p', { id: 'suggestion-error', class: 'form-error', role: 'alert' });
+    const accept = el('button', { type: 'button', class: 'primary', id: 'suggestion-accept' }, 'Accept');
+    accept.addEventListener('click', async () => {
+      error.textContent = '';
+      accept.disabled = true;
+      try {
+        await saveClaim({ subject: x.subject.id, relation: x.relation, object: x.object.id,
+          claimant: x.claimant ? x.claimant.id : '', stance: x.stance, quote: x.quote, start: x.start });
+      } catch (err) {
+        error.textContent = err.message;
+      } finally {
+        accept.disabled = false;
+      }
+    });
+    const label = (relationTypes.find((t) => t.name === x.relation) || { label: x.relation }).label;
+    return [
+      el('div', { class: 'panel-head' }, el('h2', { text: 'Draft suggestion' }),
+        el('button', { type: 'button', class: 'close', 'aria-label': 'Close the suggestion', title: 'Close', onclick: () => {
+          pickedSuggestion = '';
+          renderReader(readerCache.get(state.read));
+          renderDetails();
+        } }, '×')),
+      el('h3', { id: 'suggestion-title', text: `${x.subject.name} → ${label} → ${x.object.name}` }),
+      el('p', { class: 'sub' }, badge(x.stance), ' ', x.claimant ? x.claimant.name : 'The source itself'),
+      el('blockquote', { class: 'new-quote', text: `“${x.quote}”` }),
+      el('p', { class: 'suggestion-reason', text: `Why: ${x.statementReason}${x.reason ? `; ${x.reason}` : ''}` }),
+      error,
+      el('div', { class: 'actions' }, accept,
+        el('button', { type: 'button', id: 'suggestion-dismiss', onclick: () => {
+          dismiss(x.key);
+          pickedSuggestion = '';
+          renderReader(readerCache.get(state.read));
+          renderDetails();
+        } }, 'Dismiss')),
+    ];
+  }
+
+  // sourceClaimsDetails lists the claims of the open source; a click shows
+  // one's quote in the text.
+  function sourceClaimsDetails(r) {
+    const anchored = r.claims.filter((c) => c.anchor && !c.anchor.orphaned);
+    const suggestions = currentSuggestions();
+    const n = suggestions.length;
+    const label = (name) => (relationTypes.find((t) => t.name === name) || { label: name }).label;
+    return [
+      el('h2', { text: 'Claims in this source' }),
+      el('p', { class: 'sub', text: `${anchored.length} anchored in the text${n ? `, ${n} draft suggestion${n === 1 ? '' : 's'} dashed` : ''}. ` +
+        'Select words of the text to record a claim.' }),
+      el('ul', { class: 'list', 'aria-label': 'Claims in this source' }, anchored.map((c) => el('li', {},
+        el('button', { type: 'button', class: 'source-claim', dataset: { claim: c.id }, onclick: () => selectClaim(c) },
+          badge(c.stance), ' ', `${c.claimant ? c.claimant.name : 'The source'}: ${c.relation.from.name} → ${c.relation.label} → ${c.relation.to.name}`)))),
+      n ? el('h4', { text: `Draft suggestions (${n})` }) : null,
+      n ? el('ul', { class: 'list', 'aria-label': 'Draft suggestions' }, suggestions.map((x) => el('li', {},
+        el('button', { type: 'button', class: 'source-suggestion', dataset: { suggest: x.key }, onclick: () => {
+          pickedSuggestion = x.key;
+          pendingClaim = null;
+          renderReader(readerCache.get(state.read));
+          renderDetails();
+        } }, badge(x.stance), ' ', `${x.claimant ? x.claimant.name : 'The source'}: ${x.subject.name} → ${label(x.relation)} → ${x.object.name}`)))) : null,
+    ].filter(Boolean);
+  }
+
+  // buildReaderLegend says what the marks in the text mean.
+  function buildReaderLegend() {
+    $('reader-legend').replaceChildren(...[
+      ['seg hl asserts', 'a claim asserts'], ['seg hl denies', 'a claim denies'], ['seg hl mixed', 'both'],
+      ['seg mention', 'a mention of an entity'], ['seg suggest suggest-start suggest-end', 'a draft suggestion'],
+    ].map(([cls, text]) => el('span', {}, el('span', { class: `sample ${cls}`, text: 'text' }), ' ', text)));
+  }
+
+  async function loadSources() {
+    const box = $('sources-list');
+    try {
+      const data = await gql(Q_SOURCES);
+      const withText = data.sources.nodes.filter((s) => s.digest);
+      box.replaceChildren(...withText.map((s) => el('li', {}, el('button', {
+        type: 'button', class: 'source-read', dataset: { source: sourceKey(s.id) }, title: `Read ${s.title}`, onclick: () => readSource(s.id),
+      }, s.title))));
+      if (!withText.length) box.replaceChildren(el('li', { class: 'help', text: 'No source with its text yet.' }));
+    } catch (err) {
+      setStatus(err.message, true);
+    }
+  }
+
   // ---- Export ------------------------------------------------------------------------------
 
   function download(blob, filename) {
@@ -1260,21 +1834,31 @@
 
   window.addEventListener('popstate', () => {
     state = readURL();
+    pendingClaim = null;
+    pickedSuggestion = '';
     refresh();
   });
 
   async function start() {
     buildFilters();
     try {
+      $('reader-token').value = sessionStorage.getItem(TOKEN) || '';
+    } catch (err) {
+      // Storage may be off.
+    }
+    try {
       const { ontology } = await gql(Q_META);
       meta = {
         entityTypes: ontology.entityTypes.map((t) => t.name),
         relationTypes: ontology.relationTypes.map((t) => t.name),
       };
+      relationTypes = ontology.relationTypes;
     } catch (err) {
       setStatus(err.message, true);
     }
     buildTypeFilters();
+    buildReaderLegend();
+    loadSources();
     if (isEmpty(state)) await openFirstView();
     saveView();
     await refresh();
