@@ -244,7 +244,15 @@ func (s *Store) Merge(ctx context.Context, keep string, merged []string, by stri
 	if err := ctx.Err(); err != nil {
 		return graph.MergeRecord{}, err
 	}
-	s.audit(ctx, tx, "merge")
+	// The feed tells each merged id's move after the commit, before the
+	// changes of the statements it joined.
+	events := make([]graph.ChangeEvent, len(rec.Merged))
+	for i, id := range rec.Merged {
+		events[i] = graph.ChangeEvent{Kind: graph.EventEntityMerged, Entity: id, Into: rec.Keep}
+	}
+	if err := s.auditWith(ctx, tx, "merge", events); err != nil {
+		return graph.MergeRecord{}, err
+	}
 	if err := s.write(tx); err != nil {
 		return graph.MergeRecord{}, err
 	}
@@ -664,7 +672,9 @@ func (s *Store) Unmerge(ctx context.Context, id string) (rec graph.MergeRecord, 
 	if err := s.writable(ctx); err != nil {
 		return graph.MergeRecord{}, err
 	}
-	s.audit(ctx, tx, "unmerge")
+	if err := s.audit(ctx, tx, "unmerge"); err != nil {
+		return graph.MergeRecord{}, err
+	}
 	if err := s.write(tx); err != nil {
 		return graph.MergeRecord{}, err
 	}
@@ -786,7 +796,9 @@ func (s *Store) Judge(ctx context.Context, j graph.Judgement) (err error) {
 	if err := s.writable(ctx); err != nil {
 		return err
 	}
-	s.audit(ctx, tx, "judge")
+	if err := s.audit(ctx, tx, "judge"); err != nil {
+		return err
+	}
 	return s.write(tx)
 }
 
