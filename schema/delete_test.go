@@ -34,9 +34,9 @@ func TestDeleteEntityOverGraphQL(t *testing.T) {
 	srv := httptest.NewServer(handlerOn(t, cache.New(raw, 0), Options{Token: "secret"}))
 	t.Cleanup(srv.Close)
 	type deletion struct {
-		Entity                                              string
+		Entity                                             string
 		Statements, Claims, Aliases, Redirects, Judgements int
-		DryRun                                              bool
+		DryRun                                             bool
 	}
 	deleteTTP := func(tb testing.TB, token, args string) (deletion, []string) {
 		tb.Helper()
