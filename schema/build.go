@@ -47,6 +47,7 @@ type types struct {
 	relation, claim, source    *graphql.Object
 	alias, attribute, pageInfo *graphql.Object
 	retraction                 *graphql.Object
+	mergedEntity               *graphql.Object // what Entity.mergedFrom lists
 	entityConn, relationConn   *graphql.Object
 	claimConn, sourceConn      *graphql.Object
 	objects                    map[string]*graphql.Object // entity types
@@ -162,6 +163,7 @@ func (r *resolver) build() (graphql.Schema, error) {
 		Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 			return r.entityThunk(ctx, p.Source.(graph.Alias).UsedBy, true), nil
 		})})
+	ts.mergedEntity = r.mergedEntityType(&ts)
 	for name, f := range r.entityFields(&ts) {
 		ts.entity.AddFieldConfig(name, f)
 	}
@@ -411,6 +413,7 @@ func (r *resolver) entityFields(ts *types) graphql.Fields {
 				return r.relationPage(ctx, p)
 			}),
 		},
+		"mergedFrom": r.mergedFromField(ts),
 	}
 }
 

@@ -3,6 +3,8 @@ package schema
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -225,4 +227,79 @@ func Candidates(ctx context.Context, st graph.Store, typ string) ([]xref.Candida
 	}
 	cands, _, err := xref.Candidates(ctx, &snap, xref.Options{Type: typ, Judged: func(a, b string) bool { return judged[[2]string{a, b}] }})
 	return cands, err
+}
+
+// mergedEntity is one entity merged into another, as Entity.mergedFrom
+// lists it.
+type mergedEntity struct {
+	id, name, into string
+	rec            graph.MergeRecord
+}
+
+// mergedEntityType is the type of the items of Entity.mergedFrom.
+func (r *resolver) mergedEntityType(ts *types) *graphql.Object {
+	return graphql.NewObject(graphql.ObjectConfig{
+		Name:        "MergedEntity",
+		Description: "An entity that was merged into another: its id, now a redirect, and the name it had.",
+		Fields: graphql.Fields{
+			"id":   &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The merged id; it answers with the entity it was merged into.", Resolve: get(func(m mergedEntity) any { return m.id })},
+			"name": &graphql.Field{Type: graphql.String, Description: "The name it had (now an alias of the kept entity); null when the merge record does not tell it.", Resolve: optional(func(m mergedEntity) string { return m.name })},
+			"into": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "The entity it was merged into, as it is now: this one, or one merged into this one later.",
+				Resolve: func(p graphql.ResolveParams) (any, error) {
+					return r.entityThunk(p.Context, p.Source.(mergedEntity).into, false), nil
+				}},
+			"intoId":  &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The id it was merged into, as the merge recorded it.", Resolve: get(func(m mergedEntity) any { return m.into })},
+			"by":      &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "Who merged it.", Resolve: get(func(m mergedEntity) any { return m.rec.By })},
+			"at":      &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "When, RFC 3339 (UTC).", Resolve: get(func(m mergedEntity) any { return m.rec.At.UTC().Format(time.RFC3339) })},
+			"mergeId": &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The id of the merge (MergeRecord.id).", Resolve: get(func(m mergedEntity) any { return m.rec.ID })},
+		},
+	})
+}
+
+// mergedFromField is Entity.mergedFrom: the ids merged into the entity,
+// and those merged into them before, oldest merge first.
+func (r *resolver) mergedFromField(ts *types) *graphql.Field {
+	return &graphql.Field{Type: nonNullList(ts.mergedEntity),
+		Description: "The entities merged into this one (and those merged into them before), oldest merge first; each id now answers with this entity. Undo one with unmergeEntities.",
+		Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+			m, ok := graph.Capability[graph.Merger](r.store)
+			if !ok {
+				return []mergedEntity{}, nil
+			}
+			return mergedInto(ctx, m, p.Source.(graph.Entity).ID)
+		})}
+}
+
+// mergedInto lists the entities merged into id, following each merged id
+// back to those merged into it, at most graph.MaxRedirects merges deep.
+func mergedInto(ctx context.Context, m graph.Merger, id string) ([]mergedEntity, error) {
+	out := []mergedEntity{}
+	queue, seen := []string{id}, map[string]bool{id: true}
+	for depth := 0; len(queue) > 0 && depth <= graph.MaxRedirects; depth++ {
+		var next []string
+		for _, keep := range queue {
+			recs, err := m.Merges(ctx, keep)
+			if err != nil {
+				return nil, err
+			}
+			for _, rec := range recs {
+				for _, merged := range rec.Merged {
+					if seen[merged] {
+						continue
+					}
+					seen[merged] = true
+					out = append(out, mergedEntity{id: merged, name: rec.Names[merged], into: rec.Keep, rec: rec})
+					next = append(next, merged)
+				}
+			}
+		}
+		queue = next
+	}
+	slices.SortStableFunc(out, func(a, b mergedEntity) int {
+		if c := a.rec.At.Compare(b.rec.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	return out, nil
 }

@@ -87,3 +87,56 @@ func TestCandidatesJudgementsAndMergesOverGraphQL(t *testing.T) {
 		}
 	})
 }
+
+func TestMergedFromListsWhatWasMergedAndFollowsRedirects(t *testing.T) {
+	ctx := t.Context()
+	st := seeded(t)
+	if _, err := seed.Load(ctx, st, graph.ApplyOptions{}, seed.Input{Name: "let.yaml", Data: []byte(`
+entities:
+  - {id: lashkar, type: Group, name: Lashkar}
+  - {id: lashkar-e-taiba, type: Group, name: Lashkar-e-Taiba}
+  - {id: let, type: Group, name: LeT}
+`)}); err != nil {
+		t.Fatal(err)
+	}
+	m := st.(graph.Merger)
+	if _, err := m.Merge(ctx, "let", []string{"lashkar-e-taiba"}, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Merge(ctx, "lashkar", []string{"let"}, "bo"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handlerOn(t, cache.New(st.(cache.Versioned), 0), Options{}))
+	t.Cleanup(srv.Close)
+	for _, c := range []struct {
+		name, query, want, redirects string
+	}{
+		{"the kept entity lists both merges, oldest first, each into what it is now",
+			`{ entity(id: "lashkar") { mergedFrom { id name intoId into { id } by } } }`,
+			`{"entity":{"mergedFrom":[{"by":"ana","id":"lashkar-e-taiba","into":{"id":"lashkar"},"intoId":"let","name":"Lashkar-e-Taiba"},` +
+				`{"by":"bo","id":"let","into":{"id":"lashkar"},"intoId":"lashkar","name":"LeT"}]}}`,
+			`[{"from":"let","to":"lashkar"}]`},
+		{"an entity nothing was merged into lists none",
+			`{ entity(id: "india") { mergedFrom { id } } }`, `{"entity":{"mergedFrom":[]}}`, `null`},
+		{"a merged id answers with the kept entity's list",
+			`{ entity(id: "lashkar-e-taiba") { id mergedFrom { id } } }`,
+			`{"entity":{"id":"lashkar","mergedFrom":[{"id":"lashkar-e-taiba"},{"id":"let"}]}}`,
+			`[{"from":"lashkar-e-taiba","to":"lashkar"}]`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, resp := post(t, srv.URL, "", c.query)
+			if len(resp.Errors) > 0 {
+				t.Fatalf("errors %+v", resp.Errors)
+			}
+			var data any
+			json.Unmarshal(resp.Data, &data)
+			got, _ := json.Marshal(data)
+			if string(got) != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+			if red, _ := json.Marshal(resp.Extensions["redirects"]); string(red) != c.redirects {
+				t.Errorf("redirects %s, want %s", red, c.redirects)
+			}
+		})
+	}
+}

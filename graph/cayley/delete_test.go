@@ -247,3 +247,15 @@ func TestMergeTellsTheFeedEachMergedEntity(t *testing.T) {
 		t.Errorf("events %v, want %v", got, want)
 	}
 }
+
+func TestEntitiesByIDFollowsRedirects(t *testing.T) {
+	ctx := t.Context()
+	st := openDeleteFixture(t) // lashkar-e-taiba is merged into lashkar
+	got, err := st.EntitiesByID(ctx, []string{"lashkar-e-taiba", "india", "atlantis"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["lashkar-e-taiba"].ID != "lashkar" || got["india"].ID != "india" {
+		t.Errorf("EntitiesByID: %+v, want lashkar-e-taiba answered by lashkar, india, no atlantis", got)
+	}
+}

@@ -276,7 +276,7 @@ func statementKey(st graph.Statement, symmetric bool) string {
 
 // planMerge computes the transaction of a merge.
 func planMerge(ctx context.Context, r reader, keep string, merged []string, by string, at time.Time) (*cgraph.Transaction, graph.MergeRecord, error) {
-	rec := graph.MergeRecord{Keep: keep, By: by, At: at}
+	rec := graph.MergeRecord{Keep: keep, By: by, At: at, Names: map[string]string{}}
 	keepEnt, ok, err := r.entity(ctx, keep)
 	if err != nil {
 		return nil, rec, err
@@ -320,6 +320,7 @@ func planMerge(ctx context.Context, r reader, keep string, merged []string, by s
 				graph.Quote(id), e.Type, graph.Quote(keep), keepEnt.Type)
 		}
 		isMerged[id] = true
+		rec.Names[id] = e.Name
 		olds = append(olds, e)
 		rec.Merged = append(rec.Merged, id)
 	}
@@ -720,9 +721,23 @@ func (s *Store) Merges(ctx context.Context, keep string) (out []graph.MergeRecor
 					return err
 				}
 				id, _ := idOf(node, prefixMerge)
-				if rec, _, _, ok := decodeRecord(id, rq); ok {
-					out = append(out, rec)
+				rec, removed, _, ok := decodeRecord(id, rq)
+				if !ok {
+					continue
 				}
+				// The merged entities' names are among the quads the
+				// merge removed.
+				qs, err := decodeQuads(removed)
+				if err != nil {
+					return err
+				}
+				rec.Names = map[string]string{}
+				for _, q := range qs {
+					if m, ok := idOf(q.Subject, prefixEntity); ok && q.Predicate == pName && slices.Contains(rec.Merged, m) {
+						rec.Names[m] = text(q.Object)
+					}
+				}
+				out = append(out, rec)
 			}
 		}
 		return nil
