@@ -21,16 +21,20 @@ type resolver struct {
 	log      *slog.Logger
 	ont      graph.Ontology
 	importer Importer
+	// candidates keeps duplicateCandidates' pairs; it outlives a rebuild
+	// of the schema (the Handler's).
+	candidates *candidateCache
 }
 
 // Build generates the GraphQL schema for ont, resolved against st.
 func Build(ont graph.Ontology, st graph.Store, log *slog.Logger) (graphql.Schema, error) {
-	return build(ont, st, log, nil)
+	return build(ont, st, log, nil, newCandidateCache())
 }
 
-// build is Build with the importer of the importFacts mutation.
-func build(ont graph.Ontology, st graph.Store, log *slog.Logger, imp Importer) (graphql.Schema, error) {
-	r := &resolver{store: st, log: log, ont: ont, importer: imp}
+// build is Build with the importer of the importFacts mutation and the
+// cache of candidate pairs.
+func build(ont graph.Ontology, st graph.Store, log *slog.Logger, imp Importer, cands *candidateCache) (graphql.Schema, error) {
+	r := &resolver{store: st, log: log, ont: ont, importer: imp, candidates: cands}
 	s, err := r.build()
 	if err != nil {
 		return s, err

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -111,4 +112,50 @@ func timed(tb testing.TB, f func() error) time.Duration {
 		tb.Fatal(err)
 	}
 	return time.Since(start)
+}
+
+// BenchmarkMovieDuplicateCandidates asks duplicateCandidates for a page of
+// people on the movie data twice: the first ask scans the store and
+// cross-references it, as every ask did before the candidates were kept
+// per generation; the second pages on from the kept list. Opt-in:
+//
+//	CLAIMGRAPH_BENCH_MOVIES=1 go test ./schema -run '^$' -bench MovieDuplicateCandidates -benchtime 1x
+func BenchmarkMovieDuplicateCandidates(b *testing.B) {
+	if os.Getenv("CLAIMGRAPH_BENCH_MOVIES") == "" && os.Getenv(movieBoltEnv) == "" {
+		b.Skip("set CLAIMGRAPH_BENCH_MOVIES=1 (or " + movieBoltEnv + "=FILE) to run the movie benchmarks")
+	}
+	ctx := b.Context()
+	st, err := cayley.Open(ctx, "bolt:"+movieStorePath(b), cayley.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	h := handlerOn(b, cache.New(st, 0), noResultCache)
+	ask := func(after string) (string, time.Duration) {
+		q := `query($after: String) { duplicateCandidates(first: 20, after: $after, type: Person) { pageInfo { endCursor } } }`
+		start := time.Now()
+		resp, _ := h.Do(ctx, Request{Query: q, Variables: map[string]any{"after": after}})
+		took := time.Since(start)
+		if len(resp.Errors) > 0 {
+			b.Fatal(resp.Errors[0])
+		}
+		var data struct {
+			DuplicateCandidates struct{ PageInfo struct{ EndCursor string } }
+		}
+		if err := json.Unmarshal(resp.Data, &data); err != nil {
+			b.Fatal(err)
+		}
+		return data.DuplicateCandidates.PageInfo.EndCursor, took
+	}
+	var first, next time.Duration
+	for b.Loop() {
+		h.candidates = newCandidateCache()
+		h.Reload(ctx)
+		cursor, t1 := ask("")
+		_, t2 := ask(cursor)
+		first += t1
+		next += t2
+	}
+	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "first-ms")
+	b.ReportMetric(float64(next.Microseconds())/1000/float64(b.N), "next-page-ms")
 }

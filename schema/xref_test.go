@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -138,5 +139,51 @@ entities:
 				t.Errorf("redirects %s, want %s", red, c.redirects)
 			}
 		})
+	}
+}
+
+func TestCandidatesAreKeptUntilTheNextWrite(t *testing.T) {
+	ctx := t.Context()
+	st := seeded(t)
+	if _, err := seed.Load(ctx, st, graph.ApplyOptions{}, seed.Input{Name: "other.yaml", Data: []byte(spelledOtherwise)}); err != nil {
+		t.Fatal(err)
+	}
+	h := handlerOn(t, cache.New(st.(cache.Versioned), 0), Options{Token: "secret", ResultCacheBytes: -1})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	ask := func(tb testing.TB, q string) string {
+		tb.Helper()
+		_, resp := post(tb, srv.URL, "secret", q)
+		if len(resp.Errors) > 0 {
+			tb.Fatalf("%s: %v", q, resp.Errors)
+		}
+		return string(resp.Data)
+	}
+	computed := func() int {
+		h.candidates.mu.Lock()
+		defer h.candidates.mu.Unlock()
+		return h.candidates.computed
+	}
+	const page = `{ duplicateCandidates(first: 1%s) { pageInfo { endCursor } nodes { a { id } b { id } } } }`
+	first := ask(t, fmt.Sprintf(page, ""))
+	var data struct {
+		DuplicateCandidates struct{ PageInfo struct{ EndCursor string } }
+	}
+	json.Unmarshal([]byte(first), &data)
+	ask(t, fmt.Sprintf(page, fmt.Sprintf(", after: %q", data.DuplicateCandidates.PageInfo.EndCursor)))
+	ask(t, fmt.Sprintf(page, ", type: Group"))
+	ask(t, fmt.Sprintf(page, ", type: Group")+" ")
+	if n := computed(); n != 2 {
+		t.Errorf("four asks (two pages of all types, two of groups) computed the candidates %d times, want 2 (once per type)", n)
+	}
+	if !strings.Contains(first, `"tehrik-i-taliban-pakistan"`) {
+		t.Fatalf("top candidate: %s", first)
+	}
+	ask(t, `mutation { judgeCandidate(a: "ttp", b: "tehrik-i-taliban-pakistan", verdict: DIFFERENT) { verdict } }`)
+	if got := ask(t, fmt.Sprintf(page, "")); strings.Contains(got, `"tehrik-i-taliban-pakistan"`) {
+		t.Errorf("after a judgement the judged pair is still offered: %s", got)
+	}
+	if n := computed(); n != 3 {
+		t.Errorf("the ask after a write computed %d times in all, want 3", n)
 	}
 }
