@@ -5,7 +5,9 @@
 // to every subscription whose filter takes it, in id order. A subscription
 // may start after a given event id: it first gets the events it missed,
 // from the hub's memory or read back from the store, then the live ones,
-// with no gap and no repeat between the two. Each subscription has a
+// with no gap and no repeat between the two, as long as those events are
+// in the window: the last events the store keeps (a count), and none older
+// than Options.MaxAge. Each subscription has a
 // bounded queue: one that falls behind by more than Options.Queue events
 // is ended with ErrTooSlow instead of growing without bound.
 package feed
@@ -42,6 +44,13 @@ type Options struct {
 	// MaxSubscriptions caps the subscriptions open at once (default
 	// 10,000); past it Subscribe returns Unavailable.
 	MaxSubscriptions int
+	// MaxAge bounds how far back a subscription may resume (default 24
+	// hours): when the first event it would replay is older, Subscribe
+	// returns NotFound, as for an event the store no longer keeps. The
+	// store bounds the window by count (graph.EventLog), this by age.
+	MaxAge time.Duration
+	// Now is the hub's clock (default time.Now).
+	Now func() time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -60,8 +69,18 @@ func (o Options) withDefaults() Options {
 	if o.MaxSubscriptions <= 0 {
 		o.MaxSubscriptions = 10_000
 	}
+	if o.MaxAge <= 0 {
+		o.MaxAge = DefaultMaxAge
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	return o
 }
+
+// DefaultMaxAge is how far back a subscription may resume when Options
+// give no MaxAge.
+const DefaultMaxAge = 24 * time.Hour
 
 // batch is how many events the hub reads from the store at a time.
 const batch = 1000
@@ -193,7 +212,8 @@ func (h *Hub) close() {
 // is nil). With after nil it starts with the next event committed; with
 // after set, with the first event whose id is greater, so that a client
 // that saw the event after resumes without a gap. Returns NotFound when
-// those events are no longer all kept, and Unavailable when the hub has
+// those events are no longer all kept or the first of them is older than
+// Options.MaxAge, and Unavailable when the hub has
 // Options.MaxSubscriptions open already.
 func (h *Hub) Subscribe(ctx context.Context, after *uint64, filter func(*graph.ChangeEvent) bool) (*Subscription, error) {
 	s := &Subscription{hub: h, filter: filter, wake: make(chan struct{}, 1)}
@@ -221,7 +241,12 @@ func (h *Hub) Subscribe(ctx context.Context, after *uint64, filter func(*graph.C
 			return s, nil
 		}
 		if n := len(h.ring); n > 0 && h.ring[0].ID <= cursor+1 {
-			for _, e := range h.ring[cursor+1-h.ring[0].ID:] {
+			missed := h.ring[cursor+1-h.ring[0].ID:]
+			if err := h.tooOld(cursor, missed[0]); err != nil {
+				h.mu.Unlock()
+				return nil, err
+			}
+			for _, e := range missed {
 				s.take(e)
 			}
 			s.cursor = h.last
@@ -238,11 +263,27 @@ func (h *Hub) Subscribe(ctx context.Context, after *uint64, filter func(*graph.C
 		if len(events) == 0 {
 			return nil, graph.Errorf(graph.Internal, "the store has no events after %d, but the feed has handed out %d", cursor, h.Last())
 		}
+		if events[0].ID == *after+1 {
+			if err := h.tooOld(*after, &events[0]); err != nil {
+				return nil, err
+			}
+		}
 		for i := range events {
 			s.take(&events[i])
 		}
 		cursor = events[len(events)-1].ID
 	}
+}
+
+// tooOld returns the NotFound of a resume after the event after whose
+// first missed event, first, is older than Options.MaxAge.
+func (h *Hub) tooOld(after uint64, first *graph.ChangeEvent) error {
+	if age := h.opts.Now().Sub(first.At); age > h.opts.MaxAge {
+		return graph.Errorf(graph.NotFound,
+			"the events after %d go back %s, further than the feed's window of %s: read the current state again and resume from there",
+			after, age.Round(time.Second), h.opts.MaxAge)
+	}
+	return nil
 }
 
 // Subscription is one subscriber's view of the feed.
