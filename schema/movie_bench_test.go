@@ -134,7 +134,11 @@ func BenchmarkMovieDuplicateCandidates(b *testing.B) {
 	ask := func(after string) (string, time.Duration) {
 		q := `query($after: String) { duplicateCandidates(first: 20, after: $after, type: Person) { pageInfo { endCursor } } }`
 		start := time.Now()
-		resp, _ := h.Do(ctx, Request{Query: q, Variables: map[string]any{"after": after}})
+		vars := map[string]any{}
+		if after != "" {
+			vars["after"] = after
+		}
+		resp, _ := h.Do(ctx, Request{Query: q, Variables: vars})
 		took := time.Since(start)
 		if len(resp.Errors) > 0 {
 			b.Fatal(resp.Errors[0])
