@@ -215,4 +215,3 @@ func TestResumeWindowIsBoundedByAge(t *testing.T) {
 		})
 	}
 }
-
