@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	neturl "net/url"
 	"os"
 	"runtime"
@@ -46,6 +47,7 @@ type serveConfig struct {
 	importLimits  seed.Limits
 	maxImportBody int64
 	importIdle    time.Duration
+	pprofAddr     string
 }
 
 // api registers the flags of the GraphQL API.
@@ -159,6 +161,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&cfg.seedMapping, "seed-mapping", "", "read the --seed files, N-Quads or JSON-LD, through this ontology mapping `FILE`")
 	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr(getenv, "CLAIMGRAPH_CORS_ORIGINS", ""),
 		"comma-separated `origins` allowed to call /graphql from a browser, or * (env CLAIMGRAPH_CORS_ORIGINS; default none)")
+	fs.StringVar(&cfg.pprofAddr, "pprof", getenv("CLAIMGRAPH_PPROF"),
+		"serve Go's runtime profiles (/debug/pprof/) on this separate `address`, e.g. 127.0.0.1:6060 (env CLAIMGRAPH_PPROF; default off)")
 	cfg.api(fs, getenv)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -216,6 +220,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	if cfg.pprofAddr != "" {
+		stop, err := serveProfiles(ctx, cfg.pprofAddr, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
 	}
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("serving", "url", url, "store", cfg.store, "admin_token", opts.Token != "", "users", opts.Users.Len(),
@@ -323,6 +335,26 @@ func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) sch
 			"added", sum.Added, "changed", sum.Changed, "removed", sum.Removed)
 		return sum, nil
 	}
+}
+
+// serveProfiles serves net/http/pprof's handlers on their own listener at
+// addr, apart from the API (and its auth), until the returned function is
+// called.
+func serveProfiles(ctx context.Context, addr string, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--pprof: listen on %s: %w", addr, err)
+	}
+	r := http.NewServeMux()
+	r.HandleFunc("/debug/pprof/", pprof.Index)
+	r.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	r.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	r.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	r.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	log.Info("serving runtime profiles", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	go srv.Serve(ln)
+	return func() { srv.Close() }, nil
 }
 
 // routes is the HTTP surface of claimgraph serve.

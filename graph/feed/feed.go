@@ -178,13 +178,16 @@ func (h *Hub) pull(ctx context.Context) {
 			return
 		}
 		h.mu.Lock()
+		offered := make([]*graph.ChangeEvent, len(events))
 		for i := range events {
-			e := &events[i]
-			h.ring = append(h.ring, e)
-			for s := range h.subs {
-				if !s.offer(e, h.opts.Queue) {
-					delete(h.subs, s)
-				}
+			offered[i] = &events[i]
+		}
+		h.ring = append(h.ring, offered...)
+		// Each subscription gets the whole batch at once: one lock and one
+		// wake-up, and a reader that takes what is queued finds it all.
+		for s := range h.subs {
+			if !s.offer(offered, h.opts.Queue) {
+				delete(h.subs, s)
 			}
 		}
 		if n := len(h.ring); n > h.opts.Ring {
@@ -307,22 +310,13 @@ func (s *Subscription) take(e *graph.ChangeEvent) {
 	}
 }
 
-// offer queues e when the filter takes it; it reports false when the
-// subscription is over (ended, or dropped now for a full queue). The hub
-// holds its lock.
-func (s *Subscription) offer(e *graph.ChangeEvent, max int) bool {
-	if e.ID <= s.cursor || (s.filter != nil && !s.filter(e)) {
-		return true
-	}
+// offer queues the events of batch its filter takes (and that come after
+// its cursor); it reports false when the subscription is over (ended, or
+// dropped now for a full queue). The hub holds its lock.
+func (s *Subscription) offer(batch []*graph.ChangeEvent, max int) bool {
 	s.mu.Lock()
 	if s.err != nil {
 		s.mu.Unlock()
-		return false
-	}
-	if len(s.queue)-s.head >= max {
-		s.err = ErrTooSlow
-		s.mu.Unlock()
-		s.signal()
 		return false
 	}
 	if s.head > 0 && s.head >= len(s.queue)/2 {
@@ -332,9 +326,24 @@ func (s *Subscription) offer(e *graph.ChangeEvent, max int) bool {
 		clear(s.queue[n:])
 		s.queue, s.head = s.queue[:n], 0
 	}
-	s.queue = append(s.queue, e)
+	added := false
+	for _, e := range batch {
+		if e.ID <= s.cursor || (s.filter != nil && !s.filter(e)) {
+			continue
+		}
+		if len(s.queue)-s.head >= max {
+			s.err = ErrTooSlow
+			s.mu.Unlock()
+			s.signal()
+			return false
+		}
+		s.queue = append(s.queue, e)
+		added = true
+	}
 	s.mu.Unlock()
-	s.signal()
+	if added {
+		s.signal()
+	}
 	return true
 }
 
@@ -360,29 +369,45 @@ func (s *Subscription) end(err error) {
 // of the store's window, and ctx's error when ctx ends; the events still
 // queued are then dropped.
 func (s *Subscription) Next(ctx context.Context) (*graph.ChangeEvent, error) {
+	events, err := s.NextBatch(ctx, nil, 1)
+	if err != nil {
+		return nil, err
+	}
+	return events[0], nil
+}
+
+// NextBatch appends to dst the events waiting, at most max of them (all
+// when max ≤ 0), waiting for one as long as ctx lives, and returns dst. It
+// returns the errors Next does; a reader that sends what it gets in one go
+// sends a backlog with one write instead of one per event.
+func (s *Subscription) NextBatch(ctx context.Context, dst []*graph.ChangeEvent, max int) ([]*graph.ChangeEvent, error) {
 	for {
 		s.mu.Lock()
 		if s.err != nil {
 			err := s.err
 			s.queue, s.head = nil, 0
 			s.mu.Unlock()
-			return nil, err
+			return dst, err
 		}
-		if s.head < len(s.queue) {
-			e := s.queue[s.head]
-			s.queue[s.head] = nil
-			s.head++
+		if n := len(s.queue) - s.head; n > 0 {
+			if max > 0 && n > max {
+				n = max
+			}
+			taken := s.queue[s.head : s.head+n]
+			dst = append(dst, taken...)
+			clear(taken)
+			s.head += n
 			if s.head == len(s.queue) {
 				s.queue, s.head = s.queue[:0], 0
 			}
 			s.mu.Unlock()
-			return e, nil
+			return dst, nil
 		}
 		s.mu.Unlock()
 		select {
 		case <-s.wake:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return dst, ctx.Err()
 		}
 	}
 }
