@@ -101,8 +101,11 @@ func fastExecute(ctx context.Context, schema *graphql.Schema, doc *ast.Document,
 			data, err = nil, errFallback
 		}
 	}()
+	// A copy, as graphql.Execute takes it: the schema fills some of its
+	// tables lazily (IsPossibleType), which must not race between requests.
+	own := *schema
 	e := &fastExec{
-		ctx: ctx, schema: schema, doc: doc, op: op,
+		ctx: ctx, schema: &own, doc: doc, op: op,
 		fragments: map[string]ast.Definition{},
 		fields:    map[fieldsKey][]collected{},
 		args:      map[argsKey]map[string]any{},
@@ -118,7 +121,7 @@ func fastExecute(ctx context.Context, schema *graphql.Schema, doc *ast.Document,
 	if e.vars, err = e.variables(vars); err != nil {
 		return nil, err
 	}
-	query := schema.QueryType()
+	query := e.schema.QueryType()
 	rootPlan := &plan{sets: []*ast.SelectionSet{op.SelectionSet}}
 	fields, err := e.collect(query, rootPlan, []*ast.Field{{SelectionSet: op.SelectionSet}})
 	if err != nil {
