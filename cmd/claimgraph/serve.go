@@ -196,7 +196,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	// The path and search index is built from the start, in the
-	// background: until it is, queries read the store.
+	// background: until it is, queries read the store and /readyz answers
+	// 503, so that a load balancer sends no queries before it is built.
 	st.Warm()
 	if opts.Feed, err = feed.Start(ctx, raw, feed.Options{Logger: log.With("component", "feed")}); err != nil {
 		return fmt.Errorf("start the change feed: %w", err)
@@ -394,9 +395,18 @@ func readOnly(next http.Handler) http.Handler {
 	})
 }
 
-// ready answers 200 when the store is sound (health) and answers a read
-// within two seconds, and 503 otherwise: a load balancer takes the
-// instance out until it does. A bolt file found corrupt stays not ready.
+// indexWarmer is a store with the path and search index of graph/cache.
+type indexWarmer interface {
+	IndexReady() bool
+	Warm()
+}
+
+// ready answers 200 when the store is sound (health), answers a read
+// within two seconds and, when it keeps a path and search index, has built
+// it; and 503 otherwise: a load balancer takes the instance out until it
+// does. A bolt file found corrupt stays not ready. While the index is not
+// built, each check starts its build unless one is running (one that
+// failed is tried again).
 func ready(st graph.Store, health func() error, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -415,6 +425,12 @@ func ready(st graph.Store, health func() error, log *slog.Logger) http.HandlerFu
 			log.WarnContext(r.Context(), "not ready: the store does not answer", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "store unavailable")
+			return
+		}
+		if ix, ok := st.(indexWarmer); ok && !ix.IndexReady() {
+			ix.Warm()
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "building the path and search index")
 			return
 		}
 		fmt.Fprintln(w, "ready")
