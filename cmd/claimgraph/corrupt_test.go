@@ -87,6 +87,25 @@ func runBounded(tb testing.TB, bound time.Duration, args []string, stdout io.Wri
 	}
 }
 
+// readyAfterIndex returns the status of /readyz at url once the server no
+// longer says it is building its path index (within bound).
+func readyAfterIndex(tb testing.TB, url string, bound time.Duration) int {
+	tb.Helper()
+	deadline := time.Now().Add(bound)
+	for {
+		resp, err := http.Get(url + "/readyz")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), "building the path") || time.Now().After(deadline) {
+			return resp.StatusCode
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // serveOutcome is what claimgraph serve did on a file: refused to start
 // (err), or started and answered /readyz and a write.
 type serveOutcome struct {
@@ -128,12 +147,7 @@ func serveOn(tb testing.TB, store string, bound time.Duration) serveOutcome {
 		return out
 	case url := <-listening:
 		out.started = true
-		resp, err := http.Get(url + "/readyz")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		resp.Body.Close()
-		out.ready = resp.StatusCode
+		out.ready = readyAfterIndex(tb, url, bound)
 		out.writeCodes, _ = postAs(tb, url, "t0k", `mutation { addEntity(id: "new-one", type: "Group", name: "New") { id } }`)
 	case <-time.After(bound):
 		out.stopDeadline = true
@@ -250,14 +264,7 @@ func TestServeStopsBeingReadyWhenAReadMeetsADamagedPage(t *testing.T) {
 	path := manyPagesBolt(t, 500)
 	tree, _, pageSize := bolttest.Pages(t, path)
 	s := startServer(t, "--store", "bolt:"+path, "--token", "t0k")
-	readyz := func() int {
-		resp, err := http.Get(s.url + "/readyz")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	readyz := func() int { return readyAfterIndex(t, s.url, workBound) }
 	if got := readyz(); got != http.StatusOK {
 		t.Fatalf("/readyz on the sound file: %d", got)
 	}
