@@ -3,7 +3,7 @@
 // claims behind every relation. Loaded by explore.html after the vendored
 // cytoscape.min.js (global `cytoscape`). It lives in its own file because the
 // page's Content-Security-Policy forbids inline scripts, and it talks only to
-// the same-origin /graphql endpoint.
+// the same-origin /graphql endpoint, through common.js.
 //
 // The view's state lives in the URL query, so a view can be shared:
 //   show=ttp,india          entities whose neighbourhoods are drawn, in order
@@ -89,31 +89,9 @@
 
   // ---- GraphQL -------------------------------------------------------------
 
-  // gql posts one operation to /graphql and returns its data, or throws an
-  // Error with the GraphQL error messages. It asks for application/json so a
-  // request error is still a 200 with errors, not a failed load in the console.
-  async function gql(query, variables) {
-    let res;
-    try {
-      res = await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-    } catch (err) {
-      throw new Error('The claimgraph server cannot be reached.');
-    }
-    let body;
-    try {
-      body = await res.json();
-    } catch (err) {
-      throw new Error(`The server answered ${res.status} ${res.statusText}.`);
-    }
-    if (body.errors && body.errors.length) {
-      throw new Error(body.errors.map((e) => e.message).join('; '));
-    }
-    return body.data;
-  }
+  // gql posts one operation to /graphql, with the bearer token the user set,
+  // and returns its data (common.js).
+  const { gql } = window.ClaimgraphUI;
 
   // ---- DOM helpers -----------------------------------------------------------
 
