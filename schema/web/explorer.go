@@ -10,7 +10,7 @@ import (
 // (assets/vendor, refreshed by assets/refresh.sh) and read from there.
 //
 //go:embed assets/explore.html assets/explore.js assets/explore.css assets/common.js
-//go:embed assets/audit.html assets/audit.js
+//go:embed assets/review.html assets/review.js assets/audit.html assets/audit.js
 var explorerFiles embed.FS
 
 // explorerCSP is the Content-Security-Policy of the explorer page. It is
@@ -24,8 +24,8 @@ const explorerCSP = "default-src 'none'; script-src 'self'; style-src 'self'; " 
 // Explorer returns an http.Handler serving the visual graph explorer: a page
 // that searches entities, draws their neighbourhoods and the paths between
 // them with every relation styled by how contested it is, and shows the
-// claims behind each relation; beside it, an admin page listing the audit
-// log. Everything is
+// claims behind each relation; beside it, a review queue of duplicate
+// candidates and an admin page listing the audit log. Everything is
 // embedded in the binary and the pages talk only to the same-origin
 // /graphql endpoint (over HTTP, and over a WebSocket for the change feed),
 // so they work offline. A bearer token the user enters is kept in the
@@ -34,9 +34,10 @@ const explorerCSP = "default-src 'none'; script-src 'self'; style-src 'self'; " 
 // It answers GET and HEAD for:
 //
 //	/explore                          the explorer page (with a strict Content-Security-Policy header)
+//	/explore/review                   the review queue of duplicate candidates
 //	/explore/audit                    the audit log (admins)
 //	/explore/common.js                the pages' shared script (GraphQL, the token, subscriptions)
-//	/explore/explore.js               the explorer's script, and audit.js
+//	/explore/explore.js               the explorer's script, and review.js and audit.js
 //	/explore/explore.css              the pages' stylesheet
 //	/explore/vendor/cytoscape.min.js  the vendored Cytoscape.js and its LICENSE.cytoscape
 //
@@ -55,6 +56,8 @@ func Explorer() http.Handler {
 		"/explore/explore.js":  readAsset(explorerFiles, "assets/explore.js", "no-cache"),
 		"/explore/explore.css": readAsset(explorerFiles, "assets/explore.css", "no-cache"),
 		"/explore/common.js":   readAsset(explorerFiles, "assets/common.js", "no-cache"),
+		"/explore/review":      readAsset(explorerFiles, "assets/review.html", "no-cache"),
+		"/explore/review.js":   readAsset(explorerFiles, "assets/review.js", "no-cache"),
 		"/explore/audit":       readAsset(explorerFiles, "assets/audit.html", "no-cache"),
 		"/explore/audit.js":    readAsset(explorerFiles, "assets/audit.js", "no-cache"),
 		// Vendored with a pinned version.

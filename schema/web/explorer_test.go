@@ -13,7 +13,7 @@ const wantExplorerCSP = "default-src 'none'; script-src 'self'; style-src 'self'
 	"img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // explorerPages are the HTML pages Explorer serves.
-var explorerPages = []string{"/explore", "/explore/audit"}
+var explorerPages = []string{"/explore", "/explore/review", "/explore/audit"}
 
 // explorerServer starts an httptest server with Explorer mounted the way the
 // real router mounts it ("/explore" and the "/explore/" prefix).
@@ -36,9 +36,11 @@ func TestExplorerPaths(t *testing.T) {
 		{"page head", http.MethodHead, "/explore", 200, "text/html; charset=utf-8", "no-cache", ""},
 		{"script", http.MethodGet, "/explore/explore.js", 200, "text/javascript; charset=utf-8", "no-cache", "ClaimgraphUI"},
 		{"shared script", http.MethodGet, "/explore/common.js", 200, "text/javascript; charset=utf-8", "no-cache", "fetch('/graphql'"},
+		{"review page", http.MethodGet, "/explore/review", 200, "text/html; charset=utf-8", "no-cache", "<title>claimgraph review duplicates</title>"},
+		{"review script", http.MethodGet, "/explore/review.js", 200, "text/javascript; charset=utf-8", "no-cache", "judgeCandidate"},
 		{"audit page", http.MethodGet, "/explore/audit", 200, "text/html; charset=utf-8", "no-cache", "<title>claimgraph audit log</title>"},
 		{"audit script", http.MethodGet, "/explore/audit.js", 200, "text/javascript; charset=utf-8", "no-cache", "auditLog("},
-		{"audit html under its file name", http.MethodGet, "/explore/audit.html", 404, "", "", ""},
+		{"review html under its file name", http.MethodGet, "/explore/review.html", 404, "", "", ""},
 		{"stylesheet", http.MethodGet, "/explore/explore.css", 200, "text/css; charset=utf-8", "no-cache", ".__________cytoscape_container"},
 		{"cytoscape", http.MethodGet, "/explore/vendor/cytoscape.min.js", 200, "text/javascript; charset=utf-8", "public, max-age=86400", "cytoscape"},
 		{"cytoscape license", http.MethodGet, "/explore/vendor/LICENSE.cytoscape", 200, "text/plain; charset=utf-8", "public, max-age=86400", "Cytoscape Consortium"},
@@ -111,7 +113,7 @@ func TestExplorerPageWorksUnderItsPolicy(t *testing.T) {
 		}
 	})
 	t.Run("offline", func(t *testing.T) {
-		for _, path := range append(explorerPages, "/explore/explore.js", "/explore/common.js", "/explore/audit.js", "/explore/explore.css") {
+		for _, path := range append(explorerPages, "/explore/explore.js", "/explore/common.js", "/explore/review.js", "/explore/audit.js", "/explore/explore.css") {
 			_, body := fetchPlayground(t, srv, http.MethodGet, path, nil)
 			// XML namespace names are identifiers, not requests.
 			text := strings.ReplaceAll(string(body), "'http://www.w3.org/2000/svg'", "")

@@ -1172,7 +1172,57 @@
       return el('li', {}, el('button', { type: 'button', onclick: () => select(r.id), title: 'Show its claims' },
         badge(r.status), ' ', line));
     })));
-    return out.filter(Boolean);
+    out.push(mergedSection(e));
+    return out.flat().filter(Boolean);
+  }
+
+  // ---- What was merged into an entity ----------------------------------------------------
+  // The entity panel lists the entities merged into the one it shows when
+  // the schema's Entity has a field for that: one whose type is MergeRecord
+  // (or a list of them), found by reading the schema at start, so the
+  // section appears as soon as the server offers it and is absent before.
+
+  let mergesField = '';
+  const mergesOf = new Map(); // entity id → [{merged, at, by}] or {error}; null while loading
+
+  const Q_ENTITY_FIELDS = `{ __type(name: "Entity") { fields { name
+    type { name kind ofType { name kind ofType { name kind ofType { name kind } } } } } } }`;
+
+  async function findMergesField() {
+    try {
+      const data = await gql(Q_ENTITY_FIELDS);
+      const innermost = (t) => (t && t.ofType ? innermost(t.ofType) : t);
+      const f = ((data.__type && data.__type.fields) || []).find((x) => (innermost(x.type) || {}).name === 'MergeRecord');
+      mergesField = f ? f.name : '';
+    } catch (err) {
+      mergesField = '';
+    }
+  }
+
+  async function loadMerges(id) {
+    try {
+      const data = await gql(`query Merges($id: ID!) { entity(id: $id) { ${mergesField} { merged at by } } }`, { id });
+      const v = data.entity ? data.entity[mergesField] : null;
+      mergesOf.set(id, v ? [v].flat() : []);
+    } catch (err) {
+      mergesOf.set(id, { error: err.message });
+    }
+    if (state.sel === id) renderDetails();
+  }
+
+  function mergedSection(e) {
+    if (!mergesField) return null;
+    if (!mergesOf.has(e.id)) {
+      mergesOf.set(e.id, null);
+      loadMerges(e.id);
+    }
+    const merges = mergesOf.get(e.id);
+    const head = el('h4', { text: 'Merged into it' });
+    if (!merges) return [head, el('p', { class: 'help', text: 'Loading…' })];
+    if (merges.error) return [head, el('p', { class: 'help', text: merges.error })];
+    if (!merges.length) return [head, el('p', { class: 'help', text: 'Nothing.' })];
+    return [head, el('ul', { class: 'list merged', 'aria-label': 'Merged into it' }, merges.map((m) => el('li', {},
+      m.merged.join(', '), el('span', { class: 'meta', text: `by ${m.by} on ${m.at.slice(0, 10)}` }))))];
   }
 
   function renderLegend() {
@@ -1243,6 +1293,7 @@
 
   async function start() {
     buildFilters();
+    await findMergesField();
     try {
       const { ontology } = await gql(Q_META);
       meta = {
