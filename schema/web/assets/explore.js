@@ -9,8 +9,12 @@
 //   show=ttp,india          entities whose neighbourhoods are drawn, in order
 //   from=india&to=afghan-taliban&rank=shortest|credible&k=3&path=1
 //                           the paths searched and which one is highlighted
-//   types=a,b  status=DISPUTED,REPORTED  asOf=2024-05
+//   flow=P1Y|any&undated=1  time-flow paths: hops in time order, within the gap
+//   types=a,b  status=DISPUTED,REPORTED  asOf=2024-05  reportedBy=2025-06-09
 //                           filters (absent: all types, all statuses, any date)
+//   time=report  range=2025-06-01..2025-06-30
+//                           the timeline's axis (valid time unless report) and
+//                           the range dragged on it, which filters the drawing
 //   sel=ttp | sel=relation:india.accused-of-backing.ttp
 //                           the entity or relation shown in the details panel
 (() => {
@@ -45,6 +49,8 @@
   const FALLBACK_SHAPES = ['round-octagon', 'round-tag', 'barrel', 'rhomboid'];
   const MAX_K = 10;
   const DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+  // An ISO 8601 duration of years, months, weeks and days, as timeFlow's maxGap takes it.
+  const GAP_RE = /^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/;
   // Where the explorer keeps the last view, for the next visit.
   const LAST_VIEW = 'claimgraph.explorer.view';
 
@@ -72,16 +78,19 @@
   const Q_HUB = 'query Hub { entities(first: 100) { nodes { id relations { id } } } }';
   const Q_SEARCH = `query Search($q: String!) {
     entities(search: $q, first: 8) { nodes { id type name aliases } } }`;
-  const Q_NEIGHBORHOOD = `query Neighborhood($id: ID!, $types: [String!], $status: [Status!], $asOf: String) {
-    neighborhood(id: $id, depth: 1, types: $types, status: $status, asOf: $asOf) {
+  const Q_NEIGHBORHOOD = `query Neighborhood($id: ID!, $types: [String!], $status: [Status!], $asOf: String, $reportedBy: String) {
+    neighborhood(id: $id, depth: 1, types: $types, status: $status, asOf: $asOf, reportedBy: $reportedBy) {
       nodes { depth entity { ${ENTITY_FIELDS} } }
       hops { from { id } to { id } direction explanation relation { ${RELATION_FIELDS} } } } }`;
   const Q_PATHS = `query Paths($from: ID!, $to: ID!, $k: Int, $mode: PathMode,
-      $types: [String!], $status: [Status!], $asOf: String) {
-    paths(from: $from, to: $to, k: $k, mode: $mode, types: $types, status: $status, asOf: $asOf) {
+      $types: [String!], $status: [Status!], $asOf: String, $reportedBy: String, $timeFlow: TimeFlow) {
+    paths(from: $from, to: $to, k: $k, mode: $mode, types: $types, status: $status, asOf: $asOf,
+        reportedBy: $reportedBy, timeFlow: $timeFlow) {
       length cost
       hops { from { ${ENTITY_FIELDS} } to { ${ENTITY_FIELDS} } direction cost explanation
         relation { ${RELATION_FIELDS} } } } }`;
+  const Q_HISTORY = `query History($id: ID!) { relation(id: $id) { statusHistory {
+    status date precision undated claim { id stance claimant { name } source { title } } } } }`;
   const Q_RELATION = `query Relation($id: ID!) {
     relation(id: $id) { ${RELATION_FIELDS} from { ${ENTITY_FIELDS} } to { ${ENTITY_FIELDS} } } }`;
 
@@ -171,7 +180,10 @@
   // ---- State and URL ---------------------------------------------------------
 
   function emptyState() {
-    return { show: [], from: '', to: '', rank: 'shortest', k: 3, path: 0, types: null, status: null, asOf: '', sel: '' };
+    return {
+      show: [], from: '', to: '', rank: 'shortest', k: 3, path: 0, flow: '', undated: false,
+      types: null, status: null, asOf: '', reportedBy: '', time: 'valid', range: '', sel: '',
+    };
   }
 
   function list(v) {
@@ -193,6 +205,14 @@
     if (p.has('status')) s.status = list(p.get('status')).filter((x) => STATUSES.includes(x));
     const asOf = p.get('asOf') || '';
     s.asOf = validDate(asOf) ? asOf : '';
+    const reportedBy = p.get('reportedBy') || '';
+    s.reportedBy = validDate(reportedBy) ? reportedBy : '';
+    const flow = p.get('flow') || '';
+    s.flow = flow === 'any' || GAP_RE.test(flow) ? flow : '';
+    s.undated = !!s.flow && p.get('undated') === '1';
+    s.time = p.get('time') === 'report' ? 'report' : 'valid';
+    const range = (p.get('range') || '').split('..');
+    s.range = range.length === 2 && range.every(validDate) && range[0] <= range[1] ? range.join('..') : '';
     s.sel = p.get('sel') || '';
     return s;
   }
@@ -206,10 +226,15 @@
       if (s.rank !== 'shortest') p.set('rank', s.rank);
       if (s.k !== 3) p.set('k', String(s.k));
       if (s.path > 0) p.set('path', String(s.path + 1));
+      if (s.flow) p.set('flow', s.flow);
+      if (s.flow && s.undated) p.set('undated', '1');
     }
     if (s.types) p.set('types', s.types.join(','));
     if (s.status) p.set('status', s.status.join(','));
     if (s.asOf) p.set('asOf', s.asOf);
+    if (s.reportedBy) p.set('reportedBy', s.reportedBy);
+    if (s.time !== 'valid') p.set('time', s.time);
+    if (s.range) p.set('range', s.range);
     if (s.sel) p.set('sel', s.sel);
     // Commas are safe in a query and keep shared links readable.
     const q = p.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
@@ -256,6 +281,7 @@
       types: state.types && state.types.length ? state.types : null,
       status: state.status && state.status.length ? state.status : null,
       asOf: state.asOf || null,
+      reportedBy: state.reportedBy || null,
     };
   }
 
@@ -298,8 +324,10 @@
   // splitExplanation splits "India —accused of backing→ TTP  [DISPUTED: alleged
   // by Pakistan; denied by India]" into the hop and the evidence.
   function splitExplanation(text) {
-    const m = /^(.*?)\s{2}\[[A-Z]+: (.*)\]$/.exec(text);
-    return m ? { line: m[1], why: m[2] } : { line: text, why: '' };
+    // A time-flow hop ends with its valid time: "…]  (valid from 2021-08)".
+    const m = /^(.*?)\s{2}\[[A-Z]+: (.*?)\](?:\s{2}\((.*)\))?$/.exec(text);
+    if (!m) return { line: text, why: '' };
+    return { line: m[1], why: m[3] ? `${m[2]} · ${m[3]}` : m[2] };
   }
 
   function cacheKey(...parts) {
@@ -330,7 +358,7 @@
   }
 
   async function loadPaths() {
-    const key = cacheKey('p', state.from, state.to, state.rank, state.k);
+    const key = cacheKey('p', state.from, state.to, state.rank, state.k, state.flow, state.undated);
     if (pathResults.has(key)) return pathResults.get(key);
     let result;
     if (filtersExcludeAll()) {
@@ -341,6 +369,7 @@
           from: state.from, to: state.to, k: state.k,
           mode: state.rank === 'credible' ? 'CREDIBLE' : 'SHORTEST',
           ...filterVars(),
+          timeFlow: state.flow ? { maxGap: state.flow === 'any' ? null : state.flow, allowUndated: state.undated } : null,
         });
         result = {
           from: state.from,
@@ -467,6 +496,7 @@
   const byId = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   let viewNodes = [];
   let viewRels = [];
+  let timelineRels = []; // the relations the timeline shows: in view before a range filter
   let currentPaths = null; // {paths} or {error} when from and to are set
 
   // draw makes the graph show exactly viewNodes and viewRels, lays out any
@@ -606,6 +636,7 @@
 
   let generation = 0;
   let fittedPath = ''; // the path the view was last fitted to
+  let fittedRange = ''; // the time range the view was last fitted to
 
   // refresh loads what the state needs (cached per filter) and redraws the
   // graph and the panels. body[data-busy] is "true" while it works, for tests
@@ -670,6 +701,10 @@
       viewNodes.forEach((id) => nodes.add(id));
       viewRels.forEach((id) => rels.add(id));
     }
+    // The timeline shows every relation the filters let through; a range
+    // dragged on it keeps only those that fall in it (and the paths' hops).
+    timelineRels = [...rels].sort(byId);
+    if (state.range) filterByRange(nodes, rels, paths);
     // In id order, whatever order the server answered in: new elements are
     // added and placed in this order, so one URL always gives one picture.
     viewNodes = [...nodes].sort(byId);
@@ -678,13 +713,17 @@
     syncControls();
     renderPaths();
     renderDetails();
+    renderTimeline();
     renderLegend();
     // A new layout or a newly chosen path gets the whole view fitted, every
     // element and label included, once the legend below it has its size.
     const path = currentPath();
     const pathKey = path ? cacheKey('p', state.from, state.to, state.rank, state.k, state.path) : '';
-    if (laidOut || (path && pathKey !== fittedPath)) fitView();
+    // So does a new time range, which takes elements away.
+    const rangeKey = state.range ? `${state.time} ${state.range}` : '';
+    if (laidOut || (path && pathKey !== fittedPath) || rangeKey !== fittedRange) fitView();
     fittedPath = pathKey;
+    fittedRange = rangeKey;
     if (errors.length) setStatus([...new Set(errors)].join(' '), true);
     else if (!viewNodes.length) setStatus('');
     else setStatus(`${viewNodes.length} entities, ${cy.edges().length} relations`);
@@ -872,6 +911,15 @@
       state.from = from;
       state.to = to;
       state.rank = $('path-rank').value === 'credible' ? 'credible' : 'shortest';
+      const gap = $('path-gap').value.trim().toUpperCase();
+      if ($('path-flow').checked && gap && !GAP_RE.test(gap)) {
+        $('path-gap').setAttribute('aria-invalid', 'true');
+        setStatus(`Time flow: “${gap}” is no gap; write a duration such as P1Y, P6M or P2W.`, true);
+        return;
+      }
+      $('path-gap').removeAttribute('aria-invalid');
+      state.flow = $('path-flow').checked ? gap || 'any' : '';
+      state.undated = !!state.flow && $('path-undated').checked;
       const k = parseInt($('path-k').value, 10);
       state.k = Number.isFinite(k) ? Math.min(Math.max(k, 1), MAX_K) : 3;
       state.path = 0;
@@ -903,7 +951,10 @@
     state.path = 0;
     commit(true);
   });
-  for (const id of ['path-rank', 'path-k']) {
+  $('path-flow').addEventListener('change', () => {
+    $('path-gap').disabled = $('path-undated').disabled = !$('path-flow').checked;
+  });
+  for (const id of ['path-rank', 'path-k', 'path-flow', 'path-undated']) {
     $(id).addEventListener('change', () => {
       if (!state.from || !state.to) return;
       $('path-form').requestSubmit();
@@ -944,37 +995,42 @@
     commit(true);
   }
 
-  function applyAsOf() {
-    const input = $('filter-asof');
-    const v = input.value.trim();
-    // A date the server would refuse is refused here: the view stays as it
-    // is and the message is shown once.
-    if (v && !validDate(v)) {
-      input.setAttribute('aria-invalid', 'true');
-      setStatus(`As of: “${v}” is not a date; write YYYY, YYYY-MM or YYYY-MM-DD.`, true);
-      return;
-    }
-    input.removeAttribute('aria-invalid');
-    if (v === state.asOf) return;
-    state.asOf = v;
-    state.path = 0;
-    commit(true);
+  // dateFilter wires a date input of the filters to state[key].
+  function dateFilter(id, key, what) {
+    const input = $(id);
+    const apply = () => {
+      const v = input.value.trim();
+      // A date the server would refuse is refused here: the view stays as it
+      // is and the message is shown once.
+      if (v && !validDate(v)) {
+        input.setAttribute('aria-invalid', 'true');
+        setStatus(`${what}: “${v}” is not a date; write YYYY, YYYY-MM or YYYY-MM-DD.`, true);
+        return;
+      }
+      input.removeAttribute('aria-invalid');
+      if (v === state[key]) return;
+      state[key] = v;
+      state.path = 0;
+      commit(true);
+    };
+    input.addEventListener('change', apply);
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        apply();
+      }
+    });
+    $(`${id}-clear`).addEventListener('click', () => {
+      input.value = '';
+      apply();
+    });
   }
-  $('filter-asof').addEventListener('change', applyAsOf);
-  $('filter-asof').addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      applyAsOf();
-    }
-  });
-  $('filter-asof-clear').addEventListener('click', () => {
-    $('filter-asof').value = '';
-    applyAsOf();
-  });
+  dateFilter('filter-asof', 'asOf', 'As of');
+  dateFilter('filter-reportedby', 'reportedBy', 'As reported by');
 
   $('view-fit').addEventListener('click', fitView);
   $('view-clear').addEventListener('click', () => {
-    state = { ...emptyState(), types: state.types, status: state.status, asOf: state.asOf };
+    state = { ...emptyState(), types: state.types, status: state.status, asOf: state.asOf, reportedBy: state.reportedBy, time: state.time };
     for (const id of ['search', 'path-from', 'path-to']) {
       $(id).value = '';
       delete $(id).dataset.id;
@@ -1010,6 +1066,11 @@
     });
     $('filter-types-summary').textContent = state.types ? `(${on} of ${meta.relationTypes.length})` : '(all)';
     if (document.activeElement !== $('filter-asof')) $('filter-asof').value = state.asOf;
+    if (document.activeElement !== $('filter-reportedby')) $('filter-reportedby').value = state.reportedBy;
+    $('path-flow').checked = !!state.flow;
+    if (document.activeElement !== $('path-gap')) $('path-gap').value = state.flow && state.flow !== 'any' ? state.flow : '';
+    $('path-undated').checked = state.undated;
+    $('path-gap').disabled = $('path-undated').disabled = !$('path-flow').checked;
     $('view-clear').disabled = !state.show.length && !state.from && !state.to;
     $('export-png').disabled = $('export-json').disabled = !cy.elements().length;
   }
@@ -1118,7 +1179,42 @@
     const claims = r.claims || [];
     out.push(el('h4', { text: `Claims (${claims.length})` }));
     out.push(el('ol', { class: 'claims', 'aria-label': 'Claims' }, claims.map(claimItem)));
-    return out;
+    out.push(historySection(r));
+    return out.flat().filter(Boolean);
+  }
+
+  // ---- A relation's status history --------------------------------------------------------
+
+  const histories = new Map(); // relation id → [StatusChange] or {error}; null while loading
+
+  async function loadHistory(id) {
+    try {
+      const data = await gql(Q_HISTORY, { id });
+      histories.set(id, data.relation ? data.relation.statusHistory : []);
+    } catch (err) {
+      histories.set(id, { error: err.message });
+    }
+    if (state.sel === id) renderDetails();
+  }
+
+  // historySection lists each change of a relation's status as its claims
+  // were reported, with the claim that brought it.
+  function historySection(r) {
+    if (!histories.has(r.id)) {
+      histories.set(r.id, null);
+      loadHistory(r.id);
+    }
+    const h = histories.get(r.id);
+    const head = el('h4', { text: 'Status history' });
+    if (!h) return [head, el('p', { class: 'help', text: 'Loading…' })];
+    if (h.error) return [head, el('p', { class: 'help', text: h.error })];
+    if (!h.length) return [head, el('p', { class: 'help', text: 'No change recorded.' })];
+    return [head, el('ol', { class: 'history', 'aria-label': 'Status history' }, h.map((c) => {
+      const who = c.claim.claimant ? c.claim.claimant.name : 'the source';
+      return el('li', {},
+        el('span', { class: 'when', text: c.undated ? 'undated' : c.date }), ' ', badge(c.status),
+        el('span', { class: 'why', text: `${who} ${c.claim.stance === 'DENIES' ? 'denies' : 'asserts'} (${c.claim.source.title})` }));
+    }))];
   }
 
   function claimItem(c) {
@@ -1240,6 +1336,258 @@
       currentPath() ? el('span', { role: 'listitem', class: 'item' }, lineIcon('REPORTED', true), 'on the path') : null));
   }
 
+
+  // ---- The timeline ----------------------------------------------------------------------
+  // A strip under the graph with the relations in view on two axes: when
+  // they held (valid time: validFrom to validUntil) and when their claims
+  // were made (report time: the claim's said date, else its source's
+  // published date). A partial date stands for its whole year or month.
+  // Dragging across the strip keeps in the drawing only what falls in the
+  // range on the chosen axis, or sets As of / Reported by to its end.
+
+  const DAY = 86400000;
+  const TL = { height: 60, left: 66, right: 14, validY: 3, validH: 18, reportY: 26, axisY: 44 };
+
+  // dateSpan is the span of days a date stands for: [first ms, after last ms).
+  function dateSpan(d) {
+    const [y, m, day] = d.split('-').map(Number);
+    if (day) return [Date.UTC(y, m - 1, day), Date.UTC(y, m - 1, day + 1)];
+    if (m) return [Date.UTC(y, m - 1, 1), Date.UTC(y, m, 1)];
+    return [Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1)];
+  }
+
+  const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+  function rangeSpan() {
+    if (!state.range) return null;
+    const [a, b] = state.range.split('..');
+    return [dateSpan(a)[0], dateSpan(b)[1]];
+  }
+
+  // validSpan is when a relation held, open-ended where a bound is not
+  // known; null when neither is.
+  function validSpan(r) {
+    if (!r.validFrom && !r.validUntil) return null;
+    return [r.validFrom ? dateSpan(r.validFrom)[0] : -Infinity, r.validUntil ? dateSpan(r.validUntil)[1] : Infinity];
+  }
+
+  function reportDate(c) {
+    return c.said || (c.source && c.source.published) || '';
+  }
+
+  const overlaps = (a, b) => a[0] < b[1] && b[0] < a[1];
+
+  // inRange tells whether a relation falls in the range on the axis chosen:
+  // its valid time overlaps it, or one of its claims was reported in it.
+  function inRange(r, span) {
+    if (!r) return false;
+    if (state.time === 'valid') {
+      const v = validSpan(r);
+      return !!v && overlaps(v, span);
+    }
+    return (r.claims || []).some((c) => reportDate(c) && overlaps(dateSpan(reportDate(c)), span));
+  }
+
+  // filterByRange drops from the drawing the relations outside the range,
+  // and the entities only they reached; the paths' hops and the entities
+  // asked for stay.
+  function filterByRange(nodes, rels, paths) {
+    const span = rangeSpan();
+    const keepRels = new Set();
+    if (paths && paths.paths) paths.paths.forEach((p) => p.hops.forEach((h) => keepRels.add(h.rel)));
+    for (const id of [...rels]) {
+      if (!keepRels.has(id) && !inRange(relations.get(id), span)) rels.delete(id);
+    }
+    const keepNodes = new Set([...state.show, state.from, state.to].filter(Boolean));
+    for (const id of rels) {
+      const r = relations.get(id);
+      if (r) keepNodes.add(r.subject).add(r.object);
+    }
+    for (const id of [...nodes]) if (!keepNodes.has(id)) nodes.delete(id);
+  }
+
+  // timelineEvents gathers the dated spans and claims of the relations.
+  function timelineEvents(ids) {
+    const spans = [];
+    const claims = [];
+    let undated = 0;
+    for (const id of ids) {
+      const r = relations.get(id);
+      if (!r) continue;
+      const v = validSpan(r);
+      if (v) spans.push({ rel: r, from: v[0], to: v[1] });
+      else undated++;
+      for (const c of r.claims || []) {
+        const d = reportDate(c);
+        if (d) claims.push({ rel: r, claim: c, date: d, span: dateSpan(d) });
+      }
+    }
+    return { spans, claims, undated };
+  }
+
+  // ticks chooses axis labels: years, or months over a short span.
+  function ticks(t0, t1) {
+    const out = [];
+    const y0 = new Date(t0).getUTCFullYear();
+    const y1 = new Date(t1).getUTCFullYear();
+    if (t1 - t0 > 2.5 * 365 * DAY) {
+      const step = Math.max(1, Math.ceil((y1 - y0) / 8));
+      for (let y = y0 + 1; y <= y1; y += step) out.push({ t: Date.UTC(y, 0, 1), text: String(y) });
+    } else {
+      const months = Math.round((t1 - t0) / (30 * DAY));
+      const step = Math.max(1, Math.ceil(months / 8));
+      const start = new Date(t0);
+      for (let m = start.getUTCMonth() + 1, y = start.getUTCFullYear(); ; m += step) {
+        const t = Date.UTC(y, m, 1);
+        if (t > t1) break;
+        const d = new Date(t);
+        out.push({ t, text: d.getUTCMonth() === 0 ? String(d.getUTCFullYear()) : d.toISOString().slice(0, 7) });
+      }
+    }
+    return out;
+  }
+
+  function renderTimeline() {
+    const plot = $('tl-plot');
+    const { spans, claims, undated } = timelineEvents(timelineRels);
+    $('tl-valid').setAttribute('aria-pressed', String(state.time === 'valid'));
+    $('tl-report').setAttribute('aria-pressed', String(state.time === 'report'));
+    $('tl-range').hidden = !state.range;
+    $('tl-range-text').textContent = state.range ? state.range.replace('..', ' – ') : '';
+    $('tl-range').title = state.range ? `Only what ${state.time === 'valid' ? 'held' : 'was said'} in this range is drawn` : '';
+    const dated = [];
+    for (const sp of spans) dated.push(sp.from, sp.to);
+    for (const c of claims) dated.push(...c.span);
+    const finite = dated.filter(Number.isFinite);
+    const rs = rangeSpan();
+    if (rs) finite.push(...rs);
+    plot.replaceChildren();
+    $('tl-summary').textContent = timelineRels.length
+      ? `${claims.length} dated ${claims.length === 1 ? 'claim' : 'claims'} · ${spans.length} dated ${spans.length === 1 ? 'relation' : 'relations'}${undated ? ` · ${undated} undated` : ''}`
+      : '';
+    if (!finite.length) {
+      plot.append(el('p', { class: 'help tl-empty', text: timelineRels.length
+        ? 'No relation or claim in view has a known date.' : 'The timeline shows the dates of the relations in view.' }));
+      return;
+    }
+    let t0 = Math.min(...finite);
+    let t1 = Math.max(...finite);
+    if (t1 - t0 < 180 * DAY) {
+      const mid = (t0 + t1) / 2;
+      t0 = mid - 90 * DAY;
+      t1 = mid + 90 * DAY;
+    }
+    const pad = (t1 - t0) * 0.04;
+    t0 -= pad;
+    t1 += pad;
+    const width = Math.max(plot.clientWidth, 200);
+    const x0 = TL.left;
+    const x1 = width - TL.right;
+    const x = (t) => x0 + ((Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0)) * (x1 - x0);
+    const title = (text) => svg('title', {}, document.createTextNode(text));
+    const rowOf = new Map();
+    const parts = [
+      svg('text', { x: 4, y: TL.validY + 13, class: `tl-lane${state.time === 'valid' ? ' on' : ''}` }, document.createTextNode('Valid')),
+      svg('text', { x: 4, y: TL.reportY + 9, class: `tl-lane${state.time === 'report' ? ' on' : ''}` }, document.createTextNode('Reported')),
+      svg('line', { x1: x0, y1: TL.axisY, x2: x1, y2: TL.axisY, class: 'tl-axis' }),
+    ];
+    for (const tk of ticks(t0, t1)) {
+      parts.push(svg('line', { x1: x(tk.t), y1: TL.axisY, x2: x(tk.t), y2: TL.axisY + 4, class: 'tl-axis' }));
+      parts.push(svg('text', { x: x(tk.t), y: TL.axisY + 13, class: 'tl-tick' }, document.createTextNode(tk.text)));
+    }
+    const lanes = 4;
+    spans.forEach((sp) => {
+      if (!rowOf.has(sp.rel.id)) rowOf.set(sp.rel.id, rowOf.size % lanes);
+      const y = TL.validY + rowOf.get(sp.rel.id) * (TL.validH / lanes);
+      const a = x(sp.from);
+      const b = Math.max(x(sp.to), a + 3);
+      const when = `${sp.rel.validFrom || '…'} – ${sp.rel.validUntil || '…'}`;
+      parts.push(svg('rect', {
+        x: a, y, width: b - a, height: TL.validH / lanes - 1.5, rx: 1.5,
+        class: `tl-span ${sp.rel.status}${state.time === 'valid' ? '' : ' off'}`, 'data-rel': sp.rel.id,
+      }, title(`${name(sp.rel.subject)} ${sp.rel.label} ${name(sp.rel.object)}: valid ${when}`)));
+    });
+    claims.forEach((c) => {
+      const cx = (x(c.span[0]) + x(c.span[1])) / 2;
+      const who = c.claim.claimant ? c.claim.claimant.name : 'the source';
+      parts.push(svg('circle', {
+        cx, cy: TL.reportY + 5, r: 4.5,
+        class: `tl-claim ${c.claim.stance}${state.time === 'report' ? '' : ' off'}`, 'data-rel': c.rel.id,
+      }, title(`${c.date}: ${who} ${c.claim.stance === 'DENIES' ? 'denies' : 'asserts'} ${name(c.rel.subject)} ${c.rel.label} ${name(c.rel.object)}`)));
+    });
+    if (rs) parts.push(svg('rect', { x: x(rs[0]), y: 2, width: Math.max(x(rs[1]) - x(rs[0]), 2), height: TL.axisY - 2, class: 'tl-range-box' }));
+    const brush = svg('rect', { x: 0, y: 2, width: 0, height: TL.axisY - 2, class: 'tl-brush', visibility: 'hidden' });
+    parts.push(brush);
+    const box = svg('svg', {
+      width, height: TL.height, class: 'tl-svg', role: 'img',
+      'aria-label': `Timeline of the relations in view: ${$('tl-summary').textContent}. Drag across it to filter by ${state.time === 'valid' ? 'valid' : 'report'} time.`,
+      'data-t0': t0, 'data-t1': t1, 'data-x0': x0, 'data-x1': x1,
+    }, ...parts);
+    plot.append(box);
+    brushOn(box, brush, (px) => t0 + ((Math.min(Math.max(px, x0), x1) - x0) / (x1 - x0)) * (t1 - t0));
+  }
+
+  // brushOn lets the pointer drag a range across the strip; a click on a
+  // mark selects its relation instead.
+  function brushOn(box, brush, timeAt) {
+    let start = null;
+    const local = (e) => e.clientX - box.getBoundingClientRect().left;
+    box.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0) return;
+      start = local(e);
+      box.setPointerCapture(e.pointerId);
+      brush.setAttribute('x', start);
+      brush.setAttribute('width', 0);
+    });
+    box.addEventListener('pointermove', (e) => {
+      if (start === null) return;
+      const now = local(e);
+      brush.setAttribute('visibility', 'visible');
+      brush.setAttribute('x', Math.min(start, now));
+      brush.setAttribute('width', Math.abs(now - start));
+    });
+    box.addEventListener('pointerup', (e) => {
+      if (start === null) return;
+      const end = local(e);
+      const from = start;
+      start = null;
+      brush.setAttribute('visibility', 'hidden');
+      if (Math.abs(end - from) < 4) {
+        const mark = document.elementsFromPoint(e.clientX, e.clientY).find((n) => n.dataset && n.dataset.rel);
+        if (mark) select(mark.dataset.rel);
+        return;
+      }
+      setRange(dayOf(timeAt(Math.min(from, end))), dayOf(timeAt(Math.max(from, end)) - 1));
+    });
+  }
+
+  // setRange applies a dragged range: as a filter of the drawing, or as the
+  // As of / Reported by date (its last day).
+  function setRange(from, to) {
+    if ($('tl-apply').value === 'date') {
+      state[state.time === 'valid' ? 'asOf' : 'reportedBy'] = to;
+      state.range = '';
+    } else {
+      state.range = `${from}..${to}`;
+    }
+    state.path = 0;
+    commit(true);
+  }
+
+  for (const [id, time] of [['tl-valid', 'valid'], ['tl-report', 'report']]) {
+    $(id).addEventListener('click', () => {
+      if (state.time === time) return;
+      state.time = time;
+      commit(true);
+    });
+  }
+  $('tl-range-clear').addEventListener('click', () => {
+    state.range = '';
+    commit(true);
+  });
+  // The strip is drawn to the pane's width.
+  new ResizeObserver(() => renderTimeline()).observe($('tl-plot'));
+
   // ---- Export ------------------------------------------------------------------------------
 
   function download(blob, filename) {
@@ -1267,7 +1615,7 @@
       generator: 'claimgraph explorer',
       exported: new Date().toISOString(),
       url: location.href,
-      filters: { types: state.types, status: state.status, asOf: state.asOf || null },
+      filters: { types: state.types, status: state.status, asOf: state.asOf || null, reportedBy: state.reportedBy || null, range: state.range || null },
       entities: cy.nodes().map((n) => entities.get(n.id())).filter(Boolean),
       relations: cy.edges().map((e) => {
         const r = relations.get(e.id());
