@@ -1588,6 +1588,71 @@
   // The strip is drawn to the pane's width.
   new ResizeObserver(() => renderTimeline()).observe($('tl-plot'));
 
+
+  // ---- Live changes ------------------------------------------------------------------------
+  // Two subscriptions over the WebSocket at /graphql (graphql-transport-ws)
+  // count the claims added and the statuses changed of relations with an
+  // end in view; the count shows on the toolbar's changes button, which
+  // reloads the view. A dropped feed reconnects after its last event id,
+  // so that nothing is missed meanwhile.
+
+  const FEEDS = {
+    claimAdded: `subscription Claims($after: ID) { claimAdded(after: $after) { id subject object relationId stance } }`,
+    statusChanged: `subscription Statuses($after: ID) { statusChanged(after: $after) { id subject object relationId from to } }`,
+  };
+  const pending = { claimAdded: [], statusChanged: [] };
+  const feeds = {}; // name → {stop, last, state}
+
+  function startFeed(feed) {
+    const f = feeds[feed] || (feeds[feed] = { last: null, state: 'closed', stop: null, retry: 0 });
+    if (f.stop) f.stop();
+    f.stop = ClaimgraphUI.subscribe(FEEDS[feed], { after: f.last }, (data) => {
+      const e = data[feed];
+      f.last = e.id;
+      if (viewNodes.includes(e.subject) || viewNodes.includes(e.object)) {
+        pending[feed].push(e);
+        renderChanges();
+      }
+    }, (st) => {
+      f.state = st;
+      renderChanges();
+      clearTimeout(f.retry);
+      // A feed that failed or was dropped comes back after a pause.
+      if (st.startsWith('error')) f.retry = setTimeout(() => startFeed(feed), 3000);
+    });
+  }
+
+  function renderChanges() {
+    const b = $('changes');
+    const claims = pending.claimAdded.length;
+    const statuses = pending.statusChanged.length;
+    const n = claims + statuses;
+    const states = Object.values(feeds).map((f) => f.state);
+    b.dataset.feed = states.length && states.every((x) => x === 'open') ? 'open' : states.find((x) => x !== 'open') || 'closed';
+    b.hidden = n === 0;
+    b.textContent = `↻ ${n} ${n === 1 ? 'change' : 'changes'}`;
+    const parts = [];
+    if (claims) parts.push(`${claims} ${claims === 1 ? 'claim' : 'claims'} added`);
+    if (statuses) parts.push(`${statuses} ${statuses === 1 ? 'status' : 'statuses'} changed`);
+    b.title = `${parts.join(', ')} in view since it was drawn: click to update the view`;
+  }
+
+  // reloadView forgets what was loaded and draws the view again.
+  function reloadView() {
+    neighborhoods.clear();
+    pathResults.clear();
+    histories.clear();
+    mergesOf.clear();
+    for (const id of [...relations.keys()]) relations.delete(id);
+    pending.claimAdded = [];
+    pending.statusChanged = [];
+    renderChanges();
+    refresh();
+  }
+
+  $('changes').addEventListener('click', reloadView);
+  ClaimgraphUI.onTokenChange(() => Object.keys(FEEDS).forEach(startFeed));
+
   // ---- Export ------------------------------------------------------------------------------
 
   function download(blob, filename) {
@@ -1655,6 +1720,7 @@
     if (isEmpty(state)) await openFirstView();
     saveView();
     await refresh();
+    Object.keys(FEEDS).forEach(startFeed);
   }
 
   // openFirstView picks what a visit to /explore with nothing in its URL
