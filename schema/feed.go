@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/graphql-go/graphql"
@@ -21,9 +22,19 @@ import (
 // subscribeSetup is the root value of the execution that reads a
 // subscription's field and arguments before it starts: the subscription
 // fields record them there instead of resolving.
+// graphql-go resolves in a goroutine of its own and returns without
+// waiting for it when the context ends, so the record is guarded.
 type subscribeSetup struct {
+	mu    sync.Mutex
 	field string
 	args  map[string]any
+}
+
+// recorded returns the field and arguments recorded so far.
+func (s *subscribeSetup) recorded() (string, map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.field, s.args
 }
 
 // errSetup ends the setup execution once the field has been recorded.
@@ -33,7 +44,9 @@ var errSetup = errors.New("subscription set up")
 // or in the setup execution, by recording the field and its arguments.
 func eventField(p graphql.ResolveParams) (any, error) {
 	if s, ok := p.Source.(*subscribeSetup); ok {
+		s.mu.Lock()
 		s.field, s.args = p.Info.FieldName, p.Args
+		s.mu.Unlock()
 		return nil, errSetup
 	}
 	return p.Source, nil

@@ -371,14 +371,15 @@ func (c *wsConn) start(ctx context.Context, b *built, req Request, cq *cached) (
 	setup := &subscribeSetup{}
 	res := graphql.Execute(graphql.ExecuteParams{Schema: b.schema, AST: cq.doc, OperationName: req.OperationName,
 		Args: req.Variables, Root: setup, Context: ctx})
-	if setup.field == "" {
+	field, args := setup.recorded()
+	if field == "" {
 		msg := "the subscription could not start"
 		if len(res.Errors) > 0 {
 			msg = res.Errors[0].Message
 		}
 		return nil, badInput(msg)
 	}
-	filter, after, err := subscriptionFilter(setup.field, setup.args)
+	filter, after, err := subscriptionFilter(field, args)
 	if err != nil {
 		return nil, err
 	}
