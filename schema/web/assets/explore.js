@@ -3,14 +3,18 @@
 // claims behind every relation. Loaded by explore.html after the vendored
 // cytoscape.min.js (global `cytoscape`). It lives in its own file because the
 // page's Content-Security-Policy forbids inline scripts, and it talks only to
-// the same-origin /graphql endpoint.
+// the same-origin /graphql endpoint, through common.js.
 //
 // The view's state lives in the URL query, so a view can be shared:
 //   show=ttp,india          entities whose neighbourhoods are drawn, in order
 //   from=india&to=afghan-taliban&rank=shortest|credible&k=3&path=1
 //                           the paths searched and which one is highlighted
-//   types=a,b  status=DISPUTED,REPORTED  asOf=2024-05
+//   flow=P1Y|any&undated=1  time-flow paths: hops in time order, within the gap
+//   types=a,b  status=DISPUTED,REPORTED  asOf=2024-05  reportedBy=2025-06-09
 //                           filters (absent: all types, all statuses, any date)
+//   time=report  range=2025-06-01..2025-06-30
+//                           the timeline's axis (valid time unless report) and
+//                           the range dragged on it, which filters the drawing
 //   sel=ttp | sel=relation:india.accused-of-backing.ttp
 //                           the entity or relation shown in the details panel
 //   read=src-86013d487e35f14f&claim=claim:…
@@ -48,6 +52,8 @@
   const FALLBACK_SHAPES = ['round-octagon', 'round-tag', 'barrel', 'rhomboid'];
   const MAX_K = 10;
   const DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+  // An ISO 8601 duration of years, months, weeks and days, as timeFlow's maxGap takes it.
+  const GAP_RE = /^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/;
   // Where the explorer keeps the last view, for the next visit.
   const LAST_VIEW = 'claimgraph.explorer.view';
 
@@ -75,16 +81,19 @@
   const Q_HUB = 'query Hub { entities(first: 100) { nodes { id relations { id } } } }';
   const Q_SEARCH = `query Search($q: String!) {
     entities(search: $q, first: 8) { nodes { id type name aliases } } }`;
-  const Q_NEIGHBORHOOD = `query Neighborhood($id: ID!, $types: [String!], $status: [Status!], $asOf: String) {
-    neighborhood(id: $id, depth: 1, types: $types, status: $status, asOf: $asOf) {
+  const Q_NEIGHBORHOOD = `query Neighborhood($id: ID!, $types: [String!], $status: [Status!], $asOf: String, $reportedBy: String) {
+    neighborhood(id: $id, depth: 1, types: $types, status: $status, asOf: $asOf, reportedBy: $reportedBy) {
       nodes { depth entity { ${ENTITY_FIELDS} } }
       hops { from { id } to { id } direction explanation relation { ${RELATION_FIELDS} } } } }`;
   const Q_PATHS = `query Paths($from: ID!, $to: ID!, $k: Int, $mode: PathMode,
-      $types: [String!], $status: [Status!], $asOf: String) {
-    paths(from: $from, to: $to, k: $k, mode: $mode, types: $types, status: $status, asOf: $asOf) {
+      $types: [String!], $status: [Status!], $asOf: String, $reportedBy: String, $timeFlow: TimeFlow) {
+    paths(from: $from, to: $to, k: $k, mode: $mode, types: $types, status: $status, asOf: $asOf,
+        reportedBy: $reportedBy, timeFlow: $timeFlow) {
       length cost
       hops { from { ${ENTITY_FIELDS} } to { ${ENTITY_FIELDS} } direction cost explanation
         relation { ${RELATION_FIELDS} } } } }`;
+  const Q_HISTORY = `query History($id: ID!) { relation(id: $id) { statusHistory {
+    status date precision undated claim { id stance claimant { name } source { title } } } } }`;
   const Q_RELATION = `query Relation($id: ID!) {
     relation(id: $id) { ${RELATION_FIELDS} from { ${ENTITY_FIELDS} } to { ${ENTITY_FIELDS} } } }`;
 
@@ -92,15 +101,13 @@
 
   // ---- GraphQL -------------------------------------------------------------
 
-  // gql posts one operation to /graphql and returns its data, or throws an
-  // Error with the GraphQL error messages (and their codes in err.codes). It
-  // asks for application/json so a request error is still a 200 with errors,
-  // not a failed load in the console. A write sends the token the reader was
-  // given, as a bearer token.
+  // gql posts one operation to /graphql and returns its data (common.js),
+  // with the bearer token the user set; a write from the reader may pass
+  // the token typed there instead, which then goes with that request.
   async function gql(query, variables, token) {
+    if (!token) return window.ClaimgraphUI.gql(query, variables);
     let res;
-    const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-    if (token) headers.Authorization = `Bearer ${token}`;
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Bearer ${token}` };
     try {
       res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     } catch (err) {
@@ -198,7 +205,10 @@
   // ---- State and URL ---------------------------------------------------------
 
   function emptyState() {
-    return { show: [], from: '', to: '', rank: 'shortest', k: 3, path: 0, types: null, status: null, asOf: '', sel: '', read: '', claim: '' };
+    return {
+      show: [], from: '', to: '', rank: 'shortest', k: 3, path: 0, flow: '', undated: false,
+      types: null, status: null, asOf: '', reportedBy: '', time: 'valid', range: '', sel: '', read: '', claim: '',
+    };
   }
 
   function list(v) {
@@ -220,6 +230,14 @@
     if (p.has('status')) s.status = list(p.get('status')).filter((x) => STATUSES.includes(x));
     const asOf = p.get('asOf') || '';
     s.asOf = validDate(asOf) ? asOf : '';
+    const reportedBy = p.get('reportedBy') || '';
+    s.reportedBy = validDate(reportedBy) ? reportedBy : '';
+    const flow = p.get('flow') || '';
+    s.flow = flow === 'any' || GAP_RE.test(flow) ? flow : '';
+    s.undated = !!s.flow && p.get('undated') === '1';
+    s.time = p.get('time') === 'report' ? 'report' : 'valid';
+    const range = (p.get('range') || '').split('..');
+    s.range = range.length === 2 && range.every(validDate) && range[0] <= range[1] ? range.join('..') : '';
     s.sel = p.get('sel') || '';
     s.read = (p.get('read') || '').replace(/^source:/, '');
     s.claim = s.read ? p.get('claim') || '' : '';
@@ -235,10 +253,15 @@
       if (s.rank !== 'shortest') p.set('rank', s.rank);
       if (s.k !== 3) p.set('k', String(s.k));
       if (s.path > 0) p.set('path', String(s.path + 1));
+      if (s.flow) p.set('flow', s.flow);
+      if (s.flow && s.undated) p.set('undated', '1');
     }
     if (s.types) p.set('types', s.types.join(','));
     if (s.status) p.set('status', s.status.join(','));
     if (s.asOf) p.set('asOf', s.asOf);
+    if (s.reportedBy) p.set('reportedBy', s.reportedBy);
+    if (s.time !== 'valid') p.set('time', s.time);
+    if (s.range) p.set('range', s.range);
     if (s.sel) p.set('sel', s.sel);
     if (s.read) p.set('read', s.read);
     if (s.read && s.claim) p.set('claim', s.claim);
@@ -287,6 +310,7 @@
       types: state.types && state.types.length ? state.types : null,
       status: state.status && state.status.length ? state.status : null,
       asOf: state.asOf || null,
+      reportedBy: state.reportedBy || null,
     };
   }
 
@@ -329,8 +353,10 @@
   // splitExplanation splits "India —accused of backing→ TTP  [DISPUTED: alleged
   // by Pakistan; denied by India]" into the hop and the evidence.
   function splitExplanation(text) {
-    const m = /^(.*?)\s{2}\[[A-Z]+: (.*)\]$/.exec(text);
-    return m ? { line: m[1], why: m[2] } : { line: text, why: '' };
+    // A time-flow hop ends with its valid time: "…]  (valid from 2021-08)".
+    const m = /^(.*?)\s{2}\[[A-Z]+: (.*?)\](?:\s{2}\((.*)\))?$/.exec(text);
+    if (!m) return { line: text, why: '' };
+    return { line: m[1], why: m[3] ? `${m[2]} · ${m[3]}` : m[2] };
   }
 
   function cacheKey(...parts) {
@@ -361,7 +387,7 @@
   }
 
   async function loadPaths() {
-    const key = cacheKey('p', state.from, state.to, state.rank, state.k);
+    const key = cacheKey('p', state.from, state.to, state.rank, state.k, state.flow, state.undated);
     if (pathResults.has(key)) return pathResults.get(key);
     let result;
     if (filtersExcludeAll()) {
@@ -372,6 +398,7 @@
           from: state.from, to: state.to, k: state.k,
           mode: state.rank === 'credible' ? 'CREDIBLE' : 'SHORTEST',
           ...filterVars(),
+          timeFlow: state.flow ? { maxGap: state.flow === 'any' ? null : state.flow, allowUndated: state.undated } : null,
         });
         result = {
           from: state.from,
@@ -498,6 +525,7 @@
   const byId = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   let viewNodes = [];
   let viewRels = [];
+  let timelineRels = []; // the relations the timeline shows: in view before a range filter
   let currentPaths = null; // {paths} or {error} when from and to are set
 
   // draw makes the graph show exactly viewNodes and viewRels, lays out any
@@ -637,6 +665,7 @@
 
   let generation = 0;
   let fittedPath = ''; // the path the view was last fitted to
+  let fittedRange = ''; // the time range the view was last fitted to
 
   // refresh loads what the state needs (cached per filter) and redraws the
   // graph and the panels. body[data-busy] is "true" while it works, for tests
@@ -706,6 +735,10 @@
       viewNodes.forEach((id) => nodes.add(id));
       viewRels.forEach((id) => rels.add(id));
     }
+    // The timeline shows every relation the filters let through; a range
+    // dragged on it keeps only those that fall in it (and the paths' hops).
+    timelineRels = [...rels].sort(byId);
+    if (state.range) filterByRange(nodes, rels, paths);
     // In id order, whatever order the server answered in: new elements are
     // added and placed in this order, so one URL always gives one picture.
     viewNodes = [...nodes].sort(byId);
@@ -715,13 +748,17 @@
     renderPaths();
     renderReader(reading);
     renderDetails();
+    renderTimeline();
     renderLegend();
     // A new layout or a newly chosen path gets the whole view fitted, every
     // element and label included, once the legend below it has its size.
     const path = currentPath();
     const pathKey = path ? cacheKey('p', state.from, state.to, state.rank, state.k, state.path) : '';
-    if (laidOut || (path && pathKey !== fittedPath) || wasReading !== !!state.read) fitView();
+    // So does a new time range, which takes elements away.
+    const rangeKey = state.range ? `${state.time} ${state.range}` : '';
+    if (laidOut || (path && pathKey !== fittedPath) || rangeKey !== fittedRange || wasReading !== !!state.read) fitView();
     fittedPath = pathKey;
+    fittedRange = rangeKey;
     if (reading && !reading.error) showQuote();
     if (errors.length) setStatus([...new Set(errors)].join(' '), true);
     else if (!viewNodes.length) setStatus('');
@@ -910,6 +947,15 @@
       state.from = from;
       state.to = to;
       state.rank = $('path-rank').value === 'credible' ? 'credible' : 'shortest';
+      const gap = $('path-gap').value.trim().toUpperCase();
+      if ($('path-flow').checked && gap && !GAP_RE.test(gap)) {
+        $('path-gap').setAttribute('aria-invalid', 'true');
+        setStatus(`Time flow: “${gap}” is no gap; write a duration such as P1Y, P6M or P2W.`, true);
+        return;
+      }
+      $('path-gap').removeAttribute('aria-invalid');
+      state.flow = $('path-flow').checked ? gap || 'any' : '';
+      state.undated = !!state.flow && $('path-undated').checked;
       const k = parseInt($('path-k').value, 10);
       state.k = Number.isFinite(k) ? Math.min(Math.max(k, 1), MAX_K) : 3;
       state.path = 0;
@@ -941,7 +987,10 @@
     state.path = 0;
     commit(true);
   });
-  for (const id of ['path-rank', 'path-k']) {
+  $('path-flow').addEventListener('change', () => {
+    $('path-gap').disabled = $('path-undated').disabled = !$('path-flow').checked;
+  });
+  for (const id of ['path-rank', 'path-k', 'path-flow', 'path-undated']) {
     $(id).addEventListener('change', () => {
       if (!state.from || !state.to) return;
       $('path-form').requestSubmit();
@@ -982,37 +1031,42 @@
     commit(true);
   }
 
-  function applyAsOf() {
-    const input = $('filter-asof');
-    const v = input.value.trim();
-    // A date the server would refuse is refused here: the view stays as it
-    // is and the message is shown once.
-    if (v && !validDate(v)) {
-      input.setAttribute('aria-invalid', 'true');
-      setStatus(`As of: “${v}” is not a date; write YYYY, YYYY-MM or YYYY-MM-DD.`, true);
-      return;
-    }
-    input.removeAttribute('aria-invalid');
-    if (v === state.asOf) return;
-    state.asOf = v;
-    state.path = 0;
-    commit(true);
+  // dateFilter wires a date input of the filters to state[key].
+  function dateFilter(id, key, what) {
+    const input = $(id);
+    const apply = () => {
+      const v = input.value.trim();
+      // A date the server would refuse is refused here: the view stays as it
+      // is and the message is shown once.
+      if (v && !validDate(v)) {
+        input.setAttribute('aria-invalid', 'true');
+        setStatus(`${what}: “${v}” is not a date; write YYYY, YYYY-MM or YYYY-MM-DD.`, true);
+        return;
+      }
+      input.removeAttribute('aria-invalid');
+      if (v === state[key]) return;
+      state[key] = v;
+      state.path = 0;
+      commit(true);
+    };
+    input.addEventListener('change', apply);
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        apply();
+      }
+    });
+    $(`${id}-clear`).addEventListener('click', () => {
+      input.value = '';
+      apply();
+    });
   }
-  $('filter-asof').addEventListener('change', applyAsOf);
-  $('filter-asof').addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      applyAsOf();
-    }
-  });
-  $('filter-asof-clear').addEventListener('click', () => {
-    $('filter-asof').value = '';
-    applyAsOf();
-  });
+  dateFilter('filter-asof', 'asOf', 'As of');
+  dateFilter('filter-reportedby', 'reportedBy', 'As reported by');
 
   $('view-fit').addEventListener('click', fitView);
   $('view-clear').addEventListener('click', () => {
-    state = { ...emptyState(), types: state.types, status: state.status, asOf: state.asOf };
+    state = { ...emptyState(), types: state.types, status: state.status, asOf: state.asOf, reportedBy: state.reportedBy, time: state.time };
     for (const id of ['search', 'path-from', 'path-to']) {
       $(id).value = '';
       delete $(id).dataset.id;
@@ -1048,6 +1102,11 @@
     });
     $('filter-types-summary').textContent = state.types ? `(${on} of ${meta.relationTypes.length})` : '(all)';
     if (document.activeElement !== $('filter-asof')) $('filter-asof').value = state.asOf;
+    if (document.activeElement !== $('filter-reportedby')) $('filter-reportedby').value = state.reportedBy;
+    $('path-flow').checked = !!state.flow;
+    if (document.activeElement !== $('path-gap')) $('path-gap').value = state.flow && state.flow !== 'any' ? state.flow : '';
+    $('path-undated').checked = state.undated;
+    $('path-gap').disabled = $('path-undated').disabled = !$('path-flow').checked;
     $('view-clear').disabled = !state.show.length && !state.from && !state.to;
     $('export-png').disabled = $('export-json').disabled = !cy.elements().length;
   }
@@ -1163,7 +1222,42 @@
     const claims = r.claims || [];
     out.push(el('h4', { text: `Claims (${claims.length})` }));
     out.push(el('ol', { class: 'claims', 'aria-label': 'Claims' }, claims.map(claimItem)));
-    return out;
+    out.push(historySection(r));
+    return out.flat().filter(Boolean);
+  }
+
+  // ---- A relation's status history --------------------------------------------------------
+
+  const histories = new Map(); // relation id → [StatusChange] or {error}; null while loading
+
+  async function loadHistory(id) {
+    try {
+      const data = await gql(Q_HISTORY, { id });
+      histories.set(id, data.relation ? data.relation.statusHistory : []);
+    } catch (err) {
+      histories.set(id, { error: err.message });
+    }
+    if (state.sel === id) renderDetails();
+  }
+
+  // historySection lists each change of a relation's status as its claims
+  // were reported, with the claim that brought it.
+  function historySection(r) {
+    if (!histories.has(r.id)) {
+      histories.set(r.id, null);
+      loadHistory(r.id);
+    }
+    const h = histories.get(r.id);
+    const head = el('h4', { text: 'Status history' });
+    if (!h) return [head, el('p', { class: 'help', text: 'Loading…' })];
+    if (h.error) return [head, el('p', { class: 'help', text: h.error })];
+    if (!h.length) return [head, el('p', { class: 'help', text: 'No change recorded.' })];
+    return [head, el('ol', { class: 'history', 'aria-label': 'Status history' }, h.map((c) => {
+      const who = c.claim.claimant ? c.claim.claimant.name : 'the source';
+      return el('li', {},
+        el('span', { class: 'when', text: c.undated ? 'undated' : c.date }), ' ', badge(c.status),
+        el('span', { class: 'why', text: `${who} ${c.claim.stance === 'DENIES' ? 'denies' : 'asserts'} (${c.claim.source.title})` }));
+    }))];
   }
 
   function claimItem(c) {
@@ -1224,7 +1318,57 @@
       return el('li', {}, el('button', { type: 'button', onclick: () => select(r.id), title: 'Show its claims' },
         badge(r.status), ' ', line));
     })));
-    return out.filter(Boolean);
+    out.push(mergedSection(e));
+    return out.flat().filter(Boolean);
+  }
+
+  // ---- What was merged into an entity ----------------------------------------------------
+  // The entity panel lists the entities merged into the one it shows when
+  // the schema's Entity has a field for that: one whose type is MergeRecord
+  // (or a list of them), found by reading the schema at start, so the
+  // section appears as soon as the server offers it and is absent before.
+
+  let mergesField = '';
+  const mergesOf = new Map(); // entity id → [{merged, at, by}] or {error}; null while loading
+
+  const Q_ENTITY_FIELDS = `{ __type(name: "Entity") { fields { name
+    type { name kind ofType { name kind ofType { name kind ofType { name kind } } } } } } }`;
+
+  async function findMergesField() {
+    try {
+      const data = await gql(Q_ENTITY_FIELDS);
+      const innermost = (t) => (t && t.ofType ? innermost(t.ofType) : t);
+      const f = ((data.__type && data.__type.fields) || []).find((x) => (innermost(x.type) || {}).name === 'MergeRecord');
+      mergesField = f ? f.name : '';
+    } catch (err) {
+      mergesField = '';
+    }
+  }
+
+  async function loadMerges(id) {
+    try {
+      const data = await gql(`query Merges($id: ID!) { entity(id: $id) { ${mergesField} { merged at by } } }`, { id });
+      const v = data.entity ? data.entity[mergesField] : null;
+      mergesOf.set(id, v ? [v].flat() : []);
+    } catch (err) {
+      mergesOf.set(id, { error: err.message });
+    }
+    if (state.sel === id) renderDetails();
+  }
+
+  function mergedSection(e) {
+    if (!mergesField) return null;
+    if (!mergesOf.has(e.id)) {
+      mergesOf.set(e.id, null);
+      loadMerges(e.id);
+    }
+    const merges = mergesOf.get(e.id);
+    const head = el('h4', { text: 'Merged into it' });
+    if (!merges) return [head, el('p', { class: 'help', text: 'Loading…' })];
+    if (merges.error) return [head, el('p', { class: 'help', text: merges.error })];
+    if (!merges.length) return [head, el('p', { class: 'help', text: 'Nothing.' })];
+    return [head, el('ul', { class: 'list merged', 'aria-label': 'Merged into it' }, merges.map((m) => el('li', {},
+      m.merged.join(', '), el('span', { class: 'meta', text: `by ${m.by} on ${m.at.slice(0, 10)}` }))))];
   }
 
   function renderLegend() {
@@ -1358,6 +1502,116 @@
         if (gone.has(key) || dismissedNow.has(key)) continue;
         out.push({ key, subject: st.subject, relation: st.relation, object: st.object, claimant: c.claimant, stance: c.stance,
           quote: c.quote, start: c.anchor.start, end: c.anchor.end, reason: c.reason, statementReason: st.reason });
+      }
+    }
+    return out;
+  }
+
+  // ---- The timeline ----------------------------------------------------------------------
+  // A strip under the graph with the relations in view on two axes: when
+  // they held (valid time: validFrom to validUntil) and when their claims
+  // were made (report time: the claim's said date, else its source's
+  // published date). A partial date stands for its whole year or month.
+  // Dragging across the strip keeps in the drawing only what falls in the
+  // range on the chosen axis, or sets As of / Reported by to its end.
+
+  const DAY = 86400000;
+  const TL = { height: 60, left: 66, right: 14, validY: 3, validH: 18, reportY: 26, axisY: 44 };
+
+  // dateSpan is the span of days a date stands for: [first ms, after last ms).
+  function dateSpan(d) {
+    const [y, m, day] = d.split('-').map(Number);
+    if (day) return [Date.UTC(y, m - 1, day), Date.UTC(y, m - 1, day + 1)];
+    if (m) return [Date.UTC(y, m - 1, 1), Date.UTC(y, m, 1)];
+    return [Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1)];
+  }
+
+  const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+  function rangeSpan() {
+    if (!state.range) return null;
+    const [a, b] = state.range.split('..');
+    return [dateSpan(a)[0], dateSpan(b)[1]];
+  }
+
+  // validSpan is when a relation held, open-ended where a bound is not
+  // known; null when neither is.
+  function validSpan(r) {
+    if (!r.validFrom && !r.validUntil) return null;
+    return [r.validFrom ? dateSpan(r.validFrom)[0] : -Infinity, r.validUntil ? dateSpan(r.validUntil)[1] : Infinity];
+  }
+
+  function reportDate(c) {
+    return c.said || (c.source && c.source.published) || '';
+  }
+
+  const overlaps = (a, b) => a[0] < b[1] && b[0] < a[1];
+
+  // inRange tells whether a relation falls in the range on the axis chosen:
+  // its valid time overlaps it, or one of its claims was reported in it.
+  function inRange(r, span) {
+    if (!r) return false;
+    if (state.time === 'valid') {
+      const v = validSpan(r);
+      return !!v && overlaps(v, span);
+    }
+    return (r.claims || []).some((c) => reportDate(c) && overlaps(dateSpan(reportDate(c)), span));
+  }
+
+  // filterByRange drops from the drawing the relations outside the range,
+  // and the entities only they reached; the paths' hops and the entities
+  // asked for stay.
+  function filterByRange(nodes, rels, paths) {
+    const span = rangeSpan();
+    const keepRels = new Set();
+    if (paths && paths.paths) paths.paths.forEach((p) => p.hops.forEach((h) => keepRels.add(h.rel)));
+    for (const id of [...rels]) {
+      if (!keepRels.has(id) && !inRange(relations.get(id), span)) rels.delete(id);
+    }
+    const keepNodes = new Set([...state.show, state.from, state.to].filter(Boolean));
+    for (const id of rels) {
+      const r = relations.get(id);
+      if (r) keepNodes.add(r.subject).add(r.object);
+    }
+    for (const id of [...nodes]) if (!keepNodes.has(id)) nodes.delete(id);
+  }
+
+  // timelineEvents gathers the dated spans and claims of the relations.
+  function timelineEvents(ids) {
+    const spans = [];
+    const claims = [];
+    let undated = 0;
+    for (const id of ids) {
+      const r = relations.get(id);
+      if (!r) continue;
+      const v = validSpan(r);
+      if (v) spans.push({ rel: r, from: v[0], to: v[1] });
+      else undated++;
+      for (const c of r.claims || []) {
+        const d = reportDate(c);
+        if (d) claims.push({ rel: r, claim: c, date: d, span: dateSpan(d) });
+      }
+    }
+    return { spans, claims, undated };
+  }
+
+  // ticks chooses axis labels: years, or months over a short span.
+  function ticks(t0, t1) {
+    const out = [];
+    const y0 = new Date(t0).getUTCFullYear();
+    const y1 = new Date(t1).getUTCFullYear();
+    if (t1 - t0 > 2.5 * 365 * DAY) {
+      const step = Math.max(1, Math.ceil((y1 - y0) / 8));
+      for (let y = y0 + 1; y <= y1; y += step) out.push({ t: Date.UTC(y, 0, 1), text: String(y) });
+    } else {
+      const months = Math.round((t1 - t0) / (30 * DAY));
+      const step = Math.max(1, Math.ceil(months / 8));
+      const start = new Date(t0);
+      for (let m = start.getUTCMonth() + 1, y = start.getUTCFullYear(); ; m += step) {
+        const t = Date.UTC(y, m, 1);
+        if (t > t1) break;
+        const d = new Date(t);
+        out.push({ t, text: d.getUTCMonth() === 0 ? String(d.getUTCFullYear()) : d.toISOString().slice(0, 7) });
       }
     }
     return out;
@@ -1785,6 +2039,211 @@
       setStatus(err.message, true);
     }
   }
+  function renderTimeline() {
+    const plot = $('tl-plot');
+    const { spans, claims, undated } = timelineEvents(timelineRels);
+    $('tl-valid').setAttribute('aria-pressed', String(state.time === 'valid'));
+    $('tl-report').setAttribute('aria-pressed', String(state.time === 'report'));
+    $('tl-range').hidden = !state.range;
+    $('tl-range-text').textContent = state.range ? state.range.replace('..', ' – ') : '';
+    $('tl-range').title = state.range ? `Only what ${state.time === 'valid' ? 'held' : 'was said'} in this range is drawn` : '';
+    const dated = [];
+    for (const sp of spans) dated.push(sp.from, sp.to);
+    for (const c of claims) dated.push(...c.span);
+    const finite = dated.filter(Number.isFinite);
+    const rs = rangeSpan();
+    if (rs) finite.push(...rs);
+    plot.replaceChildren();
+    $('tl-summary').textContent = timelineRels.length
+      ? `${claims.length} dated ${claims.length === 1 ? 'claim' : 'claims'} · ${spans.length} dated ${spans.length === 1 ? 'relation' : 'relations'}${undated ? ` · ${undated} undated` : ''}`
+      : '';
+    if (!finite.length) {
+      plot.append(el('p', { class: 'help tl-empty', text: timelineRels.length
+        ? 'No relation or claim in view has a known date.' : 'The timeline shows the dates of the relations in view.' }));
+      return;
+    }
+    let t0 = Math.min(...finite);
+    let t1 = Math.max(...finite);
+    if (t1 - t0 < 180 * DAY) {
+      const mid = (t0 + t1) / 2;
+      t0 = mid - 90 * DAY;
+      t1 = mid + 90 * DAY;
+    }
+    const pad = (t1 - t0) * 0.04;
+    t0 -= pad;
+    t1 += pad;
+    const width = Math.max(plot.clientWidth, 200);
+    const x0 = TL.left;
+    const x1 = width - TL.right;
+    const x = (t) => x0 + ((Math.min(Math.max(t, t0), t1) - t0) / (t1 - t0)) * (x1 - x0);
+    const title = (text) => svg('title', {}, document.createTextNode(text));
+    const rowOf = new Map();
+    const parts = [
+      svg('text', { x: 4, y: TL.validY + 13, class: `tl-lane${state.time === 'valid' ? ' on' : ''}` }, document.createTextNode('Valid')),
+      svg('text', { x: 4, y: TL.reportY + 9, class: `tl-lane${state.time === 'report' ? ' on' : ''}` }, document.createTextNode('Reported')),
+      svg('line', { x1: x0, y1: TL.axisY, x2: x1, y2: TL.axisY, class: 'tl-axis' }),
+    ];
+    for (const tk of ticks(t0, t1)) {
+      parts.push(svg('line', { x1: x(tk.t), y1: TL.axisY, x2: x(tk.t), y2: TL.axisY + 4, class: 'tl-axis' }));
+      parts.push(svg('text', { x: x(tk.t), y: TL.axisY + 13, class: 'tl-tick' }, document.createTextNode(tk.text)));
+    }
+    const lanes = 4;
+    spans.forEach((sp) => {
+      if (!rowOf.has(sp.rel.id)) rowOf.set(sp.rel.id, rowOf.size % lanes);
+      const y = TL.validY + rowOf.get(sp.rel.id) * (TL.validH / lanes);
+      const a = x(sp.from);
+      const b = Math.max(x(sp.to), a + 3);
+      const when = `${sp.rel.validFrom || '…'} – ${sp.rel.validUntil || '…'}`;
+      parts.push(svg('rect', {
+        x: a, y, width: b - a, height: TL.validH / lanes - 1.5, rx: 1.5,
+        class: `tl-span ${sp.rel.status}${state.time === 'valid' ? '' : ' off'}`, 'data-rel': sp.rel.id,
+      }, title(`${name(sp.rel.subject)} ${sp.rel.label} ${name(sp.rel.object)}: valid ${when}`)));
+    });
+    claims.forEach((c) => {
+      const cx = (x(c.span[0]) + x(c.span[1])) / 2;
+      const who = c.claim.claimant ? c.claim.claimant.name : 'the source';
+      parts.push(svg('circle', {
+        cx, cy: TL.reportY + 5, r: 4.5,
+        class: `tl-claim ${c.claim.stance}${state.time === 'report' ? '' : ' off'}`, 'data-rel': c.rel.id,
+      }, title(`${c.date}: ${who} ${c.claim.stance === 'DENIES' ? 'denies' : 'asserts'} ${name(c.rel.subject)} ${c.rel.label} ${name(c.rel.object)}`)));
+    });
+    if (rs) parts.push(svg('rect', { x: x(rs[0]), y: 2, width: Math.max(x(rs[1]) - x(rs[0]), 2), height: TL.axisY - 2, class: 'tl-range-box' }));
+    const brush = svg('rect', { x: 0, y: 2, width: 0, height: TL.axisY - 2, class: 'tl-brush', visibility: 'hidden' });
+    parts.push(brush);
+    const box = svg('svg', {
+      width, height: TL.height, class: 'tl-svg', role: 'img',
+      'aria-label': `Timeline of the relations in view: ${$('tl-summary').textContent}. Drag across it to filter by ${state.time === 'valid' ? 'valid' : 'report'} time.`,
+      'data-t0': t0, 'data-t1': t1, 'data-x0': x0, 'data-x1': x1,
+    }, ...parts);
+    plot.append(box);
+    brushOn(box, brush, (px) => t0 + ((Math.min(Math.max(px, x0), x1) - x0) / (x1 - x0)) * (t1 - t0));
+  }
+
+  // brushOn lets the pointer drag a range across the strip; a click on a
+  // mark selects its relation instead.
+  function brushOn(box, brush, timeAt) {
+    let start = null;
+    const local = (e) => e.clientX - box.getBoundingClientRect().left;
+    box.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0) return;
+      start = local(e);
+      box.setPointerCapture(e.pointerId);
+      brush.setAttribute('x', start);
+      brush.setAttribute('width', 0);
+    });
+    box.addEventListener('pointermove', (e) => {
+      if (start === null) return;
+      const now = local(e);
+      brush.setAttribute('visibility', 'visible');
+      brush.setAttribute('x', Math.min(start, now));
+      brush.setAttribute('width', Math.abs(now - start));
+    });
+    box.addEventListener('pointerup', (e) => {
+      if (start === null) return;
+      const end = local(e);
+      const from = start;
+      start = null;
+      brush.setAttribute('visibility', 'hidden');
+      if (Math.abs(end - from) < 4) {
+        const mark = document.elementsFromPoint(e.clientX, e.clientY).find((n) => n.dataset && n.dataset.rel);
+        if (mark) select(mark.dataset.rel);
+        return;
+      }
+      setRange(dayOf(timeAt(Math.min(from, end))), dayOf(timeAt(Math.max(from, end)) - 1));
+    });
+  }
+
+  // setRange applies a dragged range: as a filter of the drawing, or as the
+  // As of / Reported by date (its last day).
+  function setRange(from, to) {
+    if ($('tl-apply').value === 'date') {
+      state[state.time === 'valid' ? 'asOf' : 'reportedBy'] = to;
+      state.range = '';
+    } else {
+      state.range = `${from}..${to}`;
+    }
+    state.path = 0;
+    commit(true);
+  }
+
+  for (const [id, time] of [['tl-valid', 'valid'], ['tl-report', 'report']]) {
+    $(id).addEventListener('click', () => {
+      if (state.time === time) return;
+      state.time = time;
+      commit(true);
+    });
+  }
+  $('tl-range-clear').addEventListener('click', () => {
+    state.range = '';
+    commit(true);
+  });
+  // The strip is drawn to the pane's width.
+  new ResizeObserver(() => renderTimeline()).observe($('tl-plot'));
+
+
+  // ---- Live changes ------------------------------------------------------------------------
+  // Two subscriptions over the WebSocket at /graphql (graphql-transport-ws)
+  // count the claims added and the statuses changed of relations with an
+  // end in view; the count shows on the toolbar's changes button, which
+  // reloads the view. A dropped feed reconnects after its last event id,
+  // so that nothing is missed meanwhile.
+
+  const FEEDS = {
+    claimAdded: `subscription Claims($after: ID) { claimAdded(after: $after) { id subject object relationId stance } }`,
+    statusChanged: `subscription Statuses($after: ID) { statusChanged(after: $after) { id subject object relationId from to } }`,
+  };
+  const pending = { claimAdded: [], statusChanged: [] };
+  const feeds = {}; // name → {stop, last, state}
+
+  function startFeed(feed) {
+    const f = feeds[feed] || (feeds[feed] = { last: null, state: 'closed', stop: null, retry: 0 });
+    if (f.stop) f.stop();
+    f.stop = ClaimgraphUI.subscribe(FEEDS[feed], { after: f.last }, (data) => {
+      const e = data[feed];
+      f.last = e.id;
+      if (viewNodes.includes(e.subject) || viewNodes.includes(e.object)) {
+        pending[feed].push(e);
+        renderChanges();
+      }
+    }, (st) => {
+      f.state = st;
+      renderChanges();
+      clearTimeout(f.retry);
+      // A feed that failed or was dropped comes back after a pause.
+      if (st.startsWith('error')) f.retry = setTimeout(() => startFeed(feed), 3000);
+    });
+  }
+
+  function renderChanges() {
+    const b = $('changes');
+    const claims = pending.claimAdded.length;
+    const statuses = pending.statusChanged.length;
+    const n = claims + statuses;
+    const states = Object.values(feeds).map((f) => f.state);
+    b.dataset.feed = states.length && states.every((x) => x === 'open') ? 'open' : states.find((x) => x !== 'open') || 'closed';
+    b.hidden = n === 0;
+    b.textContent = `↻ ${n} ${n === 1 ? 'change' : 'changes'}`;
+    const parts = [];
+    if (claims) parts.push(`${claims} ${claims === 1 ? 'claim' : 'claims'} added`);
+    if (statuses) parts.push(`${statuses} ${statuses === 1 ? 'status' : 'statuses'} changed`);
+    b.title = `${parts.join(', ')} in view since it was drawn: click to update the view`;
+  }
+
+  // reloadView forgets what was loaded and draws the view again.
+  function reloadView() {
+    neighborhoods.clear();
+    pathResults.clear();
+    histories.clear();
+    mergesOf.clear();
+    for (const id of [...relations.keys()]) relations.delete(id);
+    pending.claimAdded = [];
+    pending.statusChanged = [];
+    renderChanges();
+    refresh();
+  }
+
+  $('changes').addEventListener('click', reloadView);
+  ClaimgraphUI.onTokenChange(() => Object.keys(FEEDS).forEach(startFeed));
 
   // ---- Export ------------------------------------------------------------------------------
 
@@ -1813,7 +2272,7 @@
       generator: 'claimgraph explorer',
       exported: new Date().toISOString(),
       url: location.href,
-      filters: { types: state.types, status: state.status, asOf: state.asOf || null },
+      filters: { types: state.types, status: state.status, asOf: state.asOf || null, reportedBy: state.reportedBy || null, range: state.range || null },
       entities: cy.nodes().map((n) => entities.get(n.id())).filter(Boolean),
       relations: cy.edges().map((e) => {
         const r = relations.get(e.id());
@@ -1841,6 +2300,7 @@
 
   async function start() {
     buildFilters();
+    await findMergesField();
     try {
       $('reader-token').value = sessionStorage.getItem(TOKEN) || '';
     } catch (err) {
@@ -1862,6 +2322,7 @@
     if (isEmpty(state)) await openFirstView();
     saveView();
     await refresh();
+    Object.keys(FEEDS).forEach(startFeed);
   }
 
   // openFirstView picks what a visit to /explore with nothing in its URL
