@@ -153,7 +153,7 @@ func TestBrowserAuditLog(t *testing.T) {
 
 	t.Run("a claim's panel says who recorded it and when", func(t *testing.T) {
 		if codes, _ := postAs(t, s.url, "ed-token", `mutation { addClaim(relation: "x-accounts-india.operating-from.india",
-			claim: {source: "src-86013d487e35f14f", claimant: "india", stance: DENIES, quote: "India denies it."}) { id } }`); len(codes) > 0 {
+			claim: {source: "src-86013d487e35f14f", claimant: "india", stance: DENIES, quote: "allegations both countries deny"}) { id } }`); len(codes) > 0 {
 			t.Fatalf("addClaim: %v", codes)
 		}
 		tb.do(t, "open the relation", chromedp.Navigate(s.url+"/explore?show=india&sel=relation:x-accounts-india.operating-from.india"))

@@ -161,7 +161,7 @@ func TestSubscriptionAcrossProcesses(t *testing.T) {
 	}
 	deny := func(id string) string {
 		return `mutation { addClaim(relation: "x-accounts-india.operating-from.india", claim: {id: "` + id +
-			`", source: "src-86013d487e35f14f", claimant: "india", stance: DENIES, quote: "India denies it."}) { id } }`
+			`", source: "src-86013d487e35f14f", claimant: "india", stance: DENIES, quote: "allegations both countries deny"}) { id } }`
 	}
 
 	if l := next("connection"); l.Connected != 1 {
