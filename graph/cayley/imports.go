@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -342,26 +343,26 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			problems = append(problems, graph.Problem{Kind: kind, Index: i, Claim: -1, Field: field, Message: fmt.Sprintf(format, args...)})
 		}
 	}
-	// On bolt the quads are kept (compactly) and written at the end by
-	// the bulk writer; elsewhere they go in transactions of importBatch
-	// quads.
+	// On bolt the quads are spilled in sorted runs to temporary files
+	// beside the store and written at the end by the bulk writer;
+	// elsewhere they go in transactions of importBatch quads.
 	var bulk *boltbulk.Quads
 	if im.s.backend == "bolt" && !im.s.noBulk && !opts.DryRun {
-		bulk = boltbulk.NewQuads()
+		bulk = boltbulk.NewQuads(filepath.Dir(im.s.file), im.s.bulkChunk)
+		defer func() { bulk.Close() }()
 	}
 	flush := func() error {
 		if opts.DryRun || len(problems)+len(conflicts) > 0 {
 			im.batch = im.batch[:0]
-			bulk = nil
 			return ctx.Err()
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if bulk != nil {
-			return im.s.bulk().Write(ctx, im.node, bulk, func(written, quads int) {
+			return im.s.bulk().Write(ctx, im.node, bulk, func(written, all int) {
 				if opts.Progress != nil {
-					opts.Progress(im.done*written/quads, total)
+					opts.Progress(int(int64(im.done)*int64(written)/int64(all)), total)
 				}
 			})
 		}
@@ -384,7 +385,7 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 	add := func(q quad.Quad) error {
 		if bulk != nil {
 			if len(problems)+len(conflicts) == 0 {
-				bulk.Add(q)
+				return bulk.Add(q)
 			}
 			return nil
 		}
