@@ -69,6 +69,7 @@ type rdfGraph struct {
 	// middle node. A middle node is known by a hash of its key only.
 	parts    []joinPart
 	attrVals []string
+	rels     []string // the relation types of the edges
 
 	entities   []int32 // node indexes of the entities, in order
 	statements []rdfEdge
@@ -92,7 +93,7 @@ type place struct {
 
 type rdfEdge struct {
 	s, o  int32
-	rel   string
+	rel   int32 // an index in rdfGraph.rels
 	pos   place
 	attrs map[string]string
 }
@@ -224,7 +225,7 @@ func (g *rdfGraph) quad(q nquad, at func(int) place) {
 			g.add(at(q.o.col), "relation %s needs a node as its object, not a literal", rel.name)
 			return
 		}
-		g.edges = append(g.edges, rdfEdge{s: g.intern(q.s, at(q.s.col)), o: g.intern(q.o, at(q.o.col)), rel: rel.name, pos: at(q.p.col)})
+		g.edges = append(g.edges, rdfEdge{s: g.intern(q.s, at(q.s.col)), o: g.intern(q.o, at(q.o.col)), rel: g.relIndex(rel.name), pos: at(q.p.col)})
 	}
 	for _, j := range g.joinsBy[pred] {
 		jn := g.m.joins[j]
@@ -261,6 +262,16 @@ func (g *rdfGraph) quad(q nquad, at func(int) place) {
 				other: int32(len(g.attrVals) - 1), pos: at(q.p.col)})
 		}
 	}
+}
+
+// relIndex returns the index of a relation type in g.rels.
+func (g *rdfGraph) relIndex(name string) int32 {
+	i := indexOf(g.rels, name)
+	if i < 0 {
+		i = len(g.rels)
+		g.rels = append(g.rels, name)
+	}
+	return int32(i)
 }
 
 func indexOf(list []string, s string) int {
@@ -328,9 +339,10 @@ func (g *rdfGraph) build(ont graph.Ontology, warn func(string)) (graph.BulkImpor
 				return
 			}
 		}
-		rt, _ := ont.RelationType(e.rel)
+		rel := g.rels[e.rel]
+		rt, _ := ont.RelationType(rel)
 		if st, ot := g.node[e.s].typ, g.node[e.o].typ; !rt.Allows(st, ot) {
-			refuse(e.pos, "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s", e.rel, st, ids[e.s], ot, ids[e.o],
+			refuse(e.pos, "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s", rel, st, ids[e.s], ot, ids[e.o],
 				orAny(rt.Subject), orAny(rt.Object))
 			return
 		}
@@ -367,7 +379,7 @@ func (g *rdfGraph) build(ont graph.Ontology, warn func(string)) (graph.BulkImpor
 	}
 	imp.Statements = func(yield func(graph.Statement) bool) {
 		for _, e := range g.statements {
-			if !yield(graph.Statement{Subject: ids[e.s], Type: e.rel, Object: ids[e.o], Attributes: e.attrs}) {
+			if !yield(graph.Statement{Subject: ids[e.s], Type: g.rels[e.rel], Object: ids[e.o], Attributes: e.attrs}) {
 				return
 			}
 		}
@@ -402,6 +414,10 @@ func (g *rdfGraph) joinStatements(add func(rdfEdge)) {
 			cmp.Compare(pa.join, pb.join), bytes.Compare(pa.mid[:], pb.mid[:]))
 	})
 	var subjects, objects []int32
+	rels := make([]int32, len(g.m.joins))
+	for j, jn := range g.m.joins {
+		rels[j] = g.relIndex(jn.relation.name)
+	}
 	for _, gr := range groups {
 		first := parts[gr.lo]
 		jn := g.m.joins[first.join]
@@ -427,7 +443,7 @@ func (g *rdfGraph) joinStatements(add func(rdfEdge)) {
 		}
 		for _, s := range subjects {
 			for _, o := range objects {
-				add(rdfEdge{s: s, o: o, rel: jn.relation.name, pos: first.pos, attrs: attrs})
+				add(rdfEdge{s: s, o: o, rel: rels[first.join], pos: first.pos, attrs: attrs})
 			}
 		}
 	}
@@ -445,7 +461,7 @@ func (g *rdfGraph) mergeStatements() {
 	sts := g.statements
 	slices.SortFunc(order, func(a, b int32) int {
 		x, y := &sts[a], &sts[b]
-		return cmp.Or(cmp.Compare(x.s, y.s), cmp.Compare(x.o, y.o), strings.Compare(x.rel, y.rel), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(x.s, y.s), cmp.Compare(x.o, y.o), cmp.Compare(x.rel, y.rel), cmp.Compare(a, b))
 	})
 	drop := make([]bool, len(sts))
 	for lo := 0; lo < len(order); {
