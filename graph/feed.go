@@ -14,8 +14,12 @@ const (
 	// DISPUTED when a denial arrives), or the statement went away with its
 	// last claim (To is then "").
 	EventStatusChanged = "statusChanged"
-	// EventEntityMerged: an entity was merged into another.
+	// EventEntityMerged: an entity was merged into another (Entity into
+	// Into); one event per merged entity.
 	EventEntityMerged = "entityMerged"
+	// EventEntityDeleted: an entity was deleted (Entity), with Count
+	// statements removed with it.
+	EventEntityDeleted = "entityDeleted"
 	// EventManyChanges stands for the events of one write that touched more
 	// than MaxEventStatements statements (a large import or restore): it
 	// counts them in Count instead of listing them.
@@ -55,11 +59,13 @@ type ChangeEvent struct {
 	From Status `json:"from,omitempty"`
 	To   Status `json:"to,omitempty"`
 
-	// Entity was merged into Into (EventEntityMerged).
+	// Entity was merged into Into (EventEntityMerged), or deleted
+	// (EventEntityDeleted).
 	Entity string `json:"entity,omitempty"`
 	Into   string `json:"into,omitempty"`
 
-	// Count is the number of statements an EventManyChanges stands for.
+	// Count is the number of statements an EventManyChanges stands for,
+	// or that an EventEntityDeleted removed.
 	Count int `json:"count,omitempty"`
 }
 

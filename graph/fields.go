@@ -19,7 +19,7 @@ import (
 // ReservedFieldNames are the fields every entity type has besides its
 // relation fields.
 var ReservedFieldNames = []string{
-	"aliasDetails", "aliases", "createdAt", "createdBy", "description", "id", "name", "recordedAt", "recordedBy", "relations", "relationsConnection", "type",
+	"aliasDetails", "aliases", "createdAt", "createdBy", "description", "id", "mergedFrom", "name", "recordedAt", "recordedBy", "relations", "relationsConnection", "type",
 }
 
 // FieldName returns the name of r's field read from the subject: r's name

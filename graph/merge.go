@@ -54,6 +54,9 @@ type MergeRecord struct {
 	Merged []string
 	By     string
 	At     time.Time
+	// Names gives the name each merged entity had, by id (Merges reads
+	// it back from what the merge removed).
+	Names map[string]string
 	// Statements counts the statements that moved to the kept entity;
 	// Joined those that became identical to one it had and were joined
 	// with it (their claims combined). Claims counts the claims whose
@@ -83,7 +86,8 @@ type Merger interface {
 	// changed since (a later merge took the kept entity, say): undo that
 	// first.
 	Unmerge(ctx context.Context, id string) (MergeRecord, error)
-	// Merges returns the merges into the entity keep, oldest first.
+	// Merges returns the merges into the entity keep, oldest first (not
+	// those into the ids merged into it: ask for each of those).
 	Merges(ctx context.Context, keep string) ([]MergeRecord, error)
 }
 

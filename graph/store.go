@@ -65,8 +65,10 @@ type Store interface {
 	OntologyVersion(ctx context.Context) (string, error)
 
 	// EntitiesByID returns the stored entities among ids, keyed by id; an
-	// id with no entity is absent from the map. It serves many reads at
-	// once (a GraphQL request resolving the ends of a list of relations).
+	// id with no entity is absent from the map. A merged id maps to the
+	// entity it was merged into (whose ID differs), as Entity answers it.
+	// It serves many reads at once (a GraphQL request resolving the ends
+	// of a list of relations).
 	EntitiesByID(ctx context.Context, ids []string) (map[string]Entity, error)
 
 	// Sources returns the sources on the page q selects, ordered by id.

@@ -21,16 +21,20 @@ type resolver struct {
 	log      *slog.Logger
 	ont      graph.Ontology
 	importer Importer
+	// candidates keeps duplicateCandidates' pairs; it outlives a rebuild
+	// of the schema (the Handler's).
+	candidates *candidateCache
 }
 
 // Build generates the GraphQL schema for ont, resolved against st.
 func Build(ont graph.Ontology, st graph.Store, log *slog.Logger) (graphql.Schema, error) {
-	return build(ont, st, log, nil)
+	return build(ont, st, log, nil, newCandidateCache())
 }
 
-// build is Build with the importer of the importFacts mutation.
-func build(ont graph.Ontology, st graph.Store, log *slog.Logger, imp Importer) (graphql.Schema, error) {
-	r := &resolver{store: st, log: log, ont: ont, importer: imp}
+// build is Build with the importer of the importFacts mutation and the
+// cache of candidate pairs.
+func build(ont graph.Ontology, st graph.Store, log *slog.Logger, imp Importer, cands *candidateCache) (graphql.Schema, error) {
+	r := &resolver{store: st, log: log, ont: ont, importer: imp, candidates: cands}
 	s, err := r.build()
 	if err != nil {
 		return s, err
@@ -47,6 +51,7 @@ type types struct {
 	relation, claim, source    *graphql.Object
 	alias, attribute, pageInfo *graphql.Object
 	retraction                 *graphql.Object
+	mergedEntity               *graphql.Object // what Entity.mergedFrom lists
 	entityConn, relationConn   *graphql.Object
 	claimConn, sourceConn      *graphql.Object
 	objects                    map[string]*graphql.Object // entity types
@@ -162,6 +167,7 @@ func (r *resolver) build() (graphql.Schema, error) {
 		Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
 			return r.entityThunk(ctx, p.Source.(graph.Alias).UsedBy, true), nil
 		})})
+	ts.mergedEntity = r.mergedEntityType(&ts)
 	for name, f := range r.entityFields(&ts) {
 		ts.entity.AddFieldConfig(name, f)
 	}
@@ -411,6 +417,7 @@ func (r *resolver) entityFields(ts *types) graphql.Fields {
 				return r.relationPage(ctx, p)
 			}),
 		},
+		"mergedFrom": r.mergedFromField(ts),
 	}
 }
 

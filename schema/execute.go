@@ -53,6 +53,16 @@ func (h *Handler) executeOn(ctx context.Context, b *built, req Request, c *cache
 			Extensions: map[string]any{"code": CodeServiceUnavailable}}}}
 	}
 	ectx, redirects := withRedirects(withLoader(ctx, h.store, h.opts.MaxResultItems))
+	if root == nil && c.op.Operation == ast.OperationTypeQuery {
+		data, err := fastExecute(ectx, &b.schema, c.doc, c.op, req.Variables)
+		if err == nil {
+			return withRedirectList(Response{Data: data}, redirects)
+		}
+		// The query runs again through graphql-go, which reports its
+		// errors, with a loader of its own: the result budget starts
+		// afresh.
+		ectx, redirects = withRedirects(withLoader(ctx, h.store, h.opts.MaxResultItems))
+	}
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        b.schema,
 		AST:           c.doc,
@@ -77,11 +87,7 @@ func (h *Handler) executeOn(ctx context.Context, b *built, req Request, c *cache
 		}
 		resp.Data = data
 	}
-	redirects.mu.Lock()
-	if len(redirects.list) > 0 {
-		resp.Extensions = map[string]any{"redirects": redirects.list}
-	}
-	redirects.mu.Unlock()
+	resp = withRedirectList(resp, redirects)
 	for i, e := range resp.Errors {
 		if e.Extensions == nil {
 			// Errors graphql-go raises itself (bad variable values, …).
@@ -91,6 +97,17 @@ func (h *Handler) executeOn(ctx context.Context, b *built, req Request, c *cache
 	if len(resp.Errors) > 0 {
 		locate(req.Query, resp.Errors)
 		resp.Errors = limitErrors(resp.Errors, h.opts.MaxErrors, h.opts.MaxErrorBytes, false)
+	}
+	return resp
+}
+
+// withRedirectList adds the redirects a request followed to its response's
+// extensions.
+func withRedirectList(resp Response, redirects *redirectLog) Response {
+	redirects.mu.Lock()
+	defer redirects.mu.Unlock()
+	if len(redirects.list) > 0 {
+		resp.Extensions = map[string]any{"redirects": redirects.list}
 	}
 	return resp
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/graphql-go/graphql"
@@ -21,9 +22,19 @@ import (
 // subscribeSetup is the root value of the execution that reads a
 // subscription's field and arguments before it starts: the subscription
 // fields record them there instead of resolving.
+// graphql-go resolves in a goroutine of its own and returns without
+// waiting for it when the context ends, so the record is guarded.
 type subscribeSetup struct {
+	mu    sync.Mutex
 	field string
 	args  map[string]any
+}
+
+// recorded returns the field and arguments recorded so far.
+func (s *subscribeSetup) recorded() (string, map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.field, s.args
 }
 
 // errSetup ends the setup execution once the field has been recorded.
@@ -33,7 +44,9 @@ var errSetup = errors.New("subscription set up")
 // or in the setup execution, by recording the field and its arguments.
 func eventField(p graphql.ResolveParams) (any, error) {
 	if s, ok := p.Source.(*subscribeSetup); ok {
+		s.mu.Lock()
 		s.field, s.args = p.Info.FieldName, p.Args
+		s.mu.Unlock()
 		return nil, errSetup
 	}
 	return p.Source, nil
@@ -86,7 +99,30 @@ func (r *resolver) subscriptionType(ts *types) *graphql.Object {
 	changed["claimRemoved"] = &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "Whether the claim named caused the change by being removed.", Resolve: get(func(e *graph.ChangeEvent) any { return e.ClaimRemoved })}
 	statusChanged := graphql.NewObject(graphql.ObjectConfig{Name: "StatusChangedEvent", Description: "A relation's status changed: ALLEGED to DISPUTED when a denial arrives, say.", Fields: changed})
 
-	afterArg := &graphql.ArgumentConfig{Type: graphql.ID, Description: "Resume after this event id: the events since then come first, in order, then the live ones. The feed keeps a bounded window; an id older than it is NOT_FOUND."}
+	entityCommon := func(what string) graphql.Fields {
+		return graphql.Fields{
+			"id": eventCommon()["id"],
+			"at": eventCommon()["at"],
+			"by": eventCommon()["by"],
+			"entity": &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The id of the entity " + what + ".",
+				Resolve: get(func(e *graph.ChangeEvent) any { return e.Entity })},
+		}
+	}
+	mergedFields := entityCommon("merged (now a redirect)")
+	mergedFields["intoId"] = &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The id of the entity it was merged into.",
+		Resolve: get(func(e *graph.ChangeEvent) any { return e.Into })}
+	mergedFields["into"] = &graphql.Field{Type: ts.entity, Description: "The entity it was merged into, as it is now (redirects followed); null when it is gone.",
+		Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+			return r.entityByID(ctx, p.Source.(*graph.ChangeEvent).Into)
+		})}
+	entityMerged := graphql.NewObject(graphql.ObjectConfig{Name: "EntityMergedEvent", Description: "An entity was merged into another (mergeEntities): its id now answers with the kept entity.", Fields: mergedFields})
+	deletedFields := entityCommon("deleted")
+	deletedFields["statements"] = &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "How many relations went with it (each has its statusChanged event too).",
+		Resolve: get(func(e *graph.ChangeEvent) any { return e.Count })}
+	entityDeleted := graphql.NewObject(graphql.ObjectConfig{Name: "EntityDeletedEvent", Description: "An entity was deleted (deleteEntity).", Fields: deletedFields})
+
+	afterArg := &graphql.ArgumentConfig{Type: graphql.ID, Description: "Resume after this event id: the events since then come first, in order, then the live ones. " +
+		"The feed keeps a bounded window, the last 10,000 events and none older than a day; an id older than it is NOT_FOUND."}
 	return graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Subscription",
 		Description: "The change feed, over WebSocket (graphql-transport-ws) on /graphql.",
@@ -105,6 +141,18 @@ func (r *resolver) subscriptionType(ts *types) *graphql.Object {
 					"after":  afterArg,
 				},
 				Resolve: eventField},
+			"entityMerged": &graphql.Field{Type: graphql.NewNonNull(entityMerged), Description: "Each entity merged into another, in commit order (one event per merged id, before the changes of the relations the merge joined).",
+				Args: graphql.FieldConfigArgument{
+					"entity": &graphql.ArgumentConfig{Type: graphql.ID, Description: "Only merges of this entity, or into it."},
+					"after":  afterArg,
+				},
+				Resolve: eventField},
+			"entityDeleted": &graphql.Field{Type: graphql.NewNonNull(entityDeleted), Description: "Each entity deleted, in commit order (before the changes of the relations that went with it).",
+				Args: graphql.FieldConfigArgument{
+					"entity": &graphql.ArgumentConfig{Type: graphql.ID, Description: "Only the deletion of this entity."},
+					"after":  afterArg,
+				},
+				Resolve: eventField},
 		},
 	})
 }
@@ -112,7 +160,8 @@ func (r *resolver) subscriptionType(ts *types) *graphql.Object {
 // subscriptionFilter returns the filter of a subscription to field with
 // args, and the event id it resumes after (nil: none given).
 func subscriptionFilter(field string, args map[string]any) (func(*graph.ChangeEvent) bool, *uint64, error) {
-	kind := map[string]string{"claimAdded": graph.EventClaimAdded, "statusChanged": graph.EventStatusChanged}[field]
+	kind := map[string]string{"claimAdded": graph.EventClaimAdded, "statusChanged": graph.EventStatusChanged,
+		"entityMerged": graph.EventEntityMerged, "entityDeleted": graph.EventEntityDeleted}[field]
 	entity, _ := args["entity"].(string)
 	var types []string
 	if list, ok := args["types"].([]any); ok {

@@ -41,6 +41,9 @@ type Handler struct {
 	rateLimited  atomic.Uint64
 
 	ws wsState // WebSocket connections (ws.go)
+
+	// candidates keeps duplicateCandidates' pairs per store generation.
+	candidates *candidateCache
 }
 
 // built is one generated schema with the version it was built from and
@@ -53,7 +56,7 @@ type built struct {
 
 // NewHandler builds the schema from st's ontology and returns the handler.
 func NewHandler(ctx context.Context, st graph.Store, log *slog.Logger, opts Options) (*Handler, error) {
-	h := &Handler{store: st, log: log, opts: opts.withDefaults()}
+	h := &Handler{store: st, log: log, opts: opts.withDefaults(), candidates: newCandidateCache()}
 	h.turns = make(chan struct{}, h.opts.MaxConcurrent)
 	h.failures = newFailureLimiter(h.opts.AuthFailureBurst, h.opts.AuthFailureRefill)
 	if h.opts.Token != "" {
@@ -95,7 +98,7 @@ func (h *Handler) reload(ctx context.Context) error {
 	if h.opts.Import != nil {
 		imp = h.importNow
 	}
-	s, err := build(ont, h.store, h.log, imp)
+	s, err := build(ont, h.store, h.log, imp, h.candidates)
 	if err != nil {
 		return err
 	}

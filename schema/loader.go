@@ -177,6 +177,9 @@ func (l *loader) entity(ctx context.Context, id string) (graph.Entity, bool, err
 		l.tried[x] = true
 		if e, ok := found[x]; ok {
 			l.entities[x] = e
+			if e.ID != x {
+				noteRedirect(ctx, x, e.ID) // a merged id, answered by the kept entity
+			}
 		}
 	}
 	e, ok := l.entities[id]

@@ -14,7 +14,8 @@ import (
 
 // Writes. Every mutation builds a graph.Batch and hands it to Store.Apply,
 // so it is validated against the ontology exactly like a seed file and is
-// all or nothing; retractions go to Store.RetractClaim and RetractSource.
+// all or nothing; retractions go to Store.RetractClaim and RetractSource,
+// deletions to the store's graph.Deleter.
 // Each mutation needs the role mutationRoles gives it (see auth.go); the
 // store records the request's user as the author of what it writes. A dry
 // run of an import writes nothing, so it needs no role (only what reads
@@ -31,6 +32,7 @@ var mutationRoles = map[string]Role{
 	"retractClaim":  RoleEditor,
 	"importFacts":   RoleEditor, // not its dry runs, which write nothing (see write)
 	"retractSource": RoleAdmin,
+	"deleteEntity":  RoleAdmin, // not its dry runs, which write nothing
 	// Entity resolution (xref.go).
 	"judgeCandidate":  RoleEditor,
 	"mergeEntities":   RoleEditor,
@@ -68,6 +70,22 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 			"changes": &graphql.Field{Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(importChange))),
 				Description: "What the changed items change, field by field (fact files; not bulk RDF imports)."},
 			"removesEvidence": &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when a change drops evidence (see ImportChange)."},
+		},
+	})
+	count := func(desc string) *graphql.Field {
+		return &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: desc}
+	}
+	deletion := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Deletion",
+		Description: "What deleting an entity removed, or with dryRun would remove.",
+		Fields: graphql.Fields{
+			"entity":     &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The id of the entity deleted."},
+			"statements": count("Statements removed: those the entity was an end of, and those left without claims."),
+			"claims":     count("Claims removed: those of the statements removed, and those the entity made on others."),
+			"aliases":    count("Aliases of other entities that named it as their user, and no longer do (the aliases stay)."),
+			"redirects":  count("Merged ids that led to the entity, removed with it."),
+			"judgements": count("Judgements on pairs with the entity, removed with it."),
+			"dryRun":     &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "True when nothing was written."},
 		},
 	})
 	aliasInput := graphql.NewInputObject(graphql.InputObjectConfig{
@@ -152,6 +170,16 @@ func (r *resolver) mutationType(ts *types) *graphql.Object {
 					"dryRun":  &graphql.ArgumentConfig{Type: graphql.Boolean, DefaultValue: false},
 				},
 				Resolve: r.write("importFacts", r.importFacts)},
+			"deleteEntity": &graphql.Field{Type: graphql.NewNonNull(deletion),
+				Description: "Deletes an entity with its names, aliases and attribution, the ids merged into it (they resolve to nothing from then on, and those merges can no longer be undone) and the judgements on its pairs, in one step. " +
+					"CONFLICT, naming how many, while statements it is an end of, claims it makes or other entities' aliases it uses still name it, unless cascade, which removes those statements with their claims, its claims elsewhere (and statements left without claims) and its name from those aliases. " +
+					"A merged id is NOT_FOUND (delete the entity it names); an entity of a bulk import is BAD_USER_INPUT. With dryRun it only counts, and needs no role since it writes nothing.",
+				Args: graphql.FieldConfigArgument{
+					"id":      req(graphql.ID),
+					"cascade": &graphql.ArgumentConfig{Type: graphql.Boolean, DefaultValue: false, Description: "Remove what still names the entity with it."},
+					"dryRun":  &graphql.ArgumentConfig{Type: graphql.Boolean, DefaultValue: false, Description: "Count what would be removed, and write nothing."},
+				},
+				Resolve: r.write("deleteEntity", r.deleteEntity)},
 			"retractSource": &graphql.Field{Type: graphql.NewNonNull(ts.retraction), Description: "Removes a source, its claims and the statements left without claims.",
 				Args: graphql.FieldConfigArgument{"id": req(graphql.ID)},
 				Resolve: r.write("retractSource", func(ctx context.Context, p graphql.ResolveParams) (any, error) {
@@ -412,4 +440,20 @@ func nullIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+// deleteEntity deletes an entity through the store's graph.Deleter.
+func (r *resolver) deleteEntity(ctx context.Context, p graphql.ResolveParams) (any, error) {
+	d, ok := graph.Capability[graph.Deleter](r.store)
+	if !ok {
+		return nil, graph.Errorf(graph.Invalid, "this store cannot delete entities")
+	}
+	cascade, _ := p.Args["cascade"].(bool)
+	dryRun, _ := p.Args["dryRun"].(bool)
+	del, err := d.DeleteEntity(ctx, p.Args["id"].(string), graph.DeleteOptions{Cascade: cascade, DryRun: dryRun})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"entity": del.Entity, "statements": del.Statements, "claims": del.Claims, "aliases": del.Aliases,
+		"redirects": del.Redirects, "judgements": del.Judgements, "dryRun": del.DryRun}, nil
 }

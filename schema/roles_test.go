@@ -109,6 +109,7 @@ func TestRolesOfMutations(t *testing.T) {
 		"retractClaim":   {RoleEditor, `mutation { retractClaim(id: "india.accused-of-backing.bla~src-86013d487e35f14f~india") { removed } }`, nil},
 		"importFacts":    {RoleEditor, `mutation { importFacts(data: "entities:\n  - {id: lashkar, type: Group, name: Lashkar}\n") { added } }`, nil},
 		"retractSource":  {RoleAdmin, `mutation { retractSource(id: "src-86013d487e35f14f") { removed } }`, nil},
+		"deleteEntity":   {RoleAdmin, `mutation { deleteEntity(id: "ttp", cascade: true) { statements } }`, nil},
 		"judgeCandidate": {RoleEditor, `mutation { judgeCandidate(a: "ttp", b: "bla", verdict: DIFFERENT) { verdict } }`, nil},
 		"mergeEntities":  {RoleEditor, `mutation { mergeEntities(keep: "ttp", merge: ["bla"]) { joined } }`, nil},
 		"unmergeEntities": {RoleEditor, `mutation { unmergeEntities(id: "bla") { merged } }`, func(tb testing.TB, st graph.Store) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -104,7 +105,8 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Time{})
 	_ = rc.SetWriteDeadline(time.Time{})
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	cw := &corkingWriter{ResponseWriter: w, rc: rc}
+	conn, err := websocket.Accept(cw, r, &websocket.AcceptOptions{
 		Subprotocols:   []string{wsProtocol},
 		OriginPatterns: h.opts.WebSocketOrigins,
 	})
@@ -117,7 +119,7 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	conn.SetReadLimit(h.opts.MaxBodyBytes)
-	c := &wsConn{h: h, conn: conn, req: r, p: creds.p, subs: map[string]context.CancelFunc{}}
+	c := &wsConn{h: h, conn: conn, raw: cw.conn, req: r, p: creds.p, subs: map[string]context.CancelFunc{}}
 	c.serve(r.Context())
 }
 
@@ -125,7 +127,11 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 type wsConn struct {
 	h    *Handler
 	conn *websocket.Conn
+	raw  *corkConn // the connection below conn
 	req  *http.Request
+
+	// wmu makes a batch of messages (writeBatch) one write of raw.
+	wmu sync.Mutex
 
 	mu     sync.Mutex
 	p      Principal
@@ -334,8 +340,24 @@ func (c *wsConn) operation(ctx context.Context, id string, payload json.RawMessa
 		return
 	}
 	defer sub.Close()
+	payloadOf := h.eventPayloads(ctx, b, req, cq)
+	var events []*graph.ChangeEvent
+	var batch wsBatch
+	var sent time.Time
+	pause := time.NewTimer(0)
+	defer pause.Stop()
 	for {
-		e, err := sub.Next(ctx)
+		// At most one write per FeedFlushInterval: what arrives meanwhile
+		// waits for the next.
+		if wait := h.opts.FeedFlushInterval - time.Since(sent); wait > 0 {
+			pause.Reset(wait)
+			select {
+			case <-pause.C:
+			case <-ctx.Done():
+				return
+			}
+		}
+		events, err = sub.NextBatch(ctx, events[:0], wsBatchEvents)
 		switch {
 		case errors.Is(err, feed.ErrTooSlow):
 			c.close(closeTooSlow, fmt.Sprintf("too slow: more than %d events waited to be sent; reconnect and resume after the last event id", h.opts.Feed.QueueSize()))
@@ -350,10 +372,45 @@ func (c *wsConn) operation(ctx context.Context, id string, payload json.RawMessa
 			c.sendErrors(ctx, id, []gqlerrors.FormattedError{clientFormatted(ctx, h, err)})
 			return
 		}
-		if !c.next(ctx, id, h.eventPayload(ctx, b, req, cq, e)) {
+		// The events waiting go out together: one message each, as the
+		// protocol wants, but in one write to the socket.
+		batch.reset()
+		for _, e := range events {
+			batch.next(id, payloadOf(e))
+		}
+		clear(events)
+		if !c.writeBatch(ctx, &batch) {
 			return
 		}
+		sent = time.Now()
 	}
+}
+
+// wsBatchEvents is the most events one subscription sends in one write.
+const wsBatchEvents = 256
+
+// wsBatch is the messages of one write: their bytes end to end, and where
+// each ends. Its buffers are reused from one write to the next.
+type wsBatch struct {
+	data []byte
+	ends []int
+}
+
+func (b *wsBatch) reset() {
+	if cap(b.data) > 1<<20 {
+		b.data = nil // a burst of large messages does not stay allocated
+	}
+	b.data, b.ends = b.data[:0], b.ends[:0]
+}
+
+// next adds the next message of the operation id with payload.
+func (b *wsBatch) next(id string, payload []byte) {
+	b.data = append(b.data, `{"id":`...)
+	b.data = strconv.AppendQuote(b.data, id)
+	b.data = append(b.data, `,"type":"next","payload":`...)
+	b.data = append(b.data, payload...)
+	b.data = append(b.data, '}')
+	b.ends = append(b.ends, len(b.data))
 }
 
 // start reads the subscription's field and arguments (an execution whose
@@ -371,14 +428,15 @@ func (c *wsConn) start(ctx context.Context, b *built, req Request, cq *cached) (
 	setup := &subscribeSetup{}
 	res := graphql.Execute(graphql.ExecuteParams{Schema: b.schema, AST: cq.doc, OperationName: req.OperationName,
 		Args: req.Variables, Root: setup, Context: ctx})
-	if setup.field == "" {
+	field, args := setup.recorded()
+	if field == "" {
 		msg := "the subscription could not start"
 		if len(res.Errors) > 0 {
 			msg = res.Errors[0].Message
 		}
 		return nil, badInput(msg)
 	}
-	filter, after, err := subscriptionFilter(setup.field, setup.args)
+	filter, after, err := subscriptionFilter(field, args)
 	if err != nil {
 		return nil, err
 	}
@@ -419,6 +477,46 @@ func (c *wsConn) write(ctx context.Context, data []byte) bool {
 	return err == nil
 }
 
+// writeBatch sends the messages of b, each a frame of its own, in one
+// write to the socket, which must take them within the request time
+// budget; a client that does not is too slow, and the connection is
+// closed. It reports false when the connection is done.
+func (c *wsConn) writeBatch(ctx context.Context, b *wsBatch) bool {
+	if c.raw == nil {
+		start := 0
+		for _, end := range b.ends {
+			if !c.write(ctx, b.data[start:end]) {
+				return false
+			}
+			start = end
+		}
+		return true
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.raw.cork()
+	start := 0
+	for _, end := range b.ends {
+		// Corked, the frames only fill a buffer: nothing waits here.
+		if err := c.conn.Write(context.Background(), websocket.MessageText, b.data[start:end]); err != nil {
+			c.raw.uncork(time.Time{}, false)
+			return false
+		}
+		start = end
+	}
+	err := c.raw.uncork(time.Now().Add(c.h.opts.Timeout), true)
+	if err != nil {
+		if ctx.Err() == nil && errors.Is(err, os.ErrDeadlineExceeded) {
+			// Part of a frame may have gone out: no close frame can
+			// follow it, so the connection is cut.
+			c.h.log.InfoContext(ctx, "closing a WebSocket too slow to take its messages", "timeout", c.h.opts.Timeout)
+		}
+		c.conn.CloseNow()
+		return false
+	}
+	return true
+}
+
 func (c *wsConn) close(code websocket.StatusCode, reason string) {
 	c.mu.Lock()
 	done := c.closed
@@ -446,19 +544,22 @@ func clientFormatted(ctx context.Context, h *Handler, err error) gqlerrors.Forma
 	return gqlerrors.FormattedError{Message: ce.msg, Extensions: ce.Extensions()}
 }
 
-// eventPayload is the payload of the next message that delivers e to a
-// subscription: the result of its selection on e. Subscriptions of one
-// document and variables share it, computed once per event.
-func (h *Handler) eventPayload(ctx context.Context, b *built, req Request, cq *cached, e *graph.ChangeEvent) []byte {
-	key, ok := resultKey(b.version+"\x00"+cq.key, req.Variables)
+// eventPayloads returns the function that gives the payload of the next
+// message that delivers an event to a subscription: the result of its
+// selection on the event. Subscriptions of one document, variables and
+// role share it, computed once per event.
+func (h *Handler) eventPayloads(ctx context.Context, b *built, req Request, cq *cached) func(*graph.ChangeEvent) []byte {
+	doc, ok := resultKey(b.version+"\x00"+cq.key, req.Variables)
 	if !ok {
-		return h.executeEvent(ctx, b, req, cq, e)
+		return func(e *graph.ChangeEvent) []byte { return h.executeEvent(ctx, b, req, cq, e) }
 	}
-	key += "\x00" + strconv.FormatUint(e.ID, 10) + "\x00" + PrincipalFrom(ctx).Role.String()
+	role := PrincipalFrom(ctx).Role
 	// Computed for every subscriber alike: one that leaves meanwhile must
 	// not cancel it for the others.
 	shared := context.WithoutCancel(ctx)
-	return h.ws.memo.get(key, func() []byte { return h.executeEvent(shared, b, req, cq, e) })
+	return func(e *graph.ChangeEvent) []byte {
+		return h.ws.memo.get(memoKey{doc: doc, event: e.ID, role: role}, func() []byte { return h.executeEvent(shared, b, req, cq, e) })
+	}
 }
 
 func (h *Handler) executeEvent(ctx context.Context, b *built, req Request, cq *cached, e *graph.ChangeEvent) []byte {
@@ -470,8 +571,16 @@ func (h *Handler) executeEvent(ctx context.Context, b *built, req Request, cq *c
 // payloadMemo keeps the payloads of recent events, computed once each.
 type payloadMemo struct {
 	mu    sync.Mutex
-	m     map[string]*memoEntry
-	order []string
+	m     map[memoKey]*memoEntry
+	order []memoKey
+}
+
+// memoKey names a payload: the document and variables, the event and the
+// role the selection ran for.
+type memoKey struct {
+	doc   string
+	event uint64
+	role  Role
 }
 
 type memoEntry struct {
@@ -483,10 +592,10 @@ type memoEntry struct {
 // as many).
 const memoSize = 4096
 
-func (m *payloadMemo) get(key string, compute func() []byte) []byte {
+func (m *payloadMemo) get(key memoKey, compute func() []byte) []byte {
 	m.mu.Lock()
 	if m.m == nil {
-		m.m = map[string]*memoEntry{}
+		m.m = map[memoKey]*memoEntry{}
 	}
 	e, ok := m.m[key]
 	if !ok {
@@ -497,7 +606,7 @@ func (m *payloadMemo) get(key string, compute func() []byte) []byte {
 			for _, k := range m.order[:memoSize] {
 				delete(m.m, k)
 			}
-			m.order = append([]string(nil), m.order[memoSize:]...)
+			m.order = append([]memoKey(nil), m.order[memoSize:]...)
 		}
 	}
 	m.mu.Unlock()

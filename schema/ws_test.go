@@ -374,3 +374,49 @@ func TestWebSocketDropsSlowClients(t *testing.T) {
 		t.Errorf("close code %d, want %d (try again later)", code, closeTooSlow)
 	}
 }
+
+func TestWebSocketEntityEvents(t *testing.T) {
+	srv := feedServer(t, Options{}, feed.Options{}, nil)
+	c := connect(t, srv.URL, nil)
+	c.subscribe("m", `subscription { entityMerged(entity: "ttp") { entity intoId into { id name } by } }`)
+	c.subscribe("d", `subscription { entityDeleted { entity statements by } }`)
+	c.subscribe("s", `subscription { statusChanged(entity: "ttp") { relationId } }`)
+	time.Sleep(100 * time.Millisecond) // the subscriptions are registered
+	for _, w := range []struct{ token, mutation string }{
+		{"ed-token", `mutation { mergeEntities(keep: "ttp", merge: ["bla"]) { id } }`},
+		{"ada-token", `mutation { deleteEntity(id: "ttp", cascade: true) { statements } }`},
+	} {
+		if status, resp := post(t, srv.URL+"/graphql", w.token, w.mutation); status != http.StatusOK || len(resp.Errors) > 0 {
+			t.Fatalf("%s: %d %+v", w.mutation, status, resp.Errors)
+		}
+	}
+	got := map[string]string{}
+	statusChanges := 0
+	for len(got) < 2 {
+		m := c.read()
+		if m.ID == "s" {
+			statusChanges++
+			continue
+		}
+		b, _ := json.Marshal(payloadOf(t, m))
+		got[m.ID] = string(b)
+	}
+	if want := `{"entityMerged":{"by":"ed","entity":"bla","into":{"id":"ttp","name":"Tehrik-e-Taliban Pakistan"},"intoId":"ttp"}}`; got["m"] != want {
+		t.Errorf("entityMerged\n got  %s\n want %s", got["m"], want)
+	}
+	var del struct {
+		EntityDeleted struct {
+			Entity, By string
+			Statements int
+		}
+	}
+	json.Unmarshal([]byte(got["d"]), &del)
+	if d := del.EntityDeleted; d.Entity != "ttp" || d.By != "ada" || d.Statements == 0 {
+		t.Errorf("entityDeleted %s", got["d"])
+	}
+	for statusChanges < del.EntityDeleted.Statements {
+		if m := c.read(); m.ID == "s" {
+			statusChanges++
+		}
+	}
+}

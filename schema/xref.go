@@ -3,6 +3,8 @@ package schema
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -135,7 +137,7 @@ func (r *resolver) xrefFields(ts *types) (query, mutation graphql.Fields) {
 	}
 	query = graphql.Fields{
 		"duplicateCandidates": &graphql.Field{Type: graphql.NewNonNull(conn),
-			Description: "Pairs of entities that may be one, best first, judged pairs left out. It reads the whole store (seconds on 100,000 entities).",
+			Description: "Pairs of entities that may be one, best first, judged pairs left out. The first ask after a write reads the whole store (seconds on 100,000 entities); the pairs are then kept until the next write, so paging through them is quick.",
 			Args: pagingArgs(graphql.FieldConfigArgument{
 				"type": &graphql.ArgumentConfig{Type: ts.typeName, Description: "Only entities of this type."},
 			}),
@@ -145,7 +147,7 @@ func (r *resolver) xrefFields(ts *types) (query, mutation graphql.Fields) {
 					return nil, err
 				}
 				typ, _ := p.Args["type"].(string)
-				cands, err := Candidates(ctx, r.store, typ)
+				cands, err := r.candidates.get(ctx, r.store, typ)
 				if err != nil {
 					return nil, err
 				}
@@ -205,15 +207,22 @@ func lower(s string) string {
 // Candidates scans st and cross-references it (see graph/xref), leaving
 // out the pairs judged already. typ, when set, keeps one entity type.
 func Candidates(ctx context.Context, st graph.Store, typ string) ([]xref.Candidate, error) {
+	cands, _, err := candidatesOf(ctx, st, typ)
+	return cands, err
+}
+
+// candidatesOf is Candidates, also returning the generation of the store
+// the snapshot was read under.
+func candidatesOf(ctx context.Context, st graph.Store, typ string) ([]xref.Candidate, string, error) {
 	sc, ok := graph.Capability[graph.Scanner](st)
 	if !ok {
-		return nil, graph.Errorf(graph.Invalid, "this store cannot be scanned for candidates")
+		return nil, "", graph.Errorf(graph.Invalid, "this store cannot be scanned for candidates")
 	}
 	judged := map[[2]string]bool{}
 	if j, ok := graph.Capability[graph.Judge](st); ok {
 		list, err := j.Judgements(ctx)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		for _, x := range list {
 			judged[[2]string{x.A, x.B}] = true
@@ -221,8 +230,172 @@ func Candidates(ctx context.Context, st graph.Store, typ string) ([]xref.Candida
 	}
 	snap, err := sc.Scan(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	cands, _, err := xref.Candidates(ctx, &snap, xref.Options{Type: typ, Judged: func(a, b string) bool { return judged[[2]string{a, b}] }})
-	return cands, err
+	return cands, snap.Generation, err
+}
+
+// candidateTimeout bounds one computation of the candidates, which goes on
+// when the request that started it ends (another may wait for it).
+const candidateTimeout = 5 * time.Minute
+
+// candidateCache keeps the candidates of each entity type ("" for all)
+// computed under one generation of the store (see graph.Versioned), so that
+// paging through duplicateCandidates scans the store once per write, not
+// once per request. A list is kept only when the store's generation was the
+// same before the judgements were read, during the scan and after the
+// computation: nothing written meanwhile can hide in it. Requests that
+// ask for one type under one generation at the same time share one
+// computation, which runs apart from the request that started it (bounded
+// by candidateTimeout), so that a client that gives up does not waste it.
+type candidateCache struct {
+	mu      sync.Mutex
+	gen     string
+	lists   map[string][]xref.Candidate // by type, under gen
+	flights map[[2]string]*candidateFlight
+	// computed counts the computations started, for tests.
+	computed int
+}
+
+// candidateFlight is one computation of the candidates, which requests
+// wait for.
+type candidateFlight struct {
+	done  chan struct{}
+	cands []xref.Candidate
+	err   error
+}
+
+func newCandidateCache() *candidateCache {
+	return &candidateCache{lists: map[string][]xref.Candidate{}, flights: map[[2]string]*candidateFlight{}}
+}
+
+// get returns the candidates of type typ in st: those kept under the
+// store's present generation, or a new computation's. A store that tells
+// no generation is scanned every time.
+func (c *candidateCache) get(ctx context.Context, st graph.Store, typ string) ([]xref.Candidate, error) {
+	v, ok := st.(graph.Versioned)
+	if !ok {
+		return Candidates(ctx, st, typ)
+	}
+	g, err := v.Generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := [2]string{g, typ}
+	c.mu.Lock()
+	if list, ok := c.lists[typ]; ok && c.gen == g {
+		c.mu.Unlock()
+		return list, nil
+	}
+	f, running := c.flights[key]
+	if !running {
+		f = &candidateFlight{done: make(chan struct{})}
+		c.flights[key] = f
+		c.computed++
+		go c.compute(context.WithoutCancel(ctx), v, st, g, typ, f)
+	}
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.cands, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// compute runs one flight and keeps its list when the store stayed at
+// generation g throughout.
+func (c *candidateCache) compute(ctx context.Context, v graph.Versioned, st graph.Store, g, typ string, f *candidateFlight) {
+	ctx, cancel := context.WithTimeout(ctx, candidateTimeout)
+	defer cancel()
+	cands, scanned, err := candidatesOf(ctx, st, typ)
+	after, gerr := v.Generation(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.flights, [2]string{g, typ})
+	f.cands, f.err = cands, err
+	close(f.done)
+	if err != nil || gerr != nil || scanned != g || after != g {
+		return
+	}
+	if c.gen != g {
+		c.gen, c.lists = g, map[string][]xref.Candidate{}
+	}
+	c.lists[typ] = cands
+}
+
+// mergedEntity is one entity merged into another, as Entity.mergedFrom
+// lists it.
+type mergedEntity struct {
+	id, name, into string
+	rec            graph.MergeRecord
+}
+
+// mergedEntityType is the type of the items of Entity.mergedFrom.
+func (r *resolver) mergedEntityType(ts *types) *graphql.Object {
+	return graphql.NewObject(graphql.ObjectConfig{
+		Name:        "MergedEntity",
+		Description: "An entity that was merged into another: its id, now a redirect, and the name it had.",
+		Fields: graphql.Fields{
+			"id":   &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The merged id; it answers with the entity it was merged into.", Resolve: get(func(m mergedEntity) any { return m.id })},
+			"name": &graphql.Field{Type: graphql.String, Description: "The name it had (now an alias of the kept entity); null when the merge record does not tell it.", Resolve: optional(func(m mergedEntity) string { return m.name })},
+			"into": &graphql.Field{Type: graphql.NewNonNull(ts.entity), Description: "The entity it was merged into, as it is now: this one, or one merged into this one later.",
+				Resolve: func(p graphql.ResolveParams) (any, error) {
+					return r.entityThunk(p.Context, p.Source.(mergedEntity).into, false), nil
+				}},
+			"intoId":  &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The id it was merged into, as the merge recorded it.", Resolve: get(func(m mergedEntity) any { return m.into })},
+			"by":      &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "Who merged it.", Resolve: get(func(m mergedEntity) any { return m.rec.By })},
+			"at":      &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "When, RFC 3339 (UTC).", Resolve: get(func(m mergedEntity) any { return m.rec.At.UTC().Format(time.RFC3339) })},
+			"mergeId": &graphql.Field{Type: graphql.NewNonNull(graphql.ID), Description: "The id of the merge (MergeRecord.id).", Resolve: get(func(m mergedEntity) any { return m.rec.ID })},
+		},
+	})
+}
+
+// mergedFromField is Entity.mergedFrom: the ids merged into the entity,
+// and those merged into them before, oldest merge first.
+func (r *resolver) mergedFromField(ts *types) *graphql.Field {
+	return &graphql.Field{Type: nonNullList(ts.mergedEntity),
+		Description: "The entities merged into this one (and those merged into them before), oldest merge first; each id now answers with this entity. Undo one with unmergeEntities.",
+		Resolve: r.resolve(func(ctx context.Context, p graphql.ResolveParams) (any, error) {
+			m, ok := graph.Capability[graph.Merger](r.store)
+			if !ok {
+				return []mergedEntity{}, nil
+			}
+			return mergedInto(ctx, m, p.Source.(graph.Entity).ID)
+		})}
+}
+
+// mergedInto lists the entities merged into id, following each merged id
+// back to those merged into it, at most graph.MaxRedirects merges deep.
+func mergedInto(ctx context.Context, m graph.Merger, id string) ([]mergedEntity, error) {
+	out := []mergedEntity{}
+	queue, seen := []string{id}, map[string]bool{id: true}
+	for depth := 0; len(queue) > 0 && depth <= graph.MaxRedirects; depth++ {
+		var next []string
+		for _, keep := range queue {
+			recs, err := m.Merges(ctx, keep)
+			if err != nil {
+				return nil, err
+			}
+			for _, rec := range recs {
+				for _, merged := range rec.Merged {
+					if seen[merged] {
+						continue
+					}
+					seen[merged] = true
+					out = append(out, mergedEntity{id: merged, name: rec.Names[merged], into: rec.Keep, rec: rec})
+					next = append(next, merged)
+				}
+			}
+		}
+		queue = next
+	}
+	slices.SortStableFunc(out, func(a, b mergedEntity) int {
+		if c := a.rec.At.Compare(b.rec.At); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	return out, nil
 }

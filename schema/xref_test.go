@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -86,4 +87,103 @@ func TestCandidatesJudgementsAndMergesOverGraphQL(t *testing.T) {
 			t.Errorf("after unmerge: %s %v", resp.Data, resp.Extensions)
 		}
 	})
+}
+
+func TestMergedFromListsWhatWasMergedAndFollowsRedirects(t *testing.T) {
+	ctx := t.Context()
+	st := seeded(t)
+	if _, err := seed.Load(ctx, st, graph.ApplyOptions{}, seed.Input{Name: "let.yaml", Data: []byte(`
+entities:
+  - {id: lashkar, type: Group, name: Lashkar}
+  - {id: lashkar-e-taiba, type: Group, name: Lashkar-e-Taiba}
+  - {id: let, type: Group, name: LeT}
+`)}); err != nil {
+		t.Fatal(err)
+	}
+	m := st.(graph.Merger)
+	if _, err := m.Merge(ctx, "let", []string{"lashkar-e-taiba"}, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Merge(ctx, "lashkar", []string{"let"}, "bo"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handlerOn(t, cache.New(st.(cache.Versioned), 0), Options{}))
+	t.Cleanup(srv.Close)
+	for _, c := range []struct {
+		name, query, want, redirects string
+	}{
+		{"the kept entity lists both merges, oldest first, each into what it is now",
+			`{ entity(id: "lashkar") { mergedFrom { id name intoId into { id } by } } }`,
+			`{"entity":{"mergedFrom":[{"by":"ana","id":"lashkar-e-taiba","into":{"id":"lashkar"},"intoId":"let","name":"Lashkar-e-Taiba"},` +
+				`{"by":"bo","id":"let","into":{"id":"lashkar"},"intoId":"lashkar","name":"LeT"}]}}`,
+			`[{"from":"let","to":"lashkar"}]`},
+		{"an entity nothing was merged into lists none",
+			`{ entity(id: "india") { mergedFrom { id } } }`, `{"entity":{"mergedFrom":[]}}`, `null`},
+		{"a merged id answers with the kept entity's list",
+			`{ entity(id: "lashkar-e-taiba") { id mergedFrom { id } } }`,
+			`{"entity":{"id":"lashkar","mergedFrom":[{"id":"lashkar-e-taiba"},{"id":"let"}]}}`,
+			`[{"from":"lashkar-e-taiba","to":"lashkar"}]`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, resp := post(t, srv.URL, "", c.query)
+			if len(resp.Errors) > 0 {
+				t.Fatalf("errors %+v", resp.Errors)
+			}
+			var data any
+			json.Unmarshal(resp.Data, &data)
+			got, _ := json.Marshal(data)
+			if string(got) != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+			if red, _ := json.Marshal(resp.Extensions["redirects"]); string(red) != c.redirects {
+				t.Errorf("redirects %s, want %s", red, c.redirects)
+			}
+		})
+	}
+}
+
+func TestCandidatesAreKeptUntilTheNextWrite(t *testing.T) {
+	ctx := t.Context()
+	st := seeded(t)
+	if _, err := seed.Load(ctx, st, graph.ApplyOptions{}, seed.Input{Name: "other.yaml", Data: []byte(spelledOtherwise)}); err != nil {
+		t.Fatal(err)
+	}
+	h := handlerOn(t, cache.New(st.(cache.Versioned), 0), Options{Token: "secret", ResultCacheBytes: -1})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	ask := func(tb testing.TB, q string) string {
+		tb.Helper()
+		_, resp := post(tb, srv.URL, "secret", q)
+		if len(resp.Errors) > 0 {
+			tb.Fatalf("%s: %v", q, resp.Errors)
+		}
+		return string(resp.Data)
+	}
+	computed := func() int {
+		h.candidates.mu.Lock()
+		defer h.candidates.mu.Unlock()
+		return h.candidates.computed
+	}
+	const page = `{ duplicateCandidates(first: 1%s) { pageInfo { endCursor } nodes { a { id } b { id } } } }`
+	first := ask(t, fmt.Sprintf(page, ""))
+	var data struct {
+		DuplicateCandidates struct{ PageInfo struct{ EndCursor string } }
+	}
+	json.Unmarshal([]byte(first), &data)
+	ask(t, fmt.Sprintf(page, fmt.Sprintf(", after: %q", data.DuplicateCandidates.PageInfo.EndCursor)))
+	ask(t, fmt.Sprintf(page, ", type: Group"))
+	ask(t, fmt.Sprintf(page, ", type: Group")+" ")
+	if n := computed(); n != 2 {
+		t.Errorf("four asks (two pages of all types, two of groups) computed the candidates %d times, want 2 (once per type)", n)
+	}
+	if !strings.Contains(first, `"tehrik-i-taliban-pakistan"`) {
+		t.Fatalf("top candidate: %s", first)
+	}
+	ask(t, `mutation { judgeCandidate(a: "ttp", b: "tehrik-i-taliban-pakistan", verdict: DIFFERENT) { verdict } }`)
+	if got := ask(t, fmt.Sprintf(page, "")); strings.Contains(got, `"tehrik-i-taliban-pakistan"`) {
+		t.Errorf("after a judgement the judged pair is still offered: %s", got)
+	}
+	if n := computed(); n != 3 {
+		t.Errorf("the ask after a write computed %d times in all, want 3", n)
+	}
 }

@@ -631,76 +631,47 @@ func (d *dump) set(f *dField, v, what string, at Position) bool {
 	return true
 }
 
-func (d *dump) entityType(name string, at Position) *dEntityType {
-	t, ok := d.entityTypes[name]
+// slot returns the item of m under id, adding the one fresh makes when
+// there is none (under a clone of id: ids are slices of the input read).
+func slot[T any](m map[string]*T, id string, fresh func() *T) *T {
+	v, ok := m[id]
 	if !ok {
-		t = &dEntityType{at: at}
-		d.entityTypes[strings.Clone(name)] = t
+		v = fresh()
+		m[strings.Clone(id)] = v
 	}
-	return t
+	return v
+}
+
+func (d *dump) entityType(name string, at Position) *dEntityType {
+	return slot(d.entityTypes, name, func() *dEntityType { return &dEntityType{at: at} })
 }
 
 func (d *dump) relationType(name string, at Position) *dRelationType {
-	t, ok := d.relationTypes[name]
-	if !ok {
-		t = &dRelationType{at: at}
-		d.relationTypes[strings.Clone(name)] = t
-	}
-	return t
+	return slot(d.relationTypes, name, func() *dRelationType { return &dRelationType{at: at} })
 }
 
 func (d *dump) source(id string, at Position) *dSource {
-	s, ok := d.sources[id]
-	if !ok {
-		s = &dSource{at: at}
-		d.sources[strings.Clone(id)] = s
-	}
-	return s
+	return slot(d.sources, id, func() *dSource { return &dSource{at: at} })
 }
 
 func (d *dump) entity(id string, at Position) *dEntity {
-	e, ok := d.entities[id]
-	if !ok {
-		e = &dEntity{at: at}
-		d.entities[strings.Clone(id)] = e
-	}
-	return e
+	return slot(d.entities, id, func() *dEntity { return &dEntity{at: at} })
 }
 
 func (d *dump) alias(node string, at Position) *dAlias {
-	a, ok := d.aliases[node]
-	if !ok {
-		a = &dAlias{at: at}
-		d.aliases[strings.Clone(node)] = a
-	}
-	return a
+	return slot(d.aliases, node, func() *dAlias { return &dAlias{at: at} })
 }
 
 func (d *dump) statement(id string, at Position) *dStatement {
-	s, ok := d.statements[id]
-	if !ok {
-		s = &dStatement{at: at}
-		d.statements[strings.Clone(id)] = s
-	}
-	return s
+	return slot(d.statements, id, func() *dStatement { return &dStatement{at: at} })
 }
 
 func (d *dump) claim(id string, at Position) *dClaim {
-	c, ok := d.claims[id]
-	if !ok {
-		c = &dClaim{at: at}
-		d.claims[strings.Clone(id)] = c
-	}
-	return c
+	return slot(d.claims, id, func() *dClaim { return &dClaim{at: at} })
 }
 
 func (d *dump) importNode(id string, at Position) *dImport {
-	imp, ok := d.imports[id]
-	if !ok {
-		imp = &dImport{at: at}
-		d.imports[strings.Clone(id)] = imp
-	}
-	return imp
+	return slot(d.imports, id, func() *dImport { return &dImport{at: at} })
 }
 
 // build checks that the items read hang together as the layout has them

@@ -79,7 +79,15 @@ type request struct {
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var cfg config
+	var fcfg feedConfig
+	var feedMode bool
 	fs := flag.NewFlagSet("claimgraph-load", flag.ContinueOnError)
+	fs.BoolVar(&feedMode, "feed", false, "measure the change feed instead of reads: --subscribers WebSockets subscribe to claimAdded while --rate statements a second are written for --duration")
+	fs.IntVar(&fcfg.subscribers, "subscribers", 1000, "with --feed: subscriptions, one WebSocket each (0: the writes alone)")
+	fs.IntVar(&fcfg.rate, "rate", 200, "with --feed: statements written a second")
+	fs.IntVar(&fcfg.writers, "writers", 8, "with --feed: concurrent writers")
+	fs.StringVar(&fcfg.token, "token", "", "with --feed: an editor's bearer token, for the writes")
+	fs.DurationVar(&fcfg.drain, "drain", time.Minute, "with --feed: how long the subscribers may go on receiving after the last write")
 	fs.StringVar(&cfg.url, "url", "http://127.0.0.1:8080/graphql", "GraphQL endpoint of a claimgraph serve on this machine")
 	fs.IntVar(&cfg.clients, "clients", 50, "concurrent clients")
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long to run (at most 10m)")
@@ -88,6 +96,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.mix, "mix", "seed", "what to ask: seed (the built-in seed's read mix), movies (two-hop queries on people of the movie data) or heavy (k=10 paths, neighbourhoods, searches and two-hops on the movie data)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if feedMode {
+		fcfg.url, fcfg.duration = cfg.url, cfg.duration
+		return runFeed(ctx, fcfg, stdout)
 	}
 	if err := checkLoopback(cfg.url); err != nil {
 		return err

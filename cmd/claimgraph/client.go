@@ -139,6 +139,7 @@ func remoteError(code, msg string) error {
 		schema.CodeNotFound:           graph.NotFound,
 		schema.CodeConflict:           graph.Conflict,
 		schema.CodeUnauthenticated:    graph.Unauthorized,
+		schema.CodeForbidden:          graph.Forbidden,
 		schema.CodeServiceUnavailable: graph.Unavailable,
 	}[code]
 	if !ok {

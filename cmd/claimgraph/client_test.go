@@ -148,7 +148,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	}
 	common := map[string]bool{"store": true, "log-level": true, "log-format": true, "server": true, "token": true}
 	flagLine := regexp.MustCompile(`^  -([a-z-]+)(?: (\S+))?$`)
-	for _, cmd := range []string{"serve", "seed", "query", "paths", "retract", "export"} {
+	for _, cmd := range []string{"serve", "seed", "query", "paths", "retract", "delete", "export"} {
 		t.Run(cmd, func(t *testing.T) {
 			_, _, err := cli(t, nil, cmd, "--help")
 			var u usageError

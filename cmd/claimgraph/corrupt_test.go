@@ -13,10 +13,9 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cayley"
+	"github.com/claimgraph/claimgraph/graph/cayley/bolttest"
 )
 
 // commandBound is how long any command may take on a damaged file.
@@ -54,56 +53,6 @@ func manyPagesBolt(tb testing.TB, n int) string {
 	return path
 }
 
-// boltPages returns the ids of the pages of a bolt file in its tree
-// (branch and leaf pages), of its free pages, and its page size, as bbolt
-// reports them.
-func boltPages(tb testing.TB, path string) (tree, free []int, pageSize int) {
-	tb.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, PreLoadFreelist: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
-	err = db.View(func(tx *bolt.Tx) error {
-		for id := 0; ; id++ {
-			p, err := tx.Page(id)
-			if err != nil || p == nil {
-				return err
-			}
-			switch p.Type {
-			case "branch", "leaf":
-				tree = append(tree, id)
-			case "free":
-				free = append(free, id)
-			}
-		}
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return tree, free, db.Info().PageSize
-}
-
-// flipBytes inverts n bytes of the file at path from offset on, in place.
-func flipBytes(tb testing.TB, path string, offset int64, n int) {
-	tb.Helper()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, n)
-	if _, err := f.ReadAt(buf, offset); err != nil {
-		tb.Fatal(err)
-	}
-	for i := range buf {
-		buf[i] ^= 0xff
-	}
-	if _, err := f.WriteAt(buf, offset); err != nil {
-		tb.Fatal(err)
-	}
-}
-
 func copyTo(tb testing.TB, from, dir string) string {
 	tb.Helper()
 	data, err := os.ReadFile(from)
@@ -135,6 +84,25 @@ func runBounded(tb testing.TB, bound time.Duration, args []string, stdout io.Wri
 	case <-time.After(bound + 5*time.Second):
 		tb.Fatalf("%v did not return within %s", args, bound+5*time.Second)
 		return nil
+	}
+}
+
+// readyAfterIndex returns the status of /readyz at url once the server no
+// longer says it is building its path index (within bound).
+func readyAfterIndex(tb testing.TB, url string, bound time.Duration) int {
+	tb.Helper()
+	deadline := time.Now().Add(bound)
+	for {
+		resp, err := http.Get(url + "/readyz")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), "building the path") || time.Now().After(deadline) {
+			return resp.StatusCode
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -179,12 +147,7 @@ func serveOn(tb testing.TB, store string, bound time.Duration) serveOutcome {
 		return out
 	case url := <-listening:
 		out.started = true
-		resp, err := http.Get(url + "/readyz")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		resp.Body.Close()
-		out.ready = resp.StatusCode
+		out.ready = readyAfterIndex(tb, url, bound)
 		out.writeCodes, _ = postAs(tb, url, "t0k", `mutation { addEntity(id: "new-one", type: "Group", name: "New") { id } }`)
 	case <-time.After(bound):
 		out.stopDeadline = true
@@ -208,7 +171,7 @@ func serveOn(tb testing.TB, store string, bound time.Duration) serveOutcome {
 // every command works and check passes.
 func TestEveryCommandOnACorruptBoltFileFailsNamingIt(t *testing.T) {
 	orig := manyPagesBolt(t, 3000)
-	tree, free, pageSize := boltPages(t, orig)
+	tree, free, pageSize := bolttest.Pages(t, orig)
 	if len(tree) < 100 || len(free) == 0 {
 		t.Fatalf("the file has %d tree pages and %d free ones; the test needs many and some", len(tree), len(free))
 	}
@@ -236,7 +199,7 @@ func TestEveryCommandOnACorruptBoltFileFailsNamingIt(t *testing.T) {
 	for _, d := range damages {
 		t.Run(d.name, func(t *testing.T) {
 			path := copyTo(t, orig, t.TempDir())
-			flipBytes(t, path, int64(d.offset), 4096)
+			bolttest.Flip(t, path, int64(d.offset), 4096)
 			for _, c := range commands {
 				t.Run(c.name+" fails naming the file", func(t *testing.T) {
 					start := time.Now()
@@ -266,7 +229,7 @@ func TestEveryCommandOnACorruptBoltFileFailsNamingIt(t *testing.T) {
 	}
 	t.Run("a free page: everything works", func(t *testing.T) {
 		path := copyTo(t, orig, t.TempDir())
-		flipBytes(t, path, int64(free[len(free)/2]*pageSize), 4096)
+		bolttest.Flip(t, path, int64(free[len(free)/2]*pageSize), 4096)
 		for _, c := range commands {
 			t.Run(c.name+" works", func(t *testing.T) {
 				if err := runBounded(t, workBound, append(c.args, "--store", "bolt:"+path), io.Discard); err != nil {
@@ -299,21 +262,14 @@ func TestEveryCommandOnACorruptBoltFileFailsNamingIt(t *testing.T) {
 // stops when asked.
 func TestServeStopsBeingReadyWhenAReadMeetsADamagedPage(t *testing.T) {
 	path := manyPagesBolt(t, 500)
-	tree, _, pageSize := boltPages(t, path)
+	tree, _, pageSize := bolttest.Pages(t, path)
 	s := startServer(t, "--store", "bolt:"+path, "--token", "t0k")
-	readyz := func() int {
-		resp, err := http.Get(s.url + "/readyz")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	readyz := func() int { return readyAfterIndex(t, s.url, workBound) }
 	if got := readyz(); got != http.StatusOK {
 		t.Fatalf("/readyz on the sound file: %d", got)
 	}
 	for _, id := range tree {
-		flipBytes(t, path, int64(id*pageSize), pageSize)
+		bolttest.Flip(t, path, int64(id*pageSize), pageSize)
 	}
 	if codes, _ := postAs(t, s.url, "", `{ entity(id: "never-read-before") { name } }`); len(codes) == 0 {
 		t.Errorf("a read of the damaged file answered no error")

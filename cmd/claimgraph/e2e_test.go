@@ -58,6 +58,9 @@ func startServer(tb testing.TB, args ...string) *server {
 		tb.Fatalf("server did not start: %v\nstderr:\n%s", lines.Err(), stderr.String())
 	}
 	go io.Copy(io.Discard, pr)
+	// The tests start on a server whose path index is built, as a load
+	// balancer would send them (see /readyz).
+	readyAfterIndex(tb, url, 30*time.Second)
 	var once sync.Once
 	var stopErr error
 	s := &server{url: url, stderr: stderr, stop: func() error {

@@ -8,6 +8,7 @@
 //	claimgraph query   [--variables JSON] 'GRAPHQL'
 //	claimgraph paths   FROM TO [--max-depth N] [--k N] [--mode shortest|credible|all] ...
 //	claimgraph retract --source ID
+//	claimgraph delete  ID [--cascade] [--dry-run]
 //	claimgraph export  [--format nquads|json|graphml] [--out FILE] [--as-of DATE] [--reported-by DATE]
 //	claimgraph check
 //	claimgraph xref    [--type T] [--limit N]
@@ -41,6 +42,10 @@
 //
 // retract removes a source, the claims it reports and the statements left
 // without claims, in one atomic step.
+//
+// delete removes an entity with its names and the ids merged into it, in
+// one atomic step; while statements, claims or aliases still name it, it
+// is refused unless --cascade removes them with it.
 //
 // query runs one GraphQL query against the store and prints the JSON
 // response.

@@ -33,6 +33,7 @@ const usage = `usage:
                      [--types T,...] [--status S,...] [--direction out|in|both] [--exclude ID,...]
                      [--as-of DATE] [--reported-by DATE] [--time-flow GAP [--allow-undated]] [--max-expanded N]
   claimgraph retract --source ID [--as NAME]
+  claimgraph delete  ID [--cascade] [--dry-run] [--as NAME]
   claimgraph export  [--format nquads|json|graphml] [--out FILE] [--as-of DATE] [--reported-by DATE]
   claimgraph check
   claimgraph xref    [--type T] [--limit N]
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runPaths(ctx, args, getenv, stdout, stderr)
 	case "retract":
 		return runRetract(ctx, args, getenv, stdout, stderr)
+	case "delete":
+		return runDelete(ctx, args, getenv, stdout, stderr)
 	case "export":
 		return runExport(ctx, args, getenv, stdout, stderr)
 	case "check":

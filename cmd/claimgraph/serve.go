@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	neturl "net/url"
 	"os"
 	"runtime"
@@ -46,6 +47,7 @@ type serveConfig struct {
 	importLimits  seed.Limits
 	maxImportBody int64
 	importIdle    time.Duration
+	pprofAddr     string
 }
 
 // api registers the flags of the GraphQL API.
@@ -159,6 +161,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&cfg.seedMapping, "seed-mapping", "", "read the --seed files, N-Quads or JSON-LD, through this ontology mapping `FILE`")
 	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr(getenv, "CLAIMGRAPH_CORS_ORIGINS", ""),
 		"comma-separated `origins` allowed to call /graphql from a browser, or * (env CLAIMGRAPH_CORS_ORIGINS; default none)")
+	fs.StringVar(&cfg.pprofAddr, "pprof", getenv("CLAIMGRAPH_PPROF"),
+		"serve Go's runtime profiles (/debug/pprof/) on this separate `address`, e.g. 127.0.0.1:6060 (env CLAIMGRAPH_PPROF; default off)")
 	cfg.api(fs, getenv)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -192,7 +196,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	// The path and search index is built from the start, in the
-	// background: until it is, queries read the store.
+	// background: until it is, queries read the store and /readyz answers
+	// 503, so that a load balancer sends no queries before it is built.
 	st.Warm()
 	if opts.Feed, err = feed.Start(ctx, raw, feed.Options{Logger: log.With("component", "feed")}); err != nil {
 		return fmt.Errorf("start the change feed: %w", err)
@@ -216,6 +221,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	if cfg.pprofAddr != "" {
+		stop, err := serveProfiles(ctx, cfg.pprofAddr, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
 	}
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("serving", "url", url, "store", cfg.store, "admin_token", opts.Token != "", "users", opts.Users.Len(),
@@ -325,6 +338,26 @@ func importer(st graph.Store, lim seed.Limits, m *metrics, log *slog.Logger) sch
 	}
 }
 
+// serveProfiles serves net/http/pprof's handlers on their own listener at
+// addr, apart from the API (and its auth), until the returned function is
+// called.
+func serveProfiles(ctx context.Context, addr string, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--pprof: listen on %s: %w", addr, err)
+	}
+	r := http.NewServeMux()
+	r.HandleFunc("/debug/pprof/", pprof.Index)
+	r.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	r.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	r.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	r.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	log.Info("serving runtime profiles", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	go srv.Serve(ln)
+	return func() { srv.Close() }, nil
+}
+
 // routes is the HTTP surface of claimgraph serve.
 // health reports why the store must not serve, if it must not (see
 // cayley.Store.Err); it may be nil.
@@ -362,9 +395,18 @@ func readOnly(next http.Handler) http.Handler {
 	})
 }
 
-// ready answers 200 when the store is sound (health) and answers a read
-// within two seconds, and 503 otherwise: a load balancer takes the
-// instance out until it does. A bolt file found corrupt stays not ready.
+// indexWarmer is a store with the path and search index of graph/cache.
+type indexWarmer interface {
+	IndexReady() bool
+	Warm()
+}
+
+// ready answers 200 when the store is sound (health), answers a read
+// within two seconds and, when it keeps a path and search index, has built
+// it; and 503 otherwise: a load balancer takes the instance out until it
+// does. A bolt file found corrupt stays not ready. While the index is not
+// built, each check starts its build unless one is running (one that
+// failed is tried again).
 func ready(st graph.Store, health func() error, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -383,6 +425,12 @@ func ready(st graph.Store, health func() error, log *slog.Logger) http.HandlerFu
 			log.WarnContext(r.Context(), "not ready: the store does not answer", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "store unavailable")
+			return
+		}
+		if ix, ok := st.(indexWarmer); ok && !ix.IndexReady() {
+			ix.Warm()
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "building the path and search index")
 			return
 		}
 		fmt.Fprintln(w, "ready")

@@ -115,6 +115,19 @@ func (c *Store) currentIndex(g string) *index {
 	return nil
 }
 
+// IndexReady reports whether path search and entity search can use the
+// index: an index has been built, under whatever generation (a stale one
+// is rebuilt in the background while queries read the store), or the store
+// cannot be scanned for one and never will be.
+func (c *Store) IndexReady() bool {
+	if _, ok := c.src.(graph.Scanner); !ok {
+		return true
+	}
+	c.nb.mu.Lock()
+	defer c.nb.mu.Unlock()
+	return c.nb.cur != nil
+}
+
 // Warm starts building the index in the background, unless a build is
 // running, the store cannot be scanned or the cache is closed.
 func (c *Store) Warm() { c.rebuild() }

@@ -46,12 +46,19 @@ type auditRecord struct {
 // operation (or op), and the change events of the write (see feed.go).
 // The caller holds the write lock.
 func (s *Store) audit(ctx context.Context, tx *cgraph.Transaction, op string, extra ...graph.AuditChange) error {
+	return s.auditWith(ctx, tx, op, nil, extra...)
+}
+
+// auditWith is audit for a write whose change events include events about
+// entities (merged, deleted), which tx's deltas do not tell: they come
+// before the events of its statements.
+func (s *Store) auditWith(ctx context.Context, tx *cgraph.Transaction, op string, entityEvents []graph.ChangeEvent, extra ...graph.AuditChange) error {
 	changes := append(extra, auditChanges(tx.Deltas)...)
 	if len(changes) == 0 {
 		return nil
 	}
 	at, nonce := s.auditStamp()
-	statuses, err := s.recordEvents(graph.WithOperation(ctx, graph.Operation(ctx, op)), tx, at)
+	statuses, err := s.recordEvents(graph.WithOperation(ctx, graph.Operation(ctx, op)), tx, at, entityEvents)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley/bolttest"
 	"github.com/claimgraph/claimgraph/graph/graphtest"
 )
 
@@ -45,56 +44,6 @@ func manyPagesStore(tb testing.TB, dir string, n int) string {
 		tb.Fatal(err)
 	}
 	return path
-}
-
-// pagesOf returns the ids of the pages of a bolt file that hold the tree
-// (branch and leaf pages) and of its free pages, and its page size.
-func pagesOf(tb testing.TB, path string) (tree, free []int, pageSize int) {
-	tb.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, PreLoadFreelist: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
-	err = db.View(func(tx *bolt.Tx) error {
-		for id := 0; ; id++ {
-			p, err := tx.Page(id)
-			if err != nil || p == nil {
-				return err
-			}
-			switch p.Type {
-			case "branch", "leaf":
-				tree = append(tree, id)
-			case "free":
-				free = append(free, id)
-			}
-		}
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return tree, free, db.Info().PageSize
-}
-
-// flip inverts n bytes of the file at path from offset on, in place (a
-// store that has the file open sees the change).
-func flip(tb testing.TB, path string, offset int64, n int) {
-	tb.Helper()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, n)
-	if _, err := f.ReadAt(buf, offset); err != nil {
-		tb.Fatal(err)
-	}
-	for i := range buf {
-		buf[i] ^= 0xff
-	}
-	if _, err := f.WriteAt(buf, offset); err != nil {
-		tb.Fatal(err)
-	}
 }
 
 func copyOf(tb testing.TB, path, name string) string {
@@ -133,7 +82,7 @@ func closeWithin(tb testing.TB, s *Store, d time.Duration) {
 
 func TestOpenRefusesCorruptBoltFile(t *testing.T) {
 	orig := manyPagesStore(t, t.TempDir(), 2000)
-	tree, free, pageSize := pagesOf(t, orig)
+	tree, free, pageSize := bolttest.Pages(t, orig)
 	if len(tree) < 50 {
 		t.Fatalf("the store has %d tree pages; the test needs many", len(tree))
 	}
@@ -151,7 +100,7 @@ func TestOpenRefusesCorruptBoltFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := copyOf(t, orig, "corrupt.bolt")
-			flip(t, path, int64(tt.page*pageSize+tt.at), 4096)
+			bolttest.Flip(t, path, int64(tt.page*pageSize+tt.at), 4096)
 			start := time.Now()
 			s, err := Open(t.Context(), "bolt:"+path, Options{})
 			if err == nil {
@@ -168,7 +117,7 @@ func TestOpenRefusesCorruptBoltFile(t *testing.T) {
 			t.Fatal("the store has no free page")
 		}
 		path := copyOf(t, orig, "free.bolt")
-		flip(t, path, int64(free[len(free)/2]*pageSize), 4096)
+		bolttest.Flip(t, path, int64(free[len(free)/2]*pageSize), 4096)
 		s, err := Open(t.Context(), "bolt:"+path, Options{})
 		if err != nil {
 			t.Fatalf("Open: %v", err)
@@ -186,7 +135,7 @@ func TestOpenRefusesCorruptBoltFile(t *testing.T) {
 // itself corrupt, and Close must not hang.
 func TestCorruptPageFoundByAReadStopsWrites(t *testing.T) {
 	path := manyPagesStore(t, t.TempDir(), 2000)
-	tree, _, pageSize := pagesOf(t, path)
+	tree, _, pageSize := bolttest.Pages(t, path)
 	s, err := Open(t.Context(), "bolt:"+path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +144,7 @@ func TestCorruptPageFoundByAReadStopsWrites(t *testing.T) {
 		t.Fatalf("Err of a sound store: %v", err)
 	}
 	for _, id := range tree {
-		flip(t, path, int64(id*pageSize), pageSize)
+		bolttest.Flip(t, path, int64(id*pageSize), pageSize)
 	}
 	ctx := t.Context()
 	reads := []struct {
@@ -223,7 +172,7 @@ func TestCorruptPageFoundByAReadStopsWrites(t *testing.T) {
 // or are refused after it found a damaged page.
 func TestBackgroundCheckHoldsWrites(t *testing.T) {
 	orig := manyPagesStore(t, t.TempDir(), 500)
-	tree, _, pageSize := pagesOf(t, orig)
+	tree, _, pageSize := bolttest.Pages(t, orig)
 	write := graph.Batch{Entities: []graph.Entity{{ID: "new", Type: "Group", Name: "New"}}}
 	tests := []struct {
 		name    string
@@ -242,7 +191,7 @@ func TestBackgroundCheckHoldsWrites(t *testing.T) {
 			}
 			defer closeWithin(t, s, 10*time.Second)
 			if tt.damage {
-				flip(t, path, int64(tree[len(tree)/2]*pageSize), 4096)
+				bolttest.Flip(t, path, int64(tree[len(tree)/2]*pageSize), 4096)
 			}
 			release := make(chan struct{})
 			s.checkHook = func() { <-release }

@@ -321,16 +321,20 @@ func (s *Store) addEvents(ctx context.Context, r reader, tx *cgraph.Transaction,
 	return nil
 }
 
-// recordEvents derives the events of tx, adds them to it, and returns the
-// status changes among them for the audit log. The caller holds the write
-// lock.
-func (s *Store) recordEvents(ctx context.Context, tx *cgraph.Transaction, at time.Time) ([]graph.StatusTransition, error) {
+// recordEvents derives the events of tx, adds them to it after the
+// entity events given, and returns the status changes among them for the
+// audit log. The caller holds the write lock.
+func (s *Store) recordEvents(ctx context.Context, tx *cgraph.Transaction, at time.Time, entityEvents []graph.ChangeEvent) ([]graph.StatusTransition, error) {
 	var statuses []graph.StatusTransition
 	err := s.read(func(qs cgraph.QuadStore) error {
 		r := newReader(qs)
 		events, err := changeEvents(ctx, r, tx.Deltas)
-		if err != nil || len(events) == 0 {
+		if err != nil {
 			return err
+		}
+		events = append(slices.Clone(entityEvents), events...)
+		if len(events) == 0 {
+			return nil
 		}
 		for i := range events {
 			events[i].At, events[i].User, events[i].Operation = at, graph.Author(ctx), graph.Operation(ctx, "")

@@ -26,7 +26,8 @@ func (s *Store) OntologyVersion(ctx context.Context) (_ string, err error) {
 	return propsOf(root).text(pVersion), nil
 }
 
-// EntitiesByID reads the entities among ids under one read lock.
+// EntitiesByID reads the entities among ids under one read lock; a merged
+// id maps to the entity it was merged into, as Entity answers it.
 func (s *Store) EntitiesByID(ctx context.Context, ids []string) (_ map[string]graph.Entity, err error) {
 	defer deferWrap(&err, "read %d entities", len(ids))
 	qs, err := s.rlock()
@@ -41,6 +42,13 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (_ map[string]gr
 			continue
 		}
 		e, ok, err := r.entity(ctx, id)
+		if err == nil && !ok {
+			var to string
+			var moved bool
+			if to, moved, err = r.redirect(ctx, id); err == nil && moved {
+				e, ok, err = r.entity(ctx, to)
+			}
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -244,7 +244,15 @@ func (s *Store) Merge(ctx context.Context, keep string, merged []string, by stri
 	if err := ctx.Err(); err != nil {
 		return graph.MergeRecord{}, err
 	}
-	s.audit(ctx, tx, "merge")
+	// The feed tells each merged id's move after the commit, before the
+	// changes of the statements it joined.
+	events := make([]graph.ChangeEvent, len(rec.Merged))
+	for i, id := range rec.Merged {
+		events[i] = graph.ChangeEvent{Kind: graph.EventEntityMerged, Entity: id, Into: rec.Keep}
+	}
+	if err := s.auditWith(ctx, tx, "merge", events); err != nil {
+		return graph.MergeRecord{}, err
+	}
 	if err := s.write(tx); err != nil {
 		return graph.MergeRecord{}, err
 	}
@@ -268,7 +276,7 @@ func statementKey(st graph.Statement, symmetric bool) string {
 
 // planMerge computes the transaction of a merge.
 func planMerge(ctx context.Context, r reader, keep string, merged []string, by string, at time.Time) (*cgraph.Transaction, graph.MergeRecord, error) {
-	rec := graph.MergeRecord{Keep: keep, By: by, At: at}
+	rec := graph.MergeRecord{Keep: keep, By: by, At: at, Names: map[string]string{}}
 	keepEnt, ok, err := r.entity(ctx, keep)
 	if err != nil {
 		return nil, rec, err
@@ -312,6 +320,7 @@ func planMerge(ctx context.Context, r reader, keep string, merged []string, by s
 				graph.Quote(id), e.Type, graph.Quote(keep), keepEnt.Type)
 		}
 		isMerged[id] = true
+		rec.Names[id] = e.Name
 		olds = append(olds, e)
 		rec.Merged = append(rec.Merged, id)
 	}
@@ -664,7 +673,9 @@ func (s *Store) Unmerge(ctx context.Context, id string) (rec graph.MergeRecord, 
 	if err := s.writable(ctx); err != nil {
 		return graph.MergeRecord{}, err
 	}
-	s.audit(ctx, tx, "unmerge")
+	if err := s.audit(ctx, tx, "unmerge"); err != nil {
+		return graph.MergeRecord{}, err
+	}
 	if err := s.write(tx); err != nil {
 		return graph.MergeRecord{}, err
 	}
@@ -710,9 +721,23 @@ func (s *Store) Merges(ctx context.Context, keep string) (out []graph.MergeRecor
 					return err
 				}
 				id, _ := idOf(node, prefixMerge)
-				if rec, _, _, ok := decodeRecord(id, rq); ok {
-					out = append(out, rec)
+				rec, removed, _, ok := decodeRecord(id, rq)
+				if !ok {
+					continue
 				}
+				// The merged entities' names are among the quads the
+				// merge removed.
+				qs, err := decodeQuads(removed)
+				if err != nil {
+					return err
+				}
+				rec.Names = map[string]string{}
+				for _, q := range qs {
+					if m, ok := idOf(q.Subject, prefixEntity); ok && q.Predicate == pName && slices.Contains(rec.Merged, m) {
+						rec.Names[m] = text(q.Object)
+					}
+				}
+				out = append(out, rec)
 			}
 		}
 		return nil
@@ -786,7 +811,9 @@ func (s *Store) Judge(ctx context.Context, j graph.Judgement) (err error) {
 	if err := s.writable(ctx); err != nil {
 		return err
 	}
-	s.audit(ctx, tx, "judge")
+	if err := s.audit(ctx, tx, "judge"); err != nil {
+		return err
+	}
 	return s.write(tx)
 }
 

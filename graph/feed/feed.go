@@ -5,7 +5,9 @@
 // to every subscription whose filter takes it, in id order. A subscription
 // may start after a given event id: it first gets the events it missed,
 // from the hub's memory or read back from the store, then the live ones,
-// with no gap and no repeat between the two. Each subscription has a
+// with no gap and no repeat between the two, as long as those events are
+// in the window: the last events the store keeps (a count), and none older
+// than Options.MaxAge. Each subscription has a
 // bounded queue: one that falls behind by more than Options.Queue events
 // is ended with ErrTooSlow instead of growing without bound.
 package feed
@@ -42,6 +44,13 @@ type Options struct {
 	// MaxSubscriptions caps the subscriptions open at once (default
 	// 10,000); past it Subscribe returns Unavailable.
 	MaxSubscriptions int
+	// MaxAge bounds how far back a subscription may resume (default 24
+	// hours): when the first event it would replay is older, Subscribe
+	// returns NotFound, as for an event the store no longer keeps. The
+	// store bounds the window by count (graph.EventLog), this by age.
+	MaxAge time.Duration
+	// Now is the hub's clock (default time.Now).
+	Now func() time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -60,8 +69,18 @@ func (o Options) withDefaults() Options {
 	if o.MaxSubscriptions <= 0 {
 		o.MaxSubscriptions = 10_000
 	}
+	if o.MaxAge <= 0 {
+		o.MaxAge = DefaultMaxAge
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	return o
 }
+
+// DefaultMaxAge is how far back a subscription may resume when Options
+// give no MaxAge.
+const DefaultMaxAge = 24 * time.Hour
 
 // batch is how many events the hub reads from the store at a time.
 const batch = 1000
@@ -159,13 +178,16 @@ func (h *Hub) pull(ctx context.Context) {
 			return
 		}
 		h.mu.Lock()
+		offered := make([]*graph.ChangeEvent, len(events))
 		for i := range events {
-			e := &events[i]
-			h.ring = append(h.ring, e)
-			for s := range h.subs {
-				if !s.offer(e, h.opts.Queue) {
-					delete(h.subs, s)
-				}
+			offered[i] = &events[i]
+		}
+		h.ring = append(h.ring, offered...)
+		// Each subscription gets the whole batch at once: one lock and one
+		// wake-up, and a reader that takes what is queued finds it all.
+		for s := range h.subs {
+			if !s.offer(offered, h.opts.Queue) {
+				delete(h.subs, s)
 			}
 		}
 		if n := len(h.ring); n > h.opts.Ring {
@@ -193,7 +215,8 @@ func (h *Hub) close() {
 // is nil). With after nil it starts with the next event committed; with
 // after set, with the first event whose id is greater, so that a client
 // that saw the event after resumes without a gap. Returns NotFound when
-// those events are no longer all kept, and Unavailable when the hub has
+// those events are no longer all kept or the first of them is older than
+// Options.MaxAge, and Unavailable when the hub has
 // Options.MaxSubscriptions open already.
 func (h *Hub) Subscribe(ctx context.Context, after *uint64, filter func(*graph.ChangeEvent) bool) (*Subscription, error) {
 	s := &Subscription{hub: h, filter: filter, wake: make(chan struct{}, 1)}
@@ -221,7 +244,12 @@ func (h *Hub) Subscribe(ctx context.Context, after *uint64, filter func(*graph.C
 			return s, nil
 		}
 		if n := len(h.ring); n > 0 && h.ring[0].ID <= cursor+1 {
-			for _, e := range h.ring[cursor+1-h.ring[0].ID:] {
+			missed := h.ring[cursor+1-h.ring[0].ID:]
+			if err := h.tooOld(cursor, missed[0]); err != nil {
+				h.mu.Unlock()
+				return nil, err
+			}
+			for _, e := range missed {
 				s.take(e)
 			}
 			s.cursor = h.last
@@ -238,11 +266,27 @@ func (h *Hub) Subscribe(ctx context.Context, after *uint64, filter func(*graph.C
 		if len(events) == 0 {
 			return nil, graph.Errorf(graph.Internal, "the store has no events after %d, but the feed has handed out %d", cursor, h.Last())
 		}
+		if events[0].ID == *after+1 {
+			if err := h.tooOld(*after, &events[0]); err != nil {
+				return nil, err
+			}
+		}
 		for i := range events {
 			s.take(&events[i])
 		}
 		cursor = events[len(events)-1].ID
 	}
+}
+
+// tooOld returns the NotFound of a resume after the event after whose
+// first missed event, first, is older than Options.MaxAge.
+func (h *Hub) tooOld(after uint64, first *graph.ChangeEvent) error {
+	if age := h.opts.Now().Sub(first.At); age > h.opts.MaxAge {
+		return graph.Errorf(graph.NotFound,
+			"the events after %d go back %s, further than the feed's window of %s: read the current state again and resume from there",
+			after, age.Round(time.Second), h.opts.MaxAge)
+	}
+	return nil
 }
 
 // Subscription is one subscriber's view of the feed.
@@ -266,22 +310,13 @@ func (s *Subscription) take(e *graph.ChangeEvent) {
 	}
 }
 
-// offer queues e when the filter takes it; it reports false when the
-// subscription is over (ended, or dropped now for a full queue). The hub
-// holds its lock.
-func (s *Subscription) offer(e *graph.ChangeEvent, max int) bool {
-	if e.ID <= s.cursor || (s.filter != nil && !s.filter(e)) {
-		return true
-	}
+// offer queues the events of batch its filter takes (and that come after
+// its cursor); it reports false when the subscription is over (ended, or
+// dropped now for a full queue). The hub holds its lock.
+func (s *Subscription) offer(batch []*graph.ChangeEvent, max int) bool {
 	s.mu.Lock()
 	if s.err != nil {
 		s.mu.Unlock()
-		return false
-	}
-	if len(s.queue)-s.head >= max {
-		s.err = ErrTooSlow
-		s.mu.Unlock()
-		s.signal()
 		return false
 	}
 	if s.head > 0 && s.head >= len(s.queue)/2 {
@@ -291,9 +326,24 @@ func (s *Subscription) offer(e *graph.ChangeEvent, max int) bool {
 		clear(s.queue[n:])
 		s.queue, s.head = s.queue[:n], 0
 	}
-	s.queue = append(s.queue, e)
+	added := false
+	for _, e := range batch {
+		if e.ID <= s.cursor || (s.filter != nil && !s.filter(e)) {
+			continue
+		}
+		if len(s.queue)-s.head >= max {
+			s.err = ErrTooSlow
+			s.mu.Unlock()
+			s.signal()
+			return false
+		}
+		s.queue = append(s.queue, e)
+		added = true
+	}
 	s.mu.Unlock()
-	s.signal()
+	if added {
+		s.signal()
+	}
 	return true
 }
 
@@ -319,29 +369,45 @@ func (s *Subscription) end(err error) {
 // of the store's window, and ctx's error when ctx ends; the events still
 // queued are then dropped.
 func (s *Subscription) Next(ctx context.Context) (*graph.ChangeEvent, error) {
+	events, err := s.NextBatch(ctx, nil, 1)
+	if err != nil {
+		return nil, err
+	}
+	return events[0], nil
+}
+
+// NextBatch appends to dst the events waiting, at most max of them (all
+// when max ≤ 0), waiting for one as long as ctx lives, and returns dst. It
+// returns the errors Next does; a reader that sends what it gets in one go
+// sends a backlog with one write instead of one per event.
+func (s *Subscription) NextBatch(ctx context.Context, dst []*graph.ChangeEvent, max int) ([]*graph.ChangeEvent, error) {
 	for {
 		s.mu.Lock()
 		if s.err != nil {
 			err := s.err
 			s.queue, s.head = nil, 0
 			s.mu.Unlock()
-			return nil, err
+			return dst, err
 		}
-		if s.head < len(s.queue) {
-			e := s.queue[s.head]
-			s.queue[s.head] = nil
-			s.head++
+		if n := len(s.queue) - s.head; n > 0 {
+			if max > 0 && n > max {
+				n = max
+			}
+			taken := s.queue[s.head : s.head+n]
+			dst = append(dst, taken...)
+			clear(taken)
+			s.head += n
 			if s.head == len(s.queue) {
 				s.queue, s.head = s.queue[:0], 0
 			}
 			s.mu.Unlock()
-			return e, nil
+			return dst, nil
 		}
 		s.mu.Unlock()
 		select {
 		case <-s.wake:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return dst, ctx.Err()
 		}
 	}
 }

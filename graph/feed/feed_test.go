@@ -174,3 +174,44 @@ func waitFor(tb testing.TB, h *feed.Hub, id uint64) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestResumeWindowIsBoundedByAge checks the second bound of the window a
+// subscription may resume in: besides the events the store keeps (a
+// count, see TestEventWindow in graph/cayley), none older than MaxAge, from
+// the hub's memory and from the store alike.
+func TestResumeWindowIsBoundedByAge(t *testing.T) {
+	later := func(d time.Duration) func() time.Time { return func() time.Time { return time.Now().Add(d) } }
+	after := func(n uint64) *uint64 { return &n }
+	for _, c := range []struct {
+		name  string
+		opts  feed.Options
+		after uint64
+		want  string
+	}{
+		{"a recent event resumes from memory", feed.Options{MaxAge: time.Hour}, 3, ""},
+		{"a recent event resumes from the store", feed.Options{MaxAge: time.Hour, Ring: 1}, 3, ""},
+		{"an event older than the window is not found in memory", feed.Options{MaxAge: time.Hour, Now: later(2 * time.Hour)}, 3, graph.NotFound},
+		{"an event older than the window is not found in the store", feed.Options{MaxAge: time.Hour, Ring: 1, Now: later(2 * time.Hour)}, 3, graph.NotFound},
+		{"the default window is a day", feed.Options{Ring: 1, Now: later(25 * time.Hour)}, 3, graph.NotFound},
+		{"resuming after the newest event misses nothing, however old", feed.Options{MaxAge: time.Hour, Now: later(2 * time.Hour)}, 9, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st, h := start(t, c.opts) // events 1-7
+			addClaims(t, st, 0, 2)    // 8, 9
+			waitFor(t, h, 9)
+			s, err := h.Subscribe(t.Context(), after(c.after), nil)
+			if graph.ErrorCode(err) != c.want {
+				t.Fatalf("Subscribe(after %d): %v, want code %q", c.after, err, c.want)
+			}
+			if err != nil {
+				return
+			}
+			defer s.Close()
+			if c.after < 9 {
+				if got := ids(t, s, int(9-c.after)); got[0] != c.after+1 {
+					t.Errorf("resumed with %v", got)
+				}
+			}
+		})
+	}
+}
