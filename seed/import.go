@@ -78,8 +78,8 @@ type rdfGraph struct {
 type rdfNode struct {
 	key      string
 	typ      string // entity type, "" when none
-	typeRank int32 // index of the type IRI in the mapping's entityTypes
-	nameRank int32 // index in Mapping.names of the name's predicate
+	typeRank int32  // index of the type IRI in the mapping's entityTypes
+	nameRank int32  // index in Mapping.names of the name's predicate
 	name     string
 	pos      place
 }
