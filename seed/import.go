@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -59,10 +61,15 @@ type rdfGraph struct {
 	// joinsBy lists the joins that use each predicate.
 	joinsBy map[string][]int
 
-	nodes   map[string]int32 // node key → index
-	node    []rdfNode
-	edges   []rdfEdge
-	middles map[middleKey]*middle
+	nodes map[string]int32 // node key → index
+	node  []rdfNode
+	edges []rdfEdge
+	// parts are the quads of the joins' middle nodes, in input order,
+	// and attrVals the attribute values they name; build groups them by
+	// middle node. A middle node is known by a hash of its key only.
+	parts    []joinPart
+	attrVals []string
+	rels     []string // the relation types of the edges
 
 	entities   []int32 // node indexes of the entities, in order
 	statements []rdfEdge
@@ -71,9 +78,9 @@ type rdfGraph struct {
 type rdfNode struct {
 	key      string
 	typ      string // entity type, "" when none
-	typeRank int    // index of the type IRI in the mapping's entityTypes
+	typeRank int32  // index of the type IRI in the mapping's entityTypes
+	nameRank int32  // index in Mapping.names of the name's predicate
 	name     string
-	nameRank int // index in Mapping.names of the name's predicate
 	pos      place
 }
 
@@ -86,24 +93,33 @@ type place struct {
 
 type rdfEdge struct {
 	s, o  int32
-	rel   string
+	rel   int32 // an index in rdfGraph.rels
 	pos   place
 	attrs map[string]string
 }
 
-type middleKey struct {
-	join int
-	node int32
+// joinPart is one quad of a join's middle node: the subject or object
+// it links to, or one of the join's attributes.
+type joinPart struct {
+	mid   [16]byte // the first bytes of the SHA-256 of the middle node's key
+	join  int32
+	role  int32 // partSubject, partObject, or the index of the join's attribute
+	other int32 // the node at the other end, or the attribute value's index in attrVals
+	pos   place
 }
 
-type middle struct {
-	subjects, objects []int32
-	pos               place
-	attrs             map[string]string
+const (
+	partSubject = -2
+	partObject  = -1
+)
+
+func middleHash(key string) [16]byte {
+	sum := sha256.Sum256([]byte(key))
+	return [16]byte(sum[:16])
 }
 
 func newRDFGraph(m *Mapping) *rdfGraph {
-	g := &rdfGraph{m: m, digest: sha256.New(), nodes: map[string]int32{}, middles: map[middleKey]*middle{}}
+	g := &rdfGraph{m: m, digest: sha256.New(), nodes: map[string]int32{}}
 	g.digest.Write(m.data)
 	return g
 }
@@ -188,13 +204,13 @@ func (g *rdfGraph) quad(q nquad, at func(int) place) {
 		if !ok {
 			return // a type the mapping does not map: not an entity (unless another type is)
 		}
-		rank := indexOf(g.m.typeOrder, q.o.value)
+		rank := int32(indexOf(g.m.typeOrder, q.o.value))
 		n := &g.node[g.intern(q.s, at(q.s.col))]
 		if n.typ == "" || rank < n.typeRank {
 			n.typ, n.typeRank, n.pos = t.name, rank, at(q.s.col)
 		}
 	}
-	if rank := indexOf(g.m.names, pred); rank >= 0 {
+	if rank := int32(indexOf(g.m.names, pred)); rank >= 0 {
 		if q.o.kind != termLiteral {
 			g.add(at(q.o.col), "the name of a node must be a literal")
 			return
@@ -209,7 +225,7 @@ func (g *rdfGraph) quad(q nquad, at func(int) place) {
 			g.add(at(q.o.col), "relation %s needs a node as its object, not a literal", rel.name)
 			return
 		}
-		g.edges = append(g.edges, rdfEdge{s: g.intern(q.s, at(q.s.col)), o: g.intern(q.o, at(q.o.col)), rel: rel.name, pos: at(q.p.col)})
+		g.edges = append(g.edges, rdfEdge{s: g.intern(q.s, at(q.s.col)), o: g.intern(q.o, at(q.o.col)), rel: g.relIndex(rel.name), pos: at(q.p.col)})
 	}
 	for _, j := range g.joinsBy[pred] {
 		jn := g.m.joins[j]
@@ -230,38 +246,32 @@ func (g *rdfGraph) quad(q nquad, at func(int) place) {
 			if s.step.reverse {
 				mid, other = q.o, q.s
 			}
-			md := g.middle(j, g.intern(mid, at(mid.col)), at(q.p.col))
+			role := int32(partObject)
 			if s.subj {
-				md.subjects = append(md.subjects, g.intern(other, at(other.col)))
-			} else {
-				md.objects = append(md.objects, g.intern(other, at(other.col)))
+				role = partSubject
 			}
+			g.parts = append(g.parts, joinPart{mid: middleHash(mid.key), join: int32(j), role: role,
+				other: g.intern(other, at(other.col)), pos: at(q.p.col)})
 		}
-		for _, a := range jn.attributes {
+		for k, a := range jn.attributes {
 			if a.pred != pred || q.s.kind == termLiteral {
 				continue
 			}
-			md := g.middle(j, g.intern(q.s, at(q.s.col)), at(q.p.col))
-			if md.attrs == nil {
-				md.attrs = map[string]string{}
-			}
-			if old, ok := md.attrs[a.key]; ok && old != q.o.value {
-				md.attrs[a.key] = old + "; " + q.o.value
-			} else {
-				md.attrs[a.key] = strings.Clone(q.o.value)
-			}
+			g.attrVals = append(g.attrVals, strings.Clone(q.o.value))
+			g.parts = append(g.parts, joinPart{mid: middleHash(q.s.key), join: int32(j), role: int32(k),
+				other: int32(len(g.attrVals) - 1), pos: at(q.p.col)})
 		}
 	}
 }
 
-func (g *rdfGraph) middle(j int, node int32, p place) *middle {
-	k := middleKey{j, node}
-	md, ok := g.middles[k]
-	if !ok {
-		md = &middle{pos: p}
-		g.middles[k] = md
+// relIndex returns the index of a relation type in g.rels.
+func (g *rdfGraph) relIndex(name string) int32 {
+	i := indexOf(g.rels, name)
+	if i < 0 {
+		i = len(g.rels)
+		g.rels = append(g.rels, name)
 	}
-	return md
+	return int32(i)
 }
 
 func indexOf(list []string, s string) int {
@@ -315,8 +325,8 @@ func (g *rdfGraph) build(ont graph.Ontology, warn func(string)) (graph.BulkImpor
 			warn(fmt.Sprintf("%d statements left out in all (onInvalid: skip)", skipped))
 		}
 	}()
-	// Statements: mapped edges, then joins, merged by (subject, relation, object).
-	index := map[string]int{}
+	// Statements: mapped edges, then joins, merged by (subject, relation,
+	// object) below.
 	addStatement := func(e rdfEdge) {
 		for _, end := range []struct {
 			n    int32
@@ -329,9 +339,10 @@ func (g *rdfGraph) build(ont graph.Ontology, warn func(string)) (graph.BulkImpor
 				return
 			}
 		}
-		rt, _ := ont.RelationType(e.rel)
+		rel := g.rels[e.rel]
+		rt, _ := ont.RelationType(rel)
 		if st, ot := g.node[e.s].typ, g.node[e.o].typ; !rt.Allows(st, ot) {
-			refuse(e.pos, "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s", e.rel, st, ids[e.s], ot, ids[e.o],
+			refuse(e.pos, "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s", rel, st, ids[e.s], ot, ids[e.o],
 				orAny(rt.Subject), orAny(rt.Object))
 			return
 		}
@@ -339,47 +350,14 @@ func (g *rdfGraph) build(ont graph.Ontology, warn func(string)) (graph.BulkImpor
 			refuse(e.pos, "a statement cannot relate %q to itself", ids[e.s])
 			return
 		}
-		id := graph.DefaultStatementID(ids[e.s], e.rel, ids[e.o])
-		if i, ok := index[id]; ok {
-			prev := &g.statements[i]
-			for k, v := range e.attrs {
-				if old, ok := prev.attrs[k]; ok && old != v {
-					prev.attrs[k] = old + "; " + v
-				} else {
-					if prev.attrs == nil {
-						prev.attrs = map[string]string{}
-					}
-					prev.attrs[k] = v
-				}
-			}
-			return
-		}
-		index[id] = len(g.statements)
 		g.statements = append(g.statements, e)
 	}
 	for _, e := range g.edges {
 		addStatement(e)
 	}
 	g.edges = nil
-	// Joins in the order their middle nodes appeared, for stable output.
-	keys := make([]middleKey, 0, len(g.middles))
-	for k := range g.middles {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b middleKey) int {
-		pa, pb := g.middles[a].pos, g.middles[b].pos
-		return cmp.Or(cmp.Compare(pa.file, pb.file), cmp.Compare(pa.line, pb.line), cmp.Compare(a.join, b.join), cmp.Compare(a.node, b.node))
-	})
-	for _, k := range keys {
-		md := g.middles[k]
-		jn := g.m.joins[k.join]
-		for _, s := range md.subjects {
-			for _, o := range md.objects {
-				addStatement(rdfEdge{s: s, o: o, rel: jn.relation.name, pos: md.pos, attrs: md.attrs})
-			}
-		}
-	}
-	g.middles = nil
+	g.joinStatements(addStatement)
+	g.mergeStatements()
 	g.nodes = nil // the index of node keys is needed no more
 	if len(g.diags) > 0 {
 		return graph.BulkImport{}, diagError(graph.Invalid, g.diags)
@@ -401,12 +379,124 @@ func (g *rdfGraph) build(ont graph.Ontology, warn func(string)) (graph.BulkImpor
 	}
 	imp.Statements = func(yield func(graph.Statement) bool) {
 		for _, e := range g.statements {
-			if !yield(graph.Statement{Subject: ids[e.s], Type: e.rel, Object: ids[e.o], Attributes: e.attrs}) {
+			if !yield(graph.Statement{Subject: ids[e.s], Type: g.rels[e.rel], Object: ids[e.o], Attributes: e.attrs}) {
 				return
 			}
 		}
 	}
 	return imp, nil
+}
+
+// joinStatements passes the statements of the joins to add: the parts
+// grouped by join and middle node, in the order the middle nodes first
+// appeared, each group making a statement of every subject and object it
+// links, with its attributes.
+func (g *rdfGraph) joinStatements(add func(rdfEdge)) {
+	parts := g.parts
+	g.parts = nil
+	slices.SortFunc(parts, func(a, b joinPart) int {
+		return cmp.Or(bytes.Compare(a.mid[:], b.mid[:]), cmp.Compare(a.join, b.join), cmp.Compare(a.pos.file, b.pos.file),
+			cmp.Compare(a.pos.line, b.pos.line), cmp.Compare(a.role, b.role))
+	})
+	type group struct{ lo, hi int }
+	var groups []group
+	for lo := 0; lo < len(parts); {
+		hi := lo + 1
+		for hi < len(parts) && parts[hi].mid == parts[lo].mid && parts[hi].join == parts[lo].join {
+			hi++
+		}
+		groups = append(groups, group{lo, hi})
+		lo = hi
+	}
+	slices.SortFunc(groups, func(a, b group) int {
+		pa, pb := parts[a.lo], parts[b.lo]
+		return cmp.Or(cmp.Compare(pa.pos.file, pb.pos.file), cmp.Compare(pa.pos.line, pb.pos.line),
+			cmp.Compare(pa.join, pb.join), bytes.Compare(pa.mid[:], pb.mid[:]))
+	})
+	var subjects, objects []int32
+	rels := make([]int32, len(g.m.joins))
+	for j, jn := range g.m.joins {
+		rels[j] = g.relIndex(jn.relation.name)
+	}
+	for _, gr := range groups {
+		first := parts[gr.lo]
+		jn := g.m.joins[first.join]
+		subjects, objects = subjects[:0], objects[:0]
+		var attrs map[string]string
+		for _, p := range parts[gr.lo:gr.hi] {
+			switch p.role {
+			case partSubject:
+				subjects = append(subjects, p.other)
+			case partObject:
+				objects = append(objects, p.other)
+			default:
+				if attrs == nil {
+					attrs = map[string]string{}
+				}
+				k, v := jn.attributes[p.role].key, g.attrVals[p.other]
+				if old, ok := attrs[k]; ok && old != v {
+					attrs[k] = old + "; " + v
+				} else {
+					attrs[k] = v
+				}
+			}
+		}
+		for _, s := range subjects {
+			for _, o := range objects {
+				add(rdfEdge{s: s, o: o, rel: rels[first.join], pos: first.pos, attrs: attrs})
+			}
+		}
+	}
+	g.attrVals = nil
+}
+
+// mergeStatements merges the statements that relate the same subject
+// and object the same way into the first of them, which takes the
+// attributes of the others.
+func (g *rdfGraph) mergeStatements() {
+	order := make([]int32, len(g.statements))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sts := g.statements
+	slices.SortFunc(order, func(a, b int32) int {
+		x, y := &sts[a], &sts[b]
+		return cmp.Or(cmp.Compare(x.s, y.s), cmp.Compare(x.o, y.o), cmp.Compare(x.rel, y.rel), cmp.Compare(a, b))
+	})
+	drop := make([]bool, len(sts))
+	for lo := 0; lo < len(order); {
+		first := &sts[order[lo]]
+		hi := lo + 1
+		for ; hi < len(order); hi++ {
+			e := &sts[order[hi]]
+			if e.s != first.s || e.o != first.o || e.rel != first.rel {
+				break
+			}
+			drop[order[hi]] = true
+			if len(e.attrs) > 0 {
+				first.attrs = maps.Clone(first.attrs) // a join's statements share their map
+				if first.attrs == nil {
+					first.attrs = map[string]string{}
+				}
+			}
+			for k, v := range e.attrs {
+				if old, ok := first.attrs[k]; ok && old != v {
+					first.attrs[k] = old + "; " + v
+				} else {
+					first.attrs[k] = v
+				}
+			}
+		}
+		lo = hi
+	}
+	kept := sts[:0]
+	for i := range sts {
+		if !drop[i] {
+			kept = append(kept, sts[i])
+		}
+	}
+	clear(sts[len(kept):])
+	g.statements = kept
 }
 
 // nodeIRI is the IRI of a node key, or the key of a blank node ("_:b1").

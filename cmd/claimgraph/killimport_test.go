@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -23,6 +26,11 @@ const (
 	// killSeedEnv replays the random kill delays of an earlier run: the
 	// test logs the seed it used.
 	killSeedEnv = "CLAIMGRAPH_TEST_KILL_SEED"
+	// killDataEnv names an N-Quads file (gzipped or not) to import through
+	// the mapping killMappingEnv names instead of the generated films, as
+	// the only variant: the movie benchmark's scaled movie data, say.
+	killDataEnv    = "CLAIMGRAPH_TEST_KILL_DATA"
+	killMappingEnv = "CLAIMGRAPH_TEST_KILL_MAPPING"
 )
 
 // TestRepeatedKillsDuringImport runs a bulk import of generated films as a
@@ -52,7 +60,15 @@ const (
 // every export as before or complete.
 //
 // CLAIMGRAPH_TEST_KILLS sets the kills per variant, CLAIMGRAPH_TEST_KILL_SEED
-// replays the delays of a run (its seed is logged).
+// replays the delays of a run (its seed is logged). CLAIMGRAPH_TEST_KILL_DATA
+// and CLAIMGRAPH_TEST_KILL_MAPPING run a "given" variant alone instead, on
+// that data and mapping: the 4.7 million quads of the movie data ×10, say
+// (see graph/cayley's movie benchmark):
+//
+//	CLAIMGRAPH_TEST_RELIABILITY=1 CLAIMGRAPH_TEST_KILLS=1 \
+//	CLAIMGRAPH_TEST_KILL_DATA=$TMPDIR/claimgraph-movies/movies-x10.nq.gz \
+//	CLAIMGRAPH_TEST_KILL_MAPPING=$PWD/seed/examples/movie-mapping.yaml \
+//	go test ./cmd/claimgraph -run RepeatedKills -timeout 1h
 func TestRepeatedKillsDuringImport(t *testing.T) {
 	requireReliability(t)
 	kills := 10
@@ -73,6 +89,20 @@ func TestRepeatedKillsDuringImport(t *testing.T) {
 	}
 	t.Logf("random seed %d (replay with %s=%d)", seed, killSeedEnv, seed)
 	rng := rand.New(rand.NewPCG(seed, seed))
+	if data := os.Getenv(killDataEnv); data != "" {
+		mapping := os.Getenv(killMappingEnv)
+		if mapping == "" {
+			t.Fatalf("%s needs %s", killDataEnv, killMappingEnv)
+		}
+		seeded := filepath.Join(t.TempDir(), "seeded.db")
+		if err := run(t.Context(), []string{"seed", "--store", "bolt:" + seeded}, noEnv, io.Discard, io.Discard); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+		t.Run("given", func(t *testing.T) {
+			killImports(t, rng, kills, seeded, mapping, data)
+		})
+		return
+	}
 
 	// 3,300 films make about 26,400 store quads: two batches of 25,000.
 	// The second variant is smaller:
@@ -128,7 +158,7 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 		t.Fatal("the complete import changed nothing")
 	}
 	t.Logf("uninterrupted import process: %s, writing for the last %s; export before %d bytes, complete %d bytes",
-		full.Round(time.Millisecond), writing.Round(time.Millisecond), len(before), len(complete))
+		full.Round(time.Millisecond), writing.Round(time.Millisecond), before.size, complete.size)
 
 	copyFile(t, base, path)
 	var landed struct{ before, writing, committed, after int }
@@ -202,12 +232,13 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 		}
 
 		reopen := time.Now()
-		var out strings.Builder
-		if err := run(t.Context(), []string{"export", "--store", store}, noEnv, &out, io.Discard); err != nil {
+		out := newStableDigest()
+		if err := run(t.Context(), []string{"export", "--store", store}, noEnv, out, io.Discard); err != nil {
 			t.Fatalf("kill %d after %s (%s): reopening the store failed: %v", i, delay, moment, err)
 		}
 		slowest = max(slowest, time.Since(reopen))
-		switch stable(out.String()) {
+		got := out.sum()
+		switch got {
 		case before:
 			found.before++
 			t.Logf("kill %d after %s (%s): as before", i, delay.Round(time.Millisecond), moment)
@@ -217,7 +248,7 @@ func killImports(t *testing.T, rng *rand.Rand, kills int, base, mapping, data st
 			copyFile(t, base, path) // start again, or the next import changes nothing
 		default:
 			t.Fatalf("kill %d after %s (%s): the export (%d bytes) is neither the one before the import (%d bytes) nor the complete one (%d bytes)",
-				i, delay, moment, out.Len(), len(before), len(complete))
+				i, delay, moment, got.size, before.size, complete.size)
 		}
 	}
 	t.Logf("%d kills: %d before the first write, %d while the import was written, %d after its commit, %d after the process ended; reopened %d times as before, %d times complete, never in between; slowest reopen+export %s",
@@ -292,10 +323,64 @@ func stable(export string) string {
 	return importTimeRE.ReplaceAllString(export, `$1 "TIME"`)
 }
 
-// stableExport is the stable form of store's export.
-func stableExport(tb testing.TB, store string) string {
+// exportDigest identifies an export by the SHA-256 and the length of its
+// stable form.
+type exportDigest struct {
+	sum  [sha256.Size]byte
+	size int
+}
+
+// stableDigest is a writer that takes an export and digests its stable
+// form line by line, so that an export of millions of quads is never held
+// whole.
+type stableDigest struct {
+	h    hash.Hash
+	size int
+	line []byte
+}
+
+func newStableDigest() *stableDigest { return &stableDigest{h: sha256.New()} }
+
+func (d *stableDigest) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			d.line = append(d.line, p...)
+			break
+		}
+		d.line = append(d.line, p[:i+1]...)
+		d.add()
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+func (d *stableDigest) add() {
+	line := stable(string(d.line))
+	d.h.Write([]byte(line))
+	d.size += len(line)
+	d.line = d.line[:0]
+}
+
+func (d *stableDigest) sum() exportDigest {
+	if len(d.line) > 0 {
+		d.add()
+	}
+	var e exportDigest
+	d.h.Sum(e.sum[:0])
+	e.size = d.size
+	return e
+}
+
+// stableExport is the digest of the stable form of store's export.
+func stableExport(tb testing.TB, store string) exportDigest {
 	tb.Helper()
-	return stable(exportNQuads(tb, store))
+	d := newStableDigest()
+	if err := run(tb.Context(), []string{"export", "--store", store}, noEnv, d, io.Discard); err != nil {
+		tb.Fatalf("export: %v", err)
+	}
+	return d.sum()
 }
 
 // reliabilityEnv turns on the long reliability tests (repeated kills,

@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -258,7 +260,7 @@ type importer struct {
 	prevOwn   []quad.Quad // and its node's quads
 	ont       graph.Ontology
 	owners    map[string]quad.Value // stored entity id → label of its type quad
-	types     map[string]string     // entity id → type, of this import
+	types     idTypes               // entity id → type, of this import
 	sum       graph.Summary
 	batch     []quad.Quad
 	done      int
@@ -291,7 +293,7 @@ func (s *Store) prepareImport(ctx context.Context, imp graph.BulkImport) (_ *imp
 		digest: imp.Digest,
 		ont:    stored.Merge(imp.Ontology),
 		owners: map[string]quad.Value{},
-		types:  map[string]string{},
+		types:  newIDTypes(),
 	}
 	if im.prev, im.prevState, err = r.liveImport(ctx, imp.Source.ID); err != nil {
 		return nil, err
@@ -342,26 +344,26 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			problems = append(problems, graph.Problem{Kind: kind, Index: i, Claim: -1, Field: field, Message: fmt.Sprintf(format, args...)})
 		}
 	}
-	// On bolt the quads are kept (compactly) and written at the end by
-	// the bulk writer; elsewhere they go in transactions of importBatch
-	// quads.
+	// On bolt the quads are spilled in sorted runs to temporary files
+	// beside the store and written at the end by the bulk writer;
+	// elsewhere they go in transactions of importBatch quads.
 	var bulk *boltbulk.Quads
 	if im.s.backend == "bolt" && !im.s.noBulk && !opts.DryRun {
-		bulk = boltbulk.NewQuads()
+		bulk = boltbulk.NewQuads(filepath.Dir(im.s.file), im.s.bulkChunk)
+		defer func() { bulk.Close() }()
 	}
 	flush := func() error {
 		if opts.DryRun || len(problems)+len(conflicts) > 0 {
 			im.batch = im.batch[:0]
-			bulk = nil
 			return ctx.Err()
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if bulk != nil {
-			return im.s.bulk().Write(ctx, im.node, bulk, func(written, quads int) {
+			return im.s.bulk().Write(ctx, im.node, bulk, func(written, all int) {
 				if opts.Progress != nil {
-					opts.Progress(im.done*written/quads, total)
+					opts.Progress(int(int64(im.done)*int64(written)/int64(all)), total)
 				}
 			})
 		}
@@ -384,7 +386,7 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 	add := func(q quad.Quad) error {
 		if bulk != nil {
 			if len(problems)+len(conflicts) == 0 {
-				bulk.Add(q)
+				return bulk.Add(q)
 			}
 			return nil
 		}
@@ -403,13 +405,13 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			problem(graph.KindEntity, i, "type", "unknown entity type %s", graph.Quote(e.Type))
 		} else if err := graph.CheckText(e.Name, graph.MaxNameBytes, graph.Line); err != nil {
 			problem(graph.KindEntity, i, "name", "name %v", err)
-		} else if _, dup := im.types[e.ID]; dup {
+		} else if _, dup := im.types.get(e.ID); dup {
 			problem(graph.KindEntity, i, "id", "entity %q is given twice", e.ID)
 		} else if owner, ok := im.owners[e.ID]; ok && (owner == nil || owner != im.prev) {
 			conflicts = append(conflicts, graph.Problem{Kind: graph.KindEntity, Index: i, Claim: -1, Field: "id",
 				Message: fmt.Sprintf("entity %q is already stored, and not by an import of source %q", e.ID, im.source)})
 		}
-		im.types[e.ID] = e.Type
+		im.types.set(e.ID, e.Type)
 		if e.Name == "" {
 			e.Name = e.ID
 		}
@@ -425,11 +427,11 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		i++
 	}
 	i = 0
-	seen := map[string]struct{}{} // statement ids: each (subject, type, object) once
+	seen := map[idKey]struct{}{} // statement ids: each (subject, type, object) once
 	for st := range imp.Statements {
 		rt, ok := im.ont.RelationType(st.Type)
-		subjType, subjOK := im.types[st.Subject]
-		objType, objOK := im.types[st.Object]
+		subjType, subjOK := im.types.get(st.Subject)
+		objType, objOK := im.types.get(st.Object)
 		switch {
 		case !ok:
 			problem(graph.KindStatement, i, "type", "unknown relation type %s", graph.Quote(st.Type))
@@ -450,10 +452,10 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			}
 		}
 		id := graph.DefaultStatementID(st.Subject, st.Type, st.Object)
-		if _, dup := seen[id]; dup {
+		if _, dup := seen[im.types.key(id)]; dup {
 			problem(graph.KindStatement, i, "object", "statement %s is given twice", id)
 		}
-		seen[id] = struct{}{}
+		seen[im.types.key(id)] = struct{}{}
 		im.count(prev.statements, id, attrKey(st.Attributes))
 		im.count(prev.claims, id, "")
 		im.done += 2
@@ -573,4 +575,49 @@ func attrKey(attrs map[string]string) string {
 
 func sortedMapKeys(m map[string]string) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// idKey stands for an id in the sets and maps of an import: 128 bits of
+// two seeded hashes, so that millions of entries take 16 bytes each and
+// not their strings.
+type idKey [2]uint64
+
+// idTypes maps the entity ids of an import to their types.
+type idTypes struct {
+	seeds [2]maphash.Seed
+	types map[idKey]uint16 // an index in names
+	names []string
+	index map[string]uint16 // name → index, for the first maxTypes names
+}
+
+// maxTypes bounds the type names an import's idTypes tells apart: an
+// import naming more types than that is refused anyway, each unknown type
+// a problem of its own.
+const maxTypes = 1 << 12
+
+func newIDTypes() idTypes {
+	return idTypes{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, types: map[idKey]uint16{},
+		names: []string{"(too many types)"}, index: map[string]uint16{}}
+}
+
+func (t *idTypes) key(id string) idKey {
+	return idKey{maphash.String(t.seeds[0], id), maphash.String(t.seeds[1], id)}
+}
+
+func (t *idTypes) get(id string) (string, bool) {
+	i, ok := t.types[t.key(id)]
+	if !ok {
+		return "", false
+	}
+	return t.names[i], true
+}
+
+func (t *idTypes) set(id, typ string) {
+	i, ok := t.index[typ]
+	if !ok && len(t.names) < maxTypes {
+		i = uint16(len(t.names))
+		t.names = append(t.names, typ)
+		t.index[typ] = i
+	}
+	t.types[t.key(id)] = i
 }

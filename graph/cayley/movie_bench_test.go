@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +33,13 @@ import (
 //
 //	CLAIMGRAPH_BENCH_MOVIES=1 go test ./graph/cayley -run '^$' -bench MovieImport -benchtime 1x
 //
+// CLAIMGRAPH_MOVIE_SCALE=N imports the data N times over, each copy's
+// nodes suffixed (movietest.WriteScaled; 10 makes 4.7 million quads); the
+// file is generated once into $TMPDIR/claimgraph-movies and kept.
+// CLAIMGRAPH_MOVIE_ONLY=claimgraph (or cayley) runs one side only, and
+// CLAIMGRAPH_MOVIE_HEAP=FILE makes the claimgraph side write a heap
+// profile at its peak and log its peak anonymous and file-backed RSS.
+//
 // It reports seconds and peak MiB of each ("cg-s", "cg-MiB", "cayley-s",
 // "cayley-MiB").
 
@@ -48,9 +57,19 @@ func BenchmarkMovieImport(b *testing.B) {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		b.Skip("/usr/bin/time is needed for the peak RSS")
 	}
-	data := movietest.Data(b)
+	scale := movietest.Scale(b)
+	cache := filepath.Join(os.TempDir(), "claimgraph-movies")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	data := movietest.ScaledData(b, cache, scale)
+	modes := []string{"cayley", "claimgraph"}
+	if only := os.Getenv("CLAIMGRAPH_MOVIE_ONLY"); only != "" {
+		modes = []string{only}
+	}
+	b.Logf("movie data ×%d: %s", scale, data)
 	for range b.N {
-		for _, mode := range []string{"cayley", "claimgraph"} {
+		for _, mode := range modes {
 			secs, mib := runMovieHelper(b, mode, data)
 			prefix := map[string]string{"cayley": "cayley", "claimgraph": "cg"}[mode]
 			b.ReportMetric(secs, prefix+"-s")
@@ -76,6 +95,11 @@ func runMovieHelper(b *testing.B, mode, data string) (seconds, mib float64) {
 	if err != nil {
 		b.Fatalf("%s load: %v\n%s", mode, err, out)
 	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "movie_bench_test.go") {
+			b.Log(strings.TrimSpace(line))
+		}
+	}
 	m := elapsedRE.FindSubmatch(out)
 	r := rssRE.FindSubmatch(out)
 	if m == nil || r == nil {
@@ -96,6 +120,10 @@ func TestMovieHelper(t *testing.T) {
 		t.Skip("helper process of BenchmarkMovieImport")
 	}
 	store, data := os.Getenv(movieStoreEnv), os.Getenv("CLAIMGRAPH_MOVIE_DATA")
+	if path := os.Getenv("CLAIMGRAPH_MOVIE_HEAP"); path != "" && mode == "claimgraph" {
+		stop := watchPeak(t, path)
+		defer stop()
+	}
 	start := time.Now()
 	var n int
 	var err error
@@ -152,4 +180,56 @@ func loadPlainCayley(path, data string) (int, error) {
 func importMovies(t *testing.T, path, data string) (int, error) {
 	sum, err := movietest.ImportFile(t.Context(), path, data)
 	return sum.Added, err
+}
+
+// watchPeak samples the process's memory every 50 ms until stop is
+// called: it writes a heap profile to path whenever the heap in use
+// reaches a new high (by 5% at least), and logs the peak anonymous and
+// file-backed RSS (from /proc/self/status) when stopped.
+func watchPeak(t *testing.T, path string) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	var peakHeap uint64
+	var peakAnon, peakFile int64
+	sample := func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		if ms.HeapInuse > peakHeap*21/20 {
+			peakHeap = ms.HeapInuse
+			if f, err := os.Create(path); err == nil {
+				pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+		status, _ := os.ReadFile("/proc/self/status")
+		for _, line := range strings.Split(string(status), "\n") {
+			f := strings.Fields(line)
+			if len(f) < 2 {
+				continue
+			}
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			switch f[0] {
+			case "RssAnon:":
+				peakAnon = max(peakAnon, kb)
+			case "RssFile:":
+				peakFile = max(peakFile, kb)
+			}
+		}
+	}
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+				sample()
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		t.Logf("peak heap in use %d MiB, peak RSS anonymous %d MiB, file-backed %d MiB (profile %s)",
+			peakHeap>>20, peakAnon>>10, peakFile>>10, path)
+	}
 }

@@ -19,22 +19,28 @@
 // Cayley's writer touches the value buckets, 131,072 buckets in hash
 // order, in every transaction, and checks every quad for a duplicate.
 // An import needs neither: its quads are new (they carry the new import
-// node as their label) and distinct. So Write keeps them compact in
-// memory (Quads: each value once, each quad four value numbers) and
-// writes them in two phases:
+// node as their label) and distinct. Nor does it need to hold them in
+// memory: Quads takes them in runs, each run's values sorted by hash and
+// spilled with their occurrences (quad and direction) to a temporary
+// file beside the store, unlinked at once so that a dead process leaves
+// nothing behind. Write then merges the runs in three phases, each
+// writing every bucket in key order, so that a transaction touches few
+// pages and memory stays bounded whatever the size of the import:
 //
-//  1. The values, in hash order, in transactions of bulkValueChunk: each
+//  1. The values, merged by hash, in transactions of bulkValueChunk: each
 //     value is looked up, given an id when new (its log entry and 'v'
 //     entry), and its reference count raised by the number of the
-//     import's quads that use it. Every bucket is visited once.
-//  2. The quads, sorted by the ids of their values, in transactions of
-//     bulkQuadChunk: log entries with increasing ids (appended), and the
-//     index entries in key order (the first index, subject and
-//     predicate, is then filled in order as well).
+//     import's quads that use it. Every bucket is visited once. The
+//     occurrences, now with the values' ids, spill again, sorted by quad.
+//  2. The quads' log entries, merged by quad, in transactions of
+//     bulkQuadChunk, with increasing ids (appended). Each quad's entries
+//     of every index spill, sorted by key.
+//  3. Each index, merged by key, in transactions of bulkQuadChunk
+//     entries, each key's new ids appended to those it holds.
 //
 // Until the import commits, the quads are invisible to readers (their
 // import is not committed), but the reference counts of phase 1 already
-// count the quads phase 2 has not written yet. So phase 1 also keeps a
+// count the quads phases 2 and 3 have not written yet. So phase 1 also keeps a
 // journal, a bucket of its own ("claimgraph import " and the import node)
 // holding, for each value, what it added to the count, and the horizon
 // before the import ("start"). Rollback undoes an uncommitted import
@@ -134,151 +140,6 @@ func journalName(node quad.Value) []byte {
 	return append(slices.Clip(journalPrefix), quad.StringOf(node)...)
 }
 
-// Quads is an import's quads, kept compact until written: each
-// distinct value once, each quad as the numbers of its four values.
-type Quads struct {
-	index map[quad.Value]int32
-	last  [4]int32 // the values of the last quad added, by direction
-	vals  []bulkValue
-	quads [][4]int32 // -1 for no value
-}
-
-// bulkValue is a value of Quads.
-type bulkValue struct {
-	v    quad.Value
-	refs uint64 // the quads using it
-	hash [sha1.Size]byte
-	id   uint64
-}
-
-// NewQuads returns an empty Quads.
-func NewQuads() *Quads {
-	return &Quads{index: map[quad.Value]int32{}, last: [4]int32{-1, -1, -1, -1}}
-}
-
-// Add adds a quad.
-func (b *Quads) Add(q quad.Quad) {
-	var r [4]int32
-	for d, dir := range quad.Directions {
-		v := q.Get(dir)
-		switch j := b.last[d]; {
-		case v == nil:
-			r[d] = -1
-			continue
-		case j >= 0 && b.vals[j].v == v:
-			r[d] = j
-		default:
-			j, ok := b.index[v]
-			if !ok {
-				j = int32(len(b.vals))
-				b.index[v] = j
-				b.vals = append(b.vals, bulkValue{v: v})
-			}
-			r[d] = j
-		}
-		b.vals[r[d]].refs++
-	}
-	b.last = r
-	b.quads = append(b.quads, r)
-}
-
-// sortValues hashes the values as Cayley does (SHA-1 of the String form),
-// sorts them by hash, and merges values of different types that share
-// their String form, as they share it in Cayley.
-func (b *Quads) sortValues() {
-	b.index = nil
-	parallel(len(b.vals), func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			b.vals[j].hash = sha1.Sum([]byte(b.vals[j].v.String()))
-		}
-	})
-	order := make([]int32, len(b.vals))
-	for j := range order {
-		order[j] = int32(j)
-	}
-	slices.SortFunc(order, func(x, y int32) int { return bytes.Compare(b.vals[x].hash[:], b.vals[y].hash[:]) })
-	sorted := make([]bulkValue, 0, len(b.vals))
-	where := make([]int32, len(b.vals))
-	for _, j := range order {
-		v := b.vals[j]
-		if n := len(sorted); n > 0 && sorted[n-1].hash == v.hash {
-			sorted[n-1].refs += v.refs
-		} else {
-			sorted = append(sorted, v)
-		}
-		where[j] = int32(len(sorted) - 1)
-	}
-	b.vals = sorted
-	for i := range b.quads {
-		for d, j := range b.quads[i] {
-			if j >= 0 {
-				b.quads[i][d] = where[j]
-			}
-		}
-	}
-}
-
-// Write writes the quads of an import, all labelled with its node,
-// which must already be stored. progress is told the quads written so
-// far. See the package documentation.
-func (w Writer) Write(ctx context.Context, node quad.Value, b *Quads, progress func(written, total int)) error {
-	w.Log.Info("writing import", "import", node, "values", len(b.vals), "quads", len(b.quads))
-	b.sortValues()
-	journal := journalName(node)
-	valueChunk, quadChunk := bulkValueChunk, bulkQuadChunk
-	if w.Chunk > 0 {
-		valueChunk, quadChunk = w.Chunk, w.Chunk
-	}
-	step := 0
-	next := func() error {
-		step++
-		if w.Step != nil {
-			if err := w.Step(step); err != nil {
-				return err
-			}
-		}
-		return ctx.Err()
-	}
-	for lo := 0; lo < len(b.vals); lo += valueChunk {
-		chunk := b.vals[lo:min(lo+valueChunk, len(b.vals))]
-		if err := w.DB.Update(func(tx *bolt.Tx) error { return writeValues(tx, journal, chunk) }); err != nil {
-			return err
-		}
-		if err := next(); err != nil {
-			return err
-		}
-	}
-	// In subject order, the first index (subject, predicate) is written
-	// in key order too, as the log is.
-	id := func(j int32) uint64 {
-		if j < 0 {
-			return 0
-		}
-		return b.vals[j].id
-	}
-	slices.SortFunc(b.quads, func(x, y [4]int32) int {
-		for d := range x {
-			if c := cmp.Compare(id(x[d]), id(y[d])); c != 0 {
-				return c
-			}
-		}
-		return 0
-	})
-	for lo := 0; lo < len(b.quads); lo += quadChunk {
-		hi := min(lo+quadChunk, len(b.quads))
-		if err := w.DB.Update(func(tx *bolt.Tx) error { return writeLinks(tx, b.vals, b.quads[lo:hi]) }); err != nil {
-			return err
-		}
-		if progress != nil {
-			progress(hi, len(b.quads))
-		}
-		if err := next(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // parallel runs fn over [0,n) in as many parts as there are processors.
 func parallel(n int, fn func(lo, hi int)) {
 	parts := min(runtime.GOMAXPROCS(0), max(1, n/1024))
@@ -347,93 +208,6 @@ func (w *kvTx) idKey(x uint64) []byte {
 	return b
 }
 
-// writeValues is a transaction of phase 1 of Write: the values of
-// chunk, which are in hash order; it sets their ids.
-func writeValues(tx *bolt.Tx, journal []byte, vals []bulkValue) error {
-	w, err := openKV(tx)
-	if err != nil {
-		return err
-	}
-	jb, err := tx.CreateBucketIfNotExists(journal)
-	if err != nil {
-		return err
-	}
-	jb.FillPercent = 1 // filled in key order
-	if jb.Get(journalStart) == nil {
-		if err := jb.Put(journalStart, w.int64(w.horizon)); err != nil {
-			return err
-		}
-	}
-	var fresh []int32
-	var vb, nb *bolt.Bucket
-	var vname, nname [3]byte
-	for j := range vals {
-		v := &vals[j]
-		if vb == nil || vname != [3]byte{'v', v.hash[0], v.hash[1]} {
-			vname = [3]byte{'v', v.hash[0], v.hash[1]}
-			if vb, err = bucket(tx, vname[:]); err != nil {
-				return err
-			}
-		}
-		if got := vb.Get(v.hash[:]); got != nil {
-			v.id, _ = binary.Uvarint(got)
-		}
-		if v.id == 0 {
-			w.horizon++
-			v.id = uint64(w.horizon)
-			if err := vb.Put(w.copy(v.hash[:]), w.uvarint(v.id)); err != nil {
-				return err
-			}
-			fresh = append(fresh, int32(j))
-		}
-		if nb == nil || nname != [3]byte{'n', v.hash[0], v.hash[1]} {
-			nname = [3]byte{'n', v.hash[0], v.hash[1]}
-			if nb, err = bucket(tx, nname[:]); err != nil {
-				return err
-			}
-		}
-		n := v.refs
-		if got := nb.Get(v.hash[:]); got != nil {
-			old, _ := binary.Uvarint(got)
-			n += old
-		}
-		if err := nb.Put(w.copy(v.hash[:]), w.uvarint(n)); err != nil {
-			return err
-		}
-		if err := jb.Put(w.copy(v.hash[:]), w.uvarint(v.refs)); err != nil {
-			return err
-		}
-	}
-	// The log entries of the new values, in id order.
-	enc := make([][]byte, len(fresh))
-	var errs error
-	var once sync.Once
-	parallel(len(fresh), func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			v := &vals[fresh[k]]
-			data, err := pquads.MarshalValue(v.v)
-			if err == nil {
-				data, err = proto.Marshal(&cproto.Primitive{ID: v.id, Value: data, Timestamp: w.now})
-			}
-			if err != nil {
-				once.Do(func() { errs = err })
-				return
-			}
-			enc[k] = data
-		}
-	})
-	if errs != nil {
-		return errs
-	}
-	w.log.FillPercent = 1 // appended to
-	for k, j := range fresh {
-		if err := w.log.Put(w.idKey(vals[j].id), enc[k]); err != nil {
-			return err
-		}
-	}
-	return w.meta.Put(metaHorizon, w.int64(w.horizon))
-}
-
 // bucket returns the bucket of the root with the given name, creating it
 // when missing.
 func bucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
@@ -441,70 +215,6 @@ func bucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 		return b, nil
 	}
 	return tx.CreateBucket(name)
-}
-
-// writeLinks is a transaction of phase 2 of Write: quads whose values
-// phase 1 wrote.
-func writeLinks(tx *bolt.Tx, vals []bulkValue, quads [][4]int32) error {
-	w, err := openKV(tx)
-	if err != nil {
-		return err
-	}
-	indexes, err := quadIndexes(w.meta)
-	if err != nil {
-		return err
-	}
-	size, err := metaInt(w.meta, metaSize)
-	if err != nil {
-		return err
-	}
-	prims := make([]cproto.Primitive, len(quads))
-	for i, r := range quads {
-		p := &prims[i]
-		w.horizon++
-		p.ID, p.Timestamp = uint64(w.horizon), w.now
-		for d, dir := range quad.Directions {
-			if r[d] >= 0 {
-				p.SetDirection(dir, vals[r[d]].id)
-			}
-		}
-	}
-	enc := make([][]byte, len(prims))
-	var errs error
-	var once sync.Once
-	parallel(len(prims), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			data, err := proto.Marshal(&prims[i])
-			if err != nil {
-				once.Do(func() { errs = err })
-				return
-			}
-			enc[i] = data
-		}
-	})
-	if errs != nil {
-		return errs
-	}
-	w.log.FillPercent = 1 // appended to
-	for i := range prims {
-		if err := w.log.Put(w.idKey(prims[i].ID), enc[i]); err != nil {
-			return err
-		}
-	}
-	enc = nil
-	ptrs := make([]*cproto.Primitive, len(prims))
-	for i := range prims {
-		ptrs[i] = &prims[i]
-	}
-	for _, ind := range indexes {
-		if err := w.index(ind, ptrs); err != nil {
-			return err
-		}
-	}
-	if err := w.meta.Put(metaHorizon, w.int64(w.horizon)); err != nil {
-		return err
-	}
-	return w.meta.Put(metaSize, w.int64(size+int64(len(quads))))
 }
 
 // quadIndexes reads the quad indexes of the store.
