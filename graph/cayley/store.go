@@ -114,6 +114,8 @@ type Store struct {
 	broken error // set when the handle is unusable; every call returns it
 
 	feed feedState // the change feed (feed.go)
+	// ontologies keeps the ontology writes plan with (plannedOntology).
+	ontologies ontologyCache
 }
 
 var _ graph.BulkStore = (*Store)(nil)
@@ -376,6 +378,9 @@ func (s *Store) runlock(errp *error) {
 func (s *Store) write(tx *cgraph.Transaction) error {
 	s.txLock.Lock()
 	defer s.txLock.Unlock()
+	// Runs after the generation has advanced past the write (deferred
+	// calls run last first).
+	defer s.ontologies.keepThrough(s.gen.Load(), tx)()
 	defer s.bumpLocalGeneration()()
 	broken, err := s.applyLocked(tx)
 	s.committed(tx, err == nil)
