@@ -20,40 +20,27 @@ import (
 // conditions of opts, validates b against the stored ontology merged with
 // b's, computes the exact quads to add and remove item by item
 // (re-applying a batch writes nothing), and writes them with one
-// ApplyDeltas: one transaction on KV and SQL backends.
+// ApplyDeltas: one transaction on KV and SQL backends. On bolt, calls
+// that wait for each other are committed together, each still atomic
+// (see group.go).
 func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "apply batch")
 	b = cloneBatch(b)
 	graph.NormalizeBatch(&b)
-
+	if s.groupCommits && !opts.DryRun {
+		return s.applyGrouped(ctx, b, opts)
+	}
 	unlock, err := s.lockWrites(ctx)
 	if err != nil {
 		return graph.Summary{}, err
 	}
 	defer unlock()
-	var p planner
-	err = s.read(func(qs cgraph.QuadStore) error {
-		p = planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{},
-			ontology: s.plannedOntology, by: graph.Author(ctx), at: time.Now().UTC(), keep: opts.KeepAttribution}
-		if err := p.conditions(ctx, &b, opts); err != nil {
-			return err
-		}
-		return p.plan(ctx, b)
-	})
+	p, err := s.planApply(ctx, b, opts, nil)
 	if err != nil {
 		return graph.Summary{}, err
 	}
 	if opts.DryRun || len(p.tx.Deltas) == 0 {
 		return p.sum, nil
-	}
-	if err := s.writable(ctx); err != nil {
-		return graph.Summary{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return graph.Summary{}, err
-	}
-	if err := s.audit(ctx, p.tx, "apply"); err != nil {
-		return graph.Summary{}, err
 	}
 	if err := s.write(p.tx); err != nil {
 		return graph.Summary{}, err
@@ -61,6 +48,43 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 	s.log.Debug("batch applied", "added", p.sum.Added, "changed", p.sum.Changed,
 		"unchanged", p.sum.Unchanged, "quads", len(p.tx.Deltas))
 	return p.sum, nil
+}
+
+// planApply plans the write of b (see Apply) over the changes of ov, when
+// given (see group.go), and unless it is a dry run or changes nothing adds
+// its audit entry and events to the transaction. The caller holds the
+// write lock.
+func (s *Store) planApply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions, ov *overlay) (*planner, error) {
+	var p planner
+	err := s.read(func(qs cgraph.QuadStore) error {
+		r := newReader(qs)
+		r.pending = ov
+		p = planner{r: r, tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{},
+			by: graph.Author(ctx), at: time.Now().UTC(), keep: opts.KeepAttribution}
+		if ov == nil || !ov.ontology {
+			p.ontology = s.plannedOntology
+		}
+		if err := p.conditions(ctx, &b, opts); err != nil {
+			return err
+		}
+		return p.plan(ctx, b)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if opts.DryRun || len(p.tx.Deltas) == 0 {
+		return &p, nil
+	}
+	if err := s.writable(ctx); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.auditOver(ctx, ov, p.tx, "apply"); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // conditions checks the conditions of opts against what is stored (see
@@ -294,13 +318,8 @@ func (s *Store) plannedOntology(ctx context.Context, r reader) (graph.Ontology, 
 // ontology alone when it changes no quad of <cg:ontology> or of a type,
 // and none of an import (whose state decides which imported quads count).
 func (c *ontologyCache) keepThrough(gen uint64, tx *cgraph.Transaction) func() {
-	for _, d := range tx.Deltas {
-		q := d.Quad
-		subj, _ := q.Subject.(quad.IRI)
-		if subj == iriOntology || hasPrefix(subj, prefixType) || hasPrefix(subj, prefixRelation) ||
-			isImport(q.Subject) || isImport(q.Label) {
-			return func() {}
-		}
+	if touchesOntology(tx.Deltas) {
+		return func() {}
 	}
 	return func() {
 		c.mu.Lock()

@@ -289,6 +289,9 @@ func lastSeq(ctx context.Context, r reader) (uint64, []quad.Quad, error) {
 // the commits (see committed): Cayley's KV indexes keep the entries of
 // removed quads, so the reading grows with every write made.
 func (s *Store) storedSeq(ctx context.Context, r reader) (uint64, []quad.Quad, error) {
+	if r.pending != nil && r.pending.seqSet {
+		return r.pending.seq, r.pending.seqQuads, nil
+	}
 	if s.shared {
 		return lastSeq(ctx, r)
 	}
@@ -348,6 +351,9 @@ func (s *Store) addEvents(ctx context.Context, r reader, tx *cgraph.Transaction,
 		tx.RemoveQuad(q)
 	}
 	tx.AddQuad(seqQuad(events[len(events)-1].ID))
+	if ov := r.pending; ov != nil {
+		ov.seq, ov.seqQuads, ov.seqSet = events[len(events)-1].ID, []quad.Quad{seqQuad(events[len(events)-1].ID)}, true
+	}
 	s.feed.mu.Lock()
 	if s.feed.pending == nil {
 		s.feed.pending = map[*cgraph.Transaction][]graph.ChangeEvent{}
@@ -360,10 +366,11 @@ func (s *Store) addEvents(ctx context.Context, r reader, tx *cgraph.Transaction,
 // recordEvents derives the events of tx, adds them to it after the
 // entity events given, and returns the status changes among them for the
 // audit log. The caller holds the write lock.
-func (s *Store) recordEvents(ctx context.Context, tx *cgraph.Transaction, at time.Time, entityEvents []graph.ChangeEvent) ([]graph.StatusTransition, error) {
+func (s *Store) recordEvents(ctx context.Context, ov *overlay, tx *cgraph.Transaction, at time.Time, entityEvents []graph.ChangeEvent) ([]graph.StatusTransition, error) {
 	var statuses []graph.StatusTransition
 	err := s.read(func(qs cgraph.QuadStore) error {
 		r := newReader(qs)
+		r.pending = ov
 		events, err := changeEvents(ctx, r, tx.Deltas)
 		if err != nil {
 			return err

@@ -28,7 +28,10 @@ import (
 // superseded); see imports.go. It remembers the imports it has looked up,
 // so a reader serves one call of a Store method.
 type reader struct {
-	qs      cgraph.QuadStore
+	qs cgraph.QuadStore
+	// pending, when set, holds changes planned but not yet committed,
+	// which the reader shows as if they were (see group.go).
+	pending *overlay
 	imports map[quad.Value]importState
 	// symmetric remembers whether a relation type is symmetric.
 	symmetric map[string]bool
@@ -63,6 +66,15 @@ func (r reader) quads(ctx context.Context, d quad.Direction, v quad.Value) ([]qu
 
 // rawQuads returns the quads that have v in direction d, all of them.
 func (r reader) rawQuads(ctx context.Context, d quad.Direction, v quad.Value) ([]quad.Quad, error) {
+	all, err := r.storedQuads(ctx, d, v)
+	if err != nil || r.pending == nil {
+		return all, err
+	}
+	return r.pending.over(all, func(q quad.Quad) bool { return q.Get(d) == v }), nil
+}
+
+// storedQuads returns the quads that have v in direction d as committed.
+func (r reader) storedQuads(ctx context.Context, d quad.Direction, v quad.Value) ([]quad.Quad, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -123,6 +135,35 @@ func (r reader) quadsOf(ctx context.Context, links []cgraph.Ref) ([]quad.Quad, e
 // subject; elsewhere it reads the quads of the subject (or the first
 // direction given) and keeps the matching ones.
 func (r reader) matching(ctx context.Context, fixed map[quad.Direction]quad.Value) ([]quad.Quad, error) {
+	all, err := r.storedMatching(ctx, fixed)
+	if err != nil {
+		return nil, err
+	}
+	if r.pending != nil {
+		all = r.pending.over(all, func(q quad.Quad) bool { return hasValues(q, fixed) })
+	}
+	out := all[:0]
+	for _, q := range all {
+		if !hasValues(q, fixed) {
+			continue
+		}
+		if isImport(q.Label) {
+			st, err := r.importState(ctx, q.Label)
+			if err != nil {
+				return nil, err
+			}
+			if !st.live() {
+				continue
+			}
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// storedMatching returns committed quads that include those with the
+// values of fixed (see matching).
+func (r reader) storedMatching(ctx context.Context, fixed map[quad.Direction]quad.Value) ([]quad.Quad, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -155,27 +196,11 @@ func (r reader) matching(ctx context.Context, fixed map[quad.Direction]quad.Valu
 			}
 		}
 		var err error
-		if all, err = r.rawQuads(ctx, first, fixed[first]); err != nil {
+		if all, err = r.storedQuads(ctx, first, fixed[first]); err != nil {
 			return nil, err
 		}
 	}
-	out := all[:0]
-	for _, q := range all {
-		if !hasValues(q, fixed) {
-			continue
-		}
-		if isImport(q.Label) {
-			st, err := r.importState(ctx, q.Label)
-			if err != nil {
-				return nil, err
-			}
-			if !st.live() {
-				continue
-			}
-		}
-		out = append(out, q)
-	}
-	return out, nil
+	return all, nil
 }
 
 func hasValues(q quad.Quad, fixed map[quad.Direction]quad.Value) bool {

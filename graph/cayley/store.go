@@ -114,6 +114,10 @@ type Store struct {
 	broken error // set when the handle is unusable; every call returns it
 
 	feed feedState // the change feed (feed.go)
+	// groupCommits makes Apply calls that wait for each other commit
+	// together (group.go); group is their queue.
+	groupCommits bool
+	group        groupState
 	// ontologies keeps the ontology writes plan with (plannedOntology).
 	ontologies ontologyCache
 }
@@ -157,7 +161,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		if timeout <= 0 {
 			timeout = time.Second
 		}
-		s.backend, s.reopenable, s.pinned, s.exclusive = "bolt", true, true, true
+		s.backend, s.reopenable, s.pinned, s.exclusive, s.groupCommits = "bolt", true, true, true, true
 		s.file = path
 		s.open = func() (cgraph.QuadStore, error) {
 			qs, db, err := openBolt(path, timeout)
