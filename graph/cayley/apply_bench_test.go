@@ -76,3 +76,50 @@ func BenchmarkApplyStatement(b *testing.B) {
 		})
 	}
 }
+
+// TestWriteAllocationsDoNotGrow checks that the work of a single write
+// does not grow with the statements its entities have or with the writes
+// the store has seen: planning reads an entity's type and a statement's
+// edge through Cayley's indexes, not every quad of the entity, and keeps
+// the ontology and the newest event id in memory. Allocations stand in
+// for the work, since times are not reliable on a shared machine.
+func TestWriteAllocationsDoNotGrow(t *testing.T) {
+	ctx := t.Context()
+	st, err := cayley.Open(ctx, "bolt:"+filepath.Join(t.TempDir(), "grow.bolt"), cayley.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := seed.Load(ctx, st, graph.ApplyOptions{}, seed.Builtin()...); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	write := func() {
+		b, opts := benchStatement(fmt.Sprintf("grow-%d", n), benchPairs[3])
+		n++
+		if _, err := st.Apply(ctx, b, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write()
+	before := testing.AllocsPerRun(10, write)
+	// 400 more statements of the same subject, and 100 more writes.
+	for i := 0; i < 400; i += 40 {
+		var batch graph.Batch
+		for j := range 40 {
+			one, _ := benchStatement(fmt.Sprintf("many-%d", i+j), benchPairs[3])
+			batch.Statements = append(batch.Statements, one.Statements...)
+		}
+		if _, err := st.Apply(ctx, batch, graph.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 100 {
+		write()
+	}
+	after := testing.AllocsPerRun(10, write)
+	t.Logf("allocations of a write: %.0f at first, %.0f after 400 statements and 100 writes", before, after)
+	if after > 1.5*before {
+		t.Errorf("a write allocates %.0f times after 400 statements and 100 writes, %.0f before: the work grows with the store", after, before)
+	}
+}
