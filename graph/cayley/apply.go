@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
@@ -19,40 +20,27 @@ import (
 // conditions of opts, validates b against the stored ontology merged with
 // b's, computes the exact quads to add and remove item by item
 // (re-applying a batch writes nothing), and writes them with one
-// ApplyDeltas: one transaction on KV and SQL backends.
+// ApplyDeltas: one transaction on KV and SQL backends. On bolt, calls
+// that wait for each other are committed together, each still atomic
+// (see group.go).
 func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions) (_ graph.Summary, err error) {
 	defer deferWrap(&err, "apply batch")
 	b = cloneBatch(b)
 	graph.NormalizeBatch(&b)
-
+	if s.groupCommits && !opts.DryRun {
+		return s.applyGrouped(ctx, b, opts)
+	}
 	unlock, err := s.lockWrites(ctx)
 	if err != nil {
 		return graph.Summary{}, err
 	}
 	defer unlock()
-	var p planner
-	err = s.read(func(qs cgraph.QuadStore) error {
-		p = planner{r: newReader(qs), tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{},
-			by: graph.Author(ctx), at: time.Now().UTC(), keep: opts.KeepAttribution}
-		if err := p.conditions(ctx, &b, opts); err != nil {
-			return err
-		}
-		return p.plan(ctx, b)
-	})
+	p, err := s.planApply(ctx, b, opts, nil)
 	if err != nil {
 		return graph.Summary{}, err
 	}
 	if opts.DryRun || len(p.tx.Deltas) == 0 {
 		return p.sum, nil
-	}
-	if err := s.writable(ctx); err != nil {
-		return graph.Summary{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return graph.Summary{}, err
-	}
-	if err := s.audit(ctx, p.tx, "apply"); err != nil {
-		return graph.Summary{}, err
 	}
 	if err := s.write(p.tx); err != nil {
 		return graph.Summary{}, err
@@ -60,6 +48,43 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch, opts graph.ApplyOption
 	s.log.Debug("batch applied", "added", p.sum.Added, "changed", p.sum.Changed,
 		"unchanged", p.sum.Unchanged, "quads", len(p.tx.Deltas))
 	return p.sum, nil
+}
+
+// planApply plans the write of b (see Apply) over the changes of ov, when
+// given (see group.go), and unless it is a dry run or changes nothing adds
+// its audit entry and events to the transaction. The caller holds the
+// write lock.
+func (s *Store) planApply(ctx context.Context, b graph.Batch, opts graph.ApplyOptions, ov *overlay) (*planner, error) {
+	var p planner
+	err := s.read(func(qs cgraph.QuadStore) error {
+		r := newReader(qs)
+		r.pending = ov
+		p = planner{r: r, tx: cgraph.NewTransaction(), edges: map[string][]quad.Quad{},
+			by: graph.Author(ctx), at: time.Now().UTC(), keep: opts.KeepAttribution}
+		if ov == nil || !ov.ontology {
+			p.ontology = s.plannedOntology
+		}
+		if err := p.conditions(ctx, &b, opts); err != nil {
+			return err
+		}
+		return p.plan(ctx, b)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if opts.DryRun || len(p.tx.Deltas) == 0 {
+		return &p, nil
+	}
+	if err := s.writable(ctx); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.auditOver(ctx, ov, p.tx, "apply"); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // conditions checks the conditions of opts against what is stored (see
@@ -158,7 +183,11 @@ type planner struct {
 	tx    *cgraph.Transaction
 	sum   graph.Summary
 	edges map[string][]quad.Quad // entity id → its subject quads, cached
+	heads map[string][]quad.Quad // entity id → its type and merge quads, cached
 	root  []quad.Quad            // the quads of <cg:ontology>
+	// ontology, when set, gives the stored ontology and the quads of
+	// <cg:ontology> in place of reading them (see Store.plannedOntology).
+	ontology func(context.Context, reader) (graph.Ontology, []quad.Quad, error)
 
 	// by and at are the author and time items added or changed record;
 	// with keep, the attribution an item of the batch carries comes first.
@@ -177,10 +206,11 @@ type stamp struct {
 }
 
 func (p *planner) plan(ctx context.Context, b graph.Batch) error {
-	stored, err := p.r.ontology(ctx)
+	stored, root, err := p.storedOntology(ctx)
 	if err != nil {
 		return err
 	}
+	p.root = root
 	// Ids that were merged into others name those others.
 	if err := p.redirectBatch(ctx, &b); err != nil {
 		return err
@@ -202,9 +232,6 @@ func (p *planner) plan(ctx context.Context, b graph.Batch) error {
 	}
 	if err := graph.ValidateBatch(ctx, stored.Merge(b.Ontology), &b, p.known); err != nil {
 		return err // an Invalid *graph.Error is returned unchanged, Problems and all
-	}
-	if p.root, err = p.r.subject(ctx, iriOntology); err != nil {
-		return err
 	}
 	before := len(p.tx.Deltas)
 	for _, t := range dedupe(b.Ontology.EntityTypes, func(t graph.EntityType) string { return t.Name }) {
@@ -308,6 +335,87 @@ func (p *planner) newVersion(ctx context.Context, src graph.Source, statements [
 	return nil
 }
 
+// storedOntology returns the stored ontology and the quads of
+// <cg:ontology>.
+func (p *planner) storedOntology(ctx context.Context) (graph.Ontology, []quad.Quad, error) {
+	if p.ontology != nil {
+		return p.ontology(ctx, p.r)
+	}
+	return readOntology(ctx, p.r)
+}
+
+func readOntology(ctx context.Context, r reader) (graph.Ontology, []quad.Quad, error) {
+	ont, err := r.ontology(ctx)
+	if err != nil {
+		return graph.Ontology{}, nil, err
+	}
+	root, err := r.subject(ctx, iriOntology)
+	return ont, root, err
+}
+
+// ontologyCache keeps, on a store no other process writes, the ontology
+// and the quads of <cg:ontology> as of one generation of the store.
+type ontologyCache struct {
+	mu   sync.Mutex
+	gen  uint64
+	ok   bool
+	ont  graph.Ontology
+	root []quad.Quad
+}
+
+// plannedOntology returns the stored ontology and the quads of
+// <cg:ontology> for a write to plan with. On an embedded store this
+// process is the only writer and every write advances the generation
+// (before and after it), so what was read at a generation with no write
+// running holds as long as the generation stays the same: writes that
+// leave the ontology alone then need not read it again. A shared store's
+// is read every time. Callers only read what it returns.
+func (s *Store) plannedOntology(ctx context.Context, r reader) (graph.Ontology, []quad.Quad, error) {
+	if s.shared {
+		return readOntology(ctx, r)
+	}
+	c := &s.ontologies
+	gen := s.gen.Load()
+	c.mu.Lock()
+	if c.ok && c.gen == gen {
+		ont, root := c.ont, c.root
+		c.mu.Unlock()
+		return ont, root, nil
+	}
+	c.mu.Unlock()
+	ont, root, err := readOntology(ctx, r)
+	if err != nil {
+		return graph.Ontology{}, nil, err
+	}
+	// An odd generation is a write in progress, whose commit may or may
+	// not be seen: keep only what was read with none.
+	if gen%2 == 0 && s.gen.Load() == gen {
+		c.mu.Lock()
+		c.gen, c.ok, c.ont, c.root = gen, true, ont, root
+		c.mu.Unlock()
+	}
+	return ont, root, nil
+}
+
+// keepThrough returns the function to call once the write of tx, started
+// at generation gen, has ended and advanced the generation (by two, see
+// bumpLocalGeneration): when tx leaves the ontology alone, the ontology
+// kept for gen holds for the new generation too. A write leaves the
+// ontology alone when it changes no quad of <cg:ontology> or of a type,
+// and none of an import (whose state decides which imported quads count).
+func (c *ontologyCache) keepThrough(gen uint64, tx *cgraph.Transaction) func() {
+	if touchesOntology(tx.Deltas) {
+		return func() {}
+	}
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.ok && c.gen == gen {
+			c.gen = gen + 2
+		}
+	}
+}
+
 // bumpVersion replaces the ontology's version token (see
 // Store.OntologyVersion) with a new one, unique across processes: the time
 // and random bytes, so that two processes writing one PostgreSQL store
@@ -328,11 +436,11 @@ func (p *planner) bumpVersion() {
 func (p *planner) known(ctx context.Context, kind, id string) (string, bool, error) {
 	switch kind {
 	case graph.KindEntity:
-		own, err := p.r.subject(ctx, entityIRI(id))
+		head, err := p.entityHead(ctx, id)
 		if err != nil {
 			return "", false, err
 		}
-		typ := propsOf(own).id(iriRDFType, prefixType)
+		typ := propsOf(head).id(iriRDFType, prefixType)
 		return typ, typ != "", nil
 	case graph.KindSource:
 		src, ok, err := p.r.source(ctx, id)
@@ -498,6 +606,29 @@ func (p *planner) entityQuads(ctx context.Context, id string) ([]quad.Quad, erro
 	return qs, nil
 }
 
+// entityHead returns the quads that tell whether an entity exists and
+// where it was merged into, its type and merge links, cached for the
+// plan. They are read through the (subject, predicate) index: an entity's
+// statement edges, which grow with its statements, are not read.
+func (p *planner) entityHead(ctx context.Context, id string) ([]quad.Quad, error) {
+	if qs, ok := p.heads[id]; ok {
+		return qs, nil
+	}
+	var head []quad.Quad
+	for _, pred := range []quad.IRI{iriRDFType, pMergedInto} {
+		qs, err := p.r.subjectPredicate(ctx, entityIRI(id), pred)
+		if err != nil {
+			return nil, err
+		}
+		head = append(head, qs...)
+	}
+	if p.heads == nil {
+		p.heads = map[string][]quad.Quad{}
+	}
+	p.heads[id] = head
+	return head, nil
+}
+
 // statements diffs statements and their claims. A statement keeps the
 // stored claims the batch does not name; claims are upserted by id.
 func (p *planner) statements(ctx context.Context, list []graph.Statement) error {
@@ -509,16 +640,25 @@ func (p *planner) statements(ctx context.Context, list []graph.Statement) error 
 		if err != nil {
 			return err
 		}
-		if prev, ok := decodeStatement(st.ID, own); ok &&
-			(prev.Subject != st.Subject || prev.Type != st.Type || prev.Object != st.Object) {
+		prev, explicit := decodeStatement(st.ID, own)
+		if explicit && (prev.Subject != st.Subject || prev.Type != st.Type || prev.Object != st.Object) {
 			conflicts = append(conflicts, graph.Problem{Kind: graph.KindStatement, Index: index[i], Claim: -1, Field: "id",
 				Message: fmt.Sprintf("statement %q is stored as %s %s %s; it cannot become %s %s %s",
 					st.ID, prev.Subject, prev.Type, prev.Object, st.Subject, st.Type, st.Object)})
 			continue
 		}
-		subjectQuads, err := p.entityQuads(ctx, st.Subject)
-		if err != nil {
-			return err
+		// A statement's edge is stored with its node's ends (every write
+		// keeps the two together), labelled with the statement: a
+		// statement not stored yet has none, a stored one's is among the
+		// quads of its ends, one entry of the (object, predicate, subject)
+		// index; the other edges of its subject are not read.
+		var ends []quad.Quad
+		if explicit {
+			ends, err = p.r.matching(ctx, map[quad.Direction]quad.Value{
+				quad.Subject: entityIRI(prev.Subject), quad.Predicate: relationIRI(prev.Type), quad.Object: entityIRI(prev.Object)})
+			if err != nil {
+				return err
+			}
 		}
 		var stored []quad.Quad
 		var links []quad.Quad
@@ -529,8 +669,8 @@ func (p *planner) statements(ctx context.Context, list []graph.Statement) error 
 				stored = append(stored, q)
 			}
 		}
-		for _, q := range subjectQuads {
-			if q.Label == statementIRI(st.ID) && isRelation(q.Predicate) {
+		for _, q := range ends {
+			if q.Label == statementIRI(st.ID) {
 				stored = append(stored, q)
 			}
 		}

@@ -53,12 +53,22 @@ func (s *Store) audit(ctx context.Context, tx *cgraph.Transaction, op string, ex
 // entities (merged, deleted), which tx's deltas do not tell: they come
 // before the events of its statements.
 func (s *Store) auditWith(ctx context.Context, tx *cgraph.Transaction, op string, entityEvents []graph.ChangeEvent, extra ...graph.AuditChange) error {
+	return s.record(ctx, nil, tx, op, entityEvents, extra...)
+}
+
+// auditOver is audit for a write planned over the changes of ov (see
+// group.go).
+func (s *Store) auditOver(ctx context.Context, ov *overlay, tx *cgraph.Transaction, op string) error {
+	return s.record(ctx, ov, tx, op, nil)
+}
+
+func (s *Store) record(ctx context.Context, ov *overlay, tx *cgraph.Transaction, op string, entityEvents []graph.ChangeEvent, extra ...graph.AuditChange) error {
 	changes := append(extra, auditChanges(tx.Deltas)...)
 	if len(changes) == 0 {
 		return nil
 	}
 	at, nonce := s.auditStamp()
-	statuses, err := s.recordEvents(graph.WithOperation(ctx, graph.Operation(ctx, op)), tx, at, entityEvents)
+	statuses, err := s.recordEvents(graph.WithOperation(ctx, graph.Operation(ctx, op)), ov, tx, at, entityEvents)
 	if err != nil {
 		return err
 	}

@@ -161,7 +161,10 @@
 // are serialised, from their first read to their last write: in a process
 // by the Store, and across the processes sharing a PostgreSQL store by an
 // advisory lock (lock.go), so the conditions of graph.ApplyOptions (an id
-// to create is free, an entity is unchanged) hold when the write commits. A failed write may leave Cayley's in-memory
+// to create is free, an entity is unchanged) hold when the write commits.
+// On bolt, Apply calls that wait for each other are planned one after the
+// other, each over the changes of those before it, and committed as one
+// bbolt transaction (group.go): a commit costs two fdatasyncs. A failed write may leave Cayley's in-memory
 // IRI→id cache wrong, so the handle is closed and reopened (bolt, postgres);
 // a memory store cannot be reopened and refuses further use as Unavailable.
 package cayley

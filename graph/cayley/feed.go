@@ -52,14 +52,20 @@ type feedState struct {
 	window uint64
 	url    string // the PostgreSQL URL, for the listener and notifications
 
-	mu       sync.Mutex
-	pending  map[*cgraph.Transaction][]graph.ChangeEvent // planned, not yet committed
-	recent   []graph.ChangeEvent                         // committed, oldest first
-	watchers map[chan struct{}]struct{}
-	listener *pq.Listener
-	notifyDB *sql.DB
-	channel  string
-	closed   bool
+	mu      sync.Mutex
+	pending map[*cgraph.Transaction][]graph.ChangeEvent // planned, not yet committed
+	recent  []graph.ChangeEvent                         // committed, oldest first
+	// last and lastQuads are, on a store no other process writes, the id
+	// of the newest stored event and the quads that store it, once known
+	// (see storedSeq).
+	last      uint64
+	lastQuads []quad.Quad
+	lastKnown bool
+	watchers  map[chan struct{}]struct{}
+	listener  *pq.Listener
+	notifyDB  *sql.DB
+	channel   string
+	closed    bool
 }
 
 func eventIRI(slot uint64) quad.IRI {
@@ -277,12 +283,45 @@ func lastSeq(ctx context.Context, r reader) (uint64, []quad.Quad, error) {
 	return last, quads, nil
 }
 
+// storedSeq returns the id of the newest stored event and the quads that
+// store it. A shared store reads them every time. On an embedded store
+// this process is the only writer, so they are read once and then follow
+// the commits (see committed): Cayley's KV indexes keep the entries of
+// removed quads, so the reading grows with every write made.
+func (s *Store) storedSeq(ctx context.Context, r reader) (uint64, []quad.Quad, error) {
+	if r.pending != nil && r.pending.seqSet {
+		return r.pending.seq, r.pending.seqQuads, nil
+	}
+	if s.shared {
+		return lastSeq(ctx, r)
+	}
+	s.feed.mu.Lock()
+	last, quads, known := s.feed.last, s.feed.lastQuads, s.feed.lastKnown
+	s.feed.mu.Unlock()
+	if known {
+		return last, quads, nil
+	}
+	last, quads, err := lastSeq(ctx, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	s.feed.mu.Lock()
+	s.feed.last, s.feed.lastQuads, s.feed.lastKnown = last, quads, true
+	s.feed.mu.Unlock()
+	return last, quads, nil
+}
+
+// seqQuad is the quad that stores the id of the newest event.
+func seqQuad(last uint64) quad.Quad {
+	return quad.Make(iriFeed, pSeq, quad.String(strconv.FormatUint(last, 10)), nil)
+}
+
 // addEvents numbers events after the newest stored one and adds them to
 // tx, each in its slot, replacing the event the slot held. Of a write with
 // more events than the window, only the last window's worth is stored (the
 // ids still count them all).
 func (s *Store) addEvents(ctx context.Context, r reader, tx *cgraph.Transaction, events []graph.ChangeEvent) error {
-	last, seqQuads, err := lastSeq(ctx, r)
+	last, seqQuads, err := s.storedSeq(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -311,7 +350,10 @@ func (s *Store) addEvents(ctx context.Context, r reader, tx *cgraph.Transaction,
 	for _, q := range seqQuads {
 		tx.RemoveQuad(q)
 	}
-	tx.AddQuad(quad.Make(iriFeed, pSeq, quad.String(strconv.FormatUint(events[len(events)-1].ID, 10)), nil))
+	tx.AddQuad(seqQuad(events[len(events)-1].ID))
+	if ov := r.pending; ov != nil {
+		ov.seq, ov.seqQuads, ov.seqSet = events[len(events)-1].ID, []quad.Quad{seqQuad(events[len(events)-1].ID)}, true
+	}
 	s.feed.mu.Lock()
 	if s.feed.pending == nil {
 		s.feed.pending = map[*cgraph.Transaction][]graph.ChangeEvent{}
@@ -324,10 +366,11 @@ func (s *Store) addEvents(ctx context.Context, r reader, tx *cgraph.Transaction,
 // recordEvents derives the events of tx, adds them to it after the
 // entity events given, and returns the status changes among them for the
 // audit log. The caller holds the write lock.
-func (s *Store) recordEvents(ctx context.Context, tx *cgraph.Transaction, at time.Time, entityEvents []graph.ChangeEvent) ([]graph.StatusTransition, error) {
+func (s *Store) recordEvents(ctx context.Context, ov *overlay, tx *cgraph.Transaction, at time.Time, entityEvents []graph.ChangeEvent) ([]graph.StatusTransition, error) {
 	var statuses []graph.StatusTransition
 	err := s.read(func(qs cgraph.QuadStore) error {
 		r := newReader(qs)
+		r.pending = ov
 		events, err := changeEvents(ctx, r, tx.Deltas)
 		if err != nil {
 			return err
@@ -354,9 +397,19 @@ func (s *Store) committed(tx *cgraph.Transaction, ok bool) {
 	s.feed.mu.Lock()
 	events, has := s.feed.pending[tx]
 	delete(s.feed.pending, tx)
+	if !ok {
+		// A failed write may still have committed part of its work (on
+		// bolt, the change before its pins are removed): read the newest
+		// id again.
+		s.feed.lastKnown = false
+	}
 	if !has || !ok {
 		s.feed.mu.Unlock()
 		return
+	}
+	if s.feed.lastKnown {
+		last := events[len(events)-1].ID
+		s.feed.last, s.feed.lastQuads = last, []quad.Quad{seqQuad(last)}
 	}
 	s.feed.recent = append(s.feed.recent, events...)
 	if n := len(s.feed.recent); n > recentEvents {

@@ -110,7 +110,7 @@ func (p *planner) redirectBatch(ctx context.Context, b *graph.Batch) error {
 		}
 		to, ok := seen[*id]
 		if !ok {
-			own, err := p.entityQuads(ctx, *id)
+			own, err := p.entityHead(ctx, *id)
 			if err != nil {
 				return err
 			}

@@ -9,7 +9,10 @@ import (
 	"strings"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/iterator"
+	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/cayley/graph/refs"
+	"github.com/cayleygraph/cayley/query/shape"
 	"github.com/cayleygraph/quad"
 
 	"github.com/claimgraph/claimgraph/graph"
@@ -25,7 +28,10 @@ import (
 // superseded); see imports.go. It remembers the imports it has looked up,
 // so a reader serves one call of a Store method.
 type reader struct {
-	qs      cgraph.QuadStore
+	qs cgraph.QuadStore
+	// pending, when set, holds changes planned but not yet committed,
+	// which the reader shows as if they were (see group.go).
+	pending *overlay
 	imports map[quad.Value]importState
 	// symmetric remembers whether a relation type is symmetric.
 	symmetric map[string]bool
@@ -60,6 +66,15 @@ func (r reader) quads(ctx context.Context, d quad.Direction, v quad.Value) ([]qu
 
 // rawQuads returns the quads that have v in direction d, all of them.
 func (r reader) rawQuads(ctx context.Context, d quad.Direction, v quad.Value) ([]quad.Quad, error) {
+	all, err := r.storedQuads(ctx, d, v)
+	if err != nil || r.pending == nil {
+		return all, err
+	}
+	return r.pending.over(all, func(q quad.Quad) bool { return q.Get(d) == v }), nil
+}
+
+// storedQuads returns the quads that have v in direction d as committed.
+func (r reader) storedQuads(ctx context.Context, d quad.Direction, v quad.Value) ([]quad.Quad, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -70,7 +85,16 @@ func (r reader) rawQuads(ctx context.Context, d quad.Direction, v quad.Value) ([
 	if ref == nil {
 		return nil, nil
 	}
-	it := r.qs.QuadIterator(d, ref).Iterate()
+	links, err := r.refs(ctx, r.qs.QuadIterator(d, ref))
+	if err != nil {
+		return nil, fmt.Errorf("iterate quads of %v: %w", v, err)
+	}
+	return r.quadsOf(ctx, links)
+}
+
+// refs returns the quad references it yields.
+func (r reader) refs(ctx context.Context, sh iterator.Shape) ([]cgraph.Ref, error) {
+	it := sh.Iterate()
 	defer it.Close()
 	var links []cgraph.Ref
 	for it.Next(ctx) {
@@ -80,11 +104,13 @@ func (r reader) rawQuads(ctx context.Context, d quad.Direction, v quad.Value) ([
 		links = append(links, it.Result())
 	}
 	if err := it.Err(); err != nil {
-		return nil, fmt.Errorf("iterate quads of %v: %w", v, err)
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	return links, ctx.Err()
+}
+
+// quadsOf reads the quads of references.
+func (r reader) quadsOf(ctx context.Context, links []cgraph.Ref) ([]quad.Quad, error) {
 	if bn, ok := r.qs.(refs.BatchNamer); ok {
 		return batchQuads(ctx, r.qs, bn, links)
 	}
@@ -92,13 +118,124 @@ func (r reader) rawQuads(ctx context.Context, d quad.Direction, v quad.Value) ([
 	for _, l := range links {
 		q, err := r.qs.Quad(l)
 		if err != nil {
-			return nil, fmt.Errorf("read quad of %v: %w", v, err)
+			return nil, fmt.Errorf("read quad: %w", err)
 		}
 		if q.IsValid() {
 			out = append(out, q)
 		}
 	}
 	return out, nil
+}
+
+// matching returns the quads that have the values of fixed in its
+// directions, leaving out those of imports that are not live. On a KV
+// store (bolt) it reads the one index entry that holds exactly those
+// quads, the (subject, predicate) or the (object, predicate, subject)
+// one, so that its cost does not grow with the other quads of the
+// subject; elsewhere it reads the quads of the subject (or the first
+// direction given) and keeps the matching ones.
+func (r reader) matching(ctx context.Context, fixed map[quad.Direction]quad.Value) ([]quad.Quad, error) {
+	all, err := r.storedMatching(ctx, fixed)
+	if err != nil {
+		return nil, err
+	}
+	if r.pending != nil {
+		all = r.pending.over(all, func(q quad.Quad) bool { return hasValues(q, fixed) })
+	}
+	out := all[:0]
+	for _, q := range all {
+		if !hasValues(q, fixed) {
+			continue
+		}
+		if isImport(q.Label) {
+			st, err := r.importState(ctx, q.Label)
+			if err != nil {
+				return nil, err
+			}
+			if !st.live() {
+				continue
+			}
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// storedMatching returns committed quads that include those with the
+// values of fixed (see matching).
+func (r reader) storedMatching(ctx context.Context, fixed map[quad.Direction]quad.Value) ([]quad.Quad, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	filter := make(map[quad.Direction]cgraph.Ref, len(fixed))
+	for d, v := range fixed {
+		ref, err := r.qs.ValueOf(v)
+		if err != nil {
+			return nil, fmt.Errorf("look up %v: %w", v, err)
+		}
+		if ref == nil {
+			return nil, nil
+		}
+		filter[d] = ref
+	}
+	var all []quad.Quad
+	if scan, ok := indexScan(ctx, r.qs, filter); ok {
+		links, err := r.refs(ctx, scan.BuildIterator(r.qs))
+		if err != nil {
+			return nil, err
+		}
+		if all, err = r.quadsOf(ctx, links); err != nil {
+			return nil, err
+		}
+	} else {
+		first := quad.Subject
+		if _, ok := fixed[first]; !ok {
+			for d := range fixed {
+				first = d
+				break
+			}
+		}
+		var err error
+		if all, err = r.storedQuads(ctx, first, fixed[first]); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+func hasValues(q quad.Quad, fixed map[quad.Direction]quad.Value) bool {
+	for d, v := range fixed {
+		if q.Get(d) != v {
+			return false
+		}
+	}
+	return true
+}
+
+// indexScan returns the scan of the KV index entry that holds exactly the
+// quads with the values of filter, when qs is a KV store with such an
+// index.
+func indexScan(ctx context.Context, qs cgraph.QuadStore, filter map[quad.Direction]cgraph.Ref) (kv.IndexScan, bool) {
+	o, ok := qs.(shape.Optimizer)
+	if !ok {
+		return kv.IndexScan{}, false
+	}
+	opt, ok := o.OptimizeShape(ctx, shape.QuadsAction{Result: quad.Subject, Filter: filter})
+	if !ok {
+		return kv.IndexScan{}, false
+	}
+	nf, ok := opt.(shape.NodesFrom)
+	if !ok {
+		return kv.IndexScan{}, false
+	}
+	scan, ok := nf.Quads.(kv.IndexScan)
+	return scan, ok && len(scan.Values) == len(filter)
+}
+
+// subjectPredicate returns the quads of subject s with predicate p (see
+// matching).
+func (r reader) subjectPredicate(ctx context.Context, s, p quad.Value) ([]quad.Quad, error) {
+	return r.matching(ctx, map[quad.Direction]quad.Value{quad.Subject: s, quad.Predicate: p})
 }
 
 func (r reader) subject(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
@@ -283,7 +420,9 @@ func (r reader) statementWith(ctx context.Context, id string, edges []quad.Quad)
 	}
 	if id == graph.DefaultStatementID(st.Subject, st.Type, st.Object) {
 		if edges == nil {
-			if edges, err = r.subject(ctx, entityIRI(st.Subject)); err != nil {
+			// The edges of its ends only: one index entry on KV stores.
+			if edges, err = r.matching(ctx, map[quad.Direction]quad.Value{quad.Subject: entityIRI(st.Subject),
+				quad.Predicate: relationIRI(st.Type), quad.Object: entityIRI(st.Object)}); err != nil {
 				return graph.Statement{}, false, err
 			}
 		}

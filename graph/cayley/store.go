@@ -114,6 +114,12 @@ type Store struct {
 	broken error // set when the handle is unusable; every call returns it
 
 	feed feedState // the change feed (feed.go)
+	// groupCommits makes Apply calls that wait for each other commit
+	// together (group.go); group is their queue.
+	groupCommits bool
+	group        groupState
+	// ontologies keeps the ontology writes plan with (plannedOntology).
+	ontologies ontologyCache
 }
 
 var _ graph.BulkStore = (*Store)(nil)
@@ -155,7 +161,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		if timeout <= 0 {
 			timeout = time.Second
 		}
-		s.backend, s.reopenable, s.pinned, s.exclusive = "bolt", true, true, true
+		s.backend, s.reopenable, s.pinned, s.exclusive, s.groupCommits = "bolt", true, true, true, true
 		s.file = path
 		s.open = func() (cgraph.QuadStore, error) {
 			qs, db, err := openBolt(path, timeout)
@@ -376,6 +382,9 @@ func (s *Store) runlock(errp *error) {
 func (s *Store) write(tx *cgraph.Transaction) error {
 	s.txLock.Lock()
 	defer s.txLock.Unlock()
+	// Runs after the generation has advanced past the write (deferred
+	// calls run last first).
+	defer s.ontologies.keepThrough(s.gen.Load(), tx)()
 	defer s.bumpLocalGeneration()()
 	broken, err := s.applyLocked(tx)
 	s.committed(tx, err == nil)
