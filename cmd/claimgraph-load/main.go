@@ -94,8 +94,30 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&cfg.requests, "requests", 1_000_000, "stop after this many requests")
 	fs.IntVar(&cfg.people, "people", 200, "how many people the movies mix asks about (at most 2000)")
 	fs.StringVar(&cfg.mix, "mix", "seed", "what to ask: seed (the built-in seed's read mix), movies (two-hop queries on people of the movie data) or heavy (k=10 paths, neighbourhoods, searches and two-hops on the movie data)")
+	var ccfg curveConfig
+	var curve string
+	fs.StringVar(&curve, "curve", "", "measure the scale curve instead: for each `SIZES` (comma-separated, e.g. 1,4,10) the movie data replicated that many times is imported, served and queried (see the README, \"The curve\"); --clients and --duration apply to its two-hop load")
+	fs.StringVar(&ccfg.claimgraph, "claimgraph", "", "with --curve: the claimgraph binary (default: built from ./cmd/claimgraph)")
+	fs.StringVar(&ccfg.data, "data", "", "with --curve: the movie data (default: Cayley's data/30kmoviedata.nq.gz in the module cache)")
+	fs.StringVar(&ccfg.mapping, "mapping", "seed/examples/movie-mapping.yaml", "with --curve: the ontology mapping of the movie data")
+	fs.StringVar(&ccfg.dir, "work-dir", "", "with --curve: where the data and stores are written, each removed after its size (default: a new temporary folder)")
+	fs.IntVar(&ccfg.pairs, "pairs", 100, "with --curve: actor pairs asked for paths")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if curve != "" {
+		for _, f := range strings.Split(curve, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 || n > 100 {
+				return fmt.Errorf("--curve %q: want sizes between 1 and 100, comma-separated", curve)
+			}
+			ccfg.scales = append(ccfg.scales, n)
+		}
+		if cfg.clients < 1 || cfg.duration <= 0 || ccfg.pairs < 1 {
+			return errors.New("want --clients ≥ 1, --duration > 0 and --pairs ≥ 1")
+		}
+		ccfg.clients, ccfg.duration = cfg.clients, cfg.duration
+		return runCurve(ctx, ccfg, stdout, os.Stderr)
 	}
 	if feedMode {
 		fcfg.url, fcfg.duration = cfg.url, cfg.duration

@@ -109,3 +109,20 @@ statements:
 		}
 	}
 }
+
+func TestReplicatedCopiesAreDisjointButTypesAreShared(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"IRIs at both ends", "</en/a> </film/film/starring> _:b1 .\n", "</en/a_x2> </film/film/starring> _:b1_x2 .\n"},
+		{"the object of type stays", "</en/a> <type> </film/film> .\n", "</en/a_x2> <type> </film/film> .\n"},
+		{"a literal stays", "</en/a> <name> \"A b\" .\n", "</en/a_x2> <name> \"A b\" .\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(suffixQuad([]byte(tt.in), "_x2")); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

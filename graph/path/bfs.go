@@ -45,7 +45,7 @@ func KShortestPaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, erro
 		return timeFlowPaths(ctx, n, q, byLength, false)
 	}
 	return withSearch(ctx, n, &q, func(s *search) ([]Path, error) {
-		return s.yen(ctx, q, s.shortest, compareByLength)
+		return s.yen(ctx, q, s.shortest, compareByLength, true)
 	})
 }
 

@@ -91,7 +91,7 @@ func MostCrediblePaths(ctx context.Context, n Neighbors, q PathQuery) ([]Path, e
 		return timeFlowPaths(ctx, n, q, byCost, false)
 	}
 	return withSearch(ctx, n, &q, func(s *search) ([]Path, error) {
-		return s.yen(ctx, q, s.cheapest, compareByCost)
+		return s.yen(ctx, q, s.cheapest, compareByCost, false)
 	})
 }
 
