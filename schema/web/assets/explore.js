@@ -1323,33 +1323,16 @@
   }
 
   // ---- What was merged into an entity ----------------------------------------------------
-  // The entity panel lists the entities merged into the one it shows when
-  // the schema's Entity has a field for that: one whose type is MergeRecord
-  // (or a list of them), found by reading the schema at start, so the
-  // section appears as soon as the server offers it and is absent before.
+  // The entity panel lists the entities merged into the one it shows
+  // (Entity.mergedFrom): each merged id, now a redirect to this entity, the
+  // name it had, who merged it and when.
 
-  let mergesField = '';
-  const mergesOf = new Map(); // entity id → [{merged, at, by}] or {error}; null while loading
-
-  const Q_ENTITY_FIELDS = `{ __type(name: "Entity") { fields { name
-    type { name kind ofType { name kind ofType { name kind ofType { name kind } } } } } } }`;
-
-  async function findMergesField() {
-    try {
-      const data = await gql(Q_ENTITY_FIELDS);
-      const innermost = (t) => (t && t.ofType ? innermost(t.ofType) : t);
-      const f = ((data.__type && data.__type.fields) || []).find((x) => (innermost(x.type) || {}).name === 'MergeRecord');
-      mergesField = f ? f.name : '';
-    } catch (err) {
-      mergesField = '';
-    }
-  }
+  const mergesOf = new Map(); // entity id → [{id, name, by, at}] or {error}; null while loading
 
   async function loadMerges(id) {
     try {
-      const data = await gql(`query Merges($id: ID!) { entity(id: $id) { ${mergesField} { merged at by } } }`, { id });
-      const v = data.entity ? data.entity[mergesField] : null;
-      mergesOf.set(id, v ? [v].flat() : []);
+      const data = await gql('query Merges($id: ID!) { entity(id: $id) { mergedFrom { id name by at } } }', { id });
+      mergesOf.set(id, data.entity ? data.entity.mergedFrom : []);
     } catch (err) {
       mergesOf.set(id, { error: err.message });
     }
@@ -1357,7 +1340,6 @@
   }
 
   function mergedSection(e) {
-    if (!mergesField) return null;
     if (!mergesOf.has(e.id)) {
       mergesOf.set(e.id, null);
       loadMerges(e.id);
@@ -1368,7 +1350,7 @@
     if (merges.error) return [head, el('p', { class: 'help', text: merges.error })];
     if (!merges.length) return [head, el('p', { class: 'help', text: 'Nothing.' })];
     return [head, el('ul', { class: 'list merged', 'aria-label': 'Merged into it' }, merges.map((m) => el('li', {},
-      m.merged.join(', '), el('span', { class: 'meta', text: `by ${m.by} on ${m.at.slice(0, 10)}` }))))];
+      m.name ? `${m.name} (${m.id})` : m.id, ' ', el('span', { class: 'meta', text: `by ${m.by} on ${m.at.slice(0, 10)}` }))))];
   }
 
   function renderLegend() {
@@ -2300,7 +2282,6 @@
 
   async function start() {
     buildFilters();
-    await findMergesField();
     try {
       $('reader-token').value = sessionStorage.getItem(TOKEN) || '';
     } catch (err) {
