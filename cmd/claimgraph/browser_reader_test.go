@@ -60,7 +60,8 @@ func TestBrowserReader(t *testing.T) {
 			const segs = [...document.querySelectorAll("#reader-text .seg")];
 			const ids = new Set(segs.flatMap(s => s.dataset.claims ? s.dataset.claims.split(" ") : []));
 			return {
-				Text: [...document.querySelectorAll("#reader-text p")].map(p => p.textContent).join("\n"),
+				// innerText, as laid out: the words of the text keep their spaces.
+				Text: [...document.querySelectorAll("#reader-text p")].map(p => p.innerText).join("\n"),
 				Claims: ids.size,
 				Mentions: segs.filter(s => s.classList.contains("mention")).length,
 				Asserts: segs.filter(s => s.classList.contains("asserts")).length,
