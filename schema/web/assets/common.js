@@ -55,10 +55,11 @@
 
   // gql posts one operation to /graphql and returns its data, or throws a
   // GraphQLError. It asks for application/json so a request error is still a
-  // 200 with errors, not a failed load in the console.
-  async function gql(query, variables) {
+  // 200 with errors, not a failed load in the console. It sends the token
+  // the user set, or the one given (the reader's, for its writes).
+  async function gql(query, variables, token) {
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
-    const t = currentToken();
+    const t = token || currentToken();
     if (t) headers.Authorization = `Bearer ${t}`;
     let res;
     try {

@@ -103,29 +103,8 @@
 
   // gql posts one operation to /graphql and returns its data (common.js),
   // with the bearer token the user set; a write from the reader may pass
-  // the token typed there instead, which then goes with that request.
-  async function gql(query, variables, token) {
-    if (!token) return window.ClaimgraphUI.gql(query, variables);
-    let res;
-    const headers = { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Bearer ${token}` };
-    try {
-      res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    } catch (err) {
-      throw new Error('The claimgraph server cannot be reached.');
-    }
-    let body;
-    try {
-      body = await res.json();
-    } catch (err) {
-      throw new Error(`The server answered ${res.status} ${res.statusText}.`);
-    }
-    if (body.errors && body.errors.length) {
-      const err = new Error(body.errors.map((e) => e.message).join('; '));
-      err.codes = body.errors.map((e) => (e.extensions && e.extensions.code) || '');
-      throw err;
-    }
-    return body.data;
-  }
+  // the token typed there instead.
+  const { gql } = window.ClaimgraphUI;
 
   // ---- DOM helpers -----------------------------------------------------------
 
