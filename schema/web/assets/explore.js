@@ -108,34 +108,14 @@
 
   // ---- DOM helpers -----------------------------------------------------------
 
-  // el builds an element: attrs sets properties (class, text, on*, dataset,
-  // aria-* and other attributes); children are nodes or strings (as text).
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k === 'dataset') Object.assign(node.dataset, v);
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children.flat(Infinity)) {
-      if (c === undefined || c === null || c === false) continue;
-      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return node;
-  }
+  // el builds an element and badge a status or stance badge (common.js).
+  const { el, badge } = window.ClaimgraphUI;
 
   function svg(tag, attrs, ...children) {
     const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
     node.append(...children);
     return node;
-  }
-
-  function badge(text) {
-    return el('span', { class: `badge ${text}`, text });
   }
 
   // ---- Styles by entity type ---------------------------------------------------
