@@ -80,7 +80,7 @@ func TestBrowserAuditLog(t *testing.T) {
 
 	t.Run("a reader's token is refused as not an admin's", func(t *testing.T) {
 		tb.setToken(t, "rita-token")
-		tb.waitFor(t, "the refusal", auditIdle+` && document.getElementById("audit-message").textContent.includes("admin role")`)
+		tb.waitFor(t, "the refusal", auditIdle+` && document.getElementById("audit-message").textContent.includes("may not do this")`)
 		if msg := eval[string](t, tb, msgJS); !strings.Contains(msg, "may not do this: it needs the admin role") {
 			t.Errorf("message = %q, want the FORBIDDEN wording", msg)
 		}
