@@ -265,7 +265,7 @@ func containsInt(list []int, x int) bool {
 
 // quad takes in one quad of the data.
 func (g *rdfGraph) quad(q nquad, at func(int) place) {
-	if len(g.nodeRun) >= g.runNodes() {
+	if len(g.nodeRun)+2 > g.runNodes() { // a quad names two nodes at most
 		g.flushNodes(true)
 	}
 	pred := q.p.value // quads of predicates the mapping does not name are left out
