@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/claimgraph/claimgraph/graph"
-	"github.com/claimgraph/claimgraph/internal/spill"
+	"github.com/claimgraph/claimgraph/graph/spill"
 )
 
 // startMapped prepares the reading of RDF through m: the store must take
@@ -52,7 +52,7 @@ func (pl *pipeline) startMapped(ctx context.Context, m *Mapping) error {
 //
 // What the reader keeps does not grow with the inputs: the nodes, the
 // edges and the quads of the joins' middle nodes are records sorted in
-// runs that spill to temporary files (see internal/spill), and build
+// runs that spill to temporary files (see graph/spill), and build
 // joins them by merging sorted runs. A node is known by a hash of its
 // key (the first 16 bytes of its SHA-256) in every record but its own.
 // The order of everything given to the store is the order of the data:
