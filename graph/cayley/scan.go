@@ -11,8 +11,10 @@ import (
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/refs"
 	"github.com/cayleygraph/quad"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley/boltbulk"
 )
 
 // scanBatch is how many quads Scan resolves to values at once.
@@ -20,8 +22,9 @@ const scanBatch = 10000
 
 // Scan reads every entity type, statement (with its claims) and cited
 // source in one pass over all quads (Cayley's QuadsAllIterator, one read
-// lock), for building an in-memory index: on the movie data it replaces
-// one Relations call per entity. It decodes exactly what the per-item
+// lock; on bolt, the file's log read directly, see scanner.bolt), for
+// building an in-memory index: on the movie data it replaces one
+// Relations call per entity. It decodes exactly what the per-item
 // reads decode: explicit statements through their metadata, bulk-import
 // edges with their implicit claim, and it drops the quads of imports that
 // are not live (uncommitted or superseded), as every read does. It
@@ -57,7 +60,12 @@ func (s *Store) Scan(ctx context.Context) (_ graph.Snapshot, err error) {
 		claims:     map[string][]quad.Quad{},
 		sources:    map[string][]quad.Quad{},
 	}
-	if err := sc.all(ctx, qs); err != nil {
+	if s.backend == "bolt" && !s.cayleyScan {
+		err = sc.bolt(ctx, s.boltDB)
+	} else {
+		err = sc.all(ctx, qs)
+	}
+	if err != nil {
 		return graph.Snapshot{}, err
 	}
 	snap.EntityTypes = sc.types
@@ -109,6 +117,35 @@ func (sc *scanner) all(ctx context.Context, qs cgraph.QuadStore) error {
 		return err
 	}
 	return sc.batch(ctx, qs, links)
+}
+
+// bolt walks every quad of the bolt file db below Cayley, reading its log
+// in one pass (boltbulk.ReadLog) instead of looking each quad's values up
+// through Cayley: the same quads in the same order as all. The import
+// states are read through Cayley after the bolt transaction has ended: a
+// read transaction opened while another is open in the same goroutine can
+// deadlock against a writer that grows the file.
+func (sc *scanner) bolt(ctx context.Context, db *bolt.DB) error {
+	var log *boltbulk.Log
+	if err := db.View(func(tx *bolt.Tx) (err error) {
+		log, err = boltbulk.ReadLog(tx)
+		return err
+	}); err != nil {
+		return fmt.Errorf("read the log: %w", err)
+	}
+	for i, l := range log.Links {
+		if i%scanBatch == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if q, ok := log.Quad(l); ok {
+			if err := sc.quad(ctx, q); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
 }
 
 // batch resolves links to quads and keeps what Scan needs.

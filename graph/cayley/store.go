@@ -77,9 +77,12 @@ type Store struct {
 	// bulkChunk, when not 0, is the values and quads per transaction of
 	// the bulk writer (boltbulk.Writer); bulkStep is called after each of
 	// its transactions, and an error from it fails the import there.
-	noBulk    bool
-	bulkChunk int
-	bulkStep  func(step int) error
+	noBulk bool
+	// cayleyScan makes Scan read a bolt file through Cayley, as it does
+	// every other backend, instead of reading its log directly.
+	cayleyScan bool
+	bulkChunk  int
+	bulkStep   func(step int) error
 	// checkHook, when set, is called by Open's check of the bolt file
 	// before it starts.
 	checkHook func()

@@ -61,6 +61,9 @@
 // TestBulkWritesAsCayley compares, value by value and count by count,
 // with a store Cayley wrote, and fails if an upgrade of Cayley changes the
 // layout.
+//
+// ReadLog reads the same layout the other way: the whole log in one pass
+// in key order, for a scan of everything the store holds.
 package boltbulk
 
 import (
