@@ -1,6 +1,7 @@
 package path
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -62,12 +63,13 @@ type DenseNeighbors interface {
 // share one Hop.Sources map.
 func NewAdjacency(snap graph.Snapshot) *Adjacency {
 	symmetric := snap.Ontology.SymmetricTypes()
+	sts := snap.Statements
 	ids := make([]string, 0, len(snap.EntityTypes))
 	for id := range snap.EntityTypes {
 		ids = append(ids, id)
 	}
-	for i := range snap.Statements {
-		for _, end := range statementEnds(&snap.Statements[i]) {
+	for i := range sts {
+		for _, end := range statementEnds(&sts[i]) {
 			if _, ok := snap.EntityTypes[end]; !ok {
 				ids = append(ids, end)
 			}
@@ -84,14 +86,21 @@ func NewAdjacency(snap graph.Snapshot) *Adjacency {
 		g.num[id] = int32(i)
 		g.types[i], entity[i] = snap.EntityTypes[id]
 	}
-	// Lay the hop lists out one after the other in id order: count, then
-	// fill.
+	// The numbers of each statement's subject and object, looked up once.
+	ends := make([][2]int32, len(sts))
 	count := make([]int32, len(ids))
-	for i := range snap.Statements {
-		for _, end := range statementEnds(&snap.Statements[i]) {
-			count[g.num[end]]++
+	for i := range sts {
+		s, o := g.num[sts[i].Subject], g.num[sts[i].Object]
+		ends[i] = [2]int32{s, o}
+		count[s]++
+		if o != s {
+			count[o]++
 		}
 	}
+	// Lay the hop lists out one after the other in id order: count, then
+	// fill. A slot is a hop as the number of the entity it walks to and
+	// the index of its statement, sorted as compareHops sorts hops:
+	// numbers follow the order of ids.
 	var n int32
 	for v := range ids {
 		if !entity[v] {
@@ -101,43 +110,62 @@ func NewAdjacency(snap graph.Snapshot) *Adjacency {
 		g.lo[v], g.hi[v] = n, n
 		n += count[v]
 	}
-	g.hops = make([]Hop, n)
-	shared := map[string]map[string]graph.Source{}
-	for i := range snap.Statements {
-		st := snap.Statements[i]
-		srcs := sourcesOf(st.Claims, snap.Sources, shared)
-		sym := symmetric[st.Type]
-		for _, end := range statementEnds(&st) {
-			v := g.num[end]
-			if !entity[v] {
-				continue
-			}
-			h := Hop{From: end, To: st.Object, Statement: st, Forward: true, Symmetric: sym, Sources: srcs}
-			if st.Subject != end {
-				h.To, h.Forward = st.Subject, false
-			}
-			g.hops[g.hi[v]] = h
-			g.hi[v]++
+	type slot struct{ to, st int32 }
+	slots := make([]slot, n)
+	for i, e := range ends {
+		s, o := e[0], e[1]
+		if entity[s] {
+			slots[g.hi[s]] = slot{o, int32(i)}
+			g.hi[s]++
+		}
+		if o != s && entity[o] {
+			slots[g.hi[o]] = slot{s, int32(i)}
+			g.hi[o]++
 		}
 	}
-	relNum := map[string]int32{}
-	g.to, g.flags, g.rel, g.cost = make([]int32, n), make([]uint8, n), make([]int32, n), make([]int32, n)
+	bySlot := func(a, b slot) int {
+		return cmp.Or(cmp.Compare(a.to, b.to), strings.Compare(sts[a.st].ID, sts[b.st].ID))
+	}
 	for v := range ids {
-		if g.lo[v] < 0 {
-			continue
+		if g.lo[v] >= 0 {
+			slices.SortFunc(slots[g.lo[v]:g.hi[v]], bySlot)
 		}
-		slices.SortFunc(g.hops[g.lo[v]:g.hi[v]], compareHops)
-		for j := g.lo[v]; j < g.hi[v]; j++ {
-			h := &g.hops[j]
-			g.to[j], g.flags[j], g.cost[j] = g.num[h.To], hopFlags(h), int32(HopCost(*h))
-			r, ok := relNum[h.Statement.Type]
+	}
+	// What both hops of a statement share, worked out once: the sources
+	// (one map per set of source ids), the cost and the relation type's
+	// number, numbered in the order the hops first name them.
+	srcs := make([]map[string]graph.Source, len(sts))
+	costs := make([]int32, len(sts))
+	rels := make([]int32, len(sts))
+	shared := map[string]map[string]graph.Source{}
+	for i := range sts {
+		srcs[i] = sourcesOf(sts[i].Claims, snap.Sources, shared)
+		costs[i] = int32(statementCost(&sts[i], srcs[i]))
+		rels[i] = -1
+	}
+	relNum := map[string]int32{}
+	g.hops = make([]Hop, n)
+	g.to, g.flags, g.rel, g.cost = make([]int32, n), make([]uint8, n), make([]int32, n), make([]int32, n)
+	for j, sl := range slots {
+		i := sl.st
+		st := &sts[i]
+		h := &g.hops[j]
+		h.Statement, h.Symmetric, h.Sources = *st, symmetric[st.Type], srcs[i]
+		if ends[i][0] == ends[i][1] || ends[i][1] == sl.to {
+			h.From, h.To, h.Forward = st.Subject, st.Object, true
+		} else {
+			h.From, h.To = st.Object, st.Subject
+		}
+		if rels[i] < 0 {
+			r, ok := relNum[st.Type]
 			if !ok {
 				r = int32(len(g.rels))
-				relNum[h.Statement.Type] = r
-				g.rels = append(g.rels, h.Statement.Type)
+				relNum[st.Type] = r
+				g.rels = append(g.rels, st.Type)
 			}
-			g.rel[j] = r
+			rels[i] = r
 		}
+		g.to[j], g.flags[j], g.rel[j], g.cost[j] = sl.to, hopFlags(h), rels[i], costs[i]
 	}
 	// The first query is then as fast as the next ones.
 	prepareScratch(len(g.ids))

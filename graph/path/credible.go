@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"container/heap"
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/claimgraph/claimgraph/graph"
@@ -35,23 +36,37 @@ const CostUnit = 1000
 // 4000 DISPUTED, 8000 DENIED. Two sources cost ⅔ of that, five ⅓; grades
 // scale it from ¼ (A1) to 4× (E5). The range is 84 (A1, five sources) to
 // 16000 (DISPUTED, E5).
-func HopCost(h Hop) int {
-	st := h.Statement
+func HopCost(h Hop) int { return statementCost(&h.Statement, h.Sources) }
+
+// statementCost is HopCost of a hop that walks st with the sources srcs.
+func statementCost(st *graph.Statement, srcs map[string]graph.Source) int {
 	grade := 0 // the least rel × cred of an asserting claim
-	sources := map[string]bool{}
-	for _, c := range st.Claims {
+	n := 0     // distinct sources of asserting claims
+	// Few claims are counted without a map.
+	var seen map[string]bool
+	if len(st.Claims) > 16 {
+		seen = map[string]bool{}
+	}
+	for i, c := range st.Claims {
 		if c.Stance != graph.Asserts {
 			continue
 		}
-		sources[c.Source] = true
-		if g := gradeWeight("ABCDE", h.Sources[c.Source].Reliability) * gradeWeight("12345", c.Credibility); grade == 0 || g < grade {
+		if seen != nil {
+			if !seen[c.Source] {
+				seen[c.Source] = true
+				n++
+			}
+		} else if !slices.ContainsFunc(st.Claims[:i], func(d graph.Claim) bool { return d.Stance == graph.Asserts && d.Source == c.Source }) {
+			n++
+		}
+		if g := gradeWeight("ABCDE", srcs[c.Source].Reliability) * gradeWeight("12345", c.Credibility); grade == 0 || g < grade {
 			grade = g
 		}
 	}
 	if grade == 0 {
 		grade = 100 * 100
 	}
-	n := min(max(len(sources), 1), 5)
+	n = min(max(n, 1), 5)
 	num, den := statusBase(st.Status())*grade, (n+1)*5
 	return (num + den - 1) / den
 }
