@@ -455,11 +455,30 @@ func (r reader) statementWith(ctx context.Context, id string, edges []quad.Quad)
 // splitDefaultID splits a statement id made by graph.DefaultStatementID:
 // entity ids and relation type names hold no dots.
 func splitDefaultID(id string) (subject, typ, object string, ok bool) {
-	parts := strings.Split(id, ".")
-	if len(parts) != 3 || graph.CheckEntityID(parts[0]) != nil || graph.CheckEntityID(parts[2]) != nil || parts[1] == "" {
+	subject, rest, ok1 := strings.Cut(id, ".")
+	typ, object, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || strings.Contains(object, ".") || !isEntityID(subject) || !isEntityID(object) || typ == "" {
 		return "", "", "", false
 	}
-	return parts[0], parts[1], parts[2], true
+	return subject, typ, object, true
+}
+
+// isEntityID reports whether graph.CheckEntityID accepts id (lower-case
+// letters and digits joined by hyphens, at most graph.MaxIDBytes), without
+// its regular expression: a scan checks every statement id.
+func isEntityID(id string) bool {
+	if id == "" || len(id) > graph.MaxIDBytes || id[0] == '-' || id[len(id)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && id[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // claim reads the claim with the given id.
