@@ -55,7 +55,7 @@ func (s *Store) Scan(ctx context.Context) (_ graph.Snapshot, err error) {
 		types:      map[string]string{},
 		names:      map[string][]string{},
 		edges:      map[string]bool{},
-		implicit:   map[edgeEnds][]string{},
+		implicit:   map[edgeEnds]importSources{},
 		statements: map[string][]quad.Quad{},
 		claims:     map[string][]quad.Quad{},
 		sources:    map[string][]quad.Quad{},
@@ -82,6 +82,14 @@ func (s *Store) Scan(ctx context.Context) (_ graph.Snapshot, err error) {
 // edgeEnds is the subject, relation type and object of a statement edge.
 type edgeEnds struct{ subject, typ, object string }
 
+// importSources are the sources of the live imports that hold an edge, in
+// the order their quads were read: most edges have one, held without a
+// slice of its own.
+type importSources struct {
+	first string
+	more  []string
+}
+
 // scanner collects what Scan needs from the quads, keeping nothing else.
 type scanner struct {
 	r     reader
@@ -91,7 +99,7 @@ type scanner struct {
 	// implicit maps the ends of each live import edge to the sources of
 	// those imports.
 	edges    map[string]bool
-	implicit map[edgeEnds][]string
+	implicit map[edgeEnds]importSources
 	// the quads of statement, claim and source nodes, by id
 	statements, claims, sources map[string][]quad.Quad
 }
@@ -180,7 +188,7 @@ func (sc *scanner) presize(log *boltbulk.Log) {
 		}
 	}
 	sc.types, sc.names = make(map[string]string, types), make(map[string][]string, names)
-	sc.edges, sc.implicit = make(map[string]bool, edges), make(map[edgeEnds][]string, edges)
+	sc.edges, sc.implicit = make(map[string]bool, edges), make(map[edgeEnds]importSources, edges)
 }
 
 // batch resolves links to quads and keeps what Scan needs.
@@ -237,7 +245,13 @@ func (sc *scanner) quad(ctx context.Context, q quad.Quad) error {
 			sc.edges[id] = true
 		} else if source != "" {
 			sc.edges[graph.DefaultStatementID(subj, typ, obj)] = true
-			sc.implicit[ends] = append(sc.implicit[ends], source)
+			srcs := sc.implicit[ends]
+			if srcs.first == "" {
+				srcs.first = source
+			} else {
+				srcs.more = append(srcs.more, source)
+			}
+			sc.implicit[ends] = srcs
 		}
 		return nil
 	}
@@ -299,8 +313,11 @@ func (sc *scanner) assemble() ([]graph.Statement, map[string]graph.Source) {
 			}
 		}
 		if isDefaultID(id, st.Subject, st.Type, st.Object) {
-			for _, src := range sc.implicit[edgeEnds{st.Subject, st.Type, st.Object}] {
-				st.Claims = append(st.Claims, graph.ImplicitClaim(id, src))
+			if srcs := sc.implicit[edgeEnds{st.Subject, st.Type, st.Object}]; srcs.first != "" {
+				st.Claims = append(st.Claims, graph.ImplicitClaim(id, srcs.first))
+				for _, src := range srcs.more {
+					st.Claims = append(st.Claims, graph.ImplicitClaim(id, src))
+				}
 			}
 			slices.SortFunc(st.Claims, func(a, b graph.Claim) int { return cmp.Compare(a.ID, b.ID) })
 			st.Claims = slices.CompactFunc(st.Claims, func(a, b graph.Claim) bool { return a.ID == b.ID })
