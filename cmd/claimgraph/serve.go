@@ -48,6 +48,7 @@ type serveConfig struct {
 	maxImportBody int64
 	importIdle    time.Duration
 	pprofAddr     string
+	gc            gcConfig
 }
 
 // api registers the flags of the GraphQL API.
@@ -164,6 +165,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs.StringVar(&cfg.pprofAddr, "pprof", getenv("CLAIMGRAPH_PPROF"),
 		"serve Go's runtime profiles (/debug/pprof/) on this separate `address`, e.g. 127.0.0.1:6060 (env CLAIMGRAPH_PPROF; default off)")
 	cfg.api(fs, getenv)
+	cfg.gc.register(fs, getenv)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -175,6 +177,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	cfg.gc.apply(log)
 	opts, err := cfg.options()
 	if err != nil {
 		return err
