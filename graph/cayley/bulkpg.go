@@ -54,7 +54,13 @@ func (s *Store) commitPgBulk(ctx context.Context, tx *pgbulk.Tx) (err error) {
 		return err
 	}
 	defer s.runlock(&err)
-	return tx.Commit(ctx)
+	if err := tx.Commit(ctx); err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		return err
+	}
+	return nil
 }
 
 // dropPgBulk deletes the quads labelled node below Cayley, in one

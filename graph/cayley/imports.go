@@ -424,6 +424,10 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 				return nil
 			}
 			if err := pg.Add(q); err != nil {
+				// A cancelled context ends the transaction under the copy.
+				if cerr := ctx.Err(); cerr != nil {
+					return cerr
+				}
 				return err
 			}
 			if pg.Quads()%importBatch == 0 {
