@@ -54,6 +54,7 @@ func (s *Store) commitPgBulk(ctx context.Context, tx *pgbulk.Tx) (err error) {
 		return err
 	}
 	defer s.runlock(&err)
+	s.log.Info("writing import", "quads", tx.Quads())
 	if err := tx.Commit(ctx); err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
