@@ -367,12 +367,12 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			return err
 		}
 		defer end()
+		pg = tx
 		for _, d := range im.startTx().Deltas {
-			if err := tx.Add(d.Quad); err != nil {
+			if err := pgAdd(ctx, pg, d.Quad); err != nil {
 				return err
 			}
 		}
-		pg = tx
 	}
 	flush := func() error {
 		if opts.DryRun || len(problems)+len(conflicts) > 0 {
@@ -423,11 +423,7 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 			if len(problems)+len(conflicts) > 0 {
 				return nil
 			}
-			if err := pg.Add(q); err != nil {
-				// A cancelled context ends the transaction under the copy.
-				if cerr := ctx.Err(); cerr != nil {
-					return cerr
-				}
+			if err := pgAdd(ctx, pg, q); err != nil {
 				return err
 			}
 			if pg.Quads()%importBatch == 0 {
@@ -528,6 +524,18 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		return &graph.Error{Code: graph.Invalid, Message: fmt.Sprintf("%d problems in the import", len(problems)), Problems: problems}
 	}
 	return flush()
+}
+
+// pgAdd sends one quad of an import to its PostgreSQL bulk transaction.
+func pgAdd(ctx context.Context, tx *pgbulk.Tx, q quad.Quad) error {
+	if err := tx.Add(q); err != nil {
+		// A cancelled context ends the transaction under the copy.
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		return err
+	}
+	return nil
 }
 
 // count counts one item against what the previous import held.

@@ -99,6 +99,7 @@ SELECT s, p, o, l, now() FROM ` + table + ` WHERE p IS NOT NULL ORDER BY seq`
 // Tx is the bulk transaction of one import. It is not safe for concurrent
 // use.
 type Tx struct {
+	ctx  context.Context
 	tx   *sql.Tx
 	copy *sql.Stmt
 	seen map[csql.NodeHash]struct{}
@@ -111,9 +112,13 @@ type Tx struct {
 
 // Begin starts the bulk transaction of an import on db, a PostgreSQL
 // database holding Cayley's tables (in the schema its search_path names).
-// The transaction ends with ctx.
+// Once ctx ends, Add and Commit fail and roll the transaction back.
 func Begin(ctx context.Context, db *sql.DB) (_ *Tx, err error) {
-	tx, err := db.BeginTx(ctx, nil)
+	// Not BeginTx(ctx): database/sql would roll the transaction back when
+	// ctx ends, from a goroutine of its own, while lib/pq may be reading
+	// the copy's responses on the same connection. The Tx watches ctx
+	// itself instead, and PostgreSQL cancels a running merge.
+	tx, err := db.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin the bulk transaction: %w", err)
 	}
@@ -129,7 +134,7 @@ func Begin(ctx context.Context, db *sql.DB) (_ *Tx, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("start the bulk copy: %w", err)
 	}
-	return &Tx{tx: tx, copy: stmt, seen: map[csql.NodeHash]struct{}{}, row: make([]any, len(columns))}, nil
+	return &Tx{ctx: ctx, tx: tx, copy: stmt, seen: map[csql.NodeHash]struct{}{}, row: make([]any, len(columns))}, nil
 }
 
 // Add sends one quad, and those of its values not sent yet. The quad must
@@ -137,6 +142,10 @@ func Begin(ctx context.Context, db *sql.DB) (_ *Tx, err error) {
 func (t *Tx) Add(q quad.Quad) error {
 	if t.copy == nil {
 		return errors.New("the bulk transaction is over")
+	}
+	if err := t.ctx.Err(); err != nil {
+		t.Rollback()
+		return err
 	}
 	if !q.IsValid() {
 		return fmt.Errorf("invalid quad %v", q)
