@@ -39,7 +39,8 @@ type Options struct {
 	// 1024); past it the subscription ends with ErrTooSlow.
 	Queue int
 	// Ring is how many recent events the hub keeps for subscriptions that
-	// resume (default 4096); older ones are read back from the store.
+	// resume (default 4096; twice as many at most); older ones are read
+	// back from the store.
 	Ring int
 	// MaxSubscriptions caps the subscriptions open at once (default
 	// 10,000); past it Subscribe returns Unavailable.
@@ -223,7 +224,9 @@ func (h *Hub) pull(ctx context.Context) (handed bool) {
 				delete(h.subs, s)
 			}
 		}
-		if n := len(h.ring); n > h.opts.Ring {
+		// Trimmed once it holds twice what it keeps, not at every pull:
+		// a trim copies the events kept.
+		if n := len(h.ring); n > 2*h.opts.Ring {
 			h.ring = append([]*graph.ChangeEvent(nil), h.ring[n-h.opts.Ring:]...)
 		}
 		h.last = events[len(events)-1].ID
