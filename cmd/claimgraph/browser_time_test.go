@@ -155,8 +155,33 @@ func TestBrowserExplorerTime(t *testing.T) {
 		tb.waitFor(t, "no path", explorerIdle+` && !location.search.includes("undated") && document.getElementById("paths-list").textContent.includes("No path connects them")`)
 	})
 
-	t.Run("an 800 px window keeps the strip whole", func(t *testing.T) {
+	graphHeight := func() float64 {
+		return eval[float64](t, tb, `document.getElementById("cy").getBoundingClientRect().height`)
+	}
+	t.Run("an 800 px window starts with the strip folded, and the choice is kept", func(t *testing.T) {
 		tb.do(t, "narrow the window", chromedp.EmulateViewport(800, 600))
+		tb.do(t, "load a view", chromedp.Navigate(s.url+"/explore?show=afghanistan,india"))
+		eval[chromedp.Void](t, tb, `localStorage.removeItem("claimgraph.explorer.timeline")`)
+		tb.do(t, "reload with no choice made", chromedp.Reload())
+		tb.waitFor(t, "the view", explorerIdle+` && `+cyJS+`.edges().length > 0`)
+		if got := eval[string](t, tb, `document.getElementById("tl-toggle").getAttribute("aria-expanded")`); got != "false" {
+			t.Errorf("at 800 px the strip's toggle says expanded=%s, want it folded", got)
+		}
+		folded := graphHeight()
+		tb.screenshot(t, "timeline-folded-800px")
+		tb.do(t, "unfold", chromedp.Click(chromedp.ID("tl-toggle")))
+		tb.waitFor(t, "the strip", `document.querySelectorAll("#tl-plot .tl-claim").length > 0`)
+		if shown := graphHeight(); shown+40 > folded {
+			t.Errorf("the graph is %.0f px high with the strip and %.0f px without: folding it should give the graph its room", shown, folded)
+		}
+		tb.do(t, "reload", chromedp.Reload())
+		tb.waitFor(t, "the view again", explorerIdle+` && document.querySelectorAll("#tl-plot .tl-claim").length > 0`)
+		if got := eval[string](t, tb, `document.getElementById("tl-toggle").getAttribute("aria-expanded")`); got != "true" {
+			t.Errorf("after a reload the strip's toggle says expanded=%s, want the choice kept", got)
+		}
+	})
+
+	t.Run("an 800 px window keeps the strip whole", func(t *testing.T) {
 		tb.do(t, "load a view", chromedp.Navigate(s.url+"/explore?show=afghanistan,india&time=report&range=2025-06-01..2025-06-29"))
 		tb.waitFor(t, "the view", explorerIdle+` && document.querySelectorAll("#tl-plot .tl-claim").length > 0`)
 		clipped := eval[[]string](t, tb, `(() => { const out = [], bar = document.querySelector(".tl-bar").getBoundingClientRect(), pane = document.querySelector(".graph-pane").getBoundingClientRect();
@@ -170,6 +195,7 @@ func TestBrowserExplorerTime(t *testing.T) {
 			t.Errorf("cut off at 800 px: %v", clipped)
 		}
 		tb.screenshot(t, "timeline-800px")
+		eval[chromedp.Void](t, tb, `localStorage.removeItem("claimgraph.explorer.timeline")`)
 		tb.do(t, "widen the window", chromedp.EmulateViewport(1366, 768))
 	})
 

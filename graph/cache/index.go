@@ -86,7 +86,11 @@ func (c *Store) BuildIndex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	x := &index{gen: snap.Generation, symmetric: snap.Ontology.SymmetricTypes(), adj: path.NewAdjacency(snap), names: nameIndex(snap)}
+	// The two indexes read the snapshot alone: they are built side by side.
+	names := make(chan *search.Index, 1)
+	go func() { names <- nameIndex(snap) }()
+	x := &index{gen: snap.Generation, symmetric: snap.Ontology.SymmetricTypes(), adj: path.NewAdjacency(snap)}
+	x.names = <-names
 	c.nb.mu.Lock()
 	c.nb.cur = x
 	c.nb.mu.Unlock()

@@ -139,6 +139,8 @@ func NewAdjacency(snap graph.Snapshot) *Adjacency {
 			g.rel[j] = r
 		}
 	}
+	// The first query is then as fast as the next ones.
+	prepareScratch(len(g.ids))
 	return g
 }
 

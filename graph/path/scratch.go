@@ -1,6 +1,9 @@
 package path
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
 // marks holds a value per entity number (or hop number) that is forgotten
 // all at once by reset, in constant time: a cell counts only when it was
@@ -76,4 +79,66 @@ type scratch struct {
 	frontier, next, found []int32
 }
 
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+// prepare makes room for n entities in the marks a shortest-path search
+// uses, and writes them, so that the memory is the process's before a
+// query needs it: on a large graph these are tens of megabytes, and a
+// query that makes them pays for the page faults.
+func (sc *scratch) prepare(n int) {
+	for _, m := range []interface{ prepare(int) }{&sc.admit, &sc.sides[0].dist, &sc.sides[1].dist,
+		&sc.dead, &sc.meets, &sc.costF, &sc.costB} {
+		m.prepare(n)
+	}
+}
+
+// prepare resets m with room for n numbers, every cell written.
+func (m *marks[T]) prepare(n int) {
+	m.reset(n)
+	clear(m.cells)
+}
+
+// scratches keeps the working memory of finished queries for the next
+// ones: up to one per processor in a list that garbage collection leaves
+// alone, the rest in a sync.Pool. A pool alone is emptied by every other
+// collection, and on a large graph each query after that would make its
+// arrays again, one cell per entity.
+var scratches struct {
+	mu   sync.Mutex
+	free []*scratch
+	pool sync.Pool
+}
+
+// getScratch returns working memory for a query.
+func getScratch() *scratch {
+	scratches.mu.Lock()
+	if n := len(scratches.free); n > 0 {
+		sc := scratches.free[n-1]
+		scratches.free = scratches.free[:n-1]
+		scratches.mu.Unlock()
+		return sc
+	}
+	scratches.mu.Unlock()
+	if sc, ok := scratches.pool.Get().(*scratch); ok {
+		return sc
+	}
+	return new(scratch)
+}
+
+// putScratch gives back the working memory of a finished query.
+func putScratch(sc *scratch) {
+	scratches.mu.Lock()
+	if len(scratches.free) < runtime.GOMAXPROCS(0) {
+		scratches.free = append(scratches.free, sc)
+		scratches.mu.Unlock()
+		return
+	}
+	scratches.mu.Unlock()
+	scratches.pool.Put(sc)
+}
+
+// prepareScratch readies working memory for the first query on a graph
+// of n entities.
+func prepareScratch(n int) {
+	sc := getScratch()
+	sc.prepare(n)
+	putScratch(sc)
+}

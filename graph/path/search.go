@@ -136,7 +136,7 @@ func withSearch(ctx context.Context, n Neighbors, q *PathQuery, f func(s *search
 // when n is a DenseNeighbors that has one. It returns NotFound unless every
 // endpoint exists.
 func newSearch(ctx context.Context, n Neighbors, f Filter, ends ...string) (*search, error) {
-	s := &search{n: n, f: f, sc: scratchPool.Get().(*scratch)}
+	s := &search{n: n, f: f, sc: getScratch()}
 	// A statement as reported by a date is not the one the Adjacency
 	// holds: such a query walks the hops Neighbors gives, narrowed.
 	if d, ok := n.(DenseNeighbors); ok && f.ReportedBy == "" {
@@ -198,7 +198,7 @@ func newSearch(ctx context.Context, n Neighbors, f Filter, ends ...string) (*sea
 
 // done ends the query, returning its working memory.
 func (s *search) done() {
-	scratchPool.Put(s.sc)
+	putScratch(s.sc)
 	s.sc = nil
 }
 

@@ -93,3 +93,34 @@ func TestFoldIgnoresCaseAndDiacritics(t *testing.T) {
 		}
 	}
 }
+
+// The ASCII shortcut folds exactly as the Unicode tables do.
+func TestASCIIFoldMatchesUnicodeFold(t *testing.T) {
+	for c := range 0x80 {
+		for _, s := range []string{string(rune(c)), "Ab" + string(rune(c)) + "Z", "zz" + string(rune(c))} {
+			ascii, got := asciiFold(s)
+			if !ascii {
+				t.Fatalf("asciiFold(%q) says it is not ASCII", s)
+			}
+			if want := foldUnicode(s); got != want {
+				t.Errorf("asciiFold(%q) = %q, the Unicode fold gives %q", s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"Quétta", "straße", "İstanbul", "\x80"} {
+		if ascii, _ := asciiFold(s); ascii {
+			t.Errorf("asciiFold(%q) takes a string that is not ASCII", s)
+		}
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Quetta", "QUETTA", "Quétta", "Ab-3000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if ascii, got := asciiFold(s); ascii && got != foldUnicode(s) {
+			t.Errorf("asciiFold(%q) = %q, the Unicode fold gives %q", s, got, foldUnicode(s))
+		}
+	})
+}

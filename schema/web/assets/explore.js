@@ -2121,6 +2121,35 @@
   // The strip is drawn to the pane's width.
   new ResizeObserver(() => renderTimeline()).observe($('tl-plot'));
 
+  // The strip can be folded away so that the graph takes its room: the
+  // choice is remembered in this browser; without one, the strip is
+  // folded in narrow windows, where the graph is short already.
+  const TIMELINE_SHOWN = 'claimgraph.explorer.timeline';
+  function showTimeline(shown) {
+    $('timeline').classList.toggle('collapsed', !shown);
+    $('tl-toggle').setAttribute('aria-expanded', String(shown));
+    $('tl-toggle').title = shown ? 'Hide the timeline: the graph takes its room' : 'Show the timeline of the relations in view';
+    cy.resize();
+  }
+  {
+    let saved = null;
+    try {
+      saved = localStorage.getItem(TIMELINE_SHOWN);
+    } catch (err) {
+      // Storage may be off: the default holds.
+    }
+    showTimeline(saved ? saved === 'shown' : !matchMedia('(max-width: 980px)').matches);
+  }
+  $('tl-toggle').addEventListener('click', () => {
+    const shown = $('timeline').classList.contains('collapsed');
+    try {
+      localStorage.setItem(TIMELINE_SHOWN, shown ? 'shown' : 'hidden');
+    } catch (err) {
+      // Storage may be off: the choice lasts for this page.
+    }
+    showTimeline(shown);
+  });
+
 
   // ---- Live changes ------------------------------------------------------------------------
   // Two subscriptions over the WebSocket at /graphql (graphql-transport-ws)
