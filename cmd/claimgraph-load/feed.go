@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -140,25 +141,31 @@ func feedLoad(ctx context.Context, cfg feedConfig) (*feedResult, error) {
 
 	// One write before the subscribers, seen by a probe subscription: its
 	// event id is where every subscriber resumes after, so none misses an
-	// event of the load however late its subscription starts.
+	// event of the load however late its subscription starts. The server
+	// starts a subscription after answering nothing: a write made before
+	// it has started is not seen, so the write is made again until one is.
 	probe, err := dialFeed(ctx, cfg, nil)
 	if err != nil {
 		return nil, fmt.Errorf("probe subscription: %w", err)
 	}
-	if _, err := addStatement(ctx, client, cfg, "load-start-"+strconv.FormatInt(time.Now().UnixNano(), 36), loadPairs[0]); err != nil {
-		probe.closeNow()
-		return nil, fmt.Errorf("first write: %w", err)
-	}
 	var base uint64
-	{
-		probe.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for attempt := 1; ; attempt++ {
+		if _, err := addStatement(ctx, client, cfg, "load-start-"+strconv.FormatInt(time.Now().UnixNano(), 36), loadPairs[0]); err != nil {
+			probe.closeNow()
+			return nil, fmt.Errorf("first write: %w", err)
+		}
+		probe.nc.SetReadDeadline(time.Now().Add(2 * time.Second))
 		data, err := probe.read()
+		if ne, ok := err.(net.Error); ok && ne.Timeout() && probe.br.Buffered() == 0 && attempt < 10 {
+			continue
+		}
 		id, _, ok := parseEvent(data)
 		probe.closeNow()
 		if err != nil || !ok {
 			return nil, fmt.Errorf("probe subscription: no event for the first write: %s %v", data, err)
 		}
 		base = id
+		break
 	}
 
 	res.memStart = sample()
