@@ -31,6 +31,10 @@ type BulkImport struct {
 	// Attributes only; their id is DefaultStatementID. Each (subject,
 	// type, object) is given once.
 	Statements iter.Seq[Statement]
+	// Err, when set, is called once Entities and Statements have been
+	// read: an error it returns (the reading of them failed) fails the
+	// import, and nothing is written.
+	Err func() error
 }
 
 // ImplicitClaim is the claim of a statement that a source reports in a

@@ -52,8 +52,10 @@
 // apart by the header) are read with positions and merged into one
 // batch. N-Quads without a mapping are claimgraph's own export, decoded
 // into its items, checked and restored (restore.go). N-Quads and JSON-LD
-// with a Mapping (ParseMapping) are streamed into one bulk import that
-// keeps one record per node and statement (graph.BulkStore). Both kinds
+// with a Mapping (ParseMapping) are streamed into one bulk import
+// (graph.BulkStore) whose records of nodes and statements are sorted in
+// runs spilled to temporary files, so that its memory does not grow with
+// the input (import.go). Both kinds
 // of N-Quads go through one RDF 1.1 line parser (nquads.go), which for
 // mapped data also admits relative IRIs. GraphML, an export format, is
 // refused with the list of formats read. FORMAT.md describes every

@@ -5,16 +5,17 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 
 	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/spill"
 )
 
 // startMapped prepares the reading of RDF through m: the store must take
@@ -44,14 +45,21 @@ func (pl *pipeline) startMapped(ctx context.Context, m *Mapping) error {
 // RDF read through a mapping (N-Quads streamed once, JSON-LD read whole)
 // becomes one bulk import of the mapping's source (graph.BulkStore): all
 // or nothing, replacing the source's previous import; the same inputs
-// again change nothing. What is kept in memory is one record per node and
-// per statement, not the quads. Every problem is reported with its
-// position: an unparsable line, a node two types claim, two IRIs that map
-// to one entity id, an edge to a node the mapping gives no type, a
-// relation between types the ontology does not allow.
+// again change nothing. Every problem is reported with its position: an
+// unparsable line, a node two types claim, two IRIs that map to one
+// entity id, an edge to a node the mapping gives no type, a relation
+// between types the ontology does not allow.
+//
+// What the reader keeps does not grow with the inputs: the nodes, the
+// edges and the quads of the joins' middle nodes are records sorted in
+// runs that spill to temporary files (see graph/spill), and build
+// joins them by merging sorted runs. A node is known by a hash of its
+// key (the first 16 bytes of its SHA-256) in every record but its own.
+// The order of everything given to the store is the order of the data:
+// entities in the order their nodes first appear, statements in the order
+// of their edges, then of their joins' middle nodes.
 
-// rdfGraph is what a mapped import keeps of the inputs: the nodes, the edges
-// the mapping turns into statements, and the middle nodes of joins.
+// rdfGraph is what a mapped import keeps of the inputs.
 type rdfGraph struct {
 	m      *Mapping
 	digest hash.Hash
@@ -60,28 +68,42 @@ type rdfGraph struct {
 	order  []int    // the index of each input among the import's
 	// joinsBy lists the joins that use each predicate.
 	joinsBy map[string][]int
+	rels    []string // the relation types of the statements
 
-	nodes map[string]int32 // node key → index
-	node  []rdfNode
-	edges []rdfEdge
-	// parts are the quads of the joins' middle nodes, in input order,
-	// and attrVals the attribute values they name; build groups them by
-	// middle node. A middle node is known by a hash of its key only.
-	parts    []joinPart
-	attrVals []string
-	rels     []string // the relation types of the edges
+	// dir is where runs spill (the system's temporary directory when
+	// empty), and run the most records a run holds (the default when 0).
+	dir string
+	run int
 
-	entities   []int32 // node indexes of the entities, in order
-	statements []rdfEdge
+	seq uint64 // the last sequence number given: the order of the data
+	// The nodes of the current run, by key; they are flushed into nodes
+	// when a quad starts and they are run many.
+	nodeIndex map[string]int32
+	nodeRun   []nodeAgg
+	maxNodes  int // most nodes held in a run
+	buf       recBuf
+	ordBuf    []byte
+
+	nodes     *spill.Sorter // node records, by hash
+	parts     *spill.Sorter // join parts, by middle node and join
+	bySubject *spill.Sorter // statements, by subject
+	byObject  *spill.Sorter // statements, by object, subject and relation
+	table     *spill.Sorter // the node table: hash → type and id (or key)
+	entities  *spill.Sorter // the entities, in order
+	final     *spill.Sorter // the statements, merged, in order
+	sorters   []*spill.Sorter
+	err       error // the first error writing or reading runs
 }
 
-type rdfNode struct {
+// nodeAgg is what a run knows of a node.
+type nodeAgg struct {
 	key      string
-	typ      string // entity type, "" when none
-	typeRank int32  // index of the type IRI in the mapping's entityTypes
-	nameRank int32  // index in Mapping.names of the name's predicate
+	hash     [16]byte
+	first    uint64 // the sequence number of its first appearance
+	typeRank int32  // index of the type IRI in the mapping's typeOrder; -1 for none
+	typePos  place  // where the type of that rank is first given
+	nameRank int32  // index in Mapping.names of the name's predicate; -1 for none
 	name     string
-	pos      place
 }
 
 // place is a compact position: the index of the input in rdfGraph.files,
@@ -91,37 +113,42 @@ type place struct {
 	line, col int32
 }
 
-type rdfEdge struct {
-	s, o  int32
-	rel   int32 // an index in rdfGraph.rels
-	pos   place
-	attrs map[string]string
-}
-
-// joinPart is one quad of a join's middle node: the subject or object
-// it links to, or one of the join's attributes.
-type joinPart struct {
-	mid   [16]byte // the first bytes of the SHA-256 of the middle node's key
-	join  int32
-	role  int32 // partSubject, partObject, or the index of the join's attribute
-	other int32 // the node at the other end, or the attribute value's index in attrVals
-	pos   place
-}
-
 const (
 	partSubject = -2
 	partObject  = -1
 )
 
-func middleHash(key string) [16]byte {
+// nodeHash identifies a node (or a join's middle node) by its key.
+func nodeHash(key string) [16]byte {
 	sum := sha256.Sum256([]byte(key))
 	return [16]byte(sum[:16])
 }
 
 func newRDFGraph(m *Mapping) *rdfGraph {
-	g := &rdfGraph{m: m, digest: sha256.New(), nodes: map[string]int32{}}
+	g := &rdfGraph{m: m, digest: sha256.New(), nodeIndex: map[string]int32{}}
 	g.digest.Write(m.data)
 	return g
+}
+
+// sorter returns a new sorter of g's, closed with g.
+func (g *rdfGraph) sorter() *spill.Sorter {
+	s := spill.New(g.dir, g.run, 0)
+	g.sorters = append(g.sorters, s)
+	return s
+}
+
+// close releases the temporary files.
+func (g *rdfGraph) close() {
+	for _, s := range g.sorters {
+		s.Close()
+	}
+	g.sorters = nil
+}
+
+func (g *rdfGraph) fail(err error) {
+	if g.err == nil && err != nil {
+		g.err = err
+	}
 }
 
 func (g *rdfGraph) pos(p place) Position {
@@ -134,16 +161,56 @@ func (g *rdfGraph) add(p place, format string, args ...any) {
 	}
 }
 
-// intern returns the index of a node.
-func (g *rdfGraph) intern(t term, p place) int32 {
-	if i, ok := g.nodes[t.key]; ok {
+func (g *rdfGraph) next() uint64 {
+	g.seq++
+	return g.seq
+}
+
+// runNodes is the most nodes a run holds.
+func (g *rdfGraph) runNodes() int {
+	if g.run > 0 {
+		return g.run
+	}
+	return 1 << 18
+}
+
+// intern returns the index of a node in the current run.
+func (g *rdfGraph) intern(t term) int32 {
+	seq := g.next()
+	if i, ok := g.nodeIndex[t.key]; ok {
 		return i
 	}
-	i := int32(len(g.node))
+	i := int32(len(g.nodeRun))
 	key := strings.Clone(t.key) // not the whole line
-	g.nodes[key] = i
-	g.node = append(g.node, rdfNode{key: key, nameRank: -1, pos: p})
+	g.nodeIndex[key] = i
+	g.nodeRun = append(g.nodeRun, nodeAgg{key: key, hash: nodeHash(key), first: seq, typeRank: -1, nameRank: -1})
+	g.maxNodes = max(g.maxNodes, len(g.nodeRun))
 	return i
+}
+
+// flushNodes spills the nodes of the current run.
+func (g *rdfGraph) flushNodes(spillNow bool) {
+	if len(g.nodeRun) == 0 {
+		return
+	}
+	b := &g.buf
+	for i := range g.nodeRun {
+		n := &g.nodeRun[i]
+		b.reset()
+		b.fixed(n.hash[:])
+		b.u64(n.first)
+		b.u32(uint32(n.typeRank + 1))
+		b.place(n.typePos)
+		b.u32(uint32(n.nameRank + 1))
+		b.str(n.key)
+		b.str(n.name)
+		g.fail(g.nodes.Add(b.b))
+	}
+	if spillNow {
+		g.fail(g.nodes.Flush())
+	}
+	g.nodeRun = g.nodeRun[:0]
+	clear(g.nodeIndex)
 }
 
 // begin starts an input: it returns its index among g's inputs. order
@@ -153,6 +220,7 @@ func (g *rdfGraph) begin(name string, order int) int32 {
 	g.order = append(g.order, order)
 	g.digest.Write([]byte("\x00" + name + "\x00"))
 	if g.joinsBy == nil {
+		g.nodes, g.parts, g.bySubject = g.sorter(), g.sorter(), g.sorter()
 		g.joinsBy = map[string][]int{} // predicate → joins using it
 		for j, jn := range g.m.joins {
 			g.joinsBy[jn.subject.pred] = append(g.joinsBy[jn.subject.pred], j)
@@ -174,13 +242,16 @@ func (g *rdfGraph) begin(name string, order int) int32 {
 // N-Quads.
 func (g *rdfGraph) read(ctx context.Context, name string, order int, r io.Reader) error {
 	file := g.begin(name, order)
-	return readNQuads(ctx, io.TeeReader(r, g.digest), name, true,
+	if err := readNQuads(ctx, io.TeeReader(r, g.digest), name, true,
 		func(q nquad, line, lead int) {
 			g.quad(q, func(c int) place { return place{file, int32(line), int32(c + lead)} })
 		},
 		func(line, col int, err error) {
 			g.add(place{file, int32(line), int32(col)}, "N-Quads syntax error: %v", err)
-		})
+		}); err != nil {
+		return err
+	}
+	return g.err
 }
 
 func containsInt(list []int, x int) bool {
@@ -194,20 +265,22 @@ func containsInt(list []int, x int) bool {
 
 // quad takes in one quad of the data.
 func (g *rdfGraph) quad(q nquad, at func(int) place) {
+	if len(g.nodeRun)+2 > g.runNodes() { // a quad names two nodes at most
+		g.flushNodes(true)
+	}
 	pred := q.p.value // quads of predicates the mapping does not name are left out
 	if pred == g.m.typePred {
 		if q.o.kind == termLiteral {
 			g.add(at(q.o.col), "the type of a node must be an IRI, not a literal")
 			return
 		}
-		t, ok := g.m.types[q.o.value]
-		if !ok {
+		if _, ok := g.m.types[q.o.value]; !ok {
 			return // a type the mapping does not map: not an entity (unless another type is)
 		}
 		rank := int32(indexOf(g.m.typeOrder, q.o.value))
-		n := &g.node[g.intern(q.s, at(q.s.col))]
-		if n.typ == "" || rank < n.typeRank {
-			n.typ, n.typeRank, n.pos = t.name, rank, at(q.s.col)
+		n := &g.nodeRun[g.intern(q.s)]
+		if n.typeRank < 0 || rank < n.typeRank {
+			n.typeRank, n.typePos = rank, at(q.s.col)
 		}
 	}
 	if rank := int32(indexOf(g.m.names, pred)); rank >= 0 {
@@ -215,7 +288,7 @@ func (g *rdfGraph) quad(q nquad, at func(int) place) {
 			g.add(at(q.o.col), "the name of a node must be a literal")
 			return
 		}
-		n := &g.node[g.intern(q.s, at(q.s.col))]
+		n := &g.nodeRun[g.intern(q.s)]
 		if n.nameRank < 0 || rank < n.nameRank {
 			n.name, n.nameRank = strings.Clone(q.o.value), rank
 		}
@@ -225,7 +298,9 @@ func (g *rdfGraph) quad(q nquad, at func(int) place) {
 			g.add(at(q.o.col), "relation %s needs a node as its object, not a literal", rel.name)
 			return
 		}
-		g.edges = append(g.edges, rdfEdge{s: g.intern(q.s, at(q.s.col)), o: g.intern(q.o, at(q.o.col)), rel: g.relIndex(rel.name), pos: at(q.p.col)})
+		s, o := g.intern(q.s), g.intern(q.o)
+		g.ordBuf = edgeOrd(g.ordBuf, g.next())
+		g.addStatement(g.nodeRun[s].hash, g.nodeRun[o].hash, g.relIndex(rel.name), g.ordBuf, at(q.p.col), nil)
 	}
 	for _, j := range g.joinsBy[pred] {
 		jn := g.m.joins[j]
@@ -250,18 +325,52 @@ func (g *rdfGraph) quad(q nquad, at func(int) place) {
 			if s.subj {
 				role = partSubject
 			}
-			g.parts = append(g.parts, joinPart{mid: middleHash(mid.key), join: int32(j), role: role,
-				other: g.intern(other, at(other.col)), pos: at(q.p.col)})
+			n := g.intern(other)
+			g.part(nodeHash(mid.key), j, role, at(q.p.col), g.nodeRun[n].hash[:], "")
 		}
 		for k, a := range jn.attributes {
 			if a.pred != pred || q.s.kind == termLiteral {
 				continue
 			}
-			g.attrVals = append(g.attrVals, strings.Clone(q.o.value))
-			g.parts = append(g.parts, joinPart{mid: middleHash(q.s.key), join: int32(j), role: int32(k),
-				other: int32(len(g.attrVals) - 1), pos: at(q.p.col)})
+			g.part(nodeHash(q.s.key), j, int32(k), at(q.p.col), nil, q.o.value)
 		}
 	}
+}
+
+// part records one quad of a join's middle node: the subject or object
+// it links to (other, a node's hash), or the value of one of the join's
+// attributes. Parts sort by middle node, join and place.
+func (g *rdfGraph) part(mid [16]byte, join int, role int32, at place, other []byte, value string) {
+	b := &g.buf
+	b.reset()
+	b.fixed(mid[:])
+	b.u32(uint32(join))
+	b.u32(uint32(at.file))
+	b.u32(uint32(at.line))
+	b.u32(uint32(role + 2))
+	b.u64(g.next())
+	b.u32(uint32(at.col))
+	if other != nil {
+		b.fixed(other)
+	} else {
+		b.str(value)
+	}
+	g.fail(g.parts.Add(b.b))
+}
+
+// addStatement records a statement before its nodes are known, by
+// subject: the hashes of its subject and object, its relation (an index
+// in g.rels), its order, its place and its attributes.
+func (g *rdfGraph) addStatement(s, o [16]byte, rel int32, ord []byte, at place, attrs map[string]string) {
+	b := &g.buf
+	b.reset()
+	b.fixed(s[:])
+	b.fixed(o[:])
+	b.u32(uint32(rel))
+	b.fixed(ord)
+	b.place(at)
+	b.attrs(attrs)
+	g.fail(g.bySubject.Add(b.b))
 }
 
 // relIndex returns the index of a relation type in g.rels.
@@ -283,82 +392,34 @@ func indexOf(list []string, s string) int {
 	return -1
 }
 
+// typeName is the entity type of a rank in the mapping's typeOrder,
+// stored plus one in records (0 for none).
+func (g *rdfGraph) typeName(stored uint32) string {
+	if stored == 0 || int(stored) > len(g.m.typeOrder) {
+		return ""
+	}
+	return g.m.types[g.m.typeOrder[stored-1]].name
+}
+
 // build checks the graph read and turns it into a bulk import.
 func (g *rdfGraph) build(ont graph.Ontology, warn func(string)) (graph.BulkImport, error) {
-	ids := make([]string, len(g.node))
-	count := map[string]int{} // entity id → nodes mapped to it
-	for i := range g.node {
-		n := &g.node[i]
-		if n.typ == "" {
-			continue
-		}
-		ids[i] = g.m.entityID(nodeIRI(n.key))
-		if ids[i] == "" {
-			g.add(n.pos, "%s maps to an empty entity id; add an id rule to the mapping", n.key)
-			continue
-		}
-		count[ids[i]]++
+	if g.nodes == nil { // no input began
+		g.nodes, g.parts, g.bySubject = g.sorter(), g.sorter(), g.sorter()
 	}
-	for i := range g.node {
-		if ids[i] == "" {
-			continue
-		}
-		if count[ids[i]] > 1 {
-			sum := sha256.Sum256([]byte(g.node[i].key))
-			ids[i] += "-" + hex.EncodeToString(sum[:3])
-		}
-		g.entities = append(g.entities, int32(i))
+	g.flushNodes(false)
+	g.nodeIndex, g.nodeRun = nil, nil
+	if g.err != nil {
+		return graph.BulkImport{}, g.err
 	}
-	skipped := 0
-	refuse := func(p place, format string, args ...any) {
-		if !g.m.skipInvalid {
-			g.add(p, format, args...)
-			return
-		}
-		skipped++
-		if warn != nil && skipped <= 10 {
-			warn(g.pos(p).String() + ": left out: " + fmt.Sprintf(format, args...))
-		}
+	if err := g.buildNodes(); err != nil {
+		return graph.BulkImport{}, err
 	}
-	defer func() {
-		if warn != nil && skipped > 10 {
-			warn(fmt.Sprintf("%d statements left out in all (onInvalid: skip)", skipped))
-		}
-	}()
-	// Statements: mapped edges, then joins, merged by (subject, relation,
-	// object) below.
-	addStatement := func(e rdfEdge) {
-		for _, end := range []struct {
-			n    int32
-			what string
-		}{{e.s, "subject"}, {e.o, "object"}} {
-			if g.node[end.n].typ == "" || ids[end.n] == "" {
-				if g.node[end.n].typ == "" {
-					refuse(e.pos, "%s %s has no entity type in the mapping (unknown reference)", end.what, g.node[end.n].key)
-				}
-				return
-			}
-		}
-		rel := g.rels[e.rel]
-		rt, _ := ont.RelationType(rel)
-		if st, ot := g.node[e.s].typ, g.node[e.o].typ; !rt.Allows(st, ot) {
-			refuse(e.pos, "%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s", rel, st, ids[e.s], ot, ids[e.o],
-				orAny(rt.Subject), orAny(rt.Object))
-			return
-		}
-		if e.s == e.o {
-			refuse(e.pos, "a statement cannot relate %q to itself", ids[e.s])
-			return
-		}
-		g.statements = append(g.statements, e)
+	if err := g.joinStatements(); err != nil {
+		return graph.BulkImport{}, err
 	}
-	for _, e := range g.edges {
-		addStatement(e)
+	if err := g.resolve(ont, warn); err != nil {
+		return graph.BulkImport{}, err
 	}
-	g.edges = nil
-	g.joinStatements(addStatement)
-	g.mergeStatements()
-	g.nodes = nil // the index of node keys is needed no more
 	if len(g.diags) > 0 {
 		return graph.BulkImport{}, diagError(graph.Invalid, g.diags)
 	}
@@ -366,137 +427,528 @@ func (g *rdfGraph) build(ont graph.Ontology, warn func(string)) (graph.BulkImpor
 		Source:        g.m.Source,
 		Ontology:      g.m.Ontology,
 		Digest:        hex.EncodeToString(g.digest.Sum(nil)),
-		NumEntities:   len(g.entities),
-		NumStatements: len(g.statements),
+		NumEntities:   g.entities.Len(),
+		NumStatements: g.final.Len(),
+		Err:           func() error { return g.err },
 	}
 	imp.Entities = func(yield func(graph.Entity) bool) {
-		for _, i := range g.entities {
-			n := g.node[i]
-			if !yield(graph.Entity{ID: ids[i], Type: n.typ, Name: n.name}) {
-				return
-			}
-		}
+		g.each(g.entities, func(d *recReader) bool {
+			d.u64() // first appearance
+			typ := g.typeName(d.u32())
+			d.place()
+			id := d.str()
+			e := graph.Entity{ID: id, Type: typ, Name: d.str()}
+			return d.err == nil && yield(e)
+		})
 	}
 	imp.Statements = func(yield func(graph.Statement) bool) {
-		for _, e := range g.statements {
-			if !yield(graph.Statement{Subject: ids[e.s], Type: g.rels[e.rel], Object: ids[e.o], Attributes: e.attrs}) {
-				return
+		g.each(g.final, func(d *recReader) bool {
+			d.ord()
+			d.place()
+			st := graph.Statement{Subject: d.str()}
+			rel := d.u32()
+			st.Object = d.str()
+			st.Attributes = d.attrs()
+			if d.err != nil || int(rel) >= len(g.rels) {
+				d.err = errBadRecord
+				return false
 			}
-		}
+			st.Type = g.rels[rel]
+			return yield(st)
+		})
 	}
 	return imp, nil
 }
 
-// joinStatements passes the statements of the joins to add: the parts
-// grouped by join and middle node, in the order the middle nodes first
-// appeared, each group making a statement of every subject and object it
-// links, with its attributes.
-func (g *rdfGraph) joinStatements(add func(rdfEdge)) {
-	parts := g.parts
-	g.parts = nil
-	slices.SortFunc(parts, func(a, b joinPart) int {
-		return cmp.Or(bytes.Compare(a.mid[:], b.mid[:]), cmp.Compare(a.join, b.join), cmp.Compare(a.pos.file, b.pos.file),
-			cmp.Compare(a.pos.line, b.pos.line), cmp.Compare(a.role, b.role))
-	})
-	type group struct{ lo, hi int }
-	var groups []group
-	for lo := 0; lo < len(parts); {
-		hi := lo + 1
-		for hi < len(parts) && parts[hi].mid == parts[lo].mid && parts[hi].join == parts[lo].join {
-			hi++
-		}
-		groups = append(groups, group{lo, hi})
-		lo = hi
+// each calls f with each record of s in order, until f returns false;
+// an error of reading or decoding is kept in g.err.
+func (g *rdfGraph) each(s *spill.Sorter, f func(*recReader) bool) {
+	r, err := s.Reader()
+	if err != nil {
+		g.fail(err)
+		return
 	}
-	slices.SortFunc(groups, func(a, b group) int {
-		pa, pb := parts[a.lo], parts[b.lo]
-		return cmp.Or(cmp.Compare(pa.pos.file, pb.pos.file), cmp.Compare(pa.pos.line, pb.pos.line),
-			cmp.Compare(pa.join, pb.join), bytes.Compare(pa.mid[:], pb.mid[:]))
+	for r.Next() {
+		d := recReader{b: r.Record()}
+		if !f(&d) {
+			g.fail(d.err)
+			return
+		}
+		if d.err != nil {
+			g.fail(d.err)
+			return
+		}
+	}
+	g.fail(r.Err())
+}
+
+// eachNode calls f with each node, in the order of their hashes, what
+// the runs know of it combined: its first appearance, the type of the
+// lowest rank (where first given), the name of the lowest rank (first
+// given).
+func (g *rdfGraph) eachNode(f func(*nodeAgg) error) error {
+	var cur nodeAgg
+	have := false
+	var ferr error
+	g.each(g.nodes, func(d *recReader) bool {
+		h := d.hash()
+		first := d.u64()
+		tr, tp := int32(d.u32())-1, d.place()
+		nr := int32(d.u32()) - 1
+		if have && h == cur.hash {
+			if tr >= 0 && (cur.typeRank < 0 || tr < cur.typeRank) {
+				cur.typeRank, cur.typePos = tr, tp
+			}
+			if nr >= 0 && (cur.nameRank < 0 || nr < cur.nameRank) {
+				d.strBytes()
+				cur.nameRank, cur.name = nr, d.str()
+			}
+			return true
+		}
+		if have {
+			if ferr = f(&cur); ferr != nil {
+				return false
+			}
+		}
+		cur = nodeAgg{hash: h, first: first, typeRank: tr, typePos: tp, nameRank: nr, key: d.str(), name: d.str()}
+		have = true
+		return true
 	})
-	var subjects, objects []int32
+	if ferr != nil {
+		return ferr
+	}
+	if g.err != nil {
+		return g.err
+	}
+	if have {
+		return f(&cur)
+	}
+	return nil
+}
+
+// buildNodes gives each node with an entity type its id, and writes the
+// node table (by hash: type, and id or, for a node with no type, key) and
+// the entities (in the order of the nodes' first appearances). Two nodes
+// whose ids would be equal both have the first bytes of their hash added.
+func (g *rdfGraph) buildNodes() error {
+	if err := g.nodes.Sort(); err != nil {
+		return err
+	}
+	ids := g.sorter()
+	empty := firstDiags{limit: maxCollected - len(g.diags)}
+	var b recBuf
+	var key [8]byte
+	err := g.eachNode(func(n *nodeAgg) error {
+		if n.typeRank < 0 {
+			return nil
+		}
+		id := g.m.entityID(nodeIRI(n.key))
+		if id == "" {
+			binary.BigEndian.PutUint64(key[:], n.first)
+			empty.add(key[:], n.typePos, func() string {
+				return fmt.Sprintf("%s maps to an empty entity id; add an id rule to the mapping", n.key)
+			})
+			return nil
+		}
+		b.reset()
+		b.b = append(append(b.b, id...), 0) // ids are slugs: no NUL
+		b.fixed(n.hash[:])
+		return ids.Add(b.b)
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range empty.sorted() {
+		g.add(d.pos, "%s", d.msg)
+	}
+	if err := ids.Sort(); err != nil {
+		return err
+	}
+	dups := g.sorter()
+	var prev, prevHash []byte
+	count := 0
+	g.each(ids, func(d *recReader) bool {
+		rec := d.b
+		id, h := rec[:len(rec)-17], rec[len(rec)-16:]
+		if count > 0 && bytes.Equal(id, prev) {
+			if count == 1 {
+				g.fail(dups.Add(prevHash))
+			}
+			g.fail(dups.Add(h))
+			count++
+			return g.err == nil
+		}
+		prev, prevHash, count = append(prev[:0], id...), append(prevHash[:0], h...), 1
+		return true
+	})
+	ids.Close()
+	if g.err != nil {
+		return g.err
+	}
+	if err := dups.Sort(); err != nil {
+		return err
+	}
+	dr, err := dups.Reader()
+	if err != nil {
+		return err
+	}
+	haveDup := dr.Next()
+	g.table, g.entities = g.sorter(), g.sorter()
+	err = g.eachNode(func(n *nodeAgg) error {
+		b.reset()
+		b.fixed(n.hash[:])
+		if n.typeRank < 0 {
+			b.u32(0)
+			b.str(n.key)
+			return g.table.Add(b.b)
+		}
+		id := g.m.entityID(nodeIRI(n.key))
+		if id != "" {
+			for haveDup && bytes.Compare(dr.Record(), n.hash[:]) < 0 {
+				haveDup = dr.Next()
+			}
+			if haveDup && bytes.Equal(dr.Record(), n.hash[:]) {
+				id += "-" + hex.EncodeToString(n.hash[:3])
+			}
+		}
+		b.u32(uint32(n.typeRank + 1))
+		b.str(id)
+		if err := g.table.Add(b.b); err != nil {
+			return err
+		}
+		if id == "" {
+			return nil
+		}
+		b.reset()
+		b.u64(n.first)
+		b.u32(uint32(n.typeRank + 1))
+		b.place(n.typePos)
+		b.str(id)
+		b.str(n.name)
+		return g.entities.Add(b.b)
+	})
+	if err == nil {
+		err = dr.Err()
+	}
+	dups.Close()
+	g.nodes.Close()
+	if err != nil {
+		return err
+	}
+	if err := g.table.Sort(); err != nil {
+		return err
+	}
+	return g.entities.Sort()
+}
+
+// joinStatements adds the statements of the joins: the parts grouped by
+// join and middle node, each group making a statement of every subject
+// and object it links, with its attributes, in the order of the groups'
+// first parts.
+func (g *rdfGraph) joinStatements() error {
+	if err := g.parts.Sort(); err != nil {
+		return err
+	}
 	rels := make([]int32, len(g.m.joins))
 	for j, jn := range g.m.joins {
 		rels[j] = g.relIndex(jn.relation.name)
 	}
-	for _, gr := range groups {
-		first := parts[gr.lo]
-		jn := g.m.joins[first.join]
-		subjects, objects = subjects[:0], objects[:0]
-		var attrs map[string]string
-		for _, p := range parts[gr.lo:gr.hi] {
-			switch p.role {
-			case partSubject:
-				subjects = append(subjects, p.other)
-			case partObject:
-				objects = append(objects, p.other)
-			default:
-				if attrs == nil {
-					attrs = map[string]string{}
-				}
-				k, v := jn.attributes[p.role].key, g.attrVals[p.other]
-				if old, ok := attrs[k]; ok && old != v {
-					attrs[k] = old + "; " + v
-				} else {
-					attrs[k] = v
-				}
-			}
-		}
-		for _, s := range subjects {
-			for _, o := range objects {
-				add(rdfEdge{s: s, o: o, rel: rels[first.join], pos: first.pos, attrs: attrs})
+	var (
+		mid               [16]byte
+		join              int32
+		first             place
+		subjects, objects [][16]byte
+		attrs             map[string]string
+		started           bool
+		ord               []byte
+	)
+	emit := func() {
+		for i, s := range subjects {
+			for j, o := range objects {
+				ord = joinOrd(ord, first, join, mid, i, j)
+				g.addStatement(s, o, rels[join], ord, first, attrs)
 			}
 		}
 	}
-	g.attrVals = nil
+	g.each(g.parts, func(d *recReader) bool {
+		m, j := d.hash(), int32(d.u32())
+		file, line, role := d.u32(), d.u32(), int32(d.u32())-2
+		d.u64()
+		col := d.u32()
+		if d.err != nil || int(j) >= len(g.m.joins) {
+			d.err = errBadRecord
+			return false
+		}
+		if !started || m != mid || j != join {
+			if started {
+				emit()
+			}
+			mid, join, started = m, j, true
+			first = place{int32(file), int32(line), int32(col)}
+			subjects, objects, attrs = subjects[:0], objects[:0], nil
+		}
+		switch role {
+		case partSubject:
+			subjects = append(subjects, d.hash())
+		case partObject:
+			objects = append(objects, d.hash())
+		default:
+			jn := g.m.joins[j]
+			if int(role) >= len(jn.attributes) {
+				d.err = errBadRecord
+				return false
+			}
+			if attrs == nil {
+				attrs = map[string]string{}
+			}
+			k, v := jn.attributes[role].key, d.str()
+			if old, ok := attrs[k]; ok && old != v {
+				attrs[k] = old + "; " + v
+			} else {
+				attrs[k] = v
+			}
+		}
+		return g.err == nil
+	})
+	if started && g.err == nil {
+		emit()
+	}
+	g.parts.Close()
+	return g.err
 }
 
-// mergeStatements merges the statements that relate the same subject
-// and object the same way into the first of them, which takes the
-// attributes of the others.
-func (g *rdfGraph) mergeStatements() {
-	order := make([]int32, len(g.statements))
-	for i := range order {
-		order[i] = int32(i)
+// resolve joins the statements with the node table, first by subject,
+// then by object; refuses those whose nodes have no type or whose types
+// the relation does not allow; merges the statements that relate the
+// same subject and object the same way into the first of them, which
+// takes the attributes of the others; and sorts them into their order.
+func (g *rdfGraph) resolve(ont graph.Ontology, warn func(string)) error {
+	if err := g.bySubject.Sort(); err != nil {
+		return err
 	}
-	sts := g.statements
-	slices.SortFunc(order, func(a, b int32) int {
-		x, y := &sts[a], &sts[b]
-		return cmp.Or(cmp.Compare(x.s, y.s), cmp.Compare(x.o, y.o), cmp.Compare(x.rel, y.rel), cmp.Compare(a, b))
+	g.byObject = g.sorter()
+	var b recBuf
+	var lookErr error
+	look := g.lookup(&lookErr)
+	g.each(g.bySubject, func(d *recReader) bool {
+		s, o := d.hash(), d.hash()
+		node, ok := look(s)
+		if !ok {
+			return false
+		}
+		b.reset()
+		b.fixed(o[:])
+		b.fixed(s[:])
+		b.fixed(d.take(4)) // relation
+		b.fixed(node)
+		b.fixed(d.b) // order, place, attributes
+		g.fail(g.byObject.Add(b.b))
+		return g.err == nil
 	})
-	drop := make([]bool, len(sts))
-	for lo := 0; lo < len(order); {
-		first := &sts[order[lo]]
-		hi := lo + 1
-		for ; hi < len(order); hi++ {
-			e := &sts[order[hi]]
-			if e.s != first.s || e.o != first.o || e.rel != first.rel {
-				break
+	g.bySubject.Close()
+	if err := cmp.Or(lookErr, g.err); err != nil {
+		return err
+	}
+	if err := g.byObject.Sort(); err != nil {
+		return err
+	}
+
+	skipped := 0
+	refused := firstDiags{limit: maxCollected - len(g.diags)}
+	warned := firstDiags{limit: 10}
+	refuse := func(ord []byte, p place, msg func() string) {
+		if !g.m.skipInvalid {
+			refused.add(ord, p, msg)
+			return
+		}
+		skipped++
+		if warn != nil {
+			warned.add(ord, p, msg)
+		}
+	}
+	g.final = g.sorter()
+	// pending is the first statement of the current group, which takes
+	// the attributes of the others.
+	var (
+		group   []byte // object, subject, relation
+		pending bool
+		pend    struct {
+			ord        []byte
+			at         place
+			subj, obj  string
+			rel        uint32
+			attrs      map[string]string
+			attrsBytes []byte // as encoded, until another's are merged
+		}
+	)
+	emit := func() error {
+		b.reset()
+		b.fixed(pend.ord)
+		b.place(pend.at)
+		b.str(pend.subj)
+		b.u32(pend.rel)
+		b.str(pend.obj)
+		if pend.attrs != nil {
+			b.attrs(pend.attrs)
+		} else {
+			b.fixed(pend.attrsBytes)
+		}
+		return g.final.Add(b.b)
+	}
+	look = g.lookup(&lookErr)
+	g.each(g.byObject, func(d *recReader) bool {
+		key := d.b[:36]
+		o, s := d.hash(), d.hash()
+		rel := d.u32()
+		styp, sname := g.typeName(d.u32()), d.strBytes()
+		ord, at := d.ord(), d.place()
+		if d.err != nil || int(rel) >= len(g.rels) {
+			d.err = errBadRecord
+			return false
+		}
+		onode, ok := look(o)
+		if !ok {
+			return false
+		}
+		od := recReader{b: onode}
+		otyp, oname := g.typeName(od.u32()), od.strBytes()
+		for _, end := range []struct {
+			typ  string
+			name []byte
+			what string
+		}{{styp, sname, "subject"}, {otyp, oname, "object"}} {
+			if end.typ == "" {
+				refuse(ord, at, func() string {
+					return fmt.Sprintf("%s %s has no entity type in the mapping (unknown reference)", end.what, end.name)
+				})
+				return true
 			}
-			drop[order[hi]] = true
-			if len(e.attrs) > 0 {
-				first.attrs = maps.Clone(first.attrs) // a join's statements share their map
-				if first.attrs == nil {
-					first.attrs = map[string]string{}
+			if len(end.name) == 0 {
+				return true // an empty id, reported with its node
+			}
+		}
+		relName := g.rels[rel]
+		rt, _ := ont.RelationType(relName)
+		if !rt.Allows(styp, otyp) {
+			refuse(ord, at, func() string {
+				return fmt.Sprintf("%s cannot connect a %s (%s) to a %s (%s); allowed: %s → %s", relName, styp, sname, otyp, oname,
+					orAny(rt.Subject), orAny(rt.Object))
+			})
+			return true
+		}
+		if s == o {
+			refuse(ord, at, func() string { return fmt.Sprintf("a statement cannot relate %q to itself", sname) })
+			return true
+		}
+		if pending && bytes.Equal(key, group) {
+			more := d.attrs()
+			if len(more) > 0 && pend.attrs == nil {
+				old := recReader{b: pend.attrsBytes}
+				if pend.attrs = old.attrs(); pend.attrs == nil {
+					pend.attrs = map[string]string{}
 				}
 			}
-			for k, v := range e.attrs {
-				if old, ok := first.attrs[k]; ok && old != v {
-					first.attrs[k] = old + "; " + v
+			for k, v := range more {
+				if old, ok := pend.attrs[k]; ok && old != v {
+					pend.attrs[k] = old + "; " + v
 				} else {
-					first.attrs[k] = v
+					pend.attrs[k] = v
 				}
 			}
+			return d.err == nil
 		}
-		lo = hi
-	}
-	kept := sts[:0]
-	for i := range sts {
-		if !drop[i] {
-			kept = append(kept, sts[i])
+		if pending {
+			if err := emit(); err != nil {
+				g.fail(err)
+				return false
+			}
 		}
+		group = append(group[:0], key...)
+		pending = true
+		pend.ord = append(pend.ord[:0], ord...)
+		pend.at, pend.rel = at, rel
+		pend.subj, pend.obj = string(sname), string(oname)
+		pend.attrs, pend.attrsBytes = nil, append(pend.attrsBytes[:0], d.b...)
+		return true
+	})
+	if pending && g.err == nil && lookErr == nil {
+		g.fail(emit())
 	}
-	clear(sts[len(kept):])
-	g.statements = kept
+	g.byObject.Close()
+	g.table.Close()
+	if err := cmp.Or(lookErr, g.err); err != nil {
+		return err
+	}
+	for _, d := range refused.sorted() {
+		g.add(d.pos, "%s", d.msg)
+	}
+	for _, d := range warned.sorted() {
+		warn(g.pos(d.pos).String() + ": left out: " + d.msg)
+	}
+	if warn != nil && skipped > 10 {
+		warn(fmt.Sprintf("%d statements left out in all (onInvalid: skip)", skipped))
+	}
+	return g.final.Sort()
+}
+
+// lookup returns a function that finds nodes in the node table, asked
+// in the order of their hashes: it returns the record's type and id (or
+// key). A node missing from the table sets *err.
+func (g *rdfGraph) lookup(err *error) func(h [16]byte) ([]byte, bool) {
+	r, rerr := g.table.Reader()
+	if rerr != nil {
+		*err = rerr
+		return func([16]byte) ([]byte, bool) { return nil, false }
+	}
+	have := r.Next()
+	return func(h [16]byte) ([]byte, bool) {
+		for have && bytes.Compare(r.Record()[:16], h[:]) < 0 {
+			have = r.Next()
+		}
+		if !have || !bytes.Equal(r.Record()[:16], h[:]) {
+			*err = cmp.Or(r.Err(), errBadRecord)
+			return nil, false
+		}
+		return r.Record()[16:], true
+	}
+}
+
+// firstDiags keeps the first problems by a key (the order of the data),
+// limit of them.
+type firstDiags struct {
+	limit int
+	items []keyedDiag
+	max   []byte // the key of the last kept, once more than limit were added
+}
+
+type keyedDiag struct {
+	key []byte
+	pos place
+	msg string
+}
+
+// add adds a problem; its message is made only if it may be kept.
+func (f *firstDiags) add(key []byte, pos place, msg func() string) {
+	if f.limit <= 0 {
+		return
+	}
+	if f.max != nil && bytes.Compare(key, f.max) >= 0 {
+		return
+	}
+	f.items = append(f.items, keyedDiag{key: bytes.Clone(key), pos: pos, msg: msg()})
+	if len(f.items) >= 2*f.limit {
+		f.max = f.sorted()[f.limit-1].key
+	}
+}
+
+// sorted returns the problems kept, in order.
+func (f *firstDiags) sorted() []keyedDiag {
+	slices.SortFunc(f.items, func(a, b keyedDiag) int { return bytes.Compare(a.key, b.key) })
+	if len(f.items) > f.limit {
+		clear(f.items[f.limit:])
+		f.items = f.items[:f.limit]
+	}
+	return f.items
 }
 
 // nodeIRI is the IRI of a node key, or the key of a blank node ("_:b1").
@@ -518,18 +970,38 @@ func orAny(list []string) string {
 // Kind and Index count entities and statements in the order given).
 func (g *rdfGraph) locate(err error) error {
 	var ge *graph.Error
-	if !errors.As(err, &ge) || len(ge.Problems) == 0 {
+	if !errors.As(err, &ge) || len(ge.Problems) == 0 || g.entities == nil || g.final == nil {
 		return err
+	}
+	want := map[string]map[int]place{graph.KindEntity: {}, graph.KindStatement: {}}
+	for _, p := range ge.Problems {
+		if w, ok := want[p.Kind]; ok {
+			w[p.Index] = place{file: -1}
+		}
+	}
+	for kind, s := range map[string]*spill.Sorter{graph.KindEntity: g.entities, graph.KindStatement: g.final} {
+		w, i := want[kind], 0
+		if len(w) == 0 {
+			continue
+		}
+		g.each(s, func(d *recReader) bool {
+			if _, ok := w[i]; ok {
+				if kind == graph.KindEntity {
+					d.u64()
+					d.u32()
+				} else {
+					d.ord()
+				}
+				w[i] = d.place()
+			}
+			i++
+			return true
+		})
 	}
 	var diags []diagnostic
 	for _, p := range ge.Problems {
-		var at place
-		switch {
-		case p.Kind == graph.KindEntity && p.Index < len(g.entities):
-			at = g.node[g.entities[p.Index]].pos
-		case p.Kind == graph.KindStatement && p.Index < len(g.statements):
-			at = g.statements[p.Index].pos
-		default:
+		at, ok := want[p.Kind][p.Index]
+		if !ok || at.file < 0 || int(at.file) >= len(g.files) {
 			diags = append(diags, diagnostic{msg: p.String()})
 			continue
 		}

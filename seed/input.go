@@ -136,6 +136,7 @@ func Import(ctx context.Context, st graph.Store, inputs []Input, opts Options) (
 
 func importWith(ctx context.Context, st graph.Store, inputs []Input, opts Options, apply graph.ApplyOptions) (Report, error) {
 	pl := &pipeline{st: st, opts: opts}
+	defer pl.close()
 	if err := pl.readAll(ctx, inputs); err != nil {
 		return Report{}, err
 	}
@@ -186,6 +187,13 @@ type pipeline struct {
 	ont        graph.Ontology // the stored ontology merged with the mapping's
 }
 
+// close releases what the pipeline holds beyond memory.
+func (pl *pipeline) close() {
+	if pl.rdf != nil {
+		pl.rdf.close()
+	}
+}
+
 // readAll reads and checks every input, and returns the problems found in
 // all of them.
 func (pl *pipeline) readAll(ctx context.Context, inputs []Input) error {
@@ -205,6 +213,10 @@ func (pl *pipeline) readAll(ctx context.Context, inputs []Input) error {
 	}
 	if pl.rdf != nil && len(pl.rdfNames) > 0 {
 		imp, err := pl.rdf.build(pl.ont, pl.opts.Warn)
+		var ge *graph.Error
+		if err != nil && !errors.As(err, &ge) {
+			return err // the temporary files failed
+		}
 		if err == nil {
 			pl.bulk = imp
 		}

@@ -98,7 +98,7 @@ func (g *rdfGraph) readJSONLD(ctx context.Context, name string, order int, r io.
 			g.quad(q, func(int) place { return at })
 		}
 	}
-	return nil
+	return g.err
 }
 
 // ldQuad turns a quad of the JSON-LD processor into the terms of an

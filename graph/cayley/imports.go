@@ -515,6 +515,11 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		}
 		i++
 	}
+	if imp.Err != nil {
+		if err := imp.Err(); err != nil {
+			return err
+		}
+	}
 	im.sum.Removed += prev.left()
 	if len(problems) == 0 && len(conflicts) > 0 {
 		return &graph.Error{Code: graph.Conflict, Message: fmt.Sprintf("%d entities of the import are stored already", len(conflicts)), Problems: conflicts}

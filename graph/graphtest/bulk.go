@@ -2,6 +2,7 @@ package graphtest
 
 import (
 	"context"
+	"errors"
 
 	"slices"
 	"testing"
@@ -20,6 +21,7 @@ func TestBulkStore(t *testing.T, open func(t testing.TB) graph.BulkStore) {
 	t.Run("ImportConflict", s.testConflict)
 	t.Run("ImportDryRun", s.testDryRun)
 	t.Run("ImportCancelled", s.testCancelled)
+	t.Run("ImportReadFails", s.testReadFails)
 	t.Run("ImportRetract", s.testRetract)
 	t.Run("ImportAttribution", s.testAttribution)
 }
@@ -274,6 +276,23 @@ func (s bulkSuite) testCancelled(t *testing.T) {
 	}
 	deepEqual(t, "store after a cancelled import", snap(t, st), empty)
 	// And the next import works.
+	mustImport(t, st, MovieImport(), graph.BulkOptions{})
+}
+
+// testReadFails gives an import whose items stop half way, as when the
+// files they are read from fail, and whose Err says so: the store keeps
+// nothing of it.
+func (s bulkSuite) testReadFails(t *testing.T) {
+	st := s.fresh(t)
+	empty := snap(t, st)
+	imp := MovieImport()
+	sts := slices.Collect(imp.Statements)
+	imp.Statements = slices.Values(sts[:2])
+	imp.Err = func() error { return errors.New("the import's files cannot be read") }
+	if _, err := st.Import(t.Context(), imp, graph.BulkOptions{}); err == nil {
+		t.Fatal("Import succeeded though its items could not all be read")
+	}
+	deepEqual(t, "store after an import whose reading failed", snap(t, st), empty)
 	mustImport(t, st, MovieImport(), graph.BulkOptions{})
 }
 
