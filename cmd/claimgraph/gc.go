@@ -24,10 +24,11 @@ import (
 // memory limit bounds what that costs in memory: as the heap nears it, the
 // collector runs as often as it must to stay under it.
 
-// defaultGCPercent is serve's GOGC unless told otherwise: the collector
-// runs a third as often as with Go's default, for a heap of up to four times
-// the live one (bounded by the memory limit).
-const defaultGCPercent = 300
+// defaultGCPercent is serve's GOGC unless told otherwise: Go's own. A
+// higher one collects less often for a heap that many times the live one,
+// which on a large store (a live heap of gigabytes) is more memory than an
+// operator should find taken without asking; --gc-percent makes the trade.
+const defaultGCPercent = 100
 
 // gcConfig is the collector's settings of serve: percent is GOGC, limit
 // the soft memory limit in bytes (GOMEMLIMIT); set records which of them
@@ -55,7 +56,7 @@ func (c *gcConfig) register(fs *flag.FlagSet, getenv func(string) string) {
 		}
 	}
 	fs.Func("gc-percent", fmt.Sprintf("heap growth, in `percent` of the live heap, before the garbage collector runs again, as GOGC; "+
-		"the default, %d, collects a third as often as Go's 100, since serve's live heap is mostly indexes that do not change "+
+		"default %d, Go's own; serve's live heap is mostly indexes that do not change, so a higher percentage collects less often, for a heap that many times larger "+
 		"(env CLAIMGRAPH_GC_PERCENT; GOGC, when set, is kept unless this is given)", defaultGCPercent), func(s string) error {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < -1 {
