@@ -624,11 +624,11 @@ func (r *resolver) entityThunk(ctx context.Context, id string, nullable bool) an
 	l := loaderFrom(ctx, r.store)
 	l.want(id)
 	return func() (any, error) {
-		e, ok, err := l.entity(ctx, id)
+		e, err := l.entityValue(ctx, id)
 		if err != nil {
 			panic(toClient(ctx, r.log, err))
 		}
-		if !ok {
+		if e == nil {
 			if nullable {
 				return nil, nil
 			}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"sync"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/ast"
@@ -52,11 +53,101 @@ type fastExec struct {
 	vars      map[string]any
 	root      any
 
-	queue []func() error
+	fields   map[fieldsKey][]collected
+	args     map[argsKey]map[string]any
+	possible map[possibleKey]bool
 
-	fields map[fieldsKey][]collected
-	args   map[argsKey]map[string]any
+	*fastMemory
 }
+
+// fastMemory is what an execution allocates in bulk, reused by later
+// requests once the result is written (see fastMemories): the thunks of
+// the level under way (queue) and of the next (next), and the objects of
+// the result with their values, handed out a slice at a time so that an
+// object costs no allocation of its own.
+type fastMemory struct {
+	queue, next []pending
+	objects     slab[outObject]
+	vals        slab[any]
+}
+
+// fastMemories keeps fastMemory for reuse.
+var fastMemories = sync.Pool{New: func() any { return new(fastMemory) }}
+
+// maxPooledValues bounds the values and thunks a fastMemory keeps for
+// reuse; one grown by an exceptionally large result is left to the
+// collector.
+const maxPooledValues = 1 << 16
+
+func (m *fastMemory) release() {
+	clear(m.queue[:cap(m.queue)])
+	clear(m.next[:cap(m.next)])
+	m.queue, m.next = m.queue[:0], m.next[:0]
+	m.objects.reset()
+	m.vals.reset()
+	if cap(m.queue)+cap(m.next) > maxPooledValues || m.objects.size() > maxPooledValues || m.vals.size() > maxPooledValues {
+		return
+	}
+	fastMemories.Put(m)
+}
+
+// slab hands out slices of T from chunks allocated slabChunk at a time.
+type slab[T any] struct {
+	chunks [][]T
+	// cur is the chunk handed out from, off the first element not handed
+	// out in it.
+	cur, off int
+}
+
+const slabChunk = 256
+
+// take returns n zero elements that no other call's slice shares.
+func (s *slab[T]) take(n int) []T {
+	for ; s.cur < len(s.chunks); s.cur, s.off = s.cur+1, 0 {
+		if c := s.chunks[s.cur]; len(c)-s.off >= n {
+			s.off += n
+			return c[s.off-n : s.off : s.off]
+		}
+	}
+	s.chunks = append(s.chunks, make([]T, max(n, slabChunk)))
+	s.cur, s.off = len(s.chunks)-1, n
+	return s.chunks[s.cur][:n:n]
+}
+
+// reset zeroes what was handed out, for the chunks to be handed out again.
+func (s *slab[T]) reset() {
+	for i := 0; i <= s.cur && i < len(s.chunks); i++ {
+		clear(s.chunks[i])
+	}
+	s.cur, s.off = 0, 0
+}
+
+// size is the number of elements in the chunks.
+func (s *slab[T]) size() int {
+	n := 0
+	for _, c := range s.chunks {
+		n += len(c)
+	}
+	return n
+}
+
+// pending is a thunk a resolver returned, with what completes its value.
+type pending struct {
+	th   thunk
+	t    graphql.Type
+	asts []*ast.Field
+	p    *plan
+	dst  *any
+}
+
+type possibleKey struct {
+	abstract graphql.Abstract
+	object   *graphql.Object
+}
+
+// unset marks a key of an object that the object's type did not select
+// (a fragment on another type); it is left out of the JSON.
+type unset struct{}
 
 // fieldsKey names the fields collected for an object type from one list of
 // field nodes (the nodes of one response key of the parent).
@@ -82,11 +173,21 @@ type collected struct {
 	slot int
 }
 
-// outObject is an object of the result: its values by key of its plan.
+// outObject is an object of the result: its values by key of its plan,
+// unset{} for a key its type does not select.
 type outObject struct {
 	p    *plan
 	vals []any
-	set  []bool
+}
+
+// newObject returns an object of plan p with every key unset.
+func (e *fastExec) newObject(p *plan) *outObject {
+	o := &e.objects.take(1)[0]
+	o.p, o.vals = p, e.vals.take(len(p.keys))
+	for i := range o.vals {
+		o.vals[i] = unset{}
+	}
+	return o
 }
 
 // fastExecute runs op of doc with vars and returns the response's data.
@@ -109,10 +210,14 @@ func fastExecute(ctx context.Context, schema *graphql.Schema, doc *ast.Document,
 		fragments: map[string]ast.Definition{},
 		fields:    map[fieldsKey][]collected{},
 		args:      map[argsKey]map[string]any{},
+		possible:  map[possibleKey]bool{},
 		// graphql-go hands the root resolvers an empty map when there is no
 		// root value.
-		root: map[string]any{},
+		root:       map[string]any{},
+		fastMemory: fastMemories.Get().(*fastMemory),
 	}
+	// Nothing of the result is referenced once it is written.
+	defer e.release()
 	for _, d := range doc.Definitions {
 		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
 			e.fragments[f.Name.Value] = f
@@ -131,31 +236,58 @@ func fastExecute(ctx context.Context, schema *graphql.Schema, doc *ast.Document,
 	if err != nil {
 		return nil, err
 	}
-	for i := 0; i < len(e.queue); i++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	// Level by level: the thunks a level's values return are called
+	// after every thunk of the level.
+	for len(e.next) > 0 {
+		e.queue, e.next = e.next, e.queue[:0]
+		for i := range e.queue {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			q := e.queue[i]
+			e.queue[i] = pending{}
+			v, err := q.th()
+			if err != nil {
+				return nil, errFallback
+			}
+			if err := e.completeValue(q.t, q.asts, q.p, v, q.dst); err != nil {
+				return nil, err
+			}
 		}
-		if err := e.queue[i](); err != nil {
-			return nil, err
-		}
-		e.queue[i] = nil
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := e.write(&buf, out, rootPlan); err != nil {
+	buf := outBuffers.Get().(*bytes.Buffer)
+	defer putOutBuffer(buf)
+	buf.Reset()
+	if err := e.write(buf, out, rootPlan); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// outBuffers keeps the buffers results are written into: a result is
+// copied out at its final size, and the buffer, grown once, serves the
+// next request.
+var outBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledOutBuffer is the largest buffer put back into outBuffers: one
+// grown by an exceptionally large result is left to the collector.
+const maxPooledOutBuffer = 1 << 20
+
+func putOutBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledOutBuffer {
+		outBuffers.Put(buf)
+	}
 }
 
 // object resolves the fields of an object of type t (its runtime type)
 // whose response keys plan p orders.
 func (e *fastExec) object(t *graphql.Object, p *plan, fields []collected, source any) (*outObject, error) {
-	o := &outObject{p: p, vals: make([]any, len(p.keys)), set: make([]bool, len(p.keys))}
+	o := e.newObject(p)
 	for _, f := range fields {
-		o.set[f.slot] = true
+		o.vals[f.slot] = nil
 		sub := p.keys[f.slot].sub
 		if f.def == nil { // __typename
 			o.vals[f.slot] = t.Name()
@@ -192,13 +324,7 @@ func (e *fastExec) object(t *graphql.Object, p *plan, fields []collected, source
 // resolver returned res: a thunk is called later, with its level.
 func (e *fastExec) complete(t graphql.Type, asts []*ast.Field, p *plan, res any, dst *any) error {
 	if th, ok := res.(thunk); ok {
-		e.queue = append(e.queue, func() error {
-			v, err := th()
-			if err != nil {
-				return errFallback
-			}
-			return e.completeValue(t, asts, p, v, dst)
-		})
+		e.next = append(e.next, pending{th: th, t: t, asts: asts, p: p, dst: dst})
 		return nil
 	}
 	return e.completeValue(t, asts, p, res, dst)
@@ -239,6 +365,12 @@ func (e *fastExec) completeValue(t graphql.Type, asts []*ast.Field, p *plan, res
 		*dst = items
 		return nil
 	case *graphql.Scalar:
+		if _, ok := res.(string); ok && (t == graphql.String || t == graphql.ID) {
+			// What their Serialize gives a string (fmt.Sprint of it),
+			// without the copy.
+			*dst = res
+			return nil
+		}
 		*dst = nullToNil(t.Serialize(res))
 		return nil
 	case *graphql.Enum:
@@ -267,10 +399,22 @@ func (e *fastExec) abstract(t graphql.Abstract, resolveType graphql.ResolveTypeF
 			}
 		}
 	}
-	if rt == nil || !e.schema.IsPossibleType(t, rt) {
+	if rt == nil || !e.isPossibleType(t, rt) {
 		return errFallback
 	}
 	return e.objectValue(rt, asts, p, res, dst)
+}
+
+// isPossibleType is the schema's IsPossibleType, asked once per pair in a
+// request.
+func (e *fastExec) isPossibleType(t graphql.Abstract, rt *graphql.Object) bool {
+	k := possibleKey{t, rt}
+	ok, known := e.possible[k]
+	if !known {
+		ok = e.schema.IsPossibleType(t, rt)
+		e.possible[k] = ok
+	}
+	return ok
 }
 
 func (e *fastExec) objectValue(t *graphql.Object, asts []*ast.Field, p *plan, res any, dst *any) error {
@@ -441,7 +585,7 @@ func (e *fastExec) write(buf *bytes.Buffer, v any, p *plan) error {
 		buf.WriteByte('{')
 		n := 0
 		for i, k := range v.p.keys {
-			if !v.set[i] {
+			if _, ok := v.vals[i].(unset); ok {
 				continue
 			}
 			if n > 0 {

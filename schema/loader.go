@@ -2,8 +2,6 @@ package schema
 
 import (
 	"context"
-	"fmt"
-	"maps"
 	"slices"
 	"sync"
 
@@ -19,17 +17,21 @@ import (
 type loader struct {
 	store graph.Store
 
-	mu         sync.Mutex
-	pending    map[string]bool
-	entities   map[string]graph.Entity
-	tried      map[string]bool
+	mu sync.Mutex
+	// entities holds every entity id registered or read: whether it was
+	// read yet and, when it was found, the entity itself, boxed once, so
+	// that an entity met in many places of a result is copied into an
+	// interface value once, not once per place. pending lists the ids
+	// registered and not read yet.
+	entities   map[string]entitySlot
+	pending    []string
 	sources    map[string]graph.Source
 	statements map[string]graph.Statement
 	batches    int // EntitiesByID calls, for tests
 
-	// relations batches the relation lists of entities by query (see
-	// relations).
-	relBatches map[string]*relationBatch
+	// relBatches batches the relation lists of entities by query (see
+	// relations); a request asks few distinct queries.
+	relBatches []*relationBatch
 
 	// budget is how many more items (entities and relations) the request's
 	// result may hold; see charge. Zero or less at start means no bound.
@@ -42,6 +44,13 @@ type relationBatch struct {
 	q       graph.RelationQuery
 	pending []string
 	lists   map[string][]graph.Statement
+}
+
+// entitySlot is what a loader knows of one entity id: read says whether it
+// was read, and entity holds the graph.Entity when one was found.
+type entitySlot struct {
+	read   bool
+	entity any
 }
 
 type loaderKey struct{}
@@ -74,12 +83,9 @@ func (l *loader) charge(n int) error {
 func newLoader(st graph.Store) *loader {
 	return &loader{
 		store:      st,
-		pending:    map[string]bool{},
-		entities:   map[string]graph.Entity{},
-		tried:      map[string]bool{},
+		entities:   map[string]entitySlot{},
 		sources:    map[string]graph.Source{},
 		statements: map[string]graph.Statement{},
-		relBatches: map[string]*relationBatch{},
 	}
 }
 
@@ -97,12 +103,17 @@ func loaderFrom(ctx context.Context, st graph.Store) *loader {
 // every id registered under q so far with one graph.RelationsOf, so the
 // relations of a list of entities cost one store call, not one each.
 func (l *loader) relations(ctx context.Context, id string, q graph.RelationQuery) func() ([]graph.Statement, error) {
-	key := fmt.Sprintf("%q", q)
 	l.mu.Lock()
-	b, ok := l.relBatches[key]
-	if !ok {
+	var b *relationBatch
+	for _, x := range l.relBatches {
+		if sameRelationQuery(x.q, q) {
+			b = x
+			break
+		}
+	}
+	if b == nil {
 		b = &relationBatch{q: q, lists: map[string][]graph.Statement{}}
-		l.relBatches[key] = b
+		l.relBatches = append(l.relBatches, b)
 	}
 	if _, done := b.lists[id]; !done {
 		b.pending = append(b.pending, id)
@@ -139,51 +150,77 @@ func (l *loader) relations(ctx context.Context, id string, q graph.RelationQuery
 	}
 }
 
+// sameRelationQuery reports whether a and b select the same relations.
+func sameRelationQuery(a, b graph.RelationQuery) bool {
+	return slices.Equal(a.Types, b.Types) && a.Direction == b.Direction && slices.Equal(a.Status, b.Status) &&
+		a.Claimant == b.Claimant && a.Source == b.Source && a.AsOf == b.AsOf && a.ReportedBy == b.ReportedBy
+}
+
 // want registers an entity id for the next batch.
 func (l *loader) want(id string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.tried[id] {
-		l.pending[id] = true
+	l.register(id)
+}
+
+// register adds id to the next batch unless it is known. The caller holds
+// mu.
+func (l *loader) register(id string) {
+	if _, known := l.entities[id]; !known {
+		l.entities[id] = entitySlot{}
+		l.pending = append(l.pending, id)
 	}
 }
 
 // entity returns the entity with the given id, reading it together with
 // every id registered so far; ok is false when there is none.
 func (l *loader) entity(ctx context.Context, id string) (graph.Entity, bool, error) {
+	v, err := l.entityValue(ctx, id)
+	if v == nil || err != nil {
+		return graph.Entity{}, false, err
+	}
+	return v.(graph.Entity), true, nil
+}
+
+// entityValue is entity with the entity boxed in an interface value, the
+// same value for every call with id; nil when there is none.
+func (l *loader) entityValue(ctx context.Context, id string) (any, error) {
 	l.mu.Lock()
 	if err := l.charge(1); err != nil {
 		l.mu.Unlock()
-		return graph.Entity{}, false, err
+		return nil, err
 	}
-	if l.tried[id] {
-		e, ok := l.entities[id]
+	if slot := l.entities[id]; slot.read {
 		l.mu.Unlock()
-		return e, ok, nil
+		return slot.entity, nil
 	}
-	l.pending[id] = true
-	ids := slices.Sorted(maps.Keys(l.pending))
-	clear(l.pending)
+	l.register(id)
+	ids := slices.Clone(l.pending)
+	l.pending = l.pending[:0]
 	l.batches++
 	l.mu.Unlock()
+	if !slices.Contains(ids, id) {
+		ids = append(ids, id) // registered in a batch whose read failed
+	}
+	slices.Sort(ids)
 
 	found, err := l.store.EntitiesByID(ctx, ids)
 	if err != nil {
-		return graph.Entity{}, false, err
+		return nil, err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, x := range ids {
-		l.tried[x] = true
+		slot := entitySlot{read: true}
 		if e, ok := found[x]; ok {
-			l.entities[x] = e
+			slot.entity = e
 			if e.ID != x {
 				noteRedirect(ctx, x, e.ID) // a merged id, answered by the kept entity
 			}
 		}
+		l.entities[x] = slot
 	}
-	e, ok := l.entities[id]
-	return e, ok, nil
+	return l.entities[id].entity, nil
 }
 
 // source returns a source, read once per request.

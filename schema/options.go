@@ -160,13 +160,6 @@ type Options struct {
 	// of other origins whose pages may open a WebSocket; pages of the
 	// server's own origin, and clients that send no Origin, always may.
 	WebSocketOrigins []string
-	// FeedFlushInterval is the least time between two writes of one
-	// subscription's events to its WebSocket (default 20ms; negative:
-	// none): the events that arrive meanwhile go out together, in one
-	// write, so that a busy feed costs a write per interval and
-	// subscription rather than one per event. An event that finds the
-	// subscription idle for longer goes out at once.
-	FeedFlushInterval time.Duration
 }
 
 // ImportRequest is one import through the API.
@@ -231,9 +224,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxSubscriptionsPerConnection <= 0 {
 		o.MaxSubscriptionsPerConnection = 100
-	}
-	if o.FeedFlushInterval == 0 {
-		o.FeedFlushInterval = 20 * time.Millisecond
 	}
 	return o
 }

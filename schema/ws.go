@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -105,7 +106,7 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Time{})
 	_ = rc.SetWriteDeadline(time.Time{})
-	cw := &corkingWriter{ResponseWriter: w, rc: rc}
+	cw := &hijackRecorder{ResponseWriter: w, rc: rc}
 	conn, err := websocket.Accept(cw, r, &websocket.AcceptOptions{
 		Subprotocols:   []string{wsProtocol},
 		OriginPatterns: h.opts.WebSocketOrigins,
@@ -127,10 +128,11 @@ func (h *Handler) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 type wsConn struct {
 	h    *Handler
 	conn *websocket.Conn
-	raw  *corkConn // the connection below conn
+	raw  net.Conn // the connection below conn
 	req  *http.Request
 
-	// wmu makes a batch of messages (writeBatch) one write of raw.
+	// wmu is held by each write of a message, through conn or raw, so
+	// that the frames written to raw never fall inside the library's.
 	wmu sync.Mutex
 
 	mu     sync.Mutex
@@ -340,23 +342,14 @@ func (c *wsConn) operation(ctx context.Context, id string, payload json.RawMessa
 		return
 	}
 	defer sub.Close()
-	payloadOf := h.eventPayloads(ctx, b, req, cq)
+	payloads := h.eventPayloads(ctx, b, req, cq)
+	defer payloads.release()
+	prefix := nextPrefix(id)
 	var events []*graph.ChangeEvent
 	var batch wsBatch
-	var sent time.Time
-	pause := time.NewTimer(0)
-	defer pause.Stop()
 	for {
-		// At most one write per FeedFlushInterval: what arrives meanwhile
-		// waits for the next.
-		if wait := h.opts.FeedFlushInterval - time.Since(sent); wait > 0 {
-			pause.Reset(wait)
-			select {
-			case <-pause.C:
-			case <-ctx.Done():
-				return
-			}
-		}
+		// The hub hands out events at most once per its interval: those
+		// waiting go out together.
 		events, err = sub.NextBatch(ctx, events[:0], wsBatchEvents)
 		switch {
 		case errors.Is(err, feed.ErrTooSlow):
@@ -372,45 +365,50 @@ func (c *wsConn) operation(ctx context.Context, id string, payload json.RawMessa
 			c.sendErrors(ctx, id, []gqlerrors.FormattedError{clientFormatted(ctx, h, err)})
 			return
 		}
-		// The events waiting go out together: one message each, as the
-		// protocol wants, but in one write to the socket.
+		// One message each, as the protocol wants, but in one write to
+		// the socket.
 		batch.reset()
-		for _, e := range events {
-			batch.next(id, payloadOf(e))
+		batch.payloads = payloads.get(events, batch.payloads[:0], &batch.scratch)
+		for _, p := range batch.payloads {
+			batch.next(prefix, p)
 		}
 		clear(events)
 		if !c.writeBatch(ctx, &batch) {
 			return
 		}
-		sent = time.Now()
 	}
 }
 
 // wsBatchEvents is the most events one subscription sends in one write.
 const wsBatchEvents = 256
 
-// wsBatch is the messages of one write: their bytes end to end, and where
-// each ends. Its buffers are reused from one write to the next.
+// wsBatch is the messages of one write: their frames end to end, and
+// where each message's bytes start and end. Its buffers are reused from
+// one write to the next.
 type wsBatch struct {
-	data []byte
-	ends []int
+	frames   []byte
+	msgs     [][2]int
+	payloads [][]byte
+	scratch  payloadScratch
 }
 
 func (b *wsBatch) reset() {
-	if cap(b.data) > 1<<20 {
-		b.data = nil // a burst of large messages does not stay allocated
+	if cap(b.frames) > 1<<20 {
+		b.frames = nil // a burst of large messages does not stay allocated
 	}
-	b.data, b.ends = b.data[:0], b.ends[:0]
+	b.frames, b.msgs = b.frames[:0], b.msgs[:0]
+	clear(b.payloads)
 }
 
-// next adds the next message of the operation id with payload.
-func (b *wsBatch) next(id string, payload []byte) {
-	b.data = append(b.data, `{"id":`...)
-	b.data = strconv.AppendQuote(b.data, id)
-	b.data = append(b.data, `,"type":"next","payload":`...)
-	b.data = append(b.data, payload...)
-	b.data = append(b.data, '}')
-	b.ends = append(b.ends, len(b.data))
+// next adds the message that starts with prefix (nextPrefix) and carries
+// payload.
+func (b *wsBatch) next(prefix, payload []byte) {
+	b.frames = appendTextFrame(b.frames, len(prefix)+len(payload)+1)
+	start := len(b.frames)
+	b.frames = append(b.frames, prefix...)
+	b.frames = append(b.frames, payload...)
+	b.frames = append(b.frames, '}')
+	b.msgs = append(b.msgs, [2]int{start, len(b.frames)})
 }
 
 // start reads the subscription's field and arguments (an execution whose
@@ -470,7 +468,9 @@ func (c *wsConn) sendErrors(ctx context.Context, id string, errs []gqlerrors.For
 func (c *wsConn) write(ctx context.Context, data []byte) bool {
 	wctx, cancel := context.WithTimeout(ctx, c.h.opts.Timeout)
 	defer cancel()
+	c.wmu.Lock()
 	err := c.conn.Write(wctx, websocket.MessageText, data)
+	c.wmu.Unlock()
 	if err != nil && ctx.Err() == nil && wctx.Err() != nil {
 		c.close(closeTooSlow, "too slow: a message was not taken within "+c.h.opts.Timeout.String())
 	}
@@ -483,28 +483,28 @@ func (c *wsConn) write(ctx context.Context, data []byte) bool {
 // closed. It reports false when the connection is done.
 func (c *wsConn) writeBatch(ctx context.Context, b *wsBatch) bool {
 	if c.raw == nil {
-		start := 0
-		for _, end := range b.ends {
-			if !c.write(ctx, b.data[start:end]) {
+		for _, m := range b.msgs {
+			if !c.write(ctx, b.frames[m[0]:m[1]]) {
 				return false
 			}
-			start = end
 		}
 		return true
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	c.raw.cork()
-	start := 0
-	for _, end := range b.ends {
-		// Corked, the frames only fill a buffer: nothing waits here.
-		if err := c.conn.Write(context.Background(), websocket.MessageText, b.data[start:end]); err != nil {
-			c.raw.uncork(time.Time{}, false)
-			return false
-		}
-		start = end
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		return false // no frame may follow a close frame
 	}
-	err := c.raw.uncork(time.Now().Add(c.h.opts.Timeout), true)
+	err := c.raw.SetWriteDeadline(time.Now().Add(c.h.opts.Timeout))
+	if err == nil {
+		_, err = c.raw.Write(b.frames)
+	}
+	if err == nil {
+		err = c.raw.SetWriteDeadline(time.Time{})
+	}
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(err, os.ErrDeadlineExceeded) {
 			// Part of a frame may have gone out: no close frame can
@@ -526,7 +526,10 @@ func (c *wsConn) close(code websocket.StatusCode, reason string) {
 		if len(reason) > 120 { // a close frame holds 123 bytes of reason
 			reason = reason[:120]
 		}
+		// No write of a batch is under way: it would finish after the close frame.
+		c.wmu.Lock()
 		_ = c.conn.Close(code, reason)
+		c.wmu.Unlock()
 	}
 }
 
@@ -544,22 +547,21 @@ func clientFormatted(ctx context.Context, h *Handler, err error) gqlerrors.Forma
 	return gqlerrors.FormattedError{Message: ce.msg, Extensions: ce.Extensions()}
 }
 
-// eventPayloads returns the function that gives the payload of the next
-// message that delivers an event to a subscription: the result of its
-// selection on the event. Subscriptions of one document, variables and
-// role share it, computed once per event.
-func (h *Handler) eventPayloads(ctx context.Context, b *built, req Request, cq *cached) func(*graph.ChangeEvent) []byte {
+// eventPayloads returns the payloads of the messages that deliver events
+// to a subscription: the result of its selection on each event.
+// Subscriptions of one document, variables and role share them, computed
+// once per event; the caller releases what it returns when its
+// subscription ends.
+func (h *Handler) eventPayloads(ctx context.Context, b *built, req Request, cq *cached) *payloadGroup {
 	doc, ok := resultKey(b.version+"\x00"+cq.key, req.Variables)
 	if !ok {
-		return func(e *graph.ChangeEvent) []byte { return h.executeEvent(ctx, b, req, cq, e) }
+		return &payloadGroup{compute: func(e *graph.ChangeEvent) []byte { return h.executeEvent(ctx, b, req, cq, e) }}
 	}
-	role := PrincipalFrom(ctx).Role
 	// Computed for every subscriber alike: one that leaves meanwhile must
 	// not cancel it for the others.
 	shared := context.WithoutCancel(ctx)
-	return func(e *graph.ChangeEvent) []byte {
-		return h.ws.memo.get(memoKey{doc: doc, event: e.ID, role: role}, func() []byte { return h.executeEvent(shared, b, req, cq, e) })
-	}
+	return h.ws.memo.group(groupKey{doc: doc, role: PrincipalFrom(ctx).Role},
+		func(e *graph.ChangeEvent) []byte { return h.executeEvent(shared, b, req, cq, e) })
 }
 
 func (h *Handler) executeEvent(ctx context.Context, b *built, req Request, cq *cached, e *graph.ChangeEvent) []byte {
@@ -568,19 +570,78 @@ func (h *Handler) executeEvent(ctx context.Context, b *built, req Request, cq *c
 	return mustJSON(h.executeOn(ctx, b, req, cq, e))
 }
 
-// payloadMemo keeps the payloads of recent events, computed once each.
+// payloadMemo keeps the payloads of recent events, computed once each for
+// each group of subscriptions that share them. It keeps memoSize payloads
+// at least, twice as many at most, over all groups.
 type payloadMemo struct {
-	mu    sync.Mutex
-	m     map[memoKey]*memoEntry
-	order []memoKey
+	mu     sync.Mutex
+	groups map[groupKey]*payloadGroup
+	order  []memoRef // the payloads kept, oldest first
 }
 
-// memoKey names a payload: the document and variables, the event and the
-// role the selection ran for.
-type memoKey struct {
-	doc   string
+// groupKey names a group of subscriptions whose payloads are the same:
+// the document and variables, and the role the selection runs for.
+type groupKey struct {
+	doc  string
+	role Role
+}
+
+// memoRef names a payload kept.
+type memoRef struct {
+	g     *payloadGroup
 	event uint64
-	role  Role
+}
+
+// memoSize is how many payloads the memo keeps, at least.
+const memoSize = 4096
+
+// group returns the group of key, computing its payloads with compute
+// when it is new, and counts one more user of it.
+func (m *payloadMemo) group(key groupKey, compute func(*graph.ChangeEvent) []byte) *payloadGroup {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.groups == nil {
+		m.groups = map[groupKey]*payloadGroup{}
+	}
+	g, ok := m.groups[key]
+	if !ok {
+		g = &payloadGroup{memo: m, key: key, compute: compute, m: map[uint64]*memoEntry{}}
+		m.groups[key] = g
+	}
+	g.users++
+	return g
+}
+
+// kept records the payloads of events just added to g, and drops the
+// oldest payloads past the memo's bound.
+func (m *payloadMemo) kept(g *payloadGroup, events []uint64) {
+	m.mu.Lock()
+	for _, id := range events {
+		m.order = append(m.order, memoRef{g, id})
+	}
+	var drop []memoRef
+	if len(m.order) >= 2*memoSize {
+		drop = append(drop, m.order[:memoSize]...)
+		m.order = append(m.order[:0], m.order[memoSize:]...)
+	}
+	m.mu.Unlock()
+	for _, r := range drop {
+		r.g.mu.Lock()
+		delete(r.g.m, r.event)
+		r.g.mu.Unlock()
+	}
+}
+
+// payloadGroup is the payloads of a group of subscriptions.
+type payloadGroup struct {
+	memo    *payloadMemo // nil: nothing is kept, each payload is computed
+	key     groupKey
+	compute func(*graph.ChangeEvent) []byte
+
+	mu sync.Mutex
+	m  map[uint64]*memoEntry
+
+	users int // under memo.mu
 }
 
 type memoEntry struct {
@@ -588,28 +649,56 @@ type memoEntry struct {
 	data []byte
 }
 
-// memoSize is how many payloads the memo keeps, at least (at most twice
-// as many).
-const memoSize = 4096
+// payloadScratch is a subscription's buffers for payloadGroup.get,
+// reused from one call to the next.
+type payloadScratch struct {
+	entries []*memoEntry
+	added   []uint64
+}
 
-func (m *payloadMemo) get(key memoKey, compute func() []byte) []byte {
-	m.mu.Lock()
-	if m.m == nil {
-		m.m = map[memoKey]*memoEntry{}
-	}
-	e, ok := m.m[key]
-	if !ok {
-		e = &memoEntry{}
-		m.m[key] = e
-		m.order = append(m.order, key)
-		if len(m.order) >= 2*memoSize {
-			for _, k := range m.order[:memoSize] {
-				delete(m.m, k)
-			}
-			m.order = append([]memoKey(nil), m.order[memoSize:]...)
+// get appends the payloads of events to dst, in order, and returns dst:
+// those of events new to the group are computed once, outside its lock,
+// by the first subscription that asks for them.
+func (g *payloadGroup) get(events []*graph.ChangeEvent, dst [][]byte, sc *payloadScratch) [][]byte {
+	if g.memo == nil {
+		for _, e := range events {
+			dst = append(dst, g.compute(e))
 		}
+		return dst
 	}
-	m.mu.Unlock()
-	e.once.Do(func() { e.data = compute() })
-	return e.data
+	sc.entries, sc.added = sc.entries[:0], sc.added[:0]
+	g.mu.Lock()
+	for _, e := range events {
+		me, ok := g.m[e.ID]
+		if !ok {
+			me = &memoEntry{}
+			g.m[e.ID] = me
+			sc.added = append(sc.added, e.ID)
+		}
+		sc.entries = append(sc.entries, me)
+	}
+	g.mu.Unlock()
+	if len(sc.added) > 0 {
+		g.memo.kept(g, sc.added)
+	}
+	for i, me := range sc.entries {
+		me.once.Do(func() { me.data = g.compute(events[i]) })
+		dst = append(dst, me.data)
+	}
+	clear(sc.entries)
+	return dst
+}
+
+// release counts one user of g less; the last one's leaving forgets it.
+func (g *payloadGroup) release() {
+	m := g.memo
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	g.users--
+	if g.users == 0 && m.groups[g.key] == g {
+		delete(m.groups, g.key)
+	}
 }

@@ -60,7 +60,7 @@ func addClaimMutation(i int) string {
 }
 
 // TestWebSocketSendsWaitingEventsInOneWrite checks that the events that
-// arrive while a subscription waits out its flush interval reach the
+// arrive while the hub waits out its interval reach the
 // socket in one write, one message each, in order, instead of one write
 // per event.
 func TestWebSocketSendsWaitingEventsInOneWrite(t *testing.T) {
@@ -70,7 +70,7 @@ func TestWebSocketSendsWaitingEventsInOneWrite(t *testing.T) {
 	}
 	cl := &countingListener{Listener: ln}
 	const interval = 3 * time.Second // far longer than five writes to a memory store take
-	srv := feedServer(t, Options{FeedFlushInterval: interval}, feed.Options{}, cl)
+	srv := feedServer(t, Options{}, feed.Options{Interval: interval}, cl)
 	c := connect(t, srv.URL, nil) // the first connection accepted
 	c.subscribe("s", `subscription { claimAdded { id } }`)
 	h := srv.Config.Handler.(*Handler)

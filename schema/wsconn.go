@@ -4,97 +4,54 @@ import (
 	"bufio"
 	"net"
 	"net/http"
-	"sync"
-	"time"
+	"strconv"
 )
 
-// The WebSocket library writes each message to the socket as soon as it
-// is framed: one system call per message. A subscriber that has several
-// events waiting gets them framed one by one into the connection's buffer
-// while it is corked, and sent with one write when it is uncorked, so that
-// the cost of a backlog is one system call, not one per event (and the
-// client wakes once for them, not once per event).
+// The WebSocket library frames each message and writes it to the socket
+// on its own: a subscriber with several events waiting would cost a system
+// call per event, and each message a pass through the library's locks and
+// buffers. The events of a subscription go out another way: their frames
+// are built here, end to end in one buffer, and written to the connection
+// below the library with one write (see wsConn.writeBatch), so that a
+// backlog costs one system call and the client wakes once for it. Every
+// other message still goes through the library; wsConn.wmu keeps the two
+// from writing at once, and a frame of the library (a pong, a close) is
+// written whole, in one write, since its buffer is emptied after each.
 
-// corkingWriter is the ResponseWriter a WebSocket is accepted on: its
-// Hijack hands the library a corkConn in place of the connection.
-type corkingWriter struct {
+// hijackRecorder is the ResponseWriter a WebSocket is accepted on: it
+// keeps the connection its Hijack hands the library.
+type hijackRecorder struct {
 	http.ResponseWriter
 	rc   *http.ResponseController
-	conn *corkConn
+	conn net.Conn
 }
 
-func (w *corkingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (w *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	nc, brw, err := w.rc.Hijack()
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := brw.Writer.Flush(); err != nil {
-		nc.Close()
-		return nil, nil, err
-	}
-	w.conn = &corkConn{Conn: nc}
-	brw.Writer.Reset(w.conn)
-	return w.conn, brw, nil
+	w.conn = nc
+	return nc, brw, nil
 }
 
-// corkConn is a connection whose writes can be held back and sent
-// together.
-type corkConn struct {
-	net.Conn
-
-	mu     sync.Mutex
-	corked bool
-	buf    []byte
+// appendTextFrame appends a final, unmasked text frame holding the n bytes
+// that the caller appends next (RFC 6455, section 5.2): its header only.
+func appendTextFrame(b []byte, n int) []byte {
+	const finText = 0x80 | 0x1
+	switch {
+	case n < 126:
+		return append(b, finText, byte(n))
+	case n <= 0xffff:
+		return append(b, finText, 126, byte(n>>8), byte(n))
+	default:
+		return append(b, finText, 127, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
 }
 
-// maxCorkBuffer is the largest buffer a corkConn keeps between batches.
-const maxCorkBuffer = 256 << 10
-
-func (c *corkConn) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	if c.corked {
-		c.buf = append(c.buf, p...)
-		c.mu.Unlock()
-		return len(p), nil
-	}
-	c.mu.Unlock()
-	return c.Conn.Write(p)
-}
-
-// cork holds back the writes that follow until uncork.
-func (c *corkConn) cork() {
-	c.mu.Lock()
-	c.corked = true
-	c.mu.Unlock()
-}
-
-// uncork ends the hold, and when send is set writes what was held back,
-// in one write that must end by deadline (none when zero); otherwise it
-// drops it. Only one goroutine corks and uncorks at a time.
-func (c *corkConn) uncork(deadline time.Time, send bool) error {
-	c.mu.Lock()
-	c.corked = false
-	buf := c.buf
-	c.buf = nil
-	c.mu.Unlock()
-	var err error
-	if send && len(buf) > 0 {
-		if !deadline.IsZero() {
-			if err = c.Conn.SetWriteDeadline(deadline); err != nil {
-				return err
-			}
-		}
-		_, err = c.Conn.Write(buf)
-		if !deadline.IsZero() && err == nil {
-			err = c.Conn.SetWriteDeadline(time.Time{})
-		}
-	}
-	if cap(buf) <= maxCorkBuffer {
-		c.mu.Lock()
-		if c.buf == nil {
-			c.buf = buf[:0]
-		}
-		c.mu.Unlock()
-	}
-	return err
+// nextPrefix is the start of a next message of the operation id; its
+// payload and a closing brace follow.
+func nextPrefix(id string) []byte {
+	b := append([]byte(`{"id":`), strconv.Quote(id)...)
+	return append(b, `,"type":"next","payload":`...)
 }

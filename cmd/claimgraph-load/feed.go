@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,8 +18,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
 // The feed mode (--feed) measures the change feed: it opens subscribers
@@ -63,7 +62,7 @@ const feedSubscription = `subscription($after: ID) { claimAdded(after: $after) {
 
 // subscriber is one WebSocket with one subscription, and what it got.
 type subscriber struct {
-	conn     *websocket.Conn
+	conn     *feedConn
 	got      int
 	last     uint64
 	disorder int
@@ -142,26 +141,31 @@ func feedLoad(ctx context.Context, cfg feedConfig) (*feedResult, error) {
 
 	// One write before the subscribers, seen by a probe subscription: its
 	// event id is where every subscriber resumes after, so none misses an
-	// event of the load however late its subscription starts.
+	// event of the load however late its subscription starts. The server
+	// starts a subscription after answering nothing: a write made before
+	// it has started is not seen, so the write is made again until one is.
 	probe, err := dialFeed(ctx, cfg, nil)
 	if err != nil {
 		return nil, fmt.Errorf("probe subscription: %w", err)
 	}
-	if _, err := addStatement(ctx, client, cfg, "load-start-"+strconv.FormatInt(time.Now().UnixNano(), 36), loadPairs[0]); err != nil {
-		probe.CloseNow()
-		return nil, fmt.Errorf("first write: %w", err)
-	}
 	var base uint64
-	{
-		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, data, err := probe.Read(rctx)
-		cancel()
-		probe.CloseNow()
+	for attempt := 1; ; attempt++ {
+		if _, err := addStatement(ctx, client, cfg, "load-start-"+strconv.FormatInt(time.Now().UnixNano(), 36), loadPairs[0]); err != nil {
+			probe.closeNow()
+			return nil, fmt.Errorf("first write: %w", err)
+		}
+		probe.nc.SetReadDeadline(time.Now().Add(2 * time.Second))
+		data, err := probe.read()
+		if ne, ok := err.(net.Error); ok && ne.Timeout() && probe.br.Buffered() == 0 && attempt < 10 {
+			continue
+		}
 		id, _, ok := parseEvent(data)
+		probe.closeNow()
 		if err != nil || !ok {
 			return nil, fmt.Errorf("probe subscription: no event for the first write: %s %v", data, err)
 		}
 		base = id
+		break
 	}
 
 	res.memStart = sample()
@@ -171,7 +175,7 @@ func feedLoad(ctx context.Context, cfg feedConfig) (*feedResult, error) {
 		c, err := dialFeed(ctx, cfg, &base)
 		if err != nil {
 			for _, s := range subs[:i] {
-				s.conn.CloseNow()
+				s.conn.closeNow()
 			}
 			return nil, fmt.Errorf("subscriber %d: %w", i, err)
 		}
@@ -188,7 +192,7 @@ func feedLoad(ctx context.Context, cfg feedConfig) (*feedResult, error) {
 	stopReading := func() {
 		stopped.Store(true)
 		for _, s := range subs {
-			s.conn.CloseNow()
+			s.conn.closeNow()
 		}
 	}
 	defer context.AfterFunc(ctx, stopReading)()
@@ -196,10 +200,11 @@ func feedLoad(ctx context.Context, cfg feedConfig) (*feedResult, error) {
 	var readers sync.WaitGroup
 	for _, s := range subs {
 		readers.Go(func() {
-			defer s.conn.CloseNow()
 			s.read(&stopped, total, &delivered)
 			if s.ended == "" {
-				s.conn.Close(websocket.StatusNormalClosure, "")
+				s.conn.close()
+			} else {
+				s.conn.closeNow()
 			}
 		})
 	}
@@ -275,31 +280,29 @@ func feedLoad(ctx context.Context, cfg feedConfig) (*feedResult, error) {
 }
 
 // read reads events until it has want of them or the connection ends
-// (stopped tells whether the run ended it); an event whose id is not greater than the last one's counts as
-// out of order.
+// (stopped tells whether the run ended it); an event whose id is not
+// greater than the last one's counts as out of order (ids count every kind
+// of event, so claimAdded's need not follow each other), and a message
+// that is not the next event ends the read.
 func (s *subscriber) read(stopped *atomic.Bool, want int, delivered *atomic.Int64) {
-	var buf bytes.Buffer
 	for s.got < want {
-		_, r, err := s.conn.Reader(context.Background())
-		if err == nil {
-			buf.Reset()
-			_, err = buf.ReadFrom(r)
-		}
+		msg, err := s.conn.read()
 		if err != nil {
+			var ce *closeError
 			switch {
 			case stopped.Load():
 				s.ended = "still waiting when the run ended"
-			case websocket.CloseStatus(err) != -1:
-				s.ended = fmt.Sprintf("closed by the server: %d", websocket.CloseStatus(err))
+			case errors.As(err, &ce):
+				s.ended = fmt.Sprintf("closed by the server: %d", ce.code)
 			default:
 				s.ended = err.Error()
 			}
 			return
 		}
 		now := time.Now()
-		id, at, ok := parseEvent(buf.Bytes())
+		id, at, ok := parseEvent(msg)
 		if !ok {
-			s.ended = fmt.Sprintf("unexpected message %.200s", buf.Bytes())
+			s.ended = fmt.Sprintf("unexpected message %.200s", msg)
 			return
 		}
 		if id <= s.last {
@@ -314,39 +317,44 @@ func (s *subscriber) read(stopped *atomic.Bool, want int, delivered *atomic.Int6
 
 // dialFeed opens a WebSocket with graphql-transport-ws and subscribes to
 // claimAdded after the event id after (from the next event when nil).
-func dialFeed(ctx context.Context, cfg feedConfig, after *uint64) (*websocket.Conn, error) {
+func dialFeed(ctx context.Context, cfg feedConfig, after *uint64) (*feedConn, error) {
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	c, _, err := websocket.Dial(dctx, wsURL(cfg.url), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	c, err := dialWS(dctx, wsURL(cfg.url), "graphql-transport-ws")
 	if err != nil {
 		return nil, err
 	}
-	c.SetReadLimit(1 << 20)
 	init := map[string]any{"type": "connection_init"}
 	if cfg.token != "" {
 		init["payload"] = map[string]string{"authorization": "Bearer " + cfg.token}
 	}
 	msg, _ := json.Marshal(init)
-	if err := c.Write(dctx, websocket.MessageText, msg); err != nil {
-		c.CloseNow()
+	if err := c.writeText(msg); err != nil {
+		c.closeNow()
 		return nil, err
 	}
-	if _, data, err := c.Read(dctx); err != nil || !bytes.Contains(data, []byte(`"connection_ack"`)) {
-		c.CloseNow()
+	c.nc.SetReadDeadline(time.Now().Add(30 * time.Second))
+	data, err := c.read()
+	c.nc.SetReadDeadline(time.Time{})
+	if err != nil || !bytes.Equal(data, []byte(`{"type":"connection_ack"}`)) {
+		c.closeNow()
 		return nil, fmt.Errorf("connection_init answered %.200s (%v)", data, err)
 	}
 	vars := map[string]any{}
 	if after != nil {
 		vars["after"] = strconv.FormatUint(*after, 10)
 	}
-	msg, _ = json.Marshal(map[string]any{"id": "1", "type": "subscribe",
+	msg, _ = json.Marshal(map[string]any{"id": feedOperation, "type": "subscribe",
 		"payload": map[string]any{"query": feedSubscription, "variables": vars}})
-	if err := c.Write(dctx, websocket.MessageText, msg); err != nil {
-		c.CloseNow()
+	if err := c.writeText(msg); err != nil {
+		c.closeNow()
 		return nil, err
 	}
 	return c, nil
 }
+
+// feedOperation is the id of every subscriber's subscription.
+const feedOperation = "1"
 
 // readCPU reads process_cpu_seconds_total from a Prometheus text page.
 func readCPU(ctx context.Context, u string) float64 {
@@ -399,31 +407,37 @@ func addStatement(ctx context.Context, client *http.Client, cfg feedConfig, id s
 	return d, nil
 }
 
+// The one message a subscriber expects, but for the event's id and time:
+// nothing else may be in it.
+var (
+	eventHead = []byte(`{"id":"` + feedOperation + `","type":"next","payload":{"data":{"claimAdded":{"id":"`)
+	eventMid  = []byte(`","at":"`)
+	eventTail = []byte(`"}}}}`)
+)
+
 // parseEvent reads the id and time of a next message of claimAdded { id
-// at } without decoding the whole message.
+// at } without decoding it as JSON: the message must be exactly that
+// message (the server writes the fields in the order asked for).
 func parseEvent(msg []byte) (id uint64, at time.Time, ok bool) {
-	i := bytes.Index(msg, []byte(`"claimAdded":{`))
-	if i < 0 {
+	rest, found := bytes.CutPrefix(msg, eventHead)
+	if !found {
 		return 0, time.Time{}, false
 	}
-	ev := msg[i:]
-	field := func(key string) []byte {
-		j := bytes.Index(ev, []byte(`"`+key+`":"`))
-		if j < 0 {
-			return nil
-		}
-		rest := ev[j+len(key)+4:]
-		k := bytes.IndexByte(rest, '"')
-		if k < 0 {
-			return nil
-		}
-		return rest[:k]
-	}
-	id, err := strconv.ParseUint(string(field("id")), 10, 64)
-	if err != nil {
+	digits, rest, found := bytes.Cut(rest, eventMid)
+	if !found || len(digits) == 0 {
 		return 0, time.Time{}, false
 	}
-	at, err = time.Parse(time.RFC3339Nano, string(field("at")))
+	for _, d := range digits {
+		if d < '0' || d > '9' {
+			return 0, time.Time{}, false
+		}
+		id = id*10 + uint64(d-'0')
+	}
+	stamp, found := bytes.CutSuffix(rest, eventTail)
+	if !found || bytes.IndexByte(stamp, '"') >= 0 {
+		return 0, time.Time{}, false
+	}
+	at, err := time.Parse(time.RFC3339Nano, string(stamp))
 	return id, at, err == nil
 }
 

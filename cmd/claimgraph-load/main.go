@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,8 +103,24 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&ccfg.mapping, "mapping", "seed/examples/movie-mapping.yaml", "with --curve: the ontology mapping of the movie data")
 	fs.StringVar(&ccfg.dir, "work-dir", "", "with --curve: where the data and stores are written, each removed after its size (default: a new temporary folder)")
 	fs.IntVar(&ccfg.pairs, "pairs", 100, "with --curve: actor pairs asked for paths")
+	var cpuProfile string
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile to this `file` (go tool pprof reads it)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
 	}
 	if curve != "" {
 		for _, f := range strings.Split(curve, ",") {

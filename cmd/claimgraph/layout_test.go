@@ -201,3 +201,25 @@ func TestReadmeNamesEveryPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryPackageHasItsDoc checks that each of the module's packages says
+// what it is for in a doc.go of its own, beginning "Package NAME".
+func TestEveryPackageHasItsDoc(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if p.Module == nil || p.Module.Path != module || p.ForTest != "" || strings.HasSuffix(p.ImportPath, ".test") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(p.Dir, "doc.go"))
+		if err != nil {
+			t.Errorf("%s has no doc.go", p.ImportPath)
+			continue
+		}
+		name := filepath.Base(p.Dir)
+		if p.ImportPath == module+"/cmd/"+name {
+			name = "main"
+		}
+		if !strings.HasPrefix(string(data), "// Package "+name) && !strings.HasPrefix(string(data), "// Command ") {
+			t.Errorf("%s/doc.go does not begin with its package comment (\"// Package %s …\")", p.ImportPath, name)
+		}
+	}
+}

@@ -48,6 +48,8 @@ type serveConfig struct {
 	maxImportBody int64
 	importIdle    time.Duration
 	pprofAddr     string
+	feedInterval  time.Duration
+	gc            gcConfig
 }
 
 // api registers the flags of the GraphQL API.
@@ -163,7 +165,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		"comma-separated `origins` allowed to call /graphql from a browser, or * (env CLAIMGRAPH_CORS_ORIGINS; default none)")
 	fs.StringVar(&cfg.pprofAddr, "pprof", getenv("CLAIMGRAPH_PPROF"),
 		"serve Go's runtime profiles (/debug/pprof/) on this separate `address`, e.g. 127.0.0.1:6060 (env CLAIMGRAPH_PPROF; default off)")
+	fs.DurationVar(&cfg.feedInterval, "feed-interval", envDuration(getenv, "CLAIMGRAPH_FEED_INTERVAL", feed.DefaultInterval),
+		"least time between two hand-outs of the change feed's events to the subscriptions: the events of an interval go to each subscriber in one write; negative: none (env CLAIMGRAPH_FEED_INTERVAL)")
 	cfg.api(fs, getenv)
+	cfg.gc.register(fs, getenv)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -175,6 +180,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	cfg.gc.apply(log)
 	opts, err := cfg.options()
 	if err != nil {
 		return err
@@ -199,7 +205,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// background: until it is, queries read the store and /readyz answers
 	// 503, so that a load balancer sends no queries before it is built.
 	st.Warm()
-	if opts.Feed, err = feed.Start(ctx, raw, feed.Options{Logger: log.With("component", "feed")}); err != nil {
+	if opts.Feed, err = feed.Start(ctx, raw, feed.Options{Logger: log.With("component", "feed"), Interval: cfg.feedInterval}); err != nil {
 		return fmt.Errorf("start the change feed: %w", err)
 	}
 	opts.WebSocketOrigins = originHosts(splitList(cfg.corsOrigins))

@@ -178,7 +178,11 @@ func (c *Store) Relations(ctx context.Context, id string, q graph.RelationQuery)
 		}
 		c.put(g, func() { c.relations[id] = all })
 	}
-	return c.filter(ctx, id, all, q)
+	ont, err := c.Ontology(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.filter(ctx, &ont, id, all, q)
 }
 
 // RelationsOf implements graph.RelationsBatcher: the lists the cache does
@@ -212,34 +216,64 @@ func (c *Store) RelationsOf(ctx context.Context, ids []string, q graph.RelationQ
 			all[id] = rels
 		}
 	}
-	out := make(map[string][]graph.Statement, len(all))
-	for id, rels := range all {
-		if out[id], err = c.filter(ctx, id, rels, q); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// filter returns the relations of id in all that pass q.
-func (c *Store) filter(ctx context.Context, id string, all []graph.Statement, q graph.RelationQuery) ([]graph.Statement, error) {
 	ont, err := c.Ontology(ctx)
 	if err != nil {
 		return nil, err
 	}
-	dates := map[string]graph.Date{}
+	for id, rels := range all {
+		if all[id], err = c.filter(ctx, &ont, id, rels, q); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+// filter returns the relations of id in all that pass q, under ont.
+//
+// The result shares what the cache holds, as every value it returns does.
+// When q leaves the statements as they are (no ReportedBy) and the ones
+// it keeps lie next to each other in all — a relation type in one
+// direction, the common question, since lists are ordered by type — the
+// result is that part of all itself, capped so that an append cannot
+// write into the cache's list: a list of relations costs no copy.
+func (c *Store) filter(ctx context.Context, ont *graph.Ontology, id string, all []graph.Statement, q graph.RelationQuery) ([]graph.Statement, error) {
+	var dates map[string]graph.Date
 	published := func(id string) graph.Date { return dates[id] }
-	out := make([]graph.Statement, 0, len(all))
-	for _, st := range all {
+	var out []graph.Statement
+	// all[lo:hi] is the run of statements kept so far while out is nil.
+	lo, hi := 0, 0
+	for i := range all {
+		st := all[i]
 		rt, _ := ont.RelationType(st.Type)
 		if q.ReportedBy != "" {
+			if dates == nil {
+				dates = map[string]graph.Date{}
+			}
 			if err := c.readPublished(ctx, st.Claims, dates); err != nil {
 				return nil, err
 			}
 		}
-		if st, ok := q.Select(id, st, rt.Symmetric, published); ok {
-			out = append(out, st)
+		st, ok := q.Select(id, st, rt.Symmetric, published)
+		switch {
+		case !ok:
+			continue
+		case out == nil && q.ReportedBy == "" && (hi == lo || hi == i):
+			if hi == lo {
+				lo = i
+			}
+			hi = i + 1
+			continue
+		case out == nil:
+			out = make([]graph.Statement, 0, len(all)-i+hi-lo)
+			out = append(out, all[lo:hi]...)
 		}
+		out = append(out, st)
+	}
+	if out == nil {
+		if hi == lo {
+			return []graph.Statement{}, nil
+		}
+		return all[lo:hi:hi], nil
 	}
 	return out, nil
 }

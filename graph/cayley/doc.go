@@ -89,8 +89,14 @@
 // The import node holds <cg:p/source>, <cg:p/started>, <cg:p/digest> (a
 // hash of the inputs) and <cg:p/items>, and is registered in
 // <cg:imports> <cg:p/import> <cg:imp/ID> before the first batch, so that
-// it can be found without a scan. On PostgreSQL and memory the quads go
-// through Cayley's writer in transactions of 25,000. On bolt they go below
+// it can be found without a scan. On memory the quads go through Cayley's
+// writer in transactions of 25,000. On PostgreSQL they go below it
+// (package pgbulk), in one transaction with the import node and its
+// registration: copied with COPY into a temporary table as they are
+// validated, then merged into Cayley's nodes and quads tables, each value
+// counted as Cayley counts it, and committed only when the whole import
+// is valid, so that a failed, cancelled or refused import leaves the
+// tables as they were. On bolt they go below
 // it (package boltbulk): the import's quads are all new, so they are kept
 // compactly in memory and written straight into Cayley's KV layout, first
 // every value once in hash order, then the quads in id order, in
@@ -118,7 +124,9 @@
 // when unused), any other by reading the log from the import node's id
 // on and deleting its quads and their values' references chunk by chunk,
 // each chunk a transaction that Cayley's own deletes could have written
-// (README.md has the figures).
+// (README.md has the figures). On PostgreSQL an import is dropped in one
+// transaction that deletes its quads by label and takes their references
+// back from their values (pgbulk.Drop).
 //
 // Importing the digest of the source's live import writes nothing.
 // Another digest replaces the live import as a whole; the summary compares

@@ -16,11 +16,16 @@ import (
 //
 // On bolt the quads are removed below Cayley (package boltbulk): an
 // import that never committed is undone with its journal if it has one
-// (Rollback), any other with Drop. Elsewhere Cayley deletes them, found by
-// their label.
+// (Rollback), any other with Drop. On PostgreSQL they are removed below
+// Cayley too, in one transaction (pgbulk.Drop). On memory Cayley deletes
+// them, found by their label.
 func (s *Store) dropImport(ctx context.Context, node quad.Value) error {
 	if s.backend == "bolt" && !s.noBulk {
 		if err := s.dropImportBulk(ctx, node); err != nil {
+			return err
+		}
+	} else if s.pgBulk() {
+		if err := s.dropPgBulk(ctx, node); err != nil {
 			return err
 		}
 	} else if err := s.dropLabelled(ctx, node); err != nil {

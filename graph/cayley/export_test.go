@@ -6,6 +6,10 @@ import (
 	"github.com/claimgraph/claimgraph/graph"
 )
 
+// SetNoBulk makes s write imports through Cayley's writer (true) or below
+// it (false, the default), for the benchmarks that compare the two.
+func SetNoBulk(s *Store, noBulk bool) { s.noBulk = noBulk }
+
 // ScanThroughCayley scans s as Scan does every backend but bolt, through
 // Cayley's quad iterator, for comparing with the direct read of a bolt
 // file.
@@ -14,7 +18,3 @@ func ScanThroughCayley(ctx context.Context, s *Store) (graph.Snapshot, error) {
 	defer func() { s.cayleyScan = false }()
 	return s.Scan(ctx)
 }
-
-// WriteImportsThroughCayley makes s write bulk imports with Cayley's
-// writer and drop them with Cayley's deletes, instead of below Cayley.
-func WriteImportsThroughCayley(s *Store) { s.noBulk = true }

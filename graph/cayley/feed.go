@@ -40,7 +40,8 @@ const (
 	// none.
 	defaultEventWindow = 10_000
 	// recentEvents is how many of its own newest events a store keeps in
-	// memory, so that readers in the process need not read them back.
+	// memory at least (twice as many at most), so that readers in the
+	// process need not read them back.
 	recentEvents = 4096
 	// feedChannel is the PostgreSQL notification channel, suffixed with
 	// the schema of the store.
@@ -412,7 +413,9 @@ func (s *Store) committed(tx *cgraph.Transaction, ok bool) {
 		s.feed.last, s.feed.lastQuads = last, []quad.Quad{seqQuad(last)}
 	}
 	s.feed.recent = append(s.feed.recent, events...)
-	if n := len(s.feed.recent); n > recentEvents {
+	// Trimmed once it holds twice what it keeps, not at every write: a
+	// trim copies the events kept.
+	if n := len(s.feed.recent); n > 2*recentEvents {
 		s.feed.recent = slices.Clone(s.feed.recent[n-recentEvents:])
 	}
 	s.wakeLocked()

@@ -18,6 +18,7 @@ import (
 
 	"github.com/claimgraph/claimgraph/graph"
 	"github.com/claimgraph/claimgraph/graph/cayley/boltbulk"
+	"github.com/claimgraph/claimgraph/graph/cayley/pgbulk"
 )
 
 // Imports: see doc.go, "Bulk imports".
@@ -164,15 +165,17 @@ func (s *Store) Import(ctx context.Context, imp graph.BulkImport, opts graph.Bul
 		}
 		return sum, nil
 	}
-	if !opts.DryRun {
+	if !opts.DryRun && !s.pgBulk() {
+		// On PostgreSQL the node goes with the quads, in their transaction.
 		if err := s.write(im.startTx()); err != nil {
 			return graph.Summary{}, err
 		}
+		im.written = true
 	}
 	// From here on, a failure leaves an uncommitted import: drop it.
 	committed := false
 	defer func() {
-		if !committed && !opts.DryRun {
+		if !committed && im.written {
 			if derr := s.dropImport(context.WithoutCancel(ctx), im.node); derr != nil {
 				s.log.Error("dropping a failed import", "import", im.node, "err", derr)
 			}
@@ -264,6 +267,9 @@ type importer struct {
 	sum       graph.Summary
 	batch     []quad.Quad
 	done      int
+	// written is set once some of the import is stored, so that a
+	// failure must drop it.
+	written bool
 }
 
 // prepareImport reads what an import needs to know of the store: the
@@ -347,10 +353,26 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 	// On bolt the quads are spilled in sorted runs to temporary files
 	// beside the store and written at the end by the bulk writer;
 	// elsewhere they go in transactions of importBatch quads.
+	// On PostgreSQL they are copied, with the import's node, into one
+	// transaction that commits at the end (package pgbulk).
 	var bulk *boltbulk.Quads
 	if im.s.backend == "bolt" && !im.s.noBulk && !opts.DryRun {
 		bulk = boltbulk.NewQuads(filepath.Dir(im.s.file), im.s.bulkChunk)
 		defer func() { bulk.Close() }()
+	}
+	var pg *pgbulk.Tx
+	if im.s.pgBulk() && !opts.DryRun {
+		tx, end, err := im.s.beginPgBulk(ctx)
+		if err != nil {
+			return err
+		}
+		defer end()
+		pg = tx
+		for _, d := range im.startTx().Deltas {
+			if err := pgAdd(ctx, pg, d.Quad); err != nil {
+				return err
+			}
+		}
 	}
 	flush := func() error {
 		if opts.DryRun || len(problems)+len(conflicts) > 0 {
@@ -366,6 +388,13 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 					opts.Progress(int(int64(im.done)*int64(written)/int64(all)), total)
 				}
 			})
+		}
+		if pg != nil {
+			if err := im.s.commitPgBulk(ctx, pg); err != nil {
+				return err
+			}
+			im.written = true
+			return nil
 		}
 		if len(im.batch) == 0 {
 			return nil
@@ -387,6 +416,23 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		if bulk != nil {
 			if len(problems)+len(conflicts) == 0 {
 				return bulk.Add(q)
+			}
+			return nil
+		}
+		if pg != nil {
+			if len(problems)+len(conflicts) > 0 {
+				return nil
+			}
+			if err := pgAdd(ctx, pg, q); err != nil {
+				return err
+			}
+			if pg.Quads()%importBatch == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if opts.Progress != nil {
+					opts.Progress(im.done, total)
+				}
 			}
 			return nil
 		}
@@ -483,6 +529,18 @@ func (im *importer) run(ctx context.Context, imp graph.BulkImport, opts graph.Bu
 		return &graph.Error{Code: graph.Invalid, Message: fmt.Sprintf("%d problems in the import", len(problems)), Problems: problems}
 	}
 	return flush()
+}
+
+// pgAdd sends one quad of an import to its PostgreSQL bulk transaction.
+func pgAdd(ctx context.Context, tx *pgbulk.Tx, q quad.Quad) error {
+	if err := tx.Add(q); err != nil {
+		// A cancelled context ends the transaction under the copy.
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		return err
+	}
+	return nil
 }
 
 // count counts one item against what the previous import held.

@@ -21,6 +21,8 @@ import (
 	"github.com/cayleygraph/quad"
 	"github.com/cayleygraph/quad/nquads"
 
+	"github.com/claimgraph/claimgraph/graph"
+	"github.com/claimgraph/claimgraph/graph/cayley"
 	"github.com/claimgraph/claimgraph/graph/cayley/internal/movietest"
 )
 
@@ -58,11 +60,7 @@ func BenchmarkMovieImport(b *testing.B) {
 		b.Skip("/usr/bin/time is needed for the peak RSS")
 	}
 	scale := movietest.Scale(b)
-	cache := filepath.Join(os.TempDir(), "claimgraph-movies")
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	data := movietest.ScaledData(b, cache, scale)
+	data := movietest.ScaledData(b, movieCache(b), scale)
 	modes := []string{"cayley", "claimgraph"}
 	if only := os.Getenv("CLAIMGRAPH_MOVIE_ONLY"); only != "" {
 		modes = []string{only}
@@ -70,7 +68,7 @@ func BenchmarkMovieImport(b *testing.B) {
 	b.Logf("movie data ×%d: %s", scale, data)
 	for range b.N {
 		for _, mode := range modes {
-			secs, mib := runMovieHelper(b, mode, data)
+			secs, mib := runMovieHelper(b, mode, data, filepath.Join(b.TempDir(), "movies.db"))
 			prefix := map[string]string{"cayley": "cayley", "claimgraph": "cg"}[mode]
 			b.ReportMetric(secs, prefix+"-s")
 			b.ReportMetric(mib, prefix+"-MiB")
@@ -79,18 +77,29 @@ func BenchmarkMovieImport(b *testing.B) {
 	}
 }
 
+// movieCache returns the directory that keeps the scaled movie data
+// between runs, $TMPDIR/claimgraph-movies.
+func movieCache(b *testing.B) string {
+	b.Helper()
+	cache := filepath.Join(os.TempDir(), "claimgraph-movies")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	return cache
+}
+
 var (
 	elapsedRE = regexp.MustCompile(`Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)`)
 	rssRE     = regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`)
 )
 
-// runMovieHelper runs this test binary as a helper process doing one load,
-// and returns its wall time and peak RSS.
-func runMovieHelper(b *testing.B, mode, data string) (seconds, mib float64) {
+// runMovieHelper runs this test binary as a helper process doing one load
+// into store (a bolt file, or a PostgreSQL URL for the -pg modes), and
+// returns its wall time and peak RSS.
+func runMovieHelper(b *testing.B, mode, data, store string) (seconds, mib float64) {
 	b.Helper()
-	dir := b.TempDir()
 	cmd := exec.Command("/usr/bin/time", "-v", os.Args[0], "-test.run=^TestMovieHelper$", "-test.v")
-	cmd.Env = append(os.Environ(), movieHelperEnv+"="+mode, movieStoreEnv+"="+filepath.Join(dir, "movies.db"), "CLAIMGRAPH_MOVIE_DATA="+data)
+	cmd.Env = append(os.Environ(), movieHelperEnv+"="+mode, movieStoreEnv+"="+store, "CLAIMGRAPH_MOVIE_DATA="+data)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		b.Fatalf("%s load: %v\n%s", mode, err, out)
@@ -129,9 +138,17 @@ func TestMovieHelper(t *testing.T) {
 	var err error
 	switch mode {
 	case "cayley":
-		n, err = loadPlainCayley(store, data)
+		n, err = loadPlainCayley("bbolt", store, data)
 	case "claimgraph":
 		n, err = importMovies(t, store, data)
+	case "cayley-pg":
+		n, err = loadPlainCayley("postgres", store, data)
+	case "claimgraph-pg", "claimgraph-pg-cayley":
+		var sum graph.Summary
+		sum, err = movietest.ImportURL(t.Context(), store, data, func(s *cayley.Store) {
+			cayley.SetNoBulk(s, mode == "claimgraph-pg-cayley")
+		})
+		n = sum.Added
 	default:
 		err = fmt.Errorf("unknown mode %q", mode)
 	}
@@ -141,13 +158,14 @@ func TestMovieHelper(t *testing.T) {
 	t.Logf("%s: %d in %s (GOMAXPROCS %d)", mode, n, time.Since(start), runtime.GOMAXPROCS(0))
 }
 
-// loadPlainCayley loads the file into a new bbolt store with Cayley's API
-// the way `cayley load` does, and returns the number of quads.
-func loadPlainCayley(path, data string) (int, error) {
-	if err := cgraph.InitQuadStore("bbolt", path, nil); err != nil {
+// loadPlainCayley loads the file into a new store of Cayley's backend
+// ("bbolt" or "postgres") at path with Cayley's API the way `cayley load`
+// does, and returns the number of quads.
+func loadPlainCayley(backend, path, data string) (int, error) {
+	if err := cgraph.InitQuadStore(backend, path, nil); err != nil {
 		return 0, err
 	}
-	qs, err := cgraph.NewQuadStore("bbolt", path, nil)
+	qs, err := cgraph.NewQuadStore(backend, path, nil)
 	if err != nil {
 		return 0, err
 	}

@@ -34,7 +34,7 @@ func TestScanOfBoltReadsWhatCayleyReads(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			st := openBolt(t, filepath.Join(t.TempDir(), "graph.bolt"))
 			if tc.cayleyWrites {
-				cayley.WriteImportsThroughCayley(st)
+				cayley.SetNoBulk(st, true)
 			}
 			writeHistory(t, st)
 			snap := sameScans(t, st)

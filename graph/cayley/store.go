@@ -63,6 +63,8 @@ type Store struct {
 	exclusive bool
 	// file is the bolt file, on the bolt backend.
 	file string
+	// url is the database's URL, on the postgres backend.
+	url string
 	// corrupt is set once the bolt file is found damaged (see corrupt.go):
 	// writes are refused from then on.
 	corrupt atomic.Pointer[graph.Error]
@@ -72,8 +74,8 @@ type Store struct {
 	checked   chan struct{}
 	stopCheck func()
 
-	// For tests: noBulk makes imports on bolt go through Cayley's writer
-	// and be dropped by Cayley's deletes;
+	// For tests: noBulk makes imports on bolt and PostgreSQL go through
+	// Cayley's writer and be dropped by Cayley's deletes;
 	// bulkChunk, when not 0, is the values and quads per transaction of
 	// the bulk writer (boltbulk.Writer); bulkStep is called after each of
 	// its transactions, and an error from it fails the import there.
@@ -83,6 +85,9 @@ type Store struct {
 	cayleyScan bool
 	bulkChunk  int
 	bulkStep   func(step int) error
+	// pgBulkStep is called after each quad the PostgreSQL bulk writer
+	// sends (pgbulk.Tx), and an error from it fails the import there.
+	pgBulkStep func(quads int64) error
 	// checkHook, when set, is called by Open's check of the bolt file
 	// before it starts.
 	checkHook func()
@@ -176,7 +181,7 @@ func Open(ctx context.Context, url string, opts Options) (_ *Store, err error) {
 		s.open = func() (cgraph.QuadStore, error) { return cgraph.NewQuadStore("memstore", "", nil) }
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		s.backend, s.reopenable, s.shared = "postgres", true, true
-		s.feed.url = url
+		s.url, s.feed.url = url, url
 		s.open = func() (cgraph.QuadStore, error) { return openPostgres(url) }
 		if s.pgLock, err = openPgLock(url, s); err != nil {
 			return nil, err

@@ -1,15 +1,3 @@
-// Package feed fans the change events of a store out to subscribers.
-//
-// A Hub reads the events of a graph.EventLog as they are committed (woken
-// by the store, and by a poll in case a wake-up was lost) and hands each
-// to every subscription whose filter takes it, in id order. A subscription
-// may start after a given event id: it first gets the events it missed,
-// from the hub's memory or read back from the store, then the live ones,
-// with no gap and no repeat between the two, as long as those events are
-// in the window: the last events the store keeps (a count), and none older
-// than Options.MaxAge. Each subscription has a
-// bounded queue: one that falls behind by more than Options.Queue events
-// is ended with ErrTooSlow instead of growing without bound.
 package feed
 
 import (
@@ -39,7 +27,8 @@ type Options struct {
 	// 1024); past it the subscription ends with ErrTooSlow.
 	Queue int
 	// Ring is how many recent events the hub keeps for subscriptions that
-	// resume (default 4096); older ones are read back from the store.
+	// resume (default 4096; twice as many at most); older ones are read
+	// back from the store.
 	Ring int
 	// MaxSubscriptions caps the subscriptions open at once (default
 	// 10,000); past it Subscribe returns Unavailable.
@@ -49,6 +38,13 @@ type Options struct {
 	// returns NotFound, as for an event the store no longer keeps. The
 	// store bounds the window by count (graph.EventLog), this by age.
 	MaxAge time.Duration
+	// Interval is the least time between two hand-outs of events to the
+	// subscriptions (default 20ms; negative: none): the events committed
+	// meanwhile are handed out together, so that each subscriber wakes
+	// once for them and can send them in one write, and a busy feed costs
+	// a wake-up per interval and subscription rather than one per commit.
+	// An event that finds the hub idle for longer is handed out at once.
+	Interval time.Duration
 	// Now is the hub's clock (default time.Now).
 	Now func() time.Time
 }
@@ -72,6 +68,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxAge <= 0 {
 		o.MaxAge = DefaultMaxAge
 	}
+	if o.Interval == 0 {
+		o.Interval = DefaultInterval
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -81,6 +80,10 @@ func (o Options) withDefaults() Options {
 // DefaultMaxAge is how far back a subscription may resume when Options
 // give no MaxAge.
 const DefaultMaxAge = 24 * time.Hour
+
+// DefaultInterval is the least time between two hand-outs when Options
+// give no Interval.
+const DefaultInterval = 20 * time.Millisecond
 
 // batch is how many events the hub reads from the store at a time.
 const batch = 1000
@@ -132,20 +135,38 @@ func (h *Hub) run(ctx context.Context, wake <-chan struct{}) {
 	tick := time.NewTicker(h.opts.Poll)
 	defer tick.Stop()
 	defer h.close()
+	// due fires when a pull put off to keep the interval is due.
+	due := time.NewTimer(time.Hour)
+	due.Stop()
+	waiting := false
+	var handed time.Time // when events were last handed out
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-wake:
 		case <-tick.C:
+		case <-due.C:
+			waiting = false
 		}
-		h.pull(ctx)
+		if waiting {
+			continue // the pull already put off takes these events too
+		}
+		if wait := h.opts.Interval - time.Since(handed); wait > 0 {
+			due.Reset(wait)
+			waiting = true
+			continue
+		}
+		if h.pull(ctx) {
+			handed = time.Now()
+		}
 	}
 }
 
-// pull reads the events after the newest handed out and hands them out.
-// Only run calls it, so h.last changes nowhere else.
-func (h *Hub) pull(ctx context.Context) {
+// pull reads the events after the newest handed out and hands them out;
+// it reports whether there were any. Only run calls it, so h.last changes
+// nowhere else.
+func (h *Hub) pull(ctx context.Context) (handed bool) {
 	for {
 		h.mu.Lock()
 		last := h.last
@@ -166,17 +187,18 @@ func (h *Hub) pull(ctx context.Context) {
 			}
 			h.last, h.ring = newest, nil
 			h.mu.Unlock()
-			return
+			return handed
 		}
 		if err != nil {
 			if ctx.Err() == nil {
 				h.opts.Logger.Warn("reading change events", "err", err)
 			}
-			return
+			return handed
 		}
 		if len(events) == 0 {
-			return
+			return handed
 		}
+		handed = true
 		h.mu.Lock()
 		offered := make([]*graph.ChangeEvent, len(events))
 		for i := range events {
@@ -190,13 +212,15 @@ func (h *Hub) pull(ctx context.Context) {
 				delete(h.subs, s)
 			}
 		}
-		if n := len(h.ring); n > h.opts.Ring {
+		// Trimmed once it holds twice what it keeps, not at every pull:
+		// a trim copies the events kept.
+		if n := len(h.ring); n > 2*h.opts.Ring {
 			h.ring = append([]*graph.ChangeEvent(nil), h.ring[n-h.opts.Ring:]...)
 		}
 		h.last = events[len(events)-1].ID
 		h.mu.Unlock()
 		if len(events) < batch {
-			return
+			return handed
 		}
 	}
 }

@@ -215,3 +215,42 @@ func TestResumeWindowIsBoundedByAge(t *testing.T) {
 		})
 	}
 }
+
+// TestHubHandsOutOncePerInterval checks that the events committed within
+// the hub's interval are handed out together, one wake-up of the
+// subscriber for all of them, while an event that finds the hub idle is
+// handed out at once.
+func TestHubHandsOutOncePerInterval(t *testing.T) {
+	const interval = 3 * time.Second // far longer than five writes to a memory store take
+	st, h := start(t, feed.Options{Interval: interval})
+	s, err := h.Subscribe(t.Context(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	t.Run("an event after a quiet spell is handed out at once", func(t *testing.T) {
+		addClaims(t, st, 0, 1)
+		start := time.Now()
+		got, err := s.NextBatch(ctx, nil, 0)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("NextBatch: %d events, %v; want 1", len(got), err)
+		}
+		if d := time.Since(start); d > interval/2 {
+			t.Errorf("the first event took %v, want it at once", d)
+		}
+	})
+	t.Run("the events of an interval come in one hand-out", func(t *testing.T) {
+		start := time.Now()
+		const writes = 5
+		addClaims(t, st, 1, writes)
+		if d := time.Since(start); d > interval/2 {
+			t.Skipf("the writes took %v, too long to fall within one interval of %v", d, interval)
+		}
+		got, err := s.NextBatch(ctx, nil, 0)
+		if err != nil || len(got) != writes {
+			t.Fatalf("NextBatch: %d events, %v; want the %d of the interval at once", len(got), err, writes)
+		}
+	})
+}

@@ -54,6 +54,13 @@ func Import(tb testing.TB, path string) (graph.Summary, error) {
 // ImportFile imports the N-Quads file data through the shipped movie
 // mapping into a new bolt store at path.
 func ImportFile(ctx context.Context, path, data string) (graph.Summary, error) {
+	return ImportURL(ctx, "bolt:"+path, data, nil)
+}
+
+// ImportURL imports the N-Quads file data through the shipped movie
+// mapping into the store at url (see cayley.Open), calling prepare, when
+// set, on the store before the import.
+func ImportURL(ctx context.Context, url, data string, prepare func(*cayley.Store)) (graph.Summary, error) {
 	mapping, err := Mapping()
 	if err != nil {
 		return graph.Summary{}, err
@@ -66,11 +73,14 @@ func ImportFile(ctx context.Context, path, data string) (graph.Summary, error) {
 	if err != nil {
 		return graph.Summary{}, err
 	}
-	st, err := cayley.Open(ctx, "bolt:"+path, cayley.Options{})
+	st, err := cayley.Open(ctx, url, cayley.Options{})
 	if err != nil {
 		return graph.Summary{}, err
 	}
 	defer st.Close()
+	if prepare != nil {
+		prepare(st)
+	}
 	inputs, closeAll, err := seed.OpenFiles(data)
 	if err != nil {
 		return graph.Summary{}, err
