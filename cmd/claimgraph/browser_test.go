@@ -217,16 +217,32 @@ func (tb *tab) waitFor(t testing.TB, what, expr string) {
 	}
 }
 
-// fatalf saves a screenshot of the failure, then fails the test.
+// fatalf saves a screenshot of the failure, named for the subtest so that
+// a later failure does not replace it, and the page's messages, then fails
+// the test.
 func (tb *tab) fatalf(t testing.TB, format string, args ...any) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
 	defer cancel()
+	name := "failure"
+	if _, sub, ok := strings.Cut(t.Name(), "/"); ok {
+		name += "-" + strings.Map(func(r rune) rune {
+			if r == '/' || r == ' ' || r == '\'' || r == ',' || r == ';' {
+				return '_'
+			}
+			return r
+		}, sub)
+	}
 	if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
-		p := filepath.Join(tb.artifacts, "failure.png")
+		p := filepath.Join(tb.artifacts, name+".png")
 		if os.WriteFile(p, png, 0o644) == nil {
 			t.Logf("screenshot of the failure: %s", p)
 		}
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('[role="status"], [role="alert"], .message, .error')]
+		.map(e => e.textContent.trim()).filter(Boolean).join(" | ")`))
+	if err == nil && shown != "" {
+		t.Logf("the page's messages: %s", shown)
 	}
 	t.Fatalf(format, args...)
 }
