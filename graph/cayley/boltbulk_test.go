@@ -30,9 +30,14 @@ import (
 // Cayley and by bbolt, with what differs between two runs masked (import
 // node names, times, version tokens): the live quads and, for each value,
 // the count of quads using it.
-type kvState struct {
+type kvState = storeState[uint64]
+
+// storeState is what a backend's tables hold, read below Cayley: the
+// quads (masked where they differ by import), each value's reference
+// count, and Cayley's own counts.
+type storeState[N int64 | uint64] struct {
 	Quads []string
-	Refs  map[string]uint64
+	Refs  map[string]N
 	Size  int64 // Cayley's quad count
 	Nodes int64 // Cayley's exact node count
 }
@@ -173,7 +178,7 @@ func hasQuad(t *testing.T, qs cgraph.QuadStore, q quad.Quad) bool {
 	return false
 }
 
-func diffKV(t *testing.T, what string, got, want kvState) {
+func diffState[N int64 | uint64](t *testing.T, what string, got, want storeState[N]) {
 	t.Helper()
 	if !slices.Equal(got.Quads, want.Quads) {
 		t.Errorf("%s: quads differ:\n got  %q\n want %q", what, got.Quads, want.Quads)
@@ -245,7 +250,7 @@ func TestBulkWritesAsCayley(t *testing.T) {
 			}
 			states[path] = readKV(t, path)
 		}
-		diffKV(t, step.name, states[bulk], states[plain])
+		diffState(t, step.name, states[bulk], states[plain])
 		if step.name == "import" && len(states[bulk].Quads) < 20 {
 			t.Fatalf("only %d quads after the import", len(states[bulk].Quads))
 		}
@@ -315,10 +320,10 @@ func TestBulkRollsBack(t *testing.T) {
 			t.Fatalf("step %d: import error %v, want the test's", step, err)
 		}
 		s.Close()
-		diffKV(t, fmt.Sprintf("failed at step %d", step), readKV(t, path), want)
+		diffState(t, fmt.Sprintf("failed at step %d", step), readKV(t, path), want)
 		c := openT(t, "bolt:"+crash)
 		c.Close()
-		diffKV(t, fmt.Sprintf("crashed at step %d", step), readKV(t, crash), want)
+		diffState(t, fmt.Sprintf("crashed at step %d", step), readKV(t, crash), want)
 	}
 }
 
@@ -380,7 +385,7 @@ func TestBulkRollbackResumes(t *testing.T) {
 		}
 		s = openT(t, "bolt:"+path)
 		s.Close()
-		diffKV(t, fmt.Sprintf("rollback cut after %d transactions", cut), readKV(t, path), want)
+		diffState(t, fmt.Sprintf("rollback cut after %d transactions", cut), readKV(t, path), want)
 	}
 }
 
@@ -421,7 +426,7 @@ func TestBulkDropResumes(t *testing.T) {
 		s.Close()
 		s = openT(t, "bolt:"+path)
 		s.Close()
-		diffKV(t, fmt.Sprintf("drop cut after %d transactions", cut), readKV(t, path), want)
+		diffState(t, fmt.Sprintf("drop cut after %d transactions", cut), readKV(t, path), want)
 		if n < cut {
 			if cut < 5 {
 				t.Fatalf("the drop took only %d transactions", n)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -26,12 +25,7 @@ import (
 // between two runs masked (import node names, times, version and
 // generation tokens): every quad row as its values, and for each value the
 // refs its row counts. Horizons and timestamps are left out.
-type pgState struct {
-	Quads []string
-	Refs  map[string]int64
-	Size  int64 // Cayley's exact quad count
-	Nodes int64 // Cayley's exact node count
-}
+type pgState = storeState[int64]
 
 // readPG reads Cayley's tables at url through plain SQL and Cayley's own
 // value decoding, and checks what Cayley's reads rely on: every value's
@@ -184,28 +178,6 @@ func rawPG(t *testing.T, url string) string {
 	return b.String()
 }
 
-func diffPG(t *testing.T, what string, got, want pgState) {
-	t.Helper()
-	if !slices.Equal(got.Quads, want.Quads) {
-		t.Errorf("%s: quads differ:\n got  %q\n want %q", what, got.Quads, want.Quads)
-	}
-	if !maps.Equal(got.Refs, want.Refs) {
-		for k := range maps.Keys(got.Refs) {
-			if got.Refs[k] != want.Refs[k] {
-				t.Errorf("%s: value %s counts %d references, want %d", what, k, got.Refs[k], want.Refs[k])
-			}
-		}
-		for k := range maps.Keys(want.Refs) {
-			if _, ok := got.Refs[k]; !ok {
-				t.Errorf("%s: value %s is missing", what, k)
-			}
-		}
-	}
-	if got.Size != want.Size || got.Nodes != want.Nodes {
-		t.Errorf("%s: Cayley counts %d quads and %d nodes, want %d and %d", what, got.Size, got.Nodes, want.Size, want.Nodes)
-	}
-}
-
 // export is the store's N-Quads export with the import nodes' names,
 // unique to each import, masked.
 func export(t *testing.T, s *Store) string {
@@ -289,7 +261,7 @@ func TestPostgresBulkWritesAsCayley(t *testing.T) {
 			}
 			states[url] = readPG(t, url)
 		}
-		diffPG(t, step.name, states[bulk], states[plain])
+		diffState(t, step.name, states[bulk], states[plain])
 		if exports[bulk] != exports[plain] {
 			t.Errorf("%s: exports differ:\n%s", step.name, lineDiff(exports[bulk], exports[plain]))
 		}
