@@ -30,10 +30,17 @@ func (f boltFile) View(fn func(*bolt.Tx) error) error {
 	return s.read(func(cgraph.QuadStore) error { return s.boltDB.View(fn) })
 }
 
-// Update runs fn in a bbolt write transaction, as write does Cayley's:
-// under txLock, with mu held shared (bbolt isolates readers from it).
-func (f boltFile) Update(fn func(*bolt.Tx) error) (err error) {
-	s := f.s
+// Update runs fn in a bbolt write transaction, as write does Cayley's (see
+// belowCayley).
+func (f boltFile) Update(fn func(*bolt.Tx) error) error {
+	return f.s.belowCayley(func() error { return f.s.boltDB.Update(fn) })
+}
+
+// belowCayley runs fn, a write to the backend below Cayley's writer, as
+// write runs Cayley's: under txLock, with mu held shared (the backend
+// isolates readers from it), the local generation moved before and after,
+// and refused on a store that takes no writes.
+func (s *Store) belowCayley(fn func() error) (err error) {
 	s.txLock.Lock()
 	defer s.txLock.Unlock()
 	defer s.bumpLocalGeneration()()
@@ -44,7 +51,7 @@ func (f boltFile) Update(fn func(*bolt.Tx) error) (err error) {
 	if err := s.refuseWrite(); err != nil {
 		return err
 	}
-	return s.boltDB.Update(fn)
+	return fn()
 }
 
 // dropJournal deletes the journal of a committed import.

@@ -43,45 +43,34 @@ func (s *Store) beginPgBulk(ctx context.Context) (*pgbulk.Tx, func(), error) {
 }
 
 // commitPgBulk commits the bulk transaction of an import as write commits
-// Cayley's: under txLock, with mu held shared (PostgreSQL isolates readers
-// from it). It changes nothing readers see (the import is not committed),
-// so it leaves the stored generation alone.
-func (s *Store) commitPgBulk(ctx context.Context, tx *pgbulk.Tx) (err error) {
-	s.txLock.Lock()
-	defer s.txLock.Unlock()
-	defer s.bumpLocalGeneration()()
-	if _, err := s.rlock(); err != nil {
-		return err
-	}
-	defer s.runlock(&err)
-	s.log.Info("writing import", "quads", tx.Quads())
-	if err := tx.Commit(ctx); err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			return cerr
+// Cayley's (see belowCayley). It changes nothing readers see (the import
+// is not committed), so it leaves the stored generation alone.
+func (s *Store) commitPgBulk(ctx context.Context, tx *pgbulk.Tx) error {
+	return s.belowCayley(func() error {
+		s.log.Info("writing import", "quads", tx.Quads())
+		if err := tx.Commit(ctx); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+			return err
 		}
-		return err
-	}
-	return nil
+		return nil
+	})
 }
 
 // dropPgBulk deletes the quads labelled node below Cayley, in one
 // transaction.
-func (s *Store) dropPgBulk(ctx context.Context, node quad.Value) (err error) {
+func (s *Store) dropPgBulk(ctx context.Context, node quad.Value) error {
 	db, err := s.openPgBulk()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	s.txLock.Lock()
-	defer s.txLock.Unlock()
-	defer s.bumpLocalGeneration()()
-	if _, err := s.rlock(); err != nil {
+	return s.belowCayley(func() error {
+		n, err := pgbulk.Drop(ctx, db, node)
+		if err == nil && n > 0 {
+			s.log.Info("import dropped", "import", node, "quads", n)
+		}
 		return err
-	}
-	defer s.runlock(&err)
-	n, err := pgbulk.Drop(ctx, db, node)
-	if err == nil && n > 0 {
-		s.log.Info("import dropped", "import", node, "quads", n)
-	}
-	return err
+	})
 }
