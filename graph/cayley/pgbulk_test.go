@@ -96,15 +96,9 @@ func readPG(t *testing.T, url string) pgState {
 		}
 		quads = append(quads, q)
 	}
-	mask := func(s string) string {
-		if masked[s] {
-			return `"TOKEN"`
-		}
-		return maskTime.ReplaceAllString(maskImport.ReplaceAllString(s, "cg:imp/X"), "TIME")
-	}
 	var st pgState
 	for _, q := range quads {
-		st.Quads = append(st.Quads, mask(q.Subject.String())+" "+mask(q.Predicate.String())+" "+mask(q.Object.String())+" "+mask(quad.StringOf(q.Label)))
+		st.Quads = append(st.Quads, maskQuad(q, masked, `"TOKEN"`))
 	}
 	slices.Sort(st.Quads)
 	st.Refs = map[string]int64{}
@@ -123,7 +117,7 @@ func readPG(t *testing.T, url string) pgState {
 			t.Errorf("value %v counts %d refs, and %d quad directions use it", v, n, used[string(h)])
 		}
 		delete(used, string(h))
-		st.Refs[mask(v.String())] += n
+		st.Refs[maskValue(v.String(), masked, `"TOKEN"`)] += n
 	}
 	if err := rs.Err(); err != nil {
 		t.Fatal(err)
