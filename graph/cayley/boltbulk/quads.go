@@ -244,20 +244,28 @@ func (w Writer) Write(ctx context.Context, node quad.Value, b *Quads, progress f
 	}
 	total := int(b.n) * (1 + len(indexes))
 	done := 0
-	for om.more() {
-		n := 0
-		if err := w.DB.Update(func(tx *bolt.Tx) (err error) {
-			n, err = writeLog(tx, om, quadChunk, indexes, idx)
-			return err
-		}); err != nil {
-			return err
+	// transactions writes in one transaction after another while more
+	// says there is more, counting what each wrote for progress.
+	transactions := func(more func() bool, write func(*bolt.Tx) (int, error)) error {
+		for more() {
+			n := 0
+			if err := w.DB.Update(func(tx *bolt.Tx) (err error) {
+				n, err = write(tx)
+				return err
+			}); err != nil {
+				return err
+			}
+			if done += n; progress != nil {
+				progress(done, total)
+			}
+			if err := next(); err != nil {
+				return err
+			}
 		}
-		if done += n; progress != nil {
-			progress(done, total)
-		}
-		if err := next(); err != nil {
-			return err
-		}
+		return nil
+	}
+	if err := transactions(om.more, func(tx *bolt.Tx) (int, error) { return writeLog(tx, om, quadChunk, indexes, idx) }); err != nil {
+		return err
 	}
 	occ.close()
 
@@ -271,20 +279,8 @@ func (w Writer) Write(ctx context.Context, node quad.Value, b *Quads, progress f
 		if err != nil {
 			return err
 		}
-		for im.more() {
-			n := 0
-			if err := w.DB.Update(func(tx *bolt.Tx) (err error) {
-				n, err = writeIndex(tx, ind, im, quadChunk)
-				return err
-			}); err != nil {
-				return err
-			}
-			if done += n; progress != nil {
-				progress(done, total)
-			}
-			if err := next(); err != nil {
-				return err
-			}
+		if err := transactions(im.more, func(tx *bolt.Tx) (int, error) { return writeIndex(tx, ind, im, quadChunk) }); err != nil {
+			return err
 		}
 		idx[i].close()
 	}
